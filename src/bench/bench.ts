@@ -1,0 +1,316 @@
+/**
+ * `npm run bench`: milliseconds per step of each method on the GPU (Dawn) and CPU (float64)
+ * backends over a range of particle counts, plus the CPU/GPU ratio.
+ *
+ * Per configuration: one warm-up step (pipeline compilation, first dispatch), one timed probe step,
+ * then R repeats of `sim.step(k); await sim.finish()`; msPerStep = median over repeats of time / k,
+ * with k chosen so a repeat lasts ~targetMs. A configuration whose estimated cost (from the probe,
+ * or before the probe from the previous size scaled as N^2, the cost of the O(N^2) methods) exceeds
+ * the budget is recorded as `"skipped": "estimated X s"` instead of run.
+ *
+ * Output: JSON to stdout and to --out (default bench-results/bench.json); a table to stderr.
+ * On a machine without a GPU, 'gpu' is SwiftShader (software): its numbers measure correctness
+ * paths, not GPU speed (isFallback says so).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createBackend } from '../engine/backend';
+import type { Backend, BackendKind, Simulation } from '../engine/types';
+
+export interface BenchIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: BenchIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+const USAGE = `usage: npm run bench -- [options]
+  --sizes N1,N2,...     particle counts [1024,4096,16384,65536]
+  --quick               same as --sizes 1024,4096
+  --methods M1,M2       methods [svgd,langevin]
+  --backends B1,B2      backends [gpu,cpu]
+  --target ID           target density [gaussian]
+  --repeats R           timed repeats per configuration [5]
+  --budget-s S          skip configurations estimated to take longer than S seconds [20]
+  --out FILE            JSON output file [bench-results/bench.json]
+`;
+
+export interface BenchOptions {
+  sizes: number[];
+  methods: string[];
+  backends: BackendKind[];
+  target: string;
+  repeats: number;
+  budgetS: number;
+  out: string;
+  /** Aim for repeats of about this long (ms). */
+  targetMs: number;
+  /** Upper bound on steps per repeat. */
+  maxStepsPerRepeat: number;
+}
+
+export interface BenchResult {
+  method: string;
+  backend: BackendKind;
+  n: number;
+  msPerStep?: number;
+  repeats?: number;
+  stepsPerRepeat?: number;
+  /** Every repeat's ms per step, for spread. */
+  samplesMsPerStep?: number[];
+  skipped?: string;
+  error?: string;
+}
+
+export interface BenchReport {
+  date: string;
+  node: string;
+  platform: string;
+  adapter: string | null;
+  isFallback: boolean | null;
+  target: string;
+  stepSize: number;
+  budgetS: number;
+  results: BenchResult[];
+  /** cpu msPerStep / gpu msPerStep, where both ran. */
+  ratios: { method: string; n: number; cpuOverGpu: number }[];
+  errors: string[];
+}
+
+class BenchArgError extends Error {}
+
+const STEP_SIZE = 0.01;
+
+function list(raw: string, flag: string): string[] {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new BenchArgError(`--${flag} needs a comma-separated list`);
+  return items;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  const opts: BenchOptions = {
+    sizes: [1024, 4096, 16384, 65536],
+    methods: ['svgd', 'langevin'],
+    backends: ['gpu', 'cpu'],
+    target: 'gaussian',
+    repeats: 5,
+    budgetS: 20,
+    out: 'bench-results/bench.json',
+    targetMs: 100,
+    maxStepsPerRepeat: 1000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--quick') {
+      opts.sizes = [1024, 4096];
+      continue;
+    }
+    const value = argv[i + 1];
+    const need = (): string => {
+      if (value === undefined || value.startsWith('--')) throw new BenchArgError(`${arg} needs a value`);
+      i++;
+      return value;
+    };
+    const positiveInt = (v: string): number => {
+      const x = Number(v);
+      if (!Number.isInteger(x) || x < 1) throw new BenchArgError(`${arg} expects positive integers, got '${v}'`);
+      return x;
+    };
+    switch (arg) {
+      case '--sizes':
+        opts.sizes = list(need(), 'sizes').map(positiveInt);
+        break;
+      case '--methods':
+        opts.methods = list(need(), 'methods');
+        break;
+      case '--backends':
+        opts.backends = list(need(), 'backends').map((b) => {
+          if (b !== 'gpu' && b !== 'cpu') throw new BenchArgError(`--backends: expected gpu or cpu, got '${b}'`);
+          return b;
+        });
+        break;
+      case '--target':
+        opts.target = need();
+        break;
+      case '--repeats':
+        opts.repeats = positiveInt(need());
+        break;
+      case '--budget-s': {
+        const v = need();
+        opts.budgetS = Number(v);
+        if (!Number.isFinite(opts.budgetS) || opts.budgetS <= 0) throw new BenchArgError(`--budget-s expects a positive number, got '${v}'`);
+        break;
+      }
+      case '--out':
+        opts.out = need();
+        break;
+      default:
+        throw new BenchArgError(`unknown option '${arg}'`);
+    }
+  }
+  opts.sizes.sort((a, b) => a - b);
+  return opts;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+async function timeSteps(sim: Simulation, k: number): Promise<number> {
+  const t0 = performance.now();
+  sim.step(k);
+  await sim.finish();
+  return performance.now() - t0;
+}
+
+const fmtS = (ms: number): string => `${(ms / 1000).toPrecision(3)} s`;
+const sig = (v: number): number => Number(v.toPrecision(4));
+
+/** One configuration. `prev` is the previous (smaller) size's result for the same method and backend. */
+async function benchOne(backend: Backend, opts: BenchOptions, method: string, n: number, prev: BenchResult | undefined, keep: Simulation[]): Promise<BenchResult> {
+  const base: BenchResult = { method, backend: backend.info.kind, n };
+  const budgetMs = opts.budgetS * 1000;
+  // Warm-up + probe + R repeats of at least one step each.
+  const minSteps = opts.repeats + 2;
+  if (prev?.msPerStep !== undefined) {
+    const predicted = prev.msPerStep * (n / prev.n) ** 2 * minSteps;
+    if (predicted > budgetMs) return { ...base, skipped: `estimated ${fmtS(predicted)}` };
+  } else if (prev?.skipped !== undefined) {
+    return { ...base, skipped: `${prev.skipped} at n=${prev.n}; larger n skipped` };
+  }
+  const sim = backend.createSimulation({
+    method,
+    params: {},
+    target: { id: opts.target, params: {} },
+    n,
+    stepSize: STEP_SIZE,
+    seed: 1,
+    init: { kind: 'gaussian', mean: [0, 0], std: 1 },
+  });
+  // Kept alive until the backend's run ends: repeated destroy()/GC cycles mid-run have crashed Dawn
+  // (shared/ENVIRONMENT.md); the caller destroys them all together.
+  keep.push(sim);
+  await timeSteps(sim, 1); // warm-up: pipeline compilation, first dispatch
+  const probe = await timeSteps(sim, 1);
+  const estimate = probe * opts.repeats;
+  if (estimate > budgetMs) return { ...base, skipped: `estimated ${fmtS(estimate + probe)}` };
+  const k = Math.max(1, Math.min(opts.maxStepsPerRepeat, Math.round(opts.targetMs / Math.max(probe, 1e-3))));
+  const samples: number[] = [];
+  for (let r = 0; r < opts.repeats; r++) samples.push((await timeSteps(sim, k)) / k);
+  return { ...base, msPerStep: sig(median(samples)), repeats: opts.repeats, stepsPerRepeat: k, samplesMsPerStep: samples.map(sig) };
+}
+
+function table(report: BenchReport, opts: BenchOptions): string {
+  const cell = (r: BenchResult | undefined): string =>
+    r === undefined ? '-' : r.msPerStep !== undefined ? String(r.msPerStep) : r.skipped !== undefined ? 'skipped' : 'error';
+  const rows = [['method', 'n', ...opts.backends.map((b) => `${b} ms/step`), 'cpu/gpu']];
+  for (const method of opts.methods) {
+    for (const n of opts.sizes) {
+      const find = (b: BackendKind): BenchResult | undefined => report.results.find((r) => r.method === method && r.n === n && r.backend === b);
+      const ratio = report.ratios.find((r) => r.method === method && r.n === n);
+      rows.push([method, String(n), ...opts.backends.map((b) => cell(find(b))), ratio ? ratio.cpuOverGpu.toFixed(1) : '-']);
+    }
+  }
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return `${rows.map((r) => r.map((s, c) => s.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+function fallbackOf(backend: Backend): boolean | null {
+  const info = (backend.device as { adapterInfo?: { isFallbackAdapter?: boolean } } | undefined)?.adapterInfo;
+  if (typeof info?.isFallbackAdapter === 'boolean') return info.isFallbackAdapter;
+  return /software|swiftshader|fallback/i.test(backend.info.description) ? true : null;
+}
+
+export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchReport> {
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    adapter: null,
+    isFallback: null,
+    target: opts.target,
+    stepSize: STEP_SIZE,
+    budgetS: opts.budgetS,
+    results: [],
+    ratios: [],
+    errors: [],
+  };
+  for (const kind of opts.backends) {
+    let backend: Backend;
+    try {
+      backend = await createBackend(kind);
+    } catch (e) {
+      report.errors.push(`${kind}: ${e instanceof Error ? e.message : String(e)}`);
+      io.err(`bench: ${kind} backend unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
+      continue;
+    }
+    if (kind === 'gpu') {
+      report.adapter = backend.info.description;
+      report.isFallback = fallbackOf(backend);
+    }
+    const keep: Simulation[] = [];
+    try {
+      for (const method of opts.methods) {
+        let prev: BenchResult | undefined;
+        for (const n of opts.sizes) {
+          let result: BenchResult;
+          try {
+            result = await benchOne(backend, opts, method, n, prev, keep);
+          } catch (e) {
+            result = { method, backend: kind, n, error: e instanceof Error ? e.message : String(e) };
+          }
+          report.results.push(result);
+          const shown = result.msPerStep !== undefined ? `${result.msPerStep} ms/step` : (result.skipped ?? `error: ${result.error ?? ''}`);
+          io.err(`bench: ${kind} ${method} n=${n}: ${shown}\n`);
+          prev = result;
+        }
+      }
+    } finally {
+      for (const sim of keep) sim.destroy();
+      backend.destroy();
+    }
+  }
+  for (const r of report.results) {
+    if (r.backend !== 'cpu' || r.msPerStep === undefined) continue;
+    const gpu = report.results.find((g) => g.backend === 'gpu' && g.method === r.method && g.n === r.n);
+    if (gpu?.msPerStep !== undefined && gpu.msPerStep > 0) {
+      report.ratios.push({ method: r.method, n: r.n, cpuOverGpu: sig(r.msPerStep / gpu.msPerStep) });
+    }
+  }
+  return report;
+}
+
+/** Entry point (bin/run-ts.mjs). Exit code 0; 1 when a backend or a configuration failed; 2 for bad arguments. */
+export async function main(argv: string[], io: BenchIo = processIo): Promise<number> {
+  let opts: BenchOptions | 'help';
+  try {
+    opts = parseBenchArgs(argv);
+  } catch (e) {
+    io.err(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  if (opts === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  const report = await runBench(opts, io);
+  const json = JSON.stringify(report, null, 2);
+  io.out(`${json}\n`);
+  try {
+    await mkdir(dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, `${json}\n`);
+  } catch (e) {
+    io.err(`bench: cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.err(`\n${report.adapter !== null ? `GPU: ${report.adapter}${report.isFallback ? ' (fallback: software timings)' : ''}\n` : ''}`);
+  io.err(table(report, opts));
+  io.err(`wrote ${opts.out}\n`);
+  return report.errors.length > 0 || report.results.some((r) => r.error !== undefined) ? 1 : 0;
+}

@@ -1,0 +1,90 @@
+/** Validation shared by both backends: a RunConfig becomes a resolved, checked run (or a ConfigError naming the field). */
+import { ParamError, resolveParams, type Params } from '../params';
+import { getMethod } from '../methods/registry';
+import type { MethodDef } from '../methods/types';
+import { Rng, Stream } from '../reference/philox';
+import { createTarget } from '../targets/registry';
+import type { TargetInstance } from '../targets/types';
+import { ConfigError, type InitSpec, type RunConfig, type TargetConfig } from './types';
+
+export interface ResolvedRun {
+  method: MethodDef;
+  methodParams: Params;
+  target: TargetInstance;
+  initial: Float64Array;
+}
+
+export function resolveTarget(t: TargetConfig): TargetInstance {
+  try {
+    return createTarget(t.id, t.params);
+  } catch (e) {
+    if (e instanceof ParamError) throw new ConfigError(`target.${e.param}`, `target ${t.id}: ${e.message}`);
+    throw new ConfigError('target', e instanceof Error ? e.message : String(e));
+  }
+}
+
+export function checkStepSize(h: number): void {
+  if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
+    throw new ConfigError('stepSize', `step size must be a positive finite number, got ${String(h)}`);
+  }
+}
+
+export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun {
+  const { n } = config;
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError('n', `particle count must be a positive integer, got ${String(n)}`);
+  if (n > maxParticles) {
+    throw new ConfigError('n', `${n.toLocaleString('en-US')} particles exceed this backend's limit of ${maxParticles.toLocaleString('en-US')}`);
+  }
+  checkStepSize(config.stepSize);
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) {
+    throw new ConfigError('seed', `seed must be an integer in [0, 2^32), got ${String(config.seed)}`);
+  }
+  let method: MethodDef;
+  try {
+    method = getMethod(config.method);
+  } catch (e) {
+    throw new ConfigError('method', e instanceof Error ? e.message : String(e));
+  }
+  let methodParams: Params;
+  try {
+    methodParams = resolveParams(method.params, config.params);
+  } catch (e) {
+    if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
+    throw e;
+  }
+  const target = resolveTarget(config.target);
+  return { method, methodParams, target, initial: initialPositions(config.init, n, config.seed) };
+}
+
+export function initialPositions(init: InitSpec, n: number, seed: number): Float64Array {
+  const out = new Float64Array(2 * n);
+  if (init.kind === 'positions') {
+    if (init.data.length !== 2 * n) {
+      throw new ConfigError('init', `initial positions hold ${init.data.length / 2} points, expected ${n}`);
+    }
+    for (let i = 0; i < 2 * n; i++) {
+      const v = init.data[i] ?? NaN;
+      if (!Number.isFinite(v)) throw new ConfigError('init', `initial position ${Math.floor(i / 2)} is not finite`);
+      out[i] = v;
+    }
+    return out;
+  }
+  if (!(init.std > 0) || !Number.isFinite(init.std) || !init.mean.every(Number.isFinite)) {
+    throw new ConfigError('init', 'initial Gaussian needs a finite mean and a positive std');
+  }
+  const rng = new Rng(seed, Stream.init);
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = init.mean[0] + init.std * rng.normal();
+    out[2 * i + 1] = init.mean[1] + init.std * rng.normal();
+  }
+  return out;
+}
+
+/** Number of particles the metrics use (the first ones: i.i.d. at initialisation, so a fair subsample). */
+export const METRIC_SUBSAMPLE = 1024;
+/** Exact target samples for the energy distance. */
+export const TARGET_SAMPLES = 2048;
+
+export function targetSamples(target: TargetInstance, seed: number): Float64Array | undefined {
+  return target.sample?.(new Rng(seed, Stream.targetSamples), TARGET_SAMPLES);
+}

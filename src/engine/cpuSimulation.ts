@@ -1,0 +1,107 @@
+/** The CPU engine: the same methods built from the float64 twins (src/reference), no GPU needed. */
+import { distRows, energyFromRows } from '../reference/distRows';
+import { ksdFromRows, ksdRows } from '../reference/ksdRows';
+import { momentsFromSums, particleStats } from '../reference/particleStats';
+import { targetEval } from '../reference/targetEval';
+import { clockTick } from '../reference/clockTick';
+import type { CpuStepper } from '../methods/types';
+import type { TargetInstance } from '../targets/types';
+import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, targetSamples } from './config';
+import type { BackendInfo, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
+
+export class CpuSimulation implements Simulation {
+  readonly n: number;
+  private x: Float64Array;
+  private clock = 0;
+  private steps = 0;
+  private target: TargetInstance;
+  private samples: Float64Array | undefined;
+  private yyRows: Float64Array | undefined;
+  private readonly stepper: CpuStepper;
+  private _config: RunConfig;
+
+  constructor(readonly backend: BackendInfo, config: RunConfig) {
+    const run = resolveRun(config, backend.maxParticles);
+    this.n = config.n;
+    this._config = config;
+    this.x = run.initial;
+    this.target = run.target;
+    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams });
+    this.samples = targetSamples(this.target, config.seed);
+  }
+
+  get config(): RunConfig {
+    return this._config;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  step(count: number): void {
+    for (let k = 0; k < count; k++) {
+      this.x = this.stepper.step(this.x, this.clock, this.target.packed);
+      this.clock = clockTick(this.clock);
+      this.steps++;
+    }
+  }
+
+  setTarget(t: TargetConfig): void {
+    this.target = resolveTarget(t);
+    this._config = { ...this._config, target: t };
+    this.samples = targetSamples(this.target, this._config.seed);
+    this.yyRows = undefined;
+  }
+
+  setStepSize(h: number): void {
+    checkStepSize(h);
+    this.stepper.setStepSize(h);
+    this._config = { ...this._config, stepSize: h };
+  }
+
+  positions(): Promise<Float32Array> {
+    return Promise.resolve(Float32Array.from(this.x));
+  }
+
+  /** Float64 positions (CPU engine only). */
+  positions64(): Float64Array {
+    return this.x.slice();
+  }
+
+  setPositions(data: Float32Array | Float64Array, stepCount?: number): void {
+    if (data.length !== 2 * this.n) throw new Error(`setPositions: expected ${2 * this.n} numbers, got ${data.length}`);
+    this.x = Float64Array.from(data);
+    if (stepCount !== undefined) this.steps = stepCount;
+  }
+
+  stats(): Promise<ParticleStats> {
+    const m = momentsFromSums(particleStats(this.x, this.n));
+    const out: ParticleStats = { step: this.steps, ...m };
+    const acc = this.stepper.takeAcceptance?.();
+    if (acc && acc.proposed > 0) out.acceptance = acc.accepted / acc.proposed;
+    const bw = this.stepper.bandwidth?.();
+    if (bw !== undefined) out.bandwidth = bw;
+    return Promise.resolve(out);
+  }
+
+  metrics(): Promise<Metrics> {
+    const m = Math.min(this.n, METRIC_SUBSAMPLE);
+    const sub = this.x.subarray(0, 2 * m);
+    const { score } = targetEval(this.target.packed, sub);
+    const out: Metrics = { step: this.steps, ksd: ksdFromRows(ksdRows(sub, score, m), m) };
+    if (this.samples) {
+      const M = this.samples.length / 2;
+      this.yyRows ??= distRows(this.samples, M, this.samples, M);
+      out.energy = energyFromRows(distRows(sub, m, this.samples, M), distRows(sub, m, sub, m), this.yyRows, m, M);
+    }
+    return Promise.resolve(out);
+  }
+
+  finish(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  destroy(): void {
+    this.x = new Float64Array(0);
+  }
+}

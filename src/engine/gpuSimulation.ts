@@ -1,0 +1,282 @@
+/**
+ * One run on the GPU. Particles live in two storage buffers (ping-pong) from creation to destroy():
+ * step() records `count` steps into one compute pass and submits; nothing is created or read back
+ * per step. stats() and metrics() reduce on the GPU and read back a few bytes.
+ */
+import { ClockTick } from '../kernels/clockTick';
+import { DistRows } from '../kernels/distRows';
+import { KsdRows } from '../kernels/ksdRows';
+import { ParticleStats } from '../kernels/particleStats';
+import { TargetEval } from '../kernels/targetEval';
+import { bindBuffers, targetLayout } from '../gpu/layouts';
+import { energyFromRows } from '../reference/distRows';
+import { ksdFromRows } from '../reference/ksdRows';
+import { momentsFromSums } from '../reference/particleStats';
+import { packTargetUniform } from '../targets/pack';
+import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
+import type { GpuStepper } from '../methods/types';
+import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, TARGET_SAMPLES, targetSamples } from './config';
+import type { BackendInfo, Metrics, ParticleStats as Stats, RunConfig, Simulation, TargetConfig } from './types';
+
+
+/** Serialises async users of one mappable buffer. */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export class GpuSimulation implements Simulation {
+  readonly n: number;
+  private readonly device: GPUDevice;
+  private readonly owned: GPUBuffer[] = [];
+  private readonly pos: [GPUBuffer, GPUBuffer];
+  private cur: 0 | 1 = 0;
+  private steps = 0;
+  private _config: RunConfig;
+  private target: TargetInstance;
+  private readonly stepper: GpuStepper;
+  private readonly targetUniform: GPUBuffer;
+  private readonly targetBG: GPUBindGroup;
+  private readonly clockBG: GPUBindGroup;
+  private readonly tick: ClockTick;
+  // stats
+  private readonly statsK: ParticleStats;
+  private readonly statsBG: [GPUBindGroup, GPUBindGroup];
+  private readonly statsResult: GPUBuffer;
+  private readonly counters: GPUBuffer;
+  private readonly bw: GPUBuffer;
+  private readonly statsStaging: GPUBuffer;
+  private readonly statsLock = new Lock();
+  // metrics
+  private readonly m: number;
+  private readonly metricScores: GPUBuffer;
+  private readonly samples: GPUBuffer;
+  private nSamples = 0;
+  private readonly rows: GPUBuffer;
+  private readonly rowsStaging: GPUBuffer;
+  private readonly evalK: TargetEval;
+  private readonly ksdK: KsdRows;
+  private readonly xyK: DistRows;
+  private readonly xxK: DistRows;
+  private readonly yyK: DistRows;
+  private readonly metricBG: { eval: GPUBindGroup; ksd: GPUBindGroup; xy: GPUBindGroup; xx: GPUBindGroup }[];
+  private readonly yyBG: GPUBindGroup;
+  private readonly metricsLock = new Lock();
+  // read-back of positions (created on first use, then reused)
+  private posStaging: GPUBuffer | undefined;
+  private readonly posLock = new Lock();
+  private destroyed = false;
+
+  constructor(readonly backend: BackendInfo, device: GPUDevice, config: RunConfig) {
+    const run = resolveRun(config, backend.maxParticles);
+    // (usage flags read here, not at module load: in Node the GPU globals appear only once Dawn is loaded)
+    const S = GPUBufferUsage.STORAGE, CS = GPUBufferUsage.COPY_SRC, CD = GPUBufferUsage.COPY_DST;
+    this.device = device;
+    this.n = config.n;
+    this._config = config;
+    this.target = run.target;
+    const n = this.n;
+    const buf = (label: string, size: number, usage: number): GPUBuffer => {
+      const b = device.createBuffer({ label: `GpuSimulation.${label}`, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+      this.owned.push(b);
+      return b;
+    };
+    this.pos = [buf('pos0', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX), buf('pos1', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX)];
+    device.queue.writeBuffer(this.pos[0], 0, Float32Array.from(run.initial));
+    const scores = buf('scores', 16 * n, S);
+    const clock = buf('clock', 16, S | CD);
+    this.counters = buf('counters', 16, S | CS | CD);
+    this.bw = buf('bw', 16, S | CS | CD);
+    device.queue.writeBuffer(this.bw, 0, new Float32Array([1, 0, 0, 0]));
+    this.targetUniform = buf('target', TARGET_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | CD);
+    this.targetBG = bindBuffers(device, 'Target', targetLayout(device), [this.targetUniform]);
+    this.tick = new ClockTick(device);
+    this.clockBG = this.tick.bind([clock], 'clock');
+    this.stepper = run.method.createGpu(
+      { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw },
+      { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams },
+    );
+    // stats
+    this.statsK = new ParticleStats(device);
+    this.statsK.configure(n);
+    const partials = buf('statsPartials', ParticleStats.partialsBytes(n), S);
+    this.statsResult = buf('statsResult', 32, S | CS);
+    this.statsBG = [this.statsK.bindIO(this.pos[0], partials, this.statsResult), this.statsK.bindIO(this.pos[1], partials, this.statsResult)];
+    this.statsStaging = buf('statsStaging', 64, GPUBufferUsage.MAP_READ | CD);
+    // metrics on the first m particles
+    this.m = Math.min(n, METRIC_SUBSAMPLE);
+    this.metricScores = buf('metricScores', 16 * this.m, S);
+    this.samples = buf('targetSamples', 8 * TARGET_SAMPLES, S | CD);
+    this.rows = buf('metricRows', 4 * (3 * this.m + TARGET_SAMPLES), S | CS);
+    this.rowsStaging = buf('metricRowsStaging', 4 * (3 * this.m + TARGET_SAMPLES), GPUBufferUsage.MAP_READ | CD);
+    this.evalK = new TargetEval(device);
+    this.evalK.setParams({ n: this.m });
+    this.ksdK = new KsdRows(device);
+    this.ksdK.configure(this.m);
+    this.xyK = new DistRows(device);
+    this.xxK = new DistRows(device);
+    this.xxK.configure(this.m, this.m);
+    this.yyK = new DistRows(device);
+    // all row blocks live in one buffer: [ksd m | xy m | xx m | yy M]
+    const rowBlock = (block: number, len: number): GPUBufferBinding => ({ buffer: this.rows, offset: 4 * this.m * block, size: 4 * len });
+    const bindRows = (k: DistRows | KsdRows, a: GPUBuffer, b: GPUBuffer, rows: GPUBufferBinding, label: string): GPUBindGroup => {
+      if (!k.uniform) throw new Error('metric kernel without params');
+      return device.createBindGroup({
+        label, layout: k.layout,
+        entries: [{ binding: 0, resource: { buffer: k.uniform } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: b } }, { binding: 3, resource: rows }],
+      });
+    };
+    this.metricBG = this.pos.map((p) => ({
+      eval: this.evalK.bindIO(p, this.metricScores),
+      ksd: bindRows(this.ksdK, p, this.metricScores, rowBlock(0, this.m), 'ksdRows'),
+      xy: bindRows(this.xyK, p, this.samples, rowBlock(1, this.m), 'xyRows'),
+      xx: bindRows(this.xxK, p, p, rowBlock(2, this.m), 'xxRows'),
+    }));
+    this.yyBG = bindRows(this.yyK, this.samples, this.samples, rowBlock(3, TARGET_SAMPLES), 'yyRows');
+    this.uploadTarget();
+  }
+
+  get config(): RunConfig {
+    return this._config;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** The buffer holding the current positions (array<vec2f>); alternates between two buffers. */
+  getPositionBuffer(): GPUBuffer {
+    return this.pos[this.cur];
+  }
+
+  private uploadTarget(): void {
+    this.device.queue.writeBuffer(this.targetUniform, 0, packTargetUniform(this.target.packed));
+    const ys = targetSamples(this.target, this._config.seed);
+    this.nSamples = ys ? ys.length / 2 : 0;
+    if (ys) {
+      this.device.queue.writeBuffer(this.samples, 0, Float32Array.from(ys));
+      this.xyK.configure(this.m, this.nSamples);
+      this.yyK.configure(this.nSamples, this.nSamples);
+    }
+  }
+
+  step(count: number): void {
+    if (this.destroyed || count <= 0) return;
+    const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.step' });
+    const pass = enc.beginComputePass({ label: 'GpuSimulation.steps' });
+    for (let k = 0; k < count; k++) {
+      this.cur = this.stepper.encode(pass, this.cur, this.targetBG);
+      this.tick.encode(pass, this.clockBG);
+    }
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.steps += count;
+  }
+
+  setTarget(t: TargetConfig): void {
+    this.target = resolveTarget(t);
+    this._config = { ...this._config, target: t };
+    this.uploadTarget();
+  }
+
+  setStepSize(h: number): void {
+    checkStepSize(h);
+    this.stepper.setStepSize(h);
+    this._config = { ...this._config, stepSize: h };
+  }
+
+  positions(): Promise<Float32Array> {
+    return this.posLock.run(async () => {
+      const bytes = 8 * this.n;
+      this.posStaging ??= (() => {
+        const b = this.device.createBuffer({ label: 'GpuSimulation.posStaging', size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        this.owned.push(b);
+        return b;
+      })();
+      const staging = this.posStaging;
+      const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.readPositions' });
+      enc.copyBufferToBuffer(this.pos[this.cur], 0, staging, 0, bytes);
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+      staging.unmap();
+      return out;
+    });
+  }
+
+  setPositions(data: Float32Array | Float64Array, stepCount?: number): void {
+    if (data.length !== 2 * this.n) throw new Error(`setPositions: expected ${2 * this.n} numbers, got ${data.length}`);
+    this.device.queue.writeBuffer(this.pos[this.cur], 0, data instanceof Float32Array ? data : Float32Array.from(data));
+    if (stepCount !== undefined) this.steps = stepCount;
+  }
+
+  stats(): Promise<Stats> {
+    return this.statsLock.run(async () => {
+      const step = this.steps;
+      const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.stats' });
+      const pass = enc.beginComputePass();
+      this.statsK.encode(pass, this.statsBG[this.cur], this.n);
+      pass.end();
+      enc.copyBufferToBuffer(this.statsResult, 0, this.statsStaging, 0, 32);
+      enc.copyBufferToBuffer(this.counters, 0, this.statsStaging, 32, 16);
+      enc.copyBufferToBuffer(this.bw, 0, this.statsStaging, 48, 16);
+      enc.clearBuffer(this.counters);
+      this.device.queue.submit([enc.finish()]);
+      await this.statsStaging.mapAsync(GPUMapMode.READ);
+      const range = this.statsStaging.getMappedRange();
+      const f = new Float32Array(range.slice(0));
+      const u = new Uint32Array(range.slice(32, 48));
+      this.statsStaging.unmap();
+      const out: Stats = { step, ...momentsFromSums(Array.from(f.subarray(0, 8))) };
+      if (this.stepper.reportsAcceptance && (u[1] ?? 0) > 0) out.acceptance = (u[0] ?? 0) / (u[1] ?? 1);
+      if (this.stepper.reportsBandwidth) out.bandwidth = Math.sqrt(f[12] ?? NaN);
+      return out;
+    });
+  }
+
+  metrics(): Promise<Metrics> {
+    return this.metricsLock.run(async () => {
+      const step = this.steps;
+      const bg = this.metricBG[this.cur];
+      if (!bg) throw new Error('metrics: no bind group');
+      const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.metrics' });
+      const pass = enc.beginComputePass();
+      this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
+      this.ksdK.encode(pass, bg.ksd, this.m);
+      if (this.nSamples > 0) {
+        this.xyK.encode(pass, bg.xy, this.m);
+        this.xxK.encode(pass, bg.xx, this.m);
+        this.yyK.encode(pass, this.yyBG, this.nSamples);
+      }
+      pass.end();
+      const bytes = 4 * (3 * this.m + this.nSamples);
+      enc.copyBufferToBuffer(this.rows, 0, this.rowsStaging, 0, bytes);
+      this.device.queue.submit([enc.finish()]);
+      await this.rowsStaging.mapAsync(GPUMapMode.READ, 0, bytes);
+      const r = new Float32Array(this.rowsStaging.getMappedRange(0, bytes).slice(0));
+      this.rowsStaging.unmap();
+      const m = this.m;
+      const out: Metrics = { step, ksd: ksdFromRows(r.subarray(0, m), m) };
+      if (this.nSamples > 0) {
+        out.energy = energyFromRows(r.subarray(m, 2 * m), r.subarray(2 * m, 3 * m), r.subarray(3 * m, 3 * m + this.nSamples), m, this.nSamples);
+      }
+      return out;
+    });
+  }
+
+  async finish(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.stepper.destroy();
+    for (const k of [this.tick, this.statsK, this.evalK, this.ksdK, this.xyK, this.xxK, this.yyK]) k.destroy();
+    for (const b of this.owned) b.destroy();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The engine's public types. No React, no DOM: the browser UI, the CLI and the benchmarks
+ * all drive a `Simulation` (one run: particles + method + target) created on a `Backend`.
+ */
+import type { Params } from '../params';
+
+export type BackendKind = 'gpu' | 'cpu';
+
+/** Where the particles start. Default: i.i.d. N(mean, std^2 I) drawn from the Philox init stream. */
+export type InitSpec =
+  | { kind: 'gaussian'; mean: [number, number]; std: number }
+  /** Explicit positions, interleaved [x0, y0, x1, y1, ...]; length must be 2 n. */
+  | { kind: 'positions'; data: Float32Array | Float64Array };
+
+export interface TargetConfig {
+  id: string;
+  params: Params;
+}
+
+export interface RunConfig {
+  method: string;
+  /** Method parameters (unresolved: missing ones take their defaults). */
+  params: Params;
+  target: TargetConfig;
+  n: number;
+  stepSize: number;
+  seed: number;
+  init: InitSpec;
+}
+
+/** Reduced over all particles on the device (no particle read-back): for display and blow-up detection. */
+export interface ParticleStats {
+  step: number;
+  mean: [number, number];
+  /** [c11, c12, c22] */
+  cov: [number, number, number];
+  /** Number of particles with a NaN or infinite coordinate. */
+  nonFinite: number;
+  /** max_i max(|x_i|, |y_i|) over finite particles. */
+  maxAbs: number;
+  /** MALA acceptance rate since the last stats() call, when the method reports one. */
+  acceptance?: number;
+  /** Current kernel bandwidth sigma (SVGD), when the method has one. */
+  bandwidth?: number;
+}
+
+export interface Metrics {
+  step: number;
+  /** Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to `metricSubsample` particles. */
+  ksd: number;
+  /** Energy distance to exact target samples, when the target has an exact sampler. */
+  energy?: number;
+}
+
+export interface BackendInfo {
+  kind: BackendKind;
+  /** Human description, e.g. 'google swiftshader (fallback adapter)' or 'CPU float64'. */
+  description: string;
+  /** Largest particle count this backend accepts. */
+  maxParticles: number;
+}
+
+export interface Simulation {
+  readonly backend: BackendInfo;
+  readonly config: RunConfig;
+  readonly n: number;
+  /** Steps taken since creation / the last reset. */
+  readonly stepCount: number;
+  /** Advance `count` steps (GPU: records and submits, no read-back). */
+  step(count: number): void;
+  /** Change the target in place (e.g. a dragged mixture component); particles are kept. */
+  setTarget(target: TargetConfig): void;
+  /** Change the step size in place. */
+  setStepSize(h: number): void;
+  /** Read the particle positions, interleaved [x0, y0, ...] (float32). */
+  positions(): Promise<Float32Array>;
+  /** Overwrite the positions (length 2 n); used to restore a snapshot. */
+  setPositions(data: Float32Array | Float64Array, stepCount?: number): void;
+  /** Reduced statistics (a few numbers read back). */
+  stats(): Promise<ParticleStats>;
+  /** Convergence metrics on a subsample (a few KB read back). */
+  metrics(): Promise<Metrics>;
+  /** Wait for queued work to finish (GPU); resolves immediately on the CPU. */
+  finish(): Promise<void>;
+  destroy(): void;
+}
+
+/** A compute backend: creates simulations. GPU: owns one GPUDevice. CPU: float64 twins. */
+export interface Backend {
+  readonly info: BackendInfo;
+  /**
+   * Validate `config` and allocate a new run. Throws (ConfigError / ParamError, message names the
+   * offending field) without side effects when the config is invalid or too large for the device.
+   */
+  createSimulation(config: RunConfig): Simulation;
+  /** GPU only: the device (the renderer draws from the simulation's buffers with it). */
+  readonly device?: GPUDevice;
+  /** GPU only: resolves with a reason when the device is lost. */
+  readonly lost?: Promise<string>;
+  destroy(): void;
+}
+
+/** An invalid run configuration; `field` names the offending argument (e.g. 'n', 'stepSize', 'params.bandwidth'). */
+export class ConfigError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

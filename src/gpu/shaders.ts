@@ -1,0 +1,55 @@
+/**
+ * The one WGSL registry: every kernel's source is its own .wgsl file (loaded with ?raw), prefixed by
+ * the shaders/common pieces it declares, joined by plain concatenation. No WGSL from templates.
+ */
+import philox from '../../shaders/common/philox.wgsl?raw';
+import targets from '../../shaders/common/targets.wgsl?raw';
+import targetEval from '../../shaders/targetEval.wgsl?raw';
+import langevinStep from '../../shaders/langevinStep.wgsl?raw';
+import svgdStep from '../../shaders/svgdStep.wgsl?raw';
+import medianBandwidth from '../../shaders/medianBandwidth.wgsl?raw';
+import particleStats from '../../shaders/particleStats.wgsl?raw';
+import ksdRows from '../../shaders/ksdRows.wgsl?raw';
+import distRows from '../../shaders/distRows.wgsl?raw';
+import clockTick from '../../shaders/clockTick.wgsl?raw';
+import philoxWords from '../../shaders/philoxWords.wgsl?raw';
+
+const common = { philox, targets } as const;
+type CommonName = keyof typeof common;
+
+const kernels = {
+  targetEval: { source: targetEval, uses: ['targets'] },
+  langevinStep: { source: langevinStep, uses: ['philox', 'targets'] },
+  svgdStep: { source: svgdStep, uses: [] },
+  medianBandwidth: { source: medianBandwidth, uses: [] },
+  particleStats: { source: particleStats, uses: [] },
+  ksdRows: { source: ksdRows, uses: [] },
+  distRows: { source: distRows, uses: [] },
+  clockTick: { source: clockTick, uses: [] },
+  philoxWords: { source: philoxWords, uses: ['philox'] },
+} satisfies Record<string, { source: string; uses: CommonName[] }>;
+
+export type KernelName = keyof typeof kernels;
+
+export function shaderCode(name: KernelName): string {
+  const k = kernels[name];
+  return [...k.uses.map((u: CommonName) => common[u]), k.source].join('\n');
+}
+
+export function commonCode(name: CommonName): string {
+  return common[name];
+}
+
+const moduleCache = new WeakMap<GPUDevice, Map<KernelName, GPUShaderModule>>();
+
+/** Shader modules are compiled once per device. */
+export function shaderModule(device: GPUDevice, name: KernelName): GPUShaderModule {
+  let m = moduleCache.get(device);
+  if (!m) moduleCache.set(device, (m = new Map()));
+  let mod = m.get(name);
+  if (!mod) {
+    mod = device.createShaderModule({ label: `${name}.wgsl`, code: shaderCode(name) });
+    m.set(name, mod);
+  }
+  return mod;
+}

@@ -1,0 +1,92 @@
+/**
+ * The shape every kernel class shares: the pipeline is built once in the constructor from the
+ * registry's WGSL; a uniform struct named `params` (layout read from the WGSL itself by
+ * webgpu-utils, never summed by hand) lives in its own small buffer; `dispatch` records into a
+ * compute pass and never submits or reads back.
+ */
+import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import { shaderCode, shaderModule, type KernelName } from '../gpu/shaders';
+import { bindBuffers, computeLayout, targetLayout } from '../gpu/layouts';
+
+export type BindingType = 'uniform' | 'storage' | 'read-only-storage';
+
+export interface KernelOptions {
+  name: KernelName;
+  /** Binding types of @group(0), in binding order; binding 0 is the `params` uniform when present. */
+  bindings: BindingType[];
+  entryPoints?: string[];
+  /** True when the kernel reads the target (@group(1), shaders/common/targets.wgsl). */
+  usesTarget?: boolean;
+  /** Pipeline-overridable constants, e.g. { WG: 256 }. */
+  constants?: Record<string, number>;
+}
+
+const defsCache = new Map<KernelName, ReturnType<typeof makeShaderDataDefinitions>>();
+
+export class Kernel {
+  readonly layout: GPUBindGroupLayout;
+  readonly pipelines: Map<string, GPUComputePipeline> = new Map();
+  readonly params: StructuredView | undefined;
+  readonly uniform: GPUBuffer | undefined;
+
+  constructor(readonly device: GPUDevice, readonly options: KernelOptions) {
+    const { name } = options;
+    this.layout = computeLayout(device, `${name}.layout`, options.bindings);
+    const layouts = options.usesTarget ? [this.layout, targetLayout(device)] : [this.layout];
+    const pipelineLayout = device.createPipelineLayout({ label: `${name}.pipelineLayout`, bindGroupLayouts: layouts });
+    const module = shaderModule(device, name);
+    for (const entryPoint of options.entryPoints ?? ['main']) {
+      this.pipelines.set(entryPoint, device.createComputePipeline({
+        label: `${name}.${entryPoint}.pipeline`,
+        layout: pipelineLayout,
+        compute: { module, entryPoint, ...(options.constants ? { constants: options.constants } : {}) },
+      }));
+    }
+    let defs = defsCache.get(name);
+    if (!defs) defsCache.set(name, (defs = makeShaderDataDefinitions(shaderCode(name))));
+    const paramsDef = defs.uniforms.params;
+    if (paramsDef) {
+      this.params = makeStructuredView(paramsDef);
+      this.uniform = device.createBuffer({
+        label: `${name}.params`,
+        size: this.params.arrayBuffer.byteLength,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+    } else {
+      this.params = undefined;
+      this.uniform = undefined;
+    }
+  }
+
+  /** Set the uniform struct's fields and upload it (queue write, no buffer creation). */
+  setParams(values: Record<string, number>): void {
+    if (!this.params || !this.uniform) throw new Error(`${this.options.name}: no params uniform`);
+    this.params.set(values);
+    this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
+  }
+
+  /** Bind group over the uniform (if any) followed by `buffers`, in binding order. */
+  bind(buffers: GPUBuffer[], label = this.options.name): GPUBindGroup {
+    const all = this.uniform ? [this.uniform, ...buffers] : buffers;
+    return bindBuffers(this.device, `${label}.bindGroup`, this.layout, all);
+  }
+
+  dispatch(pass: GPUComputePassEncoder, bindGroup: GPUBindGroup, workgroups: number, targetBindGroup?: GPUBindGroup, entryPoint = 'main'): void {
+    const pipeline = this.pipelines.get(entryPoint);
+    if (!pipeline) throw new Error(`${this.options.name}: no entry point ${entryPoint}`);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    if (this.options.usesTarget) {
+      if (!targetBindGroup) throw new Error(`${this.options.name}: needs the target bind group`);
+      pass.setBindGroup(1, targetBindGroup);
+    }
+    if (workgroups > 0) pass.dispatchWorkgroups(workgroups);
+  }
+
+  destroy(): void {
+    this.uniform?.destroy();
+  }
+}
+
+export const WG = 256;
+export const groups = (n: number): number => Math.ceil(n / WG);

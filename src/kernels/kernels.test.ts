@@ -1,0 +1,277 @@
+/**
+ * Every WGSL kernel against its float64 CPU twin, on a real WebGPU device (Dawn + SwiftShader here).
+ * Tolerances: the GPU computes in f32 (unit roundoff 6e-8); each test states what accumulates.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { bindBuffers, targetLayout } from '../gpu/layouts';
+import { Rng } from '../reference/philox';
+import { targetEval } from '../reference/targetEval';
+import { langevinStep } from '../reference/langevinStep';
+import { svgdStep } from '../reference/svgdStep';
+import { medianBandwidth } from '../reference/medianBandwidth';
+import { particleStats } from '../reference/particleStats';
+import { ksdRows } from '../reference/ksdRows';
+import { distRows } from '../reference/distRows';
+import { packTargetUniform } from '../targets/pack';
+import { createTarget, targets } from '../targets/registry';
+import type { PackedTarget } from '../targets/types';
+import { TargetEval } from './targetEval';
+import { LangevinStep } from './langevinStep';
+import { SvgdStep } from './svgdStep';
+import { MedianBandwidth } from './medianBandwidth';
+import { ParticleStats } from './particleStats';
+import { KsdRows } from './ksdRows';
+import { DistRows } from './distRows';
+import { ClockTick } from './clockTick';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = await testDevice();
+});
+
+function randomPoints(n: number, seed: number, scale = 1.5, offset: [number, number] = [0, 0]): Float64Array {
+  const rng = new Rng(seed, 9);
+  const x = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = offset[0] + scale * rng.normal();
+    x[2 * i + 1] = offset[1] + scale * rng.normal();
+  }
+  return x;
+}
+
+const f32 = (x: ArrayLike<number>): Float32Array => Float32Array.from(x);
+/** The f64 twin fed the same f32-rounded inputs the GPU sees. */
+const asF32 = (x: ArrayLike<number>): Float64Array => Float64Array.from(Float32Array.from(x));
+
+function targetBindGroup(packed: PackedTarget): GPUBindGroup {
+  const u = uploadBuffer(device, new Uint8Array(packTargetUniform(packed)), GPUBufferUsage.UNIFORM);
+  return bindBuffers(device, 'test.target', targetLayout(device), [u]);
+}
+
+describe('targetEval (WGSL) vs src/reference/targetEval.ts', () => {
+  for (const def of targets) {
+    it(`${def.id}: log-density and score`, async () => {
+      const inst = createTarget(def.id, {});
+      const [x0, x1, y0, y1] = inst.view;
+      const rng = new Rng(11, 9);
+      const n = 500;
+      const pts = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        pts[2 * i] = x0 + (x1 - x0) * rng.uniform();
+        pts[2 * i + 1] = y0 + (y1 - y0) * rng.uniform();
+      }
+      const want = targetEval(inst.packed, asF32(pts));
+      const got = await withValidation(device, async () => {
+        const k = new TargetEval(device);
+        k.setParams({ n });
+        const p = uploadBuffer(device, f32(pts));
+        const out = emptyBuffer(device, 16 * n);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(p, out), targetBindGroup(inst.packed), n));
+        return new Float32Array(await readBuffer(device, out, 16 * n));
+      });
+      const logp = Array.from({ length: n }, (_, i) => got[4 * i + 2] ?? NaN);
+      const score = Array.from({ length: 2 * n }, (_, i) => got[4 * Math.floor(i / 2) + (i % 2)] ?? NaN);
+      // f32 evaluation of exp/log/sin and squares of O(10) quantities: relative error ~1e-6 of the
+      // largest intermediate; log-densities reach O(1e3) in the tails, scores O(1e2).
+      expectClose(logp, want.logp, { atol: 2e-4, rtol: 2e-5 }, 'f32 log-density, intermediates up to |logp|');
+      expectClose(score, want.score, { atol: 2e-4, rtol: 2e-4 }, 'f32 score (derivatives of exp/log terms)');
+    });
+  }
+});
+
+describe('langevinStep (WGSL) vs twin', () => {
+  for (const mala of [false, true]) {
+    it(`${mala ? 'MALA' : 'ULA'}: one step from the same state and Philox counters`, async () => {
+      const inst = createTarget('mixture', {});
+      const n = 1000, h = 0.05, seed = 42, step = 7;
+      const x = randomPoints(n, 1);
+      const want = asF32(x);
+      const acc = langevinStep(want, inst.packed, { n, h, seed, mala, step });
+      const [got, counts] = await withValidation(device, async () => {
+        const k = new LangevinStep(device);
+        k.configure({ n, h, seed, mala });
+        const pos = uploadBuffer(device, f32(x));
+        const clock = uploadBuffer(device, new Uint32Array([step, 0, 0, 0]));
+        const counters = emptyBuffer(device, 16);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(pos, clock, counters), targetBindGroup(inst.packed), n));
+        return [new Float32Array(await readBuffer(device, pos, 8 * n)), new Uint32Array(await readBuffer(device, counters, 8))] as const;
+      });
+      // Same u32 words from Philox; normals differ by f32 log/cos/sin rounding (~1e-6), positions O(3).
+      // MALA: a proposal whose log-acceptance lies within f32 noise of log u may flip (allow 0.5%).
+      let mismatched = 0;
+      const tol = 1e-4;
+      for (let i = 0; i < 2 * n; i++) if (Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)) > tol * (1 + Math.abs(want[i] ?? 0))) mismatched++;
+      expect(mismatched).toBeLessThanOrEqual(mala ? Math.ceil(0.005 * 2 * n) : 0);
+      if (mala) {
+        expect(counts[1]).toBe(n);
+        expect(Math.abs((counts[0] ?? 0) - acc)).toBeLessThanOrEqual(Math.ceil(0.005 * n));
+      }
+    });
+  }
+});
+
+describe('svgdStep (WGSL, tiled) vs twin', () => {
+  for (const [n, sigma] of [[1000, 0.7], [257, 0.3]] as const) {
+    it(`N=${n} (not a multiple of the tile), fixed sigma=${sigma}`, async () => {
+      const inst = createTarget('banana', {});
+      const x = asF32(randomPoints(n, 2));
+      const { score } = targetEval(inst.packed, x);
+      const h = 0.1, sigma2 = sigma * sigma;
+      const want = svgdStep(x, score, n, h, sigma2);
+      const got = await withValidation(device, async () => {
+        const k = new SvgdStep(device);
+        k.configure({ n, h, sigma2 });
+        const scores4 = new Float32Array(4 * n);
+        for (let i = 0; i < n; i++) {
+          scores4[4 * i] = score[2 * i] ?? 0;
+          scores4[4 * i + 1] = score[2 * i + 1] ?? 0;
+        }
+        const pin = uploadBuffer(device, f32(x));
+        const sc = uploadBuffer(device, scores4);
+        const bw = uploadBuffer(device, new Float32Array([1, 0, 0, 0]));
+        const pout = emptyBuffer(device, 8 * n);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(pin, sc, bw, pout), n));
+        return new Float32Array(await readBuffer(device, pout, 8 * n));
+      });
+      // N-term f32 sums of O(|s| + |d|/sigma^2) terms, times h/N: error <~ h * N * 6e-8 * max term / N.
+      expectClose(got, want, { atol: 2e-5, rtol: 1e-5 }, 'f32 accumulation over N terms, scaled by h/N');
+    });
+  }
+
+  it('reads sigma^2 from the bandwidth buffer when not fixed', async () => {
+    const n = 300;
+    const inst = createTarget('gaussian', {});
+    const x = asF32(randomPoints(n, 3));
+    const { score } = targetEval(inst.packed, x);
+    const want = svgdStep(x, score, n, 0.2, 0.25);
+    const got = await withValidation(device, async () => {
+      const k = new SvgdStep(device);
+      k.configure({ n, h: 0.2, sigma2: null });
+      const scores4 = new Float32Array(4 * n);
+      for (let i = 0; i < n; i++) { scores4[4 * i] = score[2 * i] ?? 0; scores4[4 * i + 1] = score[2 * i + 1] ?? 0; }
+      const pin = uploadBuffer(device, f32(x));
+      const pout = emptyBuffer(device, 8 * n);
+      const bw = uploadBuffer(device, new Float32Array([0.25, 0, 0, 0]));
+      runPass(device, (pass) => k.encode(pass, k.bindIO(pin, uploadBuffer(device, scores4), bw, pout), n));
+      return new Float32Array(await readBuffer(device, pout, 8 * n));
+    });
+    expectClose(got, want, { atol: 2e-5, rtol: 1e-5 }, 'same as above');
+  });
+});
+
+describe('medianBandwidth (WGSL bisection) vs twin (exact sort)', () => {
+  for (const n of [2, 3, 100, 256, 5000]) {
+    it(`N=${n}`, async () => {
+      const x = asF32(randomPoints(n, 4, 2, [1, -3]));
+      const want = medianBandwidth(x, n);
+      const got = await withValidation(device, async () => {
+        const k = new MedianBandwidth(device);
+        k.configure(n);
+        const pos = uploadBuffer(device, f32(x));
+        const bw = emptyBuffer(device, 16);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(pos, bw)));
+        return new Float32Array(await readBuffer(device, bw, 8));
+      });
+      // d2 computed in f32 (relative error ~2e-7 after cancellation of O(10) coordinates), then 40
+      // bisection halvings: the GPU lands within a few ulps of the same order statistic.
+      expectClose([got[1] ?? NaN, got[0] ?? NaN], [want.med2, want.sigma2], { atol: 1e-9, rtol: 2e-5 }, 'f32 squared distances');
+    });
+  }
+});
+
+describe('particleStats (WGSL two-pass reduction) vs twin', () => {
+  it('sums, max and non-finite count, with NaN and inf particles', async () => {
+    const n = 70_001;
+    const x = asF32(randomPoints(n, 5, 1, [0.5, -0.25]));
+    x[2 * 10] = NaN;
+    x[2 * 500 + 1] = Infinity;
+    x[2 * 69_999] = -Infinity;
+    const want = particleStats(x, n);
+    const got = await withValidation(device, async () => {
+      const k = new ParticleStats(device);
+      k.configure(n);
+      const pos = uploadBuffer(device, f32(x));
+      const partials = emptyBuffer(device, ParticleStats.partialsBytes(n));
+      const result = emptyBuffer(device, 32);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(pos, partials, result), n));
+      return new Float32Array(await readBuffer(device, result, 32));
+    });
+    // tree sums of 7e4 f32 values: error ~ log2(N) * 6e-8 * sum |terms|; counts are exact integers < 2^24.
+    expect(got[0]).toBe(want[0]);
+    expect(got[7]).toBe(3);
+    expect(want[7]).toBe(3);
+    const scale = [0, n, n, n, n, n, 0, 0];
+    for (const i of [1, 2, 3, 4, 5]) expect(Math.abs((got[i] ?? NaN) - want[i])).toBeLessThan(1e-5 * (scale[i] ?? 1) + 1e-6 * Math.abs(want[i]));
+    expect(got[6]).toBeCloseTo(want[6], 5);
+  });
+});
+
+describe('metric kernels vs twins', () => {
+  it('ksdRows (IMQ Stein kernel)', async () => {
+    const m = 600;
+    const inst = createTarget('mixture', {});
+    const x = asF32(randomPoints(m, 6));
+    const { score } = targetEval(inst.packed, x);
+    const want = ksdRows(x, score, m);
+    const got = await withValidation(device, async () => {
+      const k = new KsdRows(device);
+      k.configure(m);
+      const s4 = new Float32Array(4 * m);
+      for (let i = 0; i < m; i++) { s4[4 * i] = score[2 * i] ?? 0; s4[4 * i + 1] = score[2 * i + 1] ?? 0; }
+      const rows = emptyBuffer(device, 4 * m);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, s4), rows), m));
+      return new Float32Array(await readBuffer(device, rows, 4 * m));
+    });
+    // rows are sums of m signed O(|s|^2) terms: absolute error ~ m * 6e-8 * max|term|.
+    let maxTerm = 0;
+    for (let i = 0; i < m; i++) maxTerm = Math.max(maxTerm, Math.abs(want[i] ?? 0) / m);
+    expectClose(got, want, { atol: 1e-6 * m * (1 + maxTerm), rtol: 1e-5 }, 'f32 accumulation of signed Stein-kernel terms');
+  });
+
+  it('distRows (energy distance)', async () => {
+    const na = 700, nb = 300;
+    const a = asF32(randomPoints(na, 7));
+    const b = asF32(randomPoints(nb, 8, 1, [1, 1]));
+    const want = distRows(a, na, b, nb);
+    const got = await withValidation(device, async () => {
+      const k = new DistRows(device);
+      k.configure(na, nb);
+      const rows = emptyBuffer(device, 4 * na);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(a)), uploadBuffer(device, f32(b)), rows), na));
+      return new Float32Array(await readBuffer(device, rows, 4 * na));
+    });
+    // nb positive terms O(3): relative error ~ nb * 6e-8.
+    expectClose(got, want, { atol: 1e-6, rtol: 3e-5 }, 'f32 sums of positive distances');
+  });
+
+  it('clockTick advances the GPU step counter', async () => {
+    const got = await withValidation(device, async () => {
+      const k = new ClockTick(device);
+      const clock = uploadBuffer(device, new Uint32Array([5, 0, 0, 0]));
+      const bg = k.bind([clock]);
+      runPass(device, (pass) => { for (let i = 0; i < 3; i++) k.encode(pass, bg); });
+      return new Uint32Array(await readBuffer(device, clock, 4));
+    });
+    expect(got[0]).toBe(8);
+  });
+});
+
+describe('philox (WGSL) vs twin', () => {
+  it('words are bit-identical; normals agree to f32 rounding', async () => {
+    const n = 4096, c1 = 123, c2 = 2, seed = 0xdeadbeef;
+    const want = (await import('../reference/philoxWords')).philoxWords(n, c1, c2, seed);
+    const [words, normals] = await withValidation(device, async () => {
+      const { PhiloxWords } = await import('./philoxWords');
+      const k = new PhiloxWords(device);
+      k.configure({ n, c1, c2, seed });
+      const w = emptyBuffer(device, 16 * n);
+      const z = emptyBuffer(device, 8 * n);
+      runPass(device, (pass) => k.encode(pass, k.bind([w, z]), n));
+      return [new Uint32Array(await readBuffer(device, w, 16 * n)), new Float32Array(await readBuffer(device, z, 8 * n))] as const;
+    });
+    expect(Array.from(words)).toEqual(Array.from(want.words));
+    // Box-Muller in f32: sqrt(-2 log u) and cos/sin of 2 pi u, |z| <= 5.8: absolute error ~1e-6.
+    expectClose(normals, want.normals, { atol: 5e-6, rtol: 1e-5 }, 'f32 log/sqrt/cos/sin in Box-Muller');
+  });
+});

@@ -1,0 +1,18 @@
+/** GPU kernel: one tiled SVGD step, posIn -> posOut (shaders/svgdStep.wgsl). Twin: src/reference/svgdStep.ts. */
+import { Kernel, groups } from './kernel';
+
+export class SvgdStep extends Kernel {
+  constructor(device: GPUDevice) {
+    super(device, { name: 'svgdStep', bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'] });
+  }
+  /** sigma2 = null: read the bandwidth from bw[0] (median heuristic computed on the GPU). */
+  configure(p: { n: number; h: number; sigma2: number | null }): void {
+    this.setParams({ n: p.n, h: p.h, fixedBandwidth: p.sigma2 === null ? 0 : 1, sigma2: p.sigma2 ?? 1 });
+  }
+  bindIO(posIn: GPUBuffer, scores: GPUBuffer, bw: GPUBuffer, posOut: GPUBuffer): GPUBindGroup {
+    return this.bind([posIn, scores, bw, posOut]);
+  }
+  encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
+    this.dispatch(pass, io, groups(n));
+  }
+}

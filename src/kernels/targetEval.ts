@@ -1,0 +1,15 @@
+/** GPU kernel: log-density and score of the target at points (shaders/targetEval.wgsl). Twin: src/reference/targetEval.ts. */
+import { Kernel, groups } from './kernel';
+
+export class TargetEval extends Kernel {
+  constructor(device: GPUDevice) {
+    super(device, { name: 'targetEval', bindings: ['uniform', 'read-only-storage', 'storage'], usesTarget: true });
+  }
+  /** points: array<vec2f>; out: array<vec4f> = (score, logp, 0). */
+  bindIO(points: GPUBuffer, out: GPUBuffer): GPUBindGroup {
+    return this.bind([points, out]);
+  }
+  encode(pass: GPUComputePassEncoder, io: GPUBindGroup, target: GPUBindGroup, n: number): void {
+    this.dispatch(pass, io, groups(n), target);
+  }
+}

@@ -1,0 +1,14 @@
+/** The method registry: the UI, URL state and CLI are built from this list. */
+import { langevin } from './langevin';
+import { svgd } from './svgd';
+import type { MethodDef } from './types';
+
+export const methods: MethodDef[] = [langevin, svgd];
+
+export function getMethod(id: string): MethodDef {
+  const m = methods.find((d) => d.id === id);
+  if (!m) throw new Error(`unknown method '${id}' (known: ${methods.map((d) => d.id).join(', ')})`);
+  return m;
+}
+
+export type { MethodDef } from './types';

@@ -1,0 +1,60 @@
+/**
+ * A method is a registry entry: id, declarative params, and two steppers built from the same
+ * mathematics: `createGpu` records WGSL kernels, `createCpu` calls their float64 twins.
+ * Adding a method = its .wgsl + kernel class + twin + a file here + one line in registry.ts.
+ */
+import type { ParamSpec, Params } from '../params';
+import type { PackedTarget } from '../targets/types';
+
+export interface MethodRun {
+  n: number;
+  stepSize: number;
+  seed: number;
+  /** Resolved (defaults filled, checked) method params. */
+  params: Params;
+}
+
+/** GPU resources a simulation owns and lends to its method. */
+export interface GpuMethodContext {
+  device: GPUDevice;
+  /** Ping-pong particle buffers, array<vec2f> of n. */
+  pos: [GPUBuffer, GPUBuffer];
+  /** array<vec4f> of n: (score, logp, 0) scratch. */
+  scores: GPUBuffer;
+  /** array<u32>: clock[0] = step counter. */
+  clock: GPUBuffer;
+  /** array<atomic<u32>, 2>: accepted, proposed. */
+  counters: GPUBuffer;
+  /** array<f32, 4>: [sigma^2, med^2, ...] kernel bandwidth state. */
+  bw: GPUBuffer;
+}
+
+export interface GpuStepper {
+  /** Record one step reading pos[cur]; returns the index of the buffer holding the new positions. */
+  encode(pass: GPUComputePassEncoder, cur: 0 | 1, target: GPUBindGroup): 0 | 1;
+  setStepSize(h: number): void;
+  /** True when the counters buffer holds MALA acceptances. */
+  readonly reportsAcceptance: boolean;
+  /** True when bw[0] holds the current sigma^2. */
+  readonly reportsBandwidth: boolean;
+  destroy(): void;
+}
+
+export interface CpuStepper {
+  /** One step from x (interleaved, 2n) at clock `step`; returns the new positions (may be x itself). */
+  step(x: Float64Array, step: number, target: PackedTarget): Float64Array;
+  setStepSize(h: number): void;
+  /** Accepted / proposed since the last take (MALA). */
+  takeAcceptance?(): { accepted: number; proposed: number };
+  /** Current sigma (SVGD). */
+  bandwidth?(): number;
+}
+
+export interface MethodDef {
+  id: string;
+  label: string;
+  description: string;
+  params: ParamSpec[];
+  createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
+  createCpu(run: MethodRun): CpuStepper;
+}

@@ -1,0 +1,124 @@
+/**
+ * Declarative parameters shared by methods and targets: the UI builds controls from these,
+ * the CLI parses `--param name=value` with them, and the URL hash round-trips them.
+ */
+export type ParamValue = number | boolean | string | number[];
+
+export interface ParamSpec {
+  name: string;
+  label: string;
+  /** number: a finite number in [min, max]; boolean; enum: one of options; vector: comma-separated numbers; json: free JSON text (validated by the owner). */
+  kind: 'number' | 'boolean' | 'enum' | 'vector' | 'json';
+  default: ParamValue;
+  description: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** For 'number': also accept this string (e.g. 'median' for a bandwidth). */
+  alsoAccept?: string[];
+  options?: string[];
+  /** For 'vector': required length. */
+  length?: number;
+  /** Shown in the UI as a log-scale slider. */
+  log?: boolean;
+}
+
+export type Params = Record<string, ParamValue>;
+
+export class ParamError extends Error {
+  constructor(readonly param: string, message: string) {
+    super(message);
+    this.name = 'ParamError';
+  }
+}
+
+/** Parse one CLI/URL string value against its spec; throws ParamError naming the parameter. */
+export function parseParam(spec: ParamSpec, raw: string): ParamValue {
+  const s = raw.trim();
+  switch (spec.kind) {
+    case 'number': {
+      if (spec.alsoAccept?.includes(s)) return s;
+      const v = Number(s);
+      if (s === '' || !Number.isFinite(v)) {
+        const extra = spec.alsoAccept?.length ? ` or ${spec.alsoAccept.join('|')}` : '';
+        throw new ParamError(spec.name, `${spec.name}: expected a number${extra}, got '${raw}'`);
+      }
+      checkRange(spec, v);
+      return v;
+    }
+    case 'boolean':
+      if (['true', '1', 'yes', 'on'].includes(s.toLowerCase())) return true;
+      if (['false', '0', 'no', 'off'].includes(s.toLowerCase())) return false;
+      throw new ParamError(spec.name, `${spec.name}: expected true or false, got '${raw}'`);
+    case 'enum':
+      if (!spec.options?.includes(s)) {
+        throw new ParamError(spec.name, `${spec.name}: expected one of ${spec.options?.join('|')}, got '${raw}'`);
+      }
+      return s;
+    case 'vector': {
+      const parts = s.split(',').map((p) => Number(p.trim()));
+      if (s === '' || parts.some((p) => !Number.isFinite(p))) {
+        throw new ParamError(spec.name, `${spec.name}: expected comma-separated numbers, got '${raw}'`);
+      }
+      if (spec.length !== undefined && parts.length !== spec.length) {
+        throw new ParamError(spec.name, `${spec.name}: expected ${spec.length} numbers, got ${parts.length}`);
+      }
+      return parts;
+    }
+    case 'json':
+      return s;
+  }
+}
+
+/** Validate an already-typed value (from the UI or a JSON config); returns it or throws ParamError. */
+export function checkParam(spec: ParamSpec, v: ParamValue): ParamValue {
+  switch (spec.kind) {
+    case 'number':
+      if (typeof v === 'string' && spec.alsoAccept?.includes(v)) return v;
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new ParamError(spec.name, `${spec.name}: expected a finite number, got ${JSON.stringify(v)}`);
+      }
+      checkRange(spec, v);
+      return v;
+    case 'boolean':
+      if (typeof v !== 'boolean') throw new ParamError(spec.name, `${spec.name}: expected true or false`);
+      return v;
+    case 'enum':
+      if (typeof v !== 'string' || !spec.options?.includes(v)) {
+        throw new ParamError(spec.name, `${spec.name}: expected one of ${spec.options?.join('|')}`);
+      }
+      return v;
+    case 'vector':
+      if (!Array.isArray(v) || v.some((x) => !Number.isFinite(x)) || (spec.length !== undefined && v.length !== spec.length)) {
+        throw new ParamError(spec.name, `${spec.name}: expected ${spec.length ?? 'some'} finite numbers`);
+      }
+      return v;
+    case 'json':
+      if (typeof v !== 'string') throw new ParamError(spec.name, `${spec.name}: expected JSON text`);
+      return v;
+  }
+}
+
+function checkRange(spec: ParamSpec, v: number): void {
+  if (spec.min !== undefined && v < spec.min) {
+    throw new ParamError(spec.name, `${spec.name}: ${v} is below the minimum ${spec.min}`);
+  }
+  if (spec.max !== undefined && v > spec.max) {
+    throw new ParamError(spec.name, `${spec.name}: ${v} is above the maximum ${spec.max}`);
+  }
+}
+
+/** Defaults overlaid with given values, each checked. Unknown names throw. */
+export function resolveParams(specs: readonly ParamSpec[], given: Params = {}): Params {
+  const out: Params = {};
+  for (const name of Object.keys(given)) {
+    if (!specs.some((s) => s.name === name)) {
+      throw new ParamError(name, `unknown parameter '${name}' (known: ${specs.map((s) => s.name).join(', ') || 'none'})`);
+    }
+  }
+  for (const spec of specs) {
+    const v = given[spec.name];
+    out[spec.name] = v === undefined ? spec.default : checkParam(spec, v);
+  }
+  return out;
+}

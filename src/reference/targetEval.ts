@@ -1,0 +1,200 @@
+/**
+ * Float64 twin of shaders/common/targets.wgsl (and of shaders/targetEval.wgsl): log-density and
+ * score of a packed target, reading only p.kind, p.count and p.data (layout in src/targets/pack.ts).
+ * Each function mirrors its WGSL namesake line for line (target_mixture <-> mixture, ...).
+ * Definitions: METHODS.md "Built-in targets"; u1..u4 from Rezende & Mohamed (2015), Table 1.
+ * Scores are closed form; mixtures and two-branch u-targets use log-sum-exp / stable softmax.
+ */
+import type { PackedTarget } from '../targets/types';
+import { MAX_COMPONENTS } from '../targets/types';
+
+/** [score_x, score_y, logp], as the WGSL vec3f. */
+export type Eval3 = [number, number, number];
+
+/** Stands in for -inf in f32 (WGSL has no infinity literal). */
+const NEG_BIG = -3.0e38;
+const PI = Math.PI;
+
+function d(p: PackedTarget, i: number): number {
+  return p.data[i] ?? 0;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
+/** 1 / (1 + exp(-t)) without overflow. */
+function sigmoid(t: number): number {
+  const e = Math.exp(-Math.abs(t));
+  return t >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/** log(exp(a) + exp(b)). */
+function logAddExp(a: number, b: number): number {
+  return Math.max(a, b) + Math.log(1 + Math.exp(-Math.abs(a - b)));
+}
+
+/** log p = logsumexp_k (logc_k - q_k / 2), q_k = (x-m_k)^T P_k (x-m_k); one pass (online log-sum-exp). */
+function mixture(p: PackedTarget, x: number, y: number): Eval3 {
+  let m = NEG_BIG;
+  let s = 0;
+  let gx = 0;
+  let gy = 0;
+  const n = Math.min(p.count, MAX_COMPONENTS);
+  for (let k = 0; k < n; k++) {
+    const o = 8 * k;
+    const dx = x - d(p, o);
+    const dy = y - d(p, o + 1);
+    const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
+    const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
+    const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
+    if (l > m) {
+      const c = Math.exp(m - l);
+      s = s * c + 1;
+      gx = gx * c - ux;
+      gy = gy * c - uy;
+      m = l;
+    } else {
+      const e = Math.exp(l - m);
+      s = s + e;
+      gx = gx - e * ux;
+      gy = gy - e * uy;
+    }
+  }
+  return [gx / s, gy / s, m + Math.log(s)];
+}
+
+/** y = (x/a, a y + a b (x^2 + a^2)) - m;  score = -J^T P y, J = [[1/a, 0], [2 a b x, a]]. */
+function banana(p: PackedTarget, x: number, y: number): Eval3 {
+  const a = d(p, 0);
+  const b = d(p, 1);
+  const y1 = x / a - d(p, 2);
+  const y2 = a * y + a * b * (x * x + a * a) - d(p, 3);
+  const g1 = d(p, 4) * y1 + d(p, 5) * y2;
+  const g2 = d(p, 5) * y1 + d(p, 6) * y2;
+  return [-(g1 / a + 2 * a * b * x * g2), -a * g2, d(p, 7) - 0.5 * (y1 * g1 + y2 * g2)];
+}
+
+/** log p = logc - (r - r0)^2 / c;  score = -2 (r - r0) / (c r) x. */
+function donut(p: PackedTarget, x: number, y: number): Eval3 {
+  const r = Math.sqrt(x * x + y * y);
+  const t = r - d(p, 0);
+  const c = (-2 * t * d(p, 1)) / Math.max(r, 1e-20);
+  return [c * x, c * y, d(p, 2) - t * t * d(p, 1)];
+}
+
+/**
+ * v = y - shift; log p = logc - v^2/(2 sv^2) - v/2 - x^2 e^-v / 2. With s = e^(-v/2) (exponent
+ * clamped to +-40 against f32 overflow) and t = x s: score = (-t s, -v/sv^2 - 1/2 + t^2/2).
+ */
+function funnel(p: PackedTarget, x: number, y: number): Eval3 {
+  const v = y - d(p, 0);
+  const s = Math.exp(clamp(-0.5 * v, -40, 40));
+  const t = x * s;
+  return [-t * s, -v * d(p, 1) - 0.5 + 0.5 * t * t, d(p, 2) - 0.5 * v * v * d(p, 1) - 0.5 * v - 0.5 * t * t];
+}
+
+/** z = (x, y + sin(w x)) ~ N(0, S);  score = -(g1 + w cos(w x) g2, g2), g = P z. */
+function squiggle(p: PackedTarget, x: number, y: number): Eval3 {
+  const w = d(p, 0);
+  const z2 = y + Math.sin(w * x);
+  const g1 = d(p, 4) * x + d(p, 5) * z2;
+  const g2 = d(p, 5) * x + d(p, 6) * z2;
+  return [-(g1 + w * Math.cos(w * x) * g2), -g2, d(p, 2) - 0.5 * (x * g1 + z2 * g2)];
+}
+
+/** U1 = ((|z| - 2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2)). */
+function u1(x: number, y: number): Eval3 {
+  const r = Math.sqrt(x * x + y * y);
+  const ra = (r - 2) / 0.4;
+  const a = -0.5 * ((x - 2) / 0.6) * ((x - 2) / 0.6);
+  const b = -0.5 * ((x + 2) / 0.6) * ((x + 2) / 0.6);
+  const pa = sigmoid(a - b);
+  const pb = sigmoid(b - a);
+  const c = -ra / (0.4 * Math.max(r, 1e-20));
+  return [c * x + pa * (-(x - 2) / 0.36) + pb * (-(x + 2) / 0.36), c * y, -0.5 * ra * ra + logAddExp(a, b)];
+}
+
+/** U2 = ((z2 - w1)/0.4)^2/2, w1 = sin(pi z1 / 2). */
+function u2(x: number, y: number): Eval3 {
+  const w1 = Math.sin(0.5 * PI * x);
+  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const u = (y - w1) / 0.4;
+  return [(u / 0.4) * dw1, -u / 0.4, -0.5 * u * u];
+}
+
+/** U3 = -log(exp(-((z2-w1)/0.35)^2/2) + exp(-((z2-w1+w2)/0.35)^2/2)), w2 = 3 exp(-((z1-1)/0.6)^2/2). */
+function u3(x: number, y: number): Eval3 {
+  const w1 = Math.sin(0.5 * PI * x);
+  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const w2 = 3 * Math.exp(-0.5 * ((x - 1) / 0.6) * ((x - 1) / 0.6));
+  const dw2 = (-w2 * (x - 1)) / 0.36;
+  const ua = (y - w1) / 0.35;
+  const ub = (y - w1 + w2) / 0.35;
+  const a = -0.5 * ua * ua;
+  const b = -0.5 * ub * ub;
+  const pa = sigmoid(a - b);
+  const pb = sigmoid(b - a);
+  const sx = pa * (ua / 0.35) * dw1 - pb * (ub / 0.35) * (dw2 - dw1);
+  const sy = -pa * (ua / 0.35) - pb * (ub / 0.35);
+  return [sx, sy, logAddExp(a, b)];
+}
+
+/** U4 = -log(exp(-((z2-w1)/0.4)^2/2) + exp(-((z2-w1+w3)/0.35)^2/2)), w3 = 3 sigmoid((z1-1)/0.3). */
+function u4(x: number, y: number): Eval3 {
+  const w1 = Math.sin(0.5 * PI * x);
+  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const sg = sigmoid((x - 1) / 0.3);
+  const w3 = 3 * sg;
+  const dw3 = (3 * sg * sigmoid(-(x - 1) / 0.3)) / 0.3;
+  const ua = (y - w1) / 0.4;
+  const uc = (y - w1 + w3) / 0.35;
+  const a = -0.5 * ua * ua;
+  const c = -0.5 * uc * uc;
+  const pa = sigmoid(a - c);
+  const pc = sigmoid(c - a);
+  const sx = pa * (ua / 0.4) * dw1 - pc * (uc / 0.35) * (dw3 - dw1);
+  const sy = -pa * (ua / 0.4) - pc * (uc / 0.35);
+  return [sx, sy, logAddExp(a, c)];
+}
+
+/** Twin of `target_eval`: [score_x, score_y, logp]. Unknown kinds give [0, 0, 0]. */
+export function targetEvalPoint(p: PackedTarget, x: number, y: number): Eval3 {
+  switch (p.kind) {
+    case 0: return mixture(p, x, y);
+    case 1: return banana(p, x, y);
+    case 2: return donut(p, x, y);
+    case 3: return funnel(p, x, y);
+    case 4: return squiggle(p, x, y);
+    case 5: return u1(x, y);
+    case 6: return u2(x, y);
+    case 7: return u3(x, y);
+    case 8: return u4(x, y);
+    default: return [0, 0, 0];
+  }
+}
+
+/** Twin of `target_logp`. */
+export function targetLogp(p: PackedTarget, x: number, y: number): number {
+  return targetEvalPoint(p, x, y)[2];
+}
+
+/** Twin of `target_score`. */
+export function targetScore(p: PackedTarget, x: number, y: number): [number, number] {
+  const e = targetEvalPoint(p, x, y);
+  return [e[0], e[1]];
+}
+
+/** Twin of shaders/targetEval.wgsl: points interleaved xy; score interleaved, one logp per point. */
+export function targetEval(p: PackedTarget, points: Float64Array): { logp: Float64Array; score: Float64Array } {
+  const n = points.length >> 1;
+  const logp = new Float64Array(n);
+  const score = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const e = targetEvalPoint(p, points[2 * i] ?? 0, points[2 * i + 1] ?? 0);
+    score[2 * i] = e[0];
+    score[2 * i + 1] = e[1];
+    logp[i] = e[2];
+  }
+  return { logp, score };
+}

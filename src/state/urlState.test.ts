@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ParamSpec } from '../params';
+import { decodeHash, DEFAULT_CONFIG, encodeHash, type SpecLookup } from './urlState';
+
+const methodSpecs: Record<string, ParamSpec[]> = {
+  svgd: [{ name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 'median', alsoAccept: ['median'], description: '' }],
+  langevin: [{ name: 'mala', label: 'MALA', kind: 'boolean', default: false, description: '' }],
+};
+const targetSpecs: Record<string, ParamSpec[]> = {
+  mixture: [{ name: 'components', label: 'Components', kind: 'json', default: '[]', description: '' }],
+  gaussian: [{ name: 'mean', label: 'Mean', kind: 'vector', length: 2, default: [0, 0], description: '' }],
+};
+const specs: SpecLookup = { methodParams: (id) => methodSpecs[id], targetParams: (id) => targetSpecs[id] };
+
+describe('URL hash state', () => {
+  it('round-trips method, params, target, target params, n, step size and seed', () => {
+    const config = {
+      ...DEFAULT_CONFIG,
+      method: 'svgd',
+      params: { bandwidth: 0.5 },
+      target: { id: 'mixture', params: { components: '[{"mean":[1,2],"cov":[1,0,1],"weight":1}]' } },
+      n: 1024,
+      stepSize: 0.05,
+      seed: 42,
+    };
+    const back = decodeHash(`#${encodeHash(config, specs)}`, specs);
+    expect(back.errors).toEqual([]);
+    expect(back.config).toEqual(config);
+  });
+
+  it('round-trips booleans and vectors', () => {
+    const config = { ...DEFAULT_CONFIG, method: 'langevin', params: { mala: true }, target: { id: 'gaussian', params: { mean: [1, -2] } } };
+    expect(decodeHash(encodeHash(config, specs), specs).config).toEqual(config);
+  });
+
+  it('reports bad entries by field and keeps the defaults', () => {
+    const r = decodeHash('#method=svgd&m.bandwidth=abc&n=-3&h=0&seed=1.5&t.zzz=1', specs);
+    expect(r.config.n).toBe(DEFAULT_CONFIG.n);
+    expect(r.config.stepSize).toBe(DEFAULT_CONFIG.stepSize);
+    expect(r.errors.join('\n')).toMatch(/bandwidth/);
+    expect(r.errors.join('\n')).toMatch(/^n:/m);
+    expect(r.errors.join('\n')).toMatch(/^h:/m);
+    expect(r.errors.join('\n')).toMatch(/^seed:/m);
+    expect(r.errors.join('\n')).toMatch(/t\.zzz/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The transformed-Gaussian and energy targets of METHODS.md "Built-in targets":
+ *   banana   y = (x1/a, a x2 + a b (x1^2 + a^2)) ~ N((0, 4), [[1, .5], [.5, 1]]), a = 2, b = 0.2;
+ *            det dy/dx = 1 so p(x) = N(y(x); m, S); exact samples x1 = a y1, x2 = y2/a - b (x1^2 + a^2).
+ *   donut    log p = -(|x| - 2.6)^2 / 0.033 + const (no exact sampler).
+ *   funnel   v = x2 - 2 ~ N(0, 3^2), x1 | v ~ N(0, e^v); exact samples.
+ *   squiggle (x1, x2 + sin(5 x1)) ~ N(0, [[2, .25], [.25, .5]]); exact samples x2 = z2 - sin(5 z1).
+ *   u1..u4   Rezende & Mohamed (2015), p ∝ exp(-U) (no exact sampler; u2..u4 are improper in z1).
+ * Density and score are evaluated from the packed data by src/reference/targetEval.ts.
+ */
+import type { Params } from '../params';
+import { chol2, instanceFromPacked, squareView } from './gaussian';
+import { emptyPacked, packBanana, packDonut, packFunnel, packSquiggle, TargetKind, type TargetKindCode } from './pack';
+import type { TargetDef } from './types';
+
+const BANANA_MEAN: [number, number] = [0, 4];
+const BANANA_COV: [number, number, number] = [1, 0.5, 1];
+const DONUT_RADIUS = 2.6;
+const DONUT_WIDTH = 0.033;
+const FUNNEL_SHIFT = 2;
+const FUNNEL_SIGMA = 3;
+const SQUIGGLE_FREQ = 5;
+const SQUIGGLE_COV: [number, number, number] = [2, 0.25, 0.5];
+
+function num(params: Params, name: string, fallback: number): number {
+  const v = params[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+export const banana: TargetDef = {
+  id: 'banana',
+  label: 'Banana',
+  description: 'y = (x1/a, a x2 + a b (x1^2 + a^2)) ~ N((0,4), [[1,.5],[.5,1]]). Exact samples.',
+  params: [
+    { name: 'a', label: 'a', kind: 'number', default: 2, min: 0.25, max: 8, step: 0.05, description: 'Stretch: x1 = a y1.' },
+    { name: 'b', label: 'b', kind: 'number', default: 0.2, min: -2, max: 2, step: 0.01, description: 'Bend: y2 = a x2 + a b (x1^2 + a^2).' },
+  ],
+  create(params) {
+    const a = num(params, 'a', 2);
+    const b = num(params, 'b', 0.2);
+    const [m1, m2] = BANANA_MEAN;
+    const l = chol2(BANANA_COV);
+    // y within 2.5 sd: x1 = a y1, x2 = y2/a - b a^2 (y1^2 + 1).
+    const x1 = 2.5 * a * Math.sqrt(BANANA_COV[0]);
+    const y1max = Math.abs(m1) + 2.5 * Math.sqrt(BANANA_COV[0]);
+    const yTop = (m2 + 2.5 * Math.sqrt(BANANA_COV[2])) / a;
+    const yBot = (m2 - 2.5 * Math.sqrt(BANANA_COV[2])) / a;
+    const bend = [-b * a * a * (1 + y1max * y1max), -b * a * a];
+    const lo = yBot + Math.min(...bend);
+    const hi = yTop + Math.max(...bend);
+    return instanceFromPacked('banana', params, packBanana(a, b, BANANA_MEAN, BANANA_COV), squareView(-x1, x1, lo, hi), (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const z0 = rng.normal();
+        const z1 = rng.normal();
+        const y1 = m1 + l[0] * z0;
+        const y2 = m2 + l[1] * z0 + l[2] * z1;
+        const x = a * y1;
+        out[2 * i] = x;
+        out[2 * i + 1] = y2 / a - b * (x * x + a * a);
+      }
+      return out;
+    });
+  },
+};
+
+export const donut: TargetDef = {
+  id: 'donut',
+  label: 'Donut',
+  description: 'log p = -(|x| - 2.6)^2 / 0.033 + const (normalised ring). No exact sampler.',
+  params: [],
+  create(params) {
+    return instanceFromPacked('donut', params, packDonut(DONUT_RADIUS, DONUT_WIDTH), [-3.5, 3.5, -3.5, 3.5]);
+  },
+};
+
+export const funnel: TargetDef = {
+  id: 'funnel',
+  label: 'Funnel',
+  description: "Neal's funnel: v = x2 - 2 ~ N(0, 3^2), x1 | v ~ N(0, e^v). Exact samples.",
+  params: [],
+  create(params) {
+    return instanceFromPacked('funnel', params, packFunnel(FUNNEL_SHIFT, FUNNEL_SIGMA), [-7, 7, -5, 9], (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const v = FUNNEL_SIGMA * rng.normal();
+        out[2 * i] = Math.exp(0.5 * v) * rng.normal();
+        out[2 * i + 1] = v + FUNNEL_SHIFT;
+      }
+      return out;
+    });
+  },
+};
+
+export const squiggle: TargetDef = {
+  id: 'squiggle',
+  label: 'Squiggle',
+  description: '(x1, x2 + sin(5 x1)) ~ N(0, [[2, .25], [.25, .5]]). Exact samples.',
+  params: [],
+  create(params) {
+    const l = chol2(SQUIGGLE_COV);
+    return instanceFromPacked('squiggle', params, packSquiggle(SQUIGGLE_FREQ, SQUIGGLE_COV), [-4.5, 4.5, -4.5, 4.5], (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const z0 = rng.normal();
+        const z1 = rng.normal();
+        const x = l[0] * z0;
+        out[2 * i] = x;
+        out[2 * i + 1] = l[1] * z0 + l[2] * z1 - Math.sin(SQUIGGLE_FREQ * x);
+      }
+      return out;
+    });
+  },
+};
+
+function rezende(id: 'u1' | 'u2' | 'u3' | 'u4', kind: TargetKindCode, formula: string): TargetDef {
+  return {
+    id,
+    label: `U${id.slice(1)} (Rezende & Mohamed)`,
+    description: `p ∝ exp(-U), ${formula} (Rezende & Mohamed 2015; unnormalised). No exact sampler.`,
+    params: [],
+    create: (params) => instanceFromPacked(id, params, emptyPacked(kind), [-4, 4, -4, 4]),
+  };
+}
+
+export const u1 = rezende('u1', TargetKind.u1, 'U1 = ((|z| - 2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2))');
+export const u2 = rezende('u2', TargetKind.u2, 'U2 = ((z2 - w1)/0.4)^2/2, w1 = sin(pi z1/2); improper in z1');
+export const u3 = rezende('u3', TargetKind.u3, 'U3 = -log(exp(-((z2-w1)/0.35)^2/2) + exp(-((z2-w1+w2)/0.35)^2/2)), w2 = 3 exp(-((z1-1)/0.6)^2/2); improper in z1');
+export const u4 = rezende('u4', TargetKind.u4, 'U4 = -log(exp(-((z2-w1)/0.4)^2/2) + exp(-((z2-w1+w3)/0.35)^2/2)), w3 = 3 sigmoid((z1-1)/0.3); improper in z1');

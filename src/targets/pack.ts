@@ -1,0 +1,113 @@
+/**
+ * GPU packing of the analytic targets: the numbers read by shaders/common/targets.wgsl (as f32)
+ * and by its float64 twin src/reference/targetEval.ts. Layout of `data` (vec4 slots, METHODS.md
+ * "Built-in targets"):
+ *
+ *   0 gaussian-mixture (gaussian: count = 1), component k in slots 2k, 2k+1:
+ *       [mx, my, logc, 0], [P11, P12, P22, 0];  P = S^-1, logc = log w - log 2pi - log det S / 2
+ *       log p = logsumexp_k (logc_k - (x-m_k)^T P_k (x-m_k) / 2)             (normalised)
+ *   1 banana   [a, b, m1, m2], [P11, P12, P22, logc]
+ *       y = (x1/a, a x2 + a b (x1^2 + a^2)) ~ N(m, S);  log p = log N(y(x); m, S)   (det dy/dx = 1)
+ *   2 donut    [r0, 1/c, logc, 0]:         log p = logc - (|x| - r0)^2 / c
+ *   3 funnel   [shift, 1/sv^2, logc, 0]:   v = x2 - shift ~ N(0, sv^2), x1 | v ~ N(0, e^v)
+ *   4 squiggle [w, 0, logc, 0], [P11, P12, P22, 0]:  (x1, x2 + sin(w x1)) ~ N(0, S)
+ *   5..8 u1..u4 (Rezende & Mohamed 2015): no data, constants live in the code (unnormalised).
+ */
+import { MAX_COMPONENTS, TARGET_DATA_VEC4, TARGET_UNIFORM_BYTES, type Component, type PackedTarget } from './types';
+
+/** Kind codes shared with `tgt.kind` in shaders/common/targets.wgsl. */
+export const TargetKind = {
+  gaussianMixture: 0,
+  banana: 1,
+  donut: 2,
+  funnel: 3,
+  squiggle: 4,
+  u1: 5,
+  u2: 6,
+  u3: 7,
+  u4: 8,
+} as const;
+export type TargetKindCode = (typeof TargetKind)[keyof typeof TargetKind];
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+export function emptyPacked(kind: TargetKindCode, count = 0): PackedTarget {
+  return { kind, count, data: new Float64Array(TARGET_DATA_VEC4 * 4) };
+}
+
+function setSlot(p: PackedTarget, slot: number, a: number, b: number, c: number, d: number): void {
+  p.data.set([a, b, c, d], 4 * slot);
+}
+
+/** Inverse and log-determinant of the SPD matrix [s11, s12; s12, s22] (callers validate first). */
+export function spdInverse(cov: readonly [number, number, number]): { prec: [number, number, number]; logDet: number } {
+  const [s11, s12, s22] = cov;
+  const det = s11 * s22 - s12 * s12;
+  if (!(s11 > 0 && s22 > 0 && det > 0)) throw new Error(`covariance [${cov.join(', ')}] is not positive definite`);
+  return { prec: [s22 / det, -s12 / det, s11 / det], logDet: Math.log(det) };
+}
+
+/** Gaussian mixture; weights are normalised here. */
+export function packMixture(comps: readonly Component[]): PackedTarget {
+  if (comps.length < 1 || comps.length > MAX_COMPONENTS) throw new Error(`a mixture needs 1..${MAX_COMPONENTS} components, got ${comps.length}`);
+  const total = comps.reduce((s, c) => s + c.weight, 0);
+  const p = emptyPacked(TargetKind.gaussianMixture, comps.length);
+  comps.forEach((c, k) => {
+    const { prec, logDet } = spdInverse(c.cov);
+    const logc = Math.log(c.weight / total) - LOG_2PI - 0.5 * logDet;
+    setSlot(p, 2 * k, c.mean[0], c.mean[1], logc, 0);
+    setSlot(p, 2 * k + 1, prec[0], prec[1], prec[2], 0);
+  });
+  return p;
+}
+
+export function packBanana(a: number, b: number, mean: readonly [number, number], cov: readonly [number, number, number]): PackedTarget {
+  const { prec, logDet } = spdInverse(cov);
+  const p = emptyPacked(TargetKind.banana);
+  setSlot(p, 0, a, b, mean[0], mean[1]);
+  setSlot(p, 1, prec[0], prec[1], prec[2], -LOG_2PI - 0.5 * logDet);
+  return p;
+}
+
+/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7); only used for the donut's normaliser. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+/**
+ * Ring of radius r0, log p = logc - (|x| - r0)^2 / c, normalised by
+ * Z = 2 pi int_0^inf exp(-(r - r0)^2 / c) r dr = 2 pi [c/2 exp(-r0^2/c) + r0 sqrt(pi c) (1 + erf(r0/sqrt c)) / 2].
+ */
+export function packDonut(r0: number, c: number): PackedTarget {
+  const z = 2 * Math.PI * (0.5 * c * Math.exp((-r0 * r0) / c) + 0.5 * r0 * Math.sqrt(Math.PI * c) * (1 + erf(r0 / Math.sqrt(c))));
+  const p = emptyPacked(TargetKind.donut);
+  setSlot(p, 0, r0, 1 / c, -Math.log(z), 0);
+  return p;
+}
+
+/** Neal's funnel shifted: v = x2 - shift ~ N(0, sv^2), x1 | v ~ N(0, e^v). */
+export function packFunnel(shift: number, sv: number): PackedTarget {
+  const p = emptyPacked(TargetKind.funnel);
+  setSlot(p, 0, shift, 1 / (sv * sv), -0.5 * Math.log(2 * Math.PI * sv * sv) - 0.5 * LOG_2PI, 0);
+  return p;
+}
+
+export function packSquiggle(w: number, cov: readonly [number, number, number]): PackedTarget {
+  const { prec, logDet } = spdInverse(cov);
+  const p = emptyPacked(TargetKind.squiggle);
+  setSlot(p, 0, w, 0, -LOG_2PI - 0.5 * logDet, 0);
+  setSlot(p, 1, prec[0], prec[1], prec[2], 0);
+  return p;
+}
+
+/** The GPU uniform (TargetParams): u32 kind, u32 count, u32 0, u32 0, then TARGET_DATA_VEC4 vec4f. */
+export function packTargetUniform(p: PackedTarget): ArrayBuffer {
+  const buf = new ArrayBuffer(TARGET_UNIFORM_BYTES);
+  const head = new Uint32Array(buf, 0, 4);
+  head[0] = p.kind;
+  head[1] = p.count;
+  new Float32Array(buf, 16, TARGET_DATA_VEC4 * 4).set(p.data.subarray(0, TARGET_DATA_VEC4 * 4));
+  return buf;
+}

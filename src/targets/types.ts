@@ -1,0 +1,54 @@
+import type { ParamSpec, Params } from '../params';
+import type { Rng } from '../reference/philox';
+
+/** Maximum number of vec4 slots in the packed target (shaders/common/targets.wgsl TargetParams.data). */
+export const TARGET_DATA_VEC4 = 32;
+/** Maximum mixture components (2 vec4 slots each). */
+export const MAX_COMPONENTS = 16;
+/** Byte size of the GPU uniform: 4 u32 header + 32 vec4f. */
+export const TARGET_UNIFORM_BYTES = 16 + TARGET_DATA_VEC4 * 16;
+
+/**
+ * A target packed for evaluation: the same numbers drive the WGSL functions (as f32) and the
+ * float64 twin in src/reference/targetEval.ts. `kind` selects the density (see TargetKind).
+ */
+export interface PackedTarget {
+  kind: number;
+  count: number;
+  /** TARGET_DATA_VEC4 * 4 numbers. */
+  data: Float64Array;
+}
+
+/** One mixture component, as the canvas edits it. */
+export interface Component {
+  mean: [number, number];
+  /** Covariance [s11, s12, s22]. */
+  cov: [number, number, number];
+  weight: number;
+}
+
+/** A target with its parameters fixed: density, score, packing, optional exact sampler. */
+export interface TargetInstance {
+  id: string;
+  params: Params;
+  packed: PackedTarget;
+  /** Unnormalised log-density, float64. */
+  logDensity(x: number, y: number): number;
+  /** grad log density, float64. */
+  score(x: number, y: number): [number, number];
+  /** Exact i.i.d. samples, interleaved [x0, y0, x1, y1, ...]; absent when the target has no exact sampler. */
+  sample?: (rng: Rng, n: number) => Float64Array;
+  /** A view rectangle that shows the target well: [xmin, xmax, ymin, ymax]. */
+  view: [number, number, number, number];
+  /** The mixture's components (draggable on the canvas), when the target is a mixture or Gaussian. */
+  components?: Component[];
+}
+
+export interface TargetDef {
+  id: string;
+  label: string;
+  description: string;
+  params: ParamSpec[];
+  /** Build from resolved params (defaults overlaid, checked); throws ParamError on a bad value. */
+  create(params: Params): TargetInstance;
+}
