@@ -22,9 +22,9 @@ var<workgroup> tile: array<vec2f, WG>;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let nb = params.nb;
   let i = gid.x;
-  let active = i < params.na;
+  let inRange = i < params.na;
   var ai = vec2f(0.0);
-  if (active) {
+  if (inRange) {
     ai = a[i];
   }
   var acc = 0.0;
@@ -40,7 +40,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     }
     workgroupBarrier();
   }
-  if (active) {
+  if (inRange) {
     rows[i] = acc;
   }
 }

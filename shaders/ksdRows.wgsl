@@ -27,10 +27,10 @@ const BETA: f32 = -0.5;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let m = params.m;
   let i = gid.x;
-  let active = i < m;
+  let inRange = i < m;
   var xi = vec2f(0.0);
   var si = vec2f(0.0);
-  if (active) {
+  if (inRange) {
     xi = pos[i];
     si = scores[i].xy;
   }
@@ -56,7 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     }
     workgroupBarrier();
   }
-  if (active) {
+  if (inRange) {
     rows[i] = acc;
   }
 }

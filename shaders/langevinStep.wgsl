@@ -31,10 +31,10 @@ var<workgroup> proposed: atomic<u32>;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = gid.x;
-  let active = i < params.n;
+  let inRange = i < params.n;
   let h = params.h;
   var x = vec2f(0.0);
-  if (active) {
+  if (inRange) {
     x = pos[i];
   }
   let r = philox4x32(vec4u(i, clock[0], 2u, 0u), philox_key(params.seed));
@@ -42,7 +42,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
   let sx = target_score(x);
   let y = x + h * sx + sqrt(2.0 * h) * xi;
   if (params.mala == 0u) {
-    if (active) {
+    if (inRange) {
       pos[i] = y;
     }
     return;
@@ -58,7 +58,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     atomicStore(&proposed, 0u);
   }
   workgroupBarrier();
-  if (active) {
+  if (inRange) {
     atomicAdd(&proposed, 1u);
     if (log(u) < logA) {
       pos[i] = y;

@@ -32,9 +32,9 @@ var<workgroup> tile: array<vec4f, WG>;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let n = params.n;
   let i = gid.x;
-  let active = i < n;
+  let inRange = i < n;
   var xi = vec2f(0.0);
-  if (active) {
+  if (inRange) {
     xi = posIn[i];
   }
   var s2 = bw[0];
@@ -59,7 +59,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     }
     workgroupBarrier();
   }
-  if (active) {
+  if (inRange) {
     posOut[i] = xi + params.h * acc / f32(n);
   }
 }

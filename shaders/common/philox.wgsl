@@ -35,13 +35,44 @@ fn philox_uniform(r: u32) -> f32 {
   return (f32(r >> 8u) + 0.5) * (1.0 / 16777216.0);
 }
 
+// -log(u) for u in (0, 1), accurate to a few f32 ulps relative everywhere. WGSL only promises log
+// to an ABSOLUTE 2^-21 on [0.5, 2], which is useless when u is near 1 (Box-Muller's small radii), so
+// there we use log(u) = 2 atanh(z), z = (u - 1)/(u + 1) in (-0.143, 0], with 1 - u exact in f32.
+fn philox_neglog(u: f32) -> f32 {
+  if (u < 0.75) {
+    return -log(u);
+  }
+  let z = (u - 1.0) / (u + 1.0);
+  let z2 = z * z;
+  return -2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (1.0 / 5.0 + z2 * (1.0 / 7.0 + z2 * (1.0 / 9.0)))));
+}
+
+// (cos 2 pi u, sin 2 pi u) by exact quadrant reduction of u (a multiple of 2^-24) and Taylor
+// polynomials on [-pi/4, pi/4] (error < 2e-9): WGSL only promises cos/sin to an absolute 2^-11.
+fn philox_cossin_2pi(u: f32) -> vec2f {
+  let t = 4.0 * u;
+  let q = floor(t + 0.5);
+  let a = (t - q) * 1.5707963267948966;
+  let a2 = a * a;
+  let s = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0 * (1.0 - a2 / 72.0 * (1.0 - a2 / 110.0)))));
+  let c = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0 * (1.0 - a2 / 90.0))));
+  let k = u32(q) & 3u;
+  if (k == 0u) {
+    return vec2f(c, s);
+  } else if (k == 1u) {
+    return vec2f(-s, c);
+  } else if (k == 2u) {
+    return vec2f(-c, -s);
+  }
+  return vec2f(s, -c);
+}
+
 // Two independent standard normals (Box-Muller) from one Philox call's first two words.
 fn philox_normal2(r: vec4u) -> vec2f {
   let u1 = philox_uniform(r.x);
   let u2 = philox_uniform(r.y);
-  let rad = sqrt(-2.0 * log(u1));
-  let th = 6.283185307179586 * u2;
-  return vec2f(rad * cos(th), rad * sin(th));
+  let rad = sqrt(2.0 * philox_neglog(u1));
+  return rad * philox_cossin_2pi(u2);
 }
 
 fn philox_key(seed: u32) -> vec2u {

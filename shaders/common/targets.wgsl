@@ -16,7 +16,8 @@
 //          U3 = -log(exp(-((z2-w1)/0.35)^2/2) + exp(-((z2-w1+w2)/0.35)^2/2))
 //          U4 = -log(exp(-((z2-w1)/0.4)^2/2) + exp(-((z2-w1+w3)/0.35)^2/2))
 // f32 safety: mixtures use an online log-sum-exp, two-branch targets a stable softmax
-// (sigmoid of the difference), the funnel's e^(-v/2) has its exponent clamped to +-40.
+// (sigmoid of the difference), the funnel's e^(-v/2) has its exponent clamped to +-40;
+// sin/cos arguments are reduced to [-pi, pi] first (WGSL bounds their error only there).
 
 struct TargetParams { kind: u32, count: u32, _pad0: u32, _pad1: u32, data: array<vec4f, 32> }
 @group(1) @binding(0) var<uniform> tgt: TargetParams;
@@ -24,7 +25,29 @@ struct TargetParams { kind: u32, count: u32, _pad0: u32, _pad1: u32, data: array
 // Stands in for -inf.
 const TARGET_NEG_BIG: f32 = -3.0e38;
 const TARGET_PI: f32 = 3.14159265358979;
+const TARGET_TWO_PI: f32 = 6.28318530717959;
 const TARGET_MAX_COMPONENTS: u32 = 16u;
+
+// (cos h, sin h) for h in [-pi, pi] to ~1e-7: quadrant reduction and Taylor polynomials on
+// [-pi/4, pi/4]. WGSL promises cos/sin only to an absolute 2^-11 (SwiftShader is that coarse), which
+// the u-targets' 1/0.35^2 factors would amplify to 1e-2 in the log-density.
+fn target_cossin(h: f32) -> vec2f {
+  let t = h * 0.6366197723675814;
+  let q = round(t);
+  let a = (t - q) * 1.5707963267948966;
+  let a2 = a * a;
+  let s = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0 * (1.0 - a2 / 72.0 * (1.0 - a2 / 110.0)))));
+  let c = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0 * (1.0 - a2 / 90.0))));
+  let k = i32(q) & 3;
+  if (k == 0) {
+    return vec2f(c, s);
+  } else if (k == 1) {
+    return vec2f(-s, c);
+  } else if (k == 2) {
+    return vec2f(-c, -s);
+  }
+  return vec2f(s, -c);
+}
 
 // 1 / (1 + exp(-t)) without overflow.
 fn target_sigmoid(t: f32) -> f32 {
@@ -102,10 +125,12 @@ fn target_squiggle(x: vec2f) -> vec3f {
   let c0 = tgt.data[0];
   let c1 = tgt.data[1];
   let w = c0.x;
-  let z2 = x.y + sin(w * x.x);
+  let h = w * x.x - TARGET_TWO_PI * round((w * x.x) / TARGET_TWO_PI);
+  let sc = target_cossin(h);
+  let z2 = x.y + sc.y;
   let g1 = c1.x * x.x + c1.y * z2;
   let g2 = c1.y * x.x + c1.z * z2;
-  return vec3f(-(g1 + w * cos(w * x.x) * g2), -g2, c0.z - 0.5 * (x.x * g1 + z2 * g2));
+  return vec3f(-(g1 + w * sc.x * g2), -g2, c0.z - 0.5 * (x.x * g1 + z2 * g2));
 }
 
 fn target_u1(x: vec2f) -> vec3f {
@@ -120,15 +145,19 @@ fn target_u1(x: vec2f) -> vec3f {
 }
 
 fn target_u2(x: vec2f) -> vec3f {
-  let w1 = sin(0.5 * TARGET_PI * x.x);
-  let dw1 = 0.5 * TARGET_PI * cos(0.5 * TARGET_PI * x.x);
+  let h = 0.5 * TARGET_PI * (x.x - 4.0 * round(0.25 * x.x));
+  let sc = target_cossin(h);
+  let w1 = sc.y;
+  let dw1 = 0.5 * TARGET_PI * sc.x;
   let u = (x.y - w1) / 0.4;
   return vec3f((u / 0.4) * dw1, -u / 0.4, -0.5 * u * u);
 }
 
 fn target_u3(x: vec2f) -> vec3f {
-  let w1 = sin(0.5 * TARGET_PI * x.x);
-  let dw1 = 0.5 * TARGET_PI * cos(0.5 * TARGET_PI * x.x);
+  let h = 0.5 * TARGET_PI * (x.x - 4.0 * round(0.25 * x.x));
+  let sc = target_cossin(h);
+  let w1 = sc.y;
+  let dw1 = 0.5 * TARGET_PI * sc.x;
   let w2 = 3.0 * exp(-0.5 * ((x.x - 1.0) / 0.6) * ((x.x - 1.0) / 0.6));
   let dw2 = (-w2 * (x.x - 1.0)) / 0.36;
   let ua = (x.y - w1) / 0.35;
@@ -143,8 +172,10 @@ fn target_u3(x: vec2f) -> vec3f {
 }
 
 fn target_u4(x: vec2f) -> vec3f {
-  let w1 = sin(0.5 * TARGET_PI * x.x);
-  let dw1 = 0.5 * TARGET_PI * cos(0.5 * TARGET_PI * x.x);
+  let h = 0.5 * TARGET_PI * (x.x - 4.0 * round(0.25 * x.x));
+  let sc = target_cossin(h);
+  let w1 = sc.y;
+  let dw1 = 0.5 * TARGET_PI * sc.x;
   let sg = target_sigmoid((x.x - 1.0) / 0.3);
   let w3 = 3.0 * sg;
   let dw3 = (3.0 * sg * target_sigmoid(-(x.x - 1.0) / 0.3)) / 0.3;

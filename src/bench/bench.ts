@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
 import type { Backend, BackendKind, Simulation } from '../engine/types';
+import { guardGpu } from '../cli/gpuGuard';
 
 export interface BenchIo {
   out: (text: string) => void;
@@ -214,7 +215,7 @@ function table(report: BenchReport, opts: BenchOptions): string {
     for (const n of opts.sizes) {
       const find = (b: BackendKind): BenchResult | undefined => report.results.find((r) => r.method === method && r.n === n && r.backend === b);
       const ratio = report.ratios.find((r) => r.method === method && r.n === n);
-      rows.push([method, String(n), ...opts.backends.map((b) => cell(find(b))), ratio ? ratio.cpuOverGpu.toFixed(1) : '-']);
+      rows.push([method, String(n), ...opts.backends.map((b) => cell(find(b))), ratio ? String(Number(ratio.cpuOverGpu.toPrecision(3))) : '-']);
     }
   }
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -261,7 +262,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
         for (const n of opts.sizes) {
           let result: BenchResult;
           try {
-            result = await benchOne(backend, opts, method, n, prev, keep);
+            result = await guardGpu(backend, () => benchOne(backend, opts, method, n, prev, keep));
           } catch (e) {
             result = { method, backend: kind, n, error: e instanceof Error ? e.message : String(e) };
           }

@@ -9,13 +9,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
-import { ConfigError, type Backend, type BackendKind, type InitSpec, type RunConfig, type Simulation } from '../engine/types';
+import { ConfigError, type Backend, type BackendKind, type InitSpec, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { drainChunks } from '../io/chunks';
 import { pointsFromFile } from '../io/points';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { methods, getMethod } from '../methods/registry';
 import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
 import { targets, getTarget } from '../targets/registry';
+import { GpuRunError, guardGpu } from './gpuGuard';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -51,10 +52,12 @@ Options for run (defaults in brackets):
                           .npy   float32 array [frames, n, 2]
                           .csv   step,particle,x,y
                           .json  {"meta": ..., "steps": [...], "frames": [[[x, y], ...], ...]}
-                        frames = floor(S/K) + 1 at steps 0, K, 2K, ...; frame 0 = initial state
+                        frames = floor(S/K) + 1 at steps 0, K, 2K, ...; frame 0 = initial state;
+                        steps after the last frame (S not a multiple of K) still run
 
 Output: {"backend","adapter","method","target","n","steps","every","frames","wallMs",
-"msPerStep","out","final":{"mean","cov","nonFinite"}}; cov = [c11, c12, c22].
+"msPerStep","out","final":{"mean","cov","nonFinite"}}; cov = [c11, c12, c22]; wallMs includes
+the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
 Exit codes: 0 ok, 1 runtime failure, 2 bad arguments, 3 non-finite particles.
 
 Example:
@@ -246,7 +249,7 @@ function fmtRange(spec: ParamSpec): string {
     case 'enum':
       return (spec.options ?? []).join('|');
     case 'vector':
-      return `${spec.length ?? 'n'} numbers`;
+      return spec.length !== undefined ? `${spec.length} numbers` : 'numbers';
     case 'boolean':
       return 'true|false';
     case 'json':
@@ -263,7 +266,11 @@ export function listText(): string {
       lines.push(`  ${d.id.padEnd(10)} ${d.label}: ${d.description}`);
       if (d.params.length === 0) lines.push('      (no parameters)');
       for (const p of d.params) {
-        lines.push(`      ${p.name.padEnd(12)} ${p.kind.padEnd(8)} default ${fmtDefault(p).padEnd(10)} ${fmtRange(p).padEnd(22)} ${p.description}`);
+        // Long defaults (JSON) go on a line of their own so the columns stay aligned.
+        const def = fmtDefault(p);
+        const shown = def.length <= 10 ? def : '(below)';
+        lines.push(`      ${p.name.padEnd(12)} ${p.kind.padEnd(8)} default ${shown.padEnd(10)} ${fmtRange(p).padEnd(22)} ${p.description}`);
+        if (shown !== def) lines.push(`${' '.repeat(19)}default: ${def}`);
       }
     }
   };
@@ -344,16 +351,28 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   let sim: Simulation | undefined;
   try {
-    try {
-      sim = backend.createSimulation(config);
-    } catch (e) {
-      if (e instanceof ConfigError || e instanceof ParamError) throw new UsageError(e.message);
-      throw e;
-    }
     const frameCount = Math.floor(args.steps / args.every) + 1;
     const frames = args.out !== undefined ? new Float32Array(frameCount * n * 2) : undefined;
-    const { wallMs, stepMs } = await runLoop(sim, args, frameCount, frames);
-    const stats = await sim.stats();
+    let run: { wallMs: number; stepMs: number; stats: ParticleStats };
+    try {
+      run = await guardGpu(backend, async () => {
+        try {
+          sim = backend.createSimulation(config);
+        } catch (e) {
+          if (e instanceof ConfigError || e instanceof ParamError) throw new UsageError(e.message);
+          throw e;
+        }
+        const timing = await runLoop(sim, args, frameCount, frames);
+        return { ...timing, stats: await sim.stats() };
+      });
+    } catch (e) {
+      if (e instanceof GpuRunError) {
+        io.err(`wgf: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    const { wallMs, stepMs, stats } = run;
 
     if (frames && args.out !== undefined && args.format !== undefined) {
       const steps = Array.from({ length: frameCount }, (_, f) => f * args.every);

@@ -53,43 +53,46 @@ beforeAll(async () => {
 for (const kind of ['cpu', 'gpu'] as const) {
   describe(`${kind} backend`, () => {
     it('ULA on a Gaussian reaches its closed-form biased stationary covariance S (I - hP/2)^-1', async () => {
-      const h = 0.2, n = 16384;
+      const h = 0.3, n = 8192;
       const sim = backends[kind].createSimulation(config({ n, stepSize: h }));
-      const { mean, cov } = await averagedMoments(sim, 200, 20, 10);
+      const { mean, cov } = await averagedMoments(sim, 150, 16, 12);
       const want = ulaCov(h);
-      // n = 16384 particles, ~10 effectively independent snapshots: SE(mean) ~ sqrt(2/n/10) = 3.5e-3,
-      // SE(cov) ~ sqrt(2/n/10) * 2 = 7e-3. Tolerance 0.04 is > 5 SE, and the ULA bias (0.05..0.3 here)
-      // is larger than the tolerance, so the closed form is really being tested.
-      expect(Math.abs((mean[0] ?? 0) - MEAN[0])).toBeLessThan(0.03);
-      expect(Math.abs((mean[1] ?? 0) - MEAN[1])).toBeLessThan(0.03);
-      for (let i = 0; i < 3; i++) expect(Math.abs((cov[i] ?? 0) - (want[i] ?? 0))).toBeLessThan(0.04 * (1 + Math.abs(want[i] ?? 0)));
-      expect(Math.abs((cov[2] ?? 0) - S[2])).toBeGreaterThan(0.15); // ULA's bias is visible
+      // n = 8192 particles, 16 snapshots 12 steps apart (autocorrelation <= 0.86^12 = 0.16, so ~12
+      // effectively independent): SE(mean_k) <= sqrt(S_kk / n / 12) = 4.5e-3, SE(c_kl) <=
+      // sqrt((S_kk S_ll + S_kl^2) / n / 12) = 6.6e-3. Tolerance 0.035 is > 5 SE; ULA's own bias
+      // (C - S = [0.13, 0.04, 0.17] at h = 0.3) is several times larger, so the closed form is tested.
+      expect(Math.abs((mean[0] ?? 0) - MEAN[0])).toBeLessThan(0.025);
+      expect(Math.abs((mean[1] ?? 0) - MEAN[1])).toBeLessThan(0.025);
+      want.forEach((w, i) => expect(Math.abs((cov[i] ?? 0) - w), `cov[${i}] ${cov[i]} vs ULA closed form ${w}`).toBeLessThan(0.035));
+      expect(Math.abs((cov[0] ?? 0) - S[0])).toBeGreaterThan(0.07); // ULA's bias is visible
+      expect(Math.abs((cov[2] ?? 0) - S[2])).toBeGreaterThan(0.1);
       sim.destroy();
     });
 
     it('MALA on a Gaussian reaches its exact covariance S', async () => {
-      const sim = backends[kind].createSimulation(config({ n: 16384, stepSize: 0.2, params: { mala: true } }));
-      const { mean, cov, last } = await averagedMoments(sim, 200, 20, 10);
+      const sim = backends[kind].createSimulation(config({ n: 8192, stepSize: 0.3, params: { mala: true } }));
+      const { mean, cov, last } = await averagedMoments(sim, 150, 16, 12);
+      // Same statistics as the ULA test (MALA mixes a little slower: rejections); 0.04 > 5 SE.
       expect(Math.abs((mean[0] ?? 0) - MEAN[0])).toBeLessThan(0.03);
       expect(Math.abs((mean[1] ?? 0) - MEAN[1])).toBeLessThan(0.03);
-      for (let i = 0; i < 3; i++) expect(Math.abs((cov[i] ?? 0) - S[i])).toBeLessThan(0.04 * (1 + Math.abs(S[i])));
+      S.forEach((s, i) => expect(Math.abs((cov[i] ?? 0) - s), `cov[${i}] ${cov[i]} vs exact ${s}`).toBeLessThan(0.04));
       expect(last.acceptance).toBeGreaterThan(0.5);
       expect(last.acceptance).toBeLessThan(1);
       sim.destroy();
     });
 
     it('SVGD (RBF, median bandwidth) on a Gaussian reaches its mean and covariance', async () => {
-      const n = kind === 'gpu' ? 1024 : 400;
-      const sim = backends[kind].createSimulation(config({ method: 'svgd', n, stepSize: 0.3, params: { bandwidth: 'median' } }));
-      sim.step(600);
+      const n = 400;
+      const sim = backends[kind].createSimulation(config({ method: 'svgd', n, stepSize: 0.5, params: { bandwidth: 'median' } }));
+      sim.step(500);
       const st = await sim.stats();
-      // SVGD is deterministic; with N particles the empirical moments match the target up to the
-      // finite-particle error of a quadrature (O(1/N) for the mean by symmetry, a few % for the
-      // covariance at these N, where SVGD slightly under-disperses).
+      // SVGD is deterministic: with N = 400 particles the moments converge to the target's up to the
+      // finite-particle error (measured on the CPU twin: the long axis is still closing in at
+      // ~0.01/100 steps at step 500, and SVGD under-disperses by ~5% at this N).
       expect(st.nonFinite).toBe(0);
-      expect(Math.abs(st.mean[0] - MEAN[0])).toBeLessThan(0.03);
-      expect(Math.abs(st.mean[1] - MEAN[1])).toBeLessThan(0.03);
-      for (let i = 0; i < 3; i++) expect(Math.abs((st.cov[i] ?? 0) - S[i])).toBeLessThan(0.08 * (1 + Math.abs(S[i])));
+      expect(Math.abs(st.mean[0] - MEAN[0])).toBeLessThan(0.02);
+      expect(Math.abs(st.mean[1] - MEAN[1])).toBeLessThan(0.02);
+      S.forEach((s, i) => expect(Math.abs((st.cov[i] ?? 0) - s), `cov[${i}] ${st.cov[i]} vs ${s}`).toBeLessThan(0.12));
       expect(st.bandwidth).toBeGreaterThan(0);
       const m = await sim.metrics();
       expect(m.ksd).toBeGreaterThan(0);

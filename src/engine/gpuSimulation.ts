@@ -95,7 +95,7 @@ export class GpuSimulation implements Simulation {
     this.targetUniform = buf('target', TARGET_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | CD);
     this.targetBG = bindBuffers(device, 'Target', targetLayout(device), [this.targetUniform]);
     this.tick = new ClockTick(device);
-    this.clockBG = this.tick.bind([clock], 'clock');
+    this.clockBG = this.tick.bind([clock]);
     this.stepper = run.method.createGpu(
       { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw },
       { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams },
@@ -210,7 +210,7 @@ export class GpuSimulation implements Simulation {
 
   setPositions(data: Float32Array | Float64Array, stepCount?: number): void {
     if (data.length !== 2 * this.n) throw new Error(`setPositions: expected ${2 * this.n} numbers, got ${data.length}`);
-    this.device.queue.writeBuffer(this.pos[this.cur], 0, data instanceof Float32Array ? data : Float32Array.from(data));
+    this.device.queue.writeBuffer(this.pos[this.cur], 0, Float32Array.from(data));
     if (stepCount !== undefined) this.steps = stepCount;
   }
 

@@ -6,20 +6,25 @@
 import { existsSync, readdirSync } from 'node:fs';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const SYSTEM_ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/nvidia/share/vulkan/icd.d'];
+/** True when the machine has a GPU device node (a DRM render node or an NVIDIA device). */
+function hasGpuDevice(): boolean {
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true;
+  try {
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
 
-/** Point the Vulkan loader at SwiftShader when the machine has no other Vulkan driver. */
-export function configureVulkanEnv(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Point the Vulkan loader at SwiftShader when the machine has no GPU (Mesa's hardware ICDs may be
+ * installed without hardware, and its lavapipe is rejected by Dawn). An explicit VK_ICD_FILENAMES
+ * or VK_DRIVER_FILES is always respected.
+ */
+export function configureVulkanEnv(env: NodeJS.ProcessEnv = process.env): 'environment' | 'swiftshader' | 'system' {
   env.XDG_RUNTIME_DIR ??= '/tmp';
   if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return 'environment';
-  const hasSystemIcd = SYSTEM_ICD_DIRS.some((d) => {
-    try {
-      return readdirSync(d).some((f) => f.endsWith('.json') && !f.includes('lvp') && !f.includes('swiftshader'));
-    } catch {
-      return false;
-    }
-  });
-  if (!hasSystemIcd && existsSync(SWIFTSHADER_ICD)) {
+  if (!hasGpuDevice() && existsSync(SWIFTSHADER_ICD)) {
     env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     return 'swiftshader';
   }

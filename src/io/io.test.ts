@@ -56,6 +56,14 @@ describe('npy', () => {
     expect(Array.from(back.data)).toEqual(Array.from(data));
   });
 
+  it('decodes from a Node Buffer that is a view into a shared pool', () => {
+    const data = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const pooled = Buffer.from(encodeNpy(data, [3, 2])); // small Buffers share one pool: byteOffset != 0
+    const back = decodeNpy(pooled);
+    expect(back.data.length).toBe(6);
+    expect(Array.from(back.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('writes the header byte for byte as numpy does', () => {
     for (const shape of [[51, 4096, 2], [1, 1, 2], [7], [100000, 2], [12345678901, 0, 2]]) {
       expect(latin1(npyHeader(shape))).toBe(expectedNumpyHeader(shape));

@@ -154,8 +154,10 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   if (bytes.length - dataStart < need) {
     throw new Error(`npy: truncated data (shape (${shape.join(', ')}) needs ${need} bytes, file has ${bytes.length - dataStart})`);
   }
-  // Copy: the data offset need not be aligned for a typed-array view on the caller's buffer.
-  const raw = bytes.slice(dataStart, dataStart + need);
+  // Copy into a fresh buffer: the data offset need not be aligned for a view on the caller's buffer,
+  // and a Node Buffer's slice() is a view (of a shared pool), not a copy.
+  const raw = new Uint8Array(need);
+  raw.set(bytes.subarray(dataStart, dataStart + need));
   if (LITTLE_ENDIAN_HOST) {
     return { data: itemSize === 4 ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer), shape };
   }

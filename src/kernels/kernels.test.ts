@@ -202,7 +202,10 @@ describe('particleStats (WGSL two-pass reduction) vs twin', () => {
     expect(got[7]).toBe(3);
     expect(want[7]).toBe(3);
     const scale = [0, n, n, n, n, n, 0, 0];
-    for (const i of [1, 2, 3, 4, 5]) expect(Math.abs((got[i] ?? NaN) - want[i])).toBeLessThan(1e-5 * (scale[i] ?? 1) + 1e-6 * Math.abs(want[i]));
+    for (const i of [1, 2, 3, 4, 5]) {
+      const w = want[i] ?? NaN;
+      expect(Math.abs((got[i] ?? NaN) - w)).toBeLessThan(1e-5 * (scale[i] ?? 1) + 1e-6 * Math.abs(w));
+    }
     expect(got[6]).toBeCloseTo(want[6], 5);
   });
 });

@@ -4,6 +4,7 @@
  * Each function mirrors its WGSL namesake line for line (target_mixture <-> mixture, ...).
  * Definitions: METHODS.md "Built-in targets"; u1..u4 from Rezende & Mohamed (2015), Table 1.
  * Scores are closed form; mixtures and two-branch u-targets use log-sum-exp / stable softmax.
+ * sin/cos arguments are first reduced to [-pi, pi] (WGSL only bounds their error there).
  */
 import type { PackedTarget } from '../targets/types';
 import { MAX_COMPONENTS } from '../targets/types';
@@ -14,6 +15,7 @@ export type Eval3 = [number, number, number];
 /** Stands in for -inf in f32 (WGSL has no infinity literal). */
 const NEG_BIG = -3.0e38;
 const PI = Math.PI;
+const TWO_PI = 2 * Math.PI;
 
 function d(p: PackedTarget, i: number): number {
   return p.data[i] ?? 0;
@@ -97,10 +99,11 @@ function funnel(p: PackedTarget, x: number, y: number): Eval3 {
 /** z = (x, y + sin(w x)) ~ N(0, S);  score = -(g1 + w cos(w x) g2, g2), g = P z. */
 function squiggle(p: PackedTarget, x: number, y: number): Eval3 {
   const w = d(p, 0);
-  const z2 = y + Math.sin(w * x);
+  const h = w * x - TWO_PI * Math.round((w * x) / TWO_PI);
+  const z2 = y + Math.sin(h);
   const g1 = d(p, 4) * x + d(p, 5) * z2;
   const g2 = d(p, 5) * x + d(p, 6) * z2;
-  return [-(g1 + w * Math.cos(w * x) * g2), -g2, d(p, 2) - 0.5 * (x * g1 + z2 * g2)];
+  return [-(g1 + w * Math.cos(h) * g2), -g2, d(p, 2) - 0.5 * (x * g1 + z2 * g2)];
 }
 
 /** U1 = ((|z| - 2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2)). */
@@ -117,16 +120,18 @@ function u1(x: number, y: number): Eval3 {
 
 /** U2 = ((z2 - w1)/0.4)^2/2, w1 = sin(pi z1 / 2). */
 function u2(x: number, y: number): Eval3 {
-  const w1 = Math.sin(0.5 * PI * x);
-  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const h = 0.5 * PI * (x - 4 * Math.round(0.25 * x));
+  const w1 = Math.sin(h);
+  const dw1 = 0.5 * PI * Math.cos(h);
   const u = (y - w1) / 0.4;
   return [(u / 0.4) * dw1, -u / 0.4, -0.5 * u * u];
 }
 
 /** U3 = -log(exp(-((z2-w1)/0.35)^2/2) + exp(-((z2-w1+w2)/0.35)^2/2)), w2 = 3 exp(-((z1-1)/0.6)^2/2). */
 function u3(x: number, y: number): Eval3 {
-  const w1 = Math.sin(0.5 * PI * x);
-  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const h = 0.5 * PI * (x - 4 * Math.round(0.25 * x));
+  const w1 = Math.sin(h);
+  const dw1 = 0.5 * PI * Math.cos(h);
   const w2 = 3 * Math.exp(-0.5 * ((x - 1) / 0.6) * ((x - 1) / 0.6));
   const dw2 = (-w2 * (x - 1)) / 0.36;
   const ua = (y - w1) / 0.35;
@@ -142,8 +147,9 @@ function u3(x: number, y: number): Eval3 {
 
 /** U4 = -log(exp(-((z2-w1)/0.4)^2/2) + exp(-((z2-w1+w3)/0.35)^2/2)), w3 = 3 sigmoid((z1-1)/0.3). */
 function u4(x: number, y: number): Eval3 {
-  const w1 = Math.sin(0.5 * PI * x);
-  const dw1 = 0.5 * PI * Math.cos(0.5 * PI * x);
+  const h = 0.5 * PI * (x - 4 * Math.round(0.25 * x));
+  const w1 = Math.sin(h);
+  const dw1 = 0.5 * PI * Math.cos(h);
   const sg = sigmoid((x - 1) / 0.3);
   const w3 = 3 * sg;
   const dw3 = (3 * sg * sigmoid(-(x - 1) / 0.3)) / 0.3;

@@ -1,0 +1,218 @@
+/**
+ * The `wgf` command: in-process runs on the CPU backend (files in each format, the JSON line, the
+ * --init file path, exit codes and one-line messages for bad arguments), and one real child
+ * process on the GPU backend (Dawn; SwiftShader where there is no GPU). A missing adapter fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodePointsCsv } from '../io/csv';
+import { decodeNpy, encodeNpy } from '../io/npy';
+import { methods } from '../methods/registry';
+import { targets } from '../targets/registry';
+import { main, type RunSummary } from './main';
+
+const dir = mkdtempSync(join(tmpdir(), 'wgf-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function wgf(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+function summaryOf(out: string): RunSummary {
+  const lines = out.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0] ?? '') as RunSummary;
+}
+
+const small = ['--backend', 'cpu', '--target', 'gaussian', '--n', '64', '--steps', '20', '--every', '5', '--step-size', '0.05', '--seed', '3'];
+
+describe('wgf run (cpu backend, in process)', () => {
+  it('writes .npy [frames, n, 2] and prints one JSON line', async () => {
+    const file = join(dir, 'sub', 'traj.npy');
+    const r = await wgf('run', '--method', 'langevin', ...small, '--out', file);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const s = summaryOf(r.out);
+    expect(s).toMatchObject({ backend: 'cpu', method: 'langevin', target: 'gaussian', n: 64, steps: 20, every: 5, frames: 5, out: file });
+    expect(Object.keys(s)).toEqual(['backend', 'adapter', 'method', 'target', 'n', 'steps', 'every', 'frames', 'wallMs', 'msPerStep', 'out', 'final']);
+    expect(s.final.nonFinite).toBe(0);
+    expect(s.final.mean).toHaveLength(2);
+    expect(s.final.cov).toHaveLength(3);
+    expect(s.msPerStep).toBeGreaterThan(0);
+    const npy = decodeNpy(readFileSync(file));
+    expect(npy.shape).toEqual([5, 64, 2]);
+    expect(npy.data).toBeInstanceOf(Float32Array);
+    expect(npy.data.every((v) => Number.isFinite(v))).toBe(true);
+    // Frames differ: the particles moved between read-backs.
+    expect(npy.data.subarray(0, 128)).not.toEqual(npy.data.subarray(4 * 128, 5 * 128));
+  });
+
+  it('is reproducible: same seed, same trajectory', async () => {
+    const a = join(dir, 'a.npy');
+    const b = join(dir, 'b.npy');
+    expect((await wgf('run', '--method', 'langevin', ...small, '--out', a)).code).toBe(0);
+    expect((await wgf('run', '--method', 'langevin', ...small, '--out', b)).code).toBe(0);
+    expect(Buffer.from(readFileSync(a)).equals(Buffer.from(readFileSync(b)))).toBe(true);
+  });
+
+  it('writes .csv (step,particle,x,y) and .json (meta, steps, frames)', async () => {
+    const csv = join(dir, 'traj.csv');
+    const rc = await wgf('run', '--method', 'svgd', ...small, '--param', 'bandwidth=median', '--out', csv);
+    expect(rc.code).toBe(0);
+    const table = decodePointsCsv(readFileSync(csv, 'utf8'));
+    expect(table.header).toEqual(['step', 'particle', 'x', 'y']);
+    expect(table.shape).toEqual([5 * 64, 4]);
+    expect(table.data[64 * 4]).toBe(5); // first row of frame 1 is step 5
+    expect(table.data[5 * 64 * 4 - 4]).toBe(20);
+
+    const json = join(dir, 'traj.json');
+    const rj = await wgf('run', '--method', 'svgd', ...small, '--out', json);
+    expect(rj.code).toBe(0);
+    const parsed = JSON.parse(readFileSync(json, 'utf8')) as { meta: Record<string, unknown>; steps: number[]; frames: number[][][] };
+    expect(parsed.steps).toEqual([0, 5, 10, 15, 20]);
+    expect(parsed.frames).toHaveLength(5);
+    expect(parsed.frames[4]).toHaveLength(64);
+    expect(parsed.frames[4]?.[0]).toHaveLength(2);
+    expect(parsed.meta).toMatchObject({ method: 'svgd', target: 'gaussian', n: 64, steps: 20, every: 5, stepSize: 0.05, seed: 3 });
+  });
+
+  it('without --out: no file, out null, defaults every = steps (2 frames)', async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--n', '32', '--steps', '7');
+    expect(r.code).toBe(0);
+    expect(summaryOf(r.out)).toMatchObject({ method: 'langevin', target: 'gaussian', n: 32, steps: 7, every: 7, frames: 2, out: null });
+  });
+
+  it('runs the steps after the last frame when steps is not a multiple of every', async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--n', '16', '--steps', '7', '--every', '3', '--out', join(dir, 'odd.npy'));
+    expect(r.code).toBe(0);
+    expect(summaryOf(r.out).frames).toBe(3);
+    expect(decodeNpy(readFileSync(join(dir, 'odd.npy'))).shape).toEqual([3, 16, 2]);
+  });
+
+  it('--init FILE sets the initial positions and n; a different --n is an error', async () => {
+    const init = new Float32Array(2 * 40).map((_, i) => (i % 2 === 0 ? 3 : -1) + i * 1e-3);
+    const file = join(dir, 'init.npy');
+    writeFileSync(file, encodeNpy(init, [40, 2]));
+    const out = join(dir, 'from-init.npy');
+    const r = await wgf('run', '--backend', 'cpu', '--steps', '2', '--init', file, '--out', out);
+    expect(r.code).toBe(0);
+    expect(summaryOf(r.out).n).toBe(40);
+    const traj = decodeNpy(readFileSync(out));
+    expect(traj.shape).toEqual([2, 40, 2]);
+    expect(Array.from(traj.data.subarray(0, 80))).toEqual(Array.from(init));
+
+    const csv = join(dir, 'init.csv');
+    writeFileSync(csv, 'x,y\n1,2\n3,4\n5,6\n');
+    const rc = await wgf('run', '--backend', 'cpu', '--steps', '1', '--init', csv);
+    expect(rc.code).toBe(0);
+    expect(summaryOf(rc.out).n).toBe(3);
+
+    const bad = await wgf('run', '--backend', 'cpu', '--n', '16', '--init', file);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^wgf: --n 16 does not match the 40 points in --init/);
+  });
+
+  it('exits 3 with a warning and nonFinite > 0 when the run blows up', async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--n', '32', '--steps', '200', '--step-size', '1e6');
+    expect(r.code).toBe(3);
+    expect(summaryOf(r.out).final.nonFinite).toBeGreaterThan(0);
+    expect(r.err).toMatch(/^wgf: warning: \d+ of 32 particles are non-finite/);
+  });
+});
+
+describe('wgf arguments', () => {
+  const cases: [string[], RegExp][] = [
+    [['run', '--bogus', '1'], /unknown option '--bogus'/],
+    [['run', '--n'], /--n needs a value/],
+    [['run', '--n', '--steps', '3'], /--n needs a value/],
+    [['run', '--n', '1.5'], /--n must be an integer >= 1, got '1.5'/],
+    [['run', '--n', '-3'], /--n must be an integer >= 1/],
+    [['run', '--n', '0'], /--n must be an integer >= 1/],
+    [['run', '--steps', 'ten'], /--steps must be an integer >= 0/],
+    [['run', '--every', '0'], /--every must be an integer >= 1/],
+    [['run', '--steps', '10', '--every', '20'], /--every \(20\) must not exceed --steps \(10\)/],
+    [['run', '--step-size', 'inf'], /--step-size must be a finite number > 0/],
+    [['run', '--step-size', 'NaN'], /--step-size/],
+    [['run', '--seed', '-1'], /--seed/],
+    [['run', '--backend', 'tpu'], /--backend must be gpu or cpu/],
+    [['run', '--target', 'nope'], /--target: unknown target 'nope' \(known: .*banana/],
+    [['run', '--method', 'nope'], /--method: unknown method 'nope' \(known: .*svgd/],
+    [['run', '--param', 'mala'], /--param expects name=value, got 'mala'/],
+    [['run', '--param', 'nope=1'], /--param nope: unknown parameter/],
+    [['run', '--method', 'svgd', '--param', 'bandwidth=wide'], /--param bandwidth: expected a number or median/],
+    [['run', '--method', 'langevin', '--param', 'mala=maybe'], /--param mala: expected true or false/],
+    [['run', '--out', 'traj.txt'], /--out: unknown file extension in 'traj.txt'/],
+    [['run', '--init', join(dir, 'missing.npy')], /--init: cannot read '.*missing\.npy'/],
+    [['run', '--n', '5', '--n', '6'], /--n given twice/],
+    [['run', 'extra'], /unexpected argument 'extra'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /missing command/],
+  ];
+  it.each(cases)('%j -> exit 2, one line naming the argument', async (argv, message) => {
+    const r = await wgf(...argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^wgf: [^\n]*\n$/);
+    expect(r.err).toMatch(message);
+  });
+
+  it('an unreadable --init file is a one-line error naming it', async () => {
+    const garbage = join(dir, 'garbage.npy');
+    writeFileSync(garbage, 'not numpy at all');
+    const r = await wgf('run', '--backend', 'cpu', '--init', garbage);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^wgf: --init .*garbage\.npy: not an NPY file/);
+  });
+
+  it('passes engine ConfigError/ParamError messages through (exit 2)', async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--target', 'mixture', '--param', 'components=not json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^wgf: [^\n]*\n$/);
+    expect(r.err).toMatch(/components|mixture/);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    for (const argv of [['--help'], ['run', '--help'], ['help']]) {
+      const r = await wgf(...argv);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('wgf run [options]');
+      expect(r.out).toContain('--param NAME=VALUE');
+    }
+  });
+
+  it('list prints every method and target with its parameters', async () => {
+    const r = await wgf('list');
+    expect(r.code).toBe(0);
+    for (const d of [...methods, ...targets]) {
+      expect(r.out).toContain(d.id);
+      for (const p of d.params) expect(r.out).toContain(p.name);
+    }
+    const j = await wgf('list', '--json');
+    const parsed = JSON.parse(j.out) as { methods: { id: string }[]; targets: { id: string }[] };
+    expect(parsed.methods.map((m) => m.id)).toEqual(methods.map((m) => m.id));
+    expect(parsed.targets.map((t) => t.id)).toEqual(targets.map((t) => t.id));
+  });
+});
+
+describe('wgf as a process on the GPU backend', () => {
+  it('runs SVGD on Dawn and reports backend gpu (a missing adapter fails)', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const out = join(dir, 'gpu.npy');
+    const args = ['bin/wgf.mjs', 'run', '--backend', 'gpu', '--method', 'svgd', '--target', 'banana', '--n', '256', '--steps', '20', '--every', '10', '--step-size', '0.05', '--seed', '1', '--out', out];
+    const p = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 110_000 });
+    expect(p.error, String(p.error)).toBeUndefined();
+    expect(p.status, `stderr: ${p.stderr}`).toBe(0);
+    const s = summaryOf(p.stdout);
+    expect(s.backend).toBe('gpu');
+    expect(s.adapter.length).toBeGreaterThan(0);
+    expect(s).toMatchObject({ method: 'svgd', target: 'banana', n: 256, frames: 3, final: { nonFinite: 0 } });
+    expect(decodeNpy(readFileSync(out)).shape).toEqual([3, 256, 2]);
+  });
+});

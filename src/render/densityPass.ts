@@ -1,0 +1,130 @@
+/**
+ * The density under the particles: shaders/renderDensity.wgsl (after shaders/common/targets.wgsl)
+ * drawn as one full-screen triangle into a cached texture (at `resolution` x the canvas size),
+ * re-rendered only when the target or the view changes; every frame shaders/renderBlit.wgsl
+ * copies the texture onto the canvas. Owns its target uniform (re-packed on target change).
+ */
+import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
+import targetsWgsl from '../../shaders/common/targets.wgsl?raw';
+import densityWgsl from '../../shaders/renderDensity.wgsl?raw';
+import blitWgsl from '../../shaders/renderBlit.wgsl?raw';
+import { targetLayout } from '../gpu/layouts';
+import { packTargetUniform } from '../targets/pack';
+import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
+import { densityLogMax } from './densityMax';
+import type { Rect } from './view';
+
+const code = `${targetsWgsl}\n${densityWgsl}`;
+const defs = makeShaderDataDefinitions(code);
+
+export class DensityPass {
+  private readonly pipeline: GPURenderPipeline;
+  private readonly blitPipeline: GPURenderPipeline;
+  private readonly blitLayout: GPUBindGroupLayout;
+  private readonly sampler: GPUSampler;
+  private readonly viewBuffer: GPUBuffer;
+  private readonly targetBuffer: GPUBuffer;
+  private readonly viewBG: GPUBindGroup;
+  private readonly targetBG: GPUBindGroup;
+  private readonly viewData = makeStructuredView(defs.uniforms.view ?? missing('view'));
+  private texture: GPUTexture | undefined;
+  private blitBG: GPUBindGroup | undefined;
+  private lastTarget: TargetInstance | undefined;
+  private lastKey = '';
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly format: GPUTextureFormat,
+    private readonly resolution = 0.5,
+  ) {
+    const module = device.createShaderModule({ label: 'renderDensity.wgsl', code });
+    const viewLayout = device.createBindGroupLayout({
+      label: 'DensityPass.viewLayout',
+      entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }],
+    });
+    this.pipeline = device.createRenderPipeline({
+      label: 'DensityPass.pipeline',
+      layout: device.createPipelineLayout({ bindGroupLayouts: [viewLayout, targetLayout(device)] }),
+      vertex: { module, entryPoint: 'density_vs' },
+      fragment: { module, entryPoint: 'density_fs', targets: [{ format }] },
+      primitive: { topology: 'triangle-list' },
+    });
+    const blit = device.createShaderModule({ label: 'renderBlit.wgsl', code: blitWgsl });
+    this.blitLayout = device.createBindGroupLayout({
+      label: 'DensityPass.blitLayout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
+        { binding: 1, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
+      ],
+    });
+    this.blitPipeline = device.createRenderPipeline({
+      label: 'DensityPass.blitPipeline',
+      layout: device.createPipelineLayout({ bindGroupLayouts: [this.blitLayout] }),
+      vertex: { module: blit, entryPoint: 'blit_vs' },
+      fragment: { module: blit, entryPoint: 'blit_fs', targets: [{ format }] },
+      primitive: { topology: 'triangle-list' },
+    });
+    this.sampler = device.createSampler({ label: 'DensityPass.sampler', magFilter: 'linear', minFilter: 'linear' });
+    this.viewBuffer = device.createBuffer({ label: 'DensityPass.view', size: this.viewData.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.targetBuffer = device.createBuffer({ label: 'DensityPass.target', size: TARGET_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.viewBG = device.createBindGroup({ label: 'DensityPass.viewBG', layout: viewLayout, entries: [{ binding: 0, resource: { buffer: this.viewBuffer } }] });
+    this.targetBG = device.createBindGroup({ label: 'DensityPass.targetBG', layout: targetLayout(device), entries: [{ binding: 0, resource: { buffer: this.targetBuffer } }] });
+  }
+
+  /** Re-render the cached density when the target, view or canvas size changed (no-op otherwise). */
+  update(encoder: GPUCommandEncoder, target: TargetInstance, rect: Rect, widthPx: number, heightPx: number): void {
+    const w = Math.max(1, Math.round(widthPx * this.resolution));
+    const h = Math.max(1, Math.round(heightPx * this.resolution));
+    const key = `${rect.join(',')}|${w}x${h}`;
+    if (target === this.lastTarget && key === this.lastKey && this.texture) return;
+    if (!this.texture || this.texture.width !== w || this.texture.height !== h) {
+      this.texture?.destroy();
+      this.texture = this.device.createTexture({
+        label: 'DensityPass.texture',
+        size: [w, h],
+        format: this.format,
+        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING,
+      });
+      this.blitBG = this.device.createBindGroup({
+        label: 'DensityPass.blitBG',
+        layout: this.blitLayout,
+        entries: [
+          { binding: 0, resource: this.texture.createView() },
+          { binding: 1, resource: this.sampler },
+        ],
+      });
+    }
+    if (target !== this.lastTarget) this.device.queue.writeBuffer(this.targetBuffer, 0, packTargetUniform(target.packed));
+    this.viewData.set({ rect, logMax: densityLogMax(target, rect) });
+    this.device.queue.writeBuffer(this.viewBuffer, 0, this.viewData.arrayBuffer);
+    this.lastTarget = target;
+    this.lastKey = key;
+    const pass = encoder.beginRenderPass({
+      label: 'DensityPass.render',
+      colorAttachments: [{ view: this.texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+    });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.viewBG);
+    pass.setBindGroup(1, this.targetBG);
+    pass.draw(3);
+    pass.end();
+  }
+
+  /** Draw the cached density into the frame's pass. */
+  encode(pass: GPURenderPassEncoder): void {
+    if (!this.blitBG) return;
+    pass.setPipeline(this.blitPipeline);
+    pass.setBindGroup(0, this.blitBG);
+    pass.draw(3);
+  }
+
+  destroy(): void {
+    this.viewBuffer.destroy();
+    this.targetBuffer.destroy();
+    this.texture?.destroy();
+  }
+}
+
+function missing(name: string): never {
+  throw new Error(`renderDensity.wgsl: uniform '${name}' not found`);
+}

@@ -1,0 +1,82 @@
+/**
+ * Particles drawn straight from the simulation's position buffer (shaders/renderParticles.wgsl):
+ * instanced quads, additive blending. The simulation ping-pongs between two buffers, so bind
+ * groups are cached per buffer (a WeakMap: a destroyed run's buffers drop out with it).
+ */
+import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
+import particlesWgsl from '../../shaders/renderParticles.wgsl?raw';
+import type { Rect } from './view';
+
+const defs = makeShaderDataDefinitions(particlesWgsl);
+
+export interface ParticleStyle {
+  /** Point radius in device pixels. */
+  radiusPx: number;
+  colour: [number, number, number];
+}
+
+export class ParticlePass {
+  private readonly pipeline: GPURenderPipeline;
+  private readonly layout: GPUBindGroupLayout;
+  private readonly viewBuffer: GPUBuffer;
+  private readonly viewData = makeStructuredView(defs.uniforms.view ?? missing('view'));
+  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+
+  constructor(private readonly device: GPUDevice, format: GPUTextureFormat) {
+    const module = device.createShaderModule({ label: 'renderParticles.wgsl', code: particlesWgsl });
+    this.layout = device.createBindGroupLayout({
+      label: 'ParticlePass.layout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
+        { binding: 1, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' } },
+      ],
+    });
+    const add: GPUBlendComponent = { operation: 'add', srcFactor: 'one', dstFactor: 'one' };
+    this.pipeline = device.createRenderPipeline({
+      label: 'ParticlePass.pipeline',
+      layout: device.createPipelineLayout({ bindGroupLayouts: [this.layout] }),
+      vertex: { module, entryPoint: 'particles_vs' },
+      fragment: { module, entryPoint: 'particles_fs', targets: [{ format, blend: { color: add, alpha: add } }] },
+      primitive: { topology: 'triangle-list' },
+    });
+    this.viewBuffer = device.createBuffer({ label: 'ParticlePass.view', size: this.viewData.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  update(rect: Rect, widthPx: number, heightPx: number, n: number, style: ParticleStyle): void {
+    // Fewer, brighter points for small N; many faint ones for large N (additive blending).
+    const intensity = Math.min(0.9, Math.max(0.12, 0.9 * Math.sqrt(2048 / Math.max(n, 1))));
+    this.viewData.set({
+      rect,
+      radius: [(2 * style.radiusPx) / Math.max(widthPx, 1), (2 * style.radiusPx) / Math.max(heightPx, 1)],
+      intensity,
+      colour: [...style.colour, 1],
+    });
+    this.device.queue.writeBuffer(this.viewBuffer, 0, this.viewData.arrayBuffer);
+  }
+
+  encode(pass: GPURenderPassEncoder, positions: GPUBuffer, n: number): void {
+    let bg = this.bindGroups.get(positions);
+    if (!bg) {
+      bg = this.device.createBindGroup({
+        label: 'ParticlePass.bindGroup',
+        layout: this.layout,
+        entries: [
+          { binding: 0, resource: { buffer: this.viewBuffer } },
+          { binding: 1, resource: { buffer: positions, size: 8 * n } },
+        ],
+      });
+      this.bindGroups.set(positions, bg);
+    }
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bg);
+    pass.draw(6, n);
+  }
+
+  destroy(): void {
+    this.viewBuffer.destroy();
+  }
+}
+
+function missing(name: string): never {
+  throw new Error(`renderParticles.wgsl: uniform '${name}' not found`);
+}

@@ -1,0 +1,87 @@
+/** Side-panel editor of the mixture's components: weight, spread, add, remove. */
+import type { Engine } from '../engine/Engine';
+import type { Component } from '../targets/types';
+import { CommitInput } from './CommitInput';
+import { mixtureConfig, spreadOf, withSpread } from './mixture';
+
+interface Props {
+  engine: Engine;
+  components: readonly Component[];
+  centre: [number, number];
+}
+
+const MAX = 16;
+
+export function MixtureEditor({ engine, components, centre }: Props): React.JSX.Element {
+  const update = (next: Component[]): void => {
+    engine.setTarget(mixtureConfig(next));
+  };
+  const num = (raw: string): number => (raw.trim() === '' ? NaN : Number(raw));
+  return (
+    <section className="panel-section" aria-label="Mixture components">
+      <h2>Mixture components</h2>
+      <p className="hint">Drag a handle on the canvas to move a component.</p>
+      <ol className="components">
+        {components.map((c, k) => (
+          <li key={k}>
+            <span className="comp-name">Component {k + 1}</span>
+            <span className="comp-mean">
+              ({c.mean[0].toFixed(2)}, {c.mean[1].toFixed(2)})
+            </span>
+            <label>
+              Weight
+              <CommitInput
+                aria-label={`Weight ${k + 1}`}
+                type="number"
+                min={0}
+                step="any"
+                value={String(Math.round(c.weight * 1000) / 1000)}
+                onCommit={(raw) => {
+                  const w = num(raw);
+                  if (!(w > 0)) {
+                    engine.say('error', `Weight ${k + 1}: must be a positive number, got '${raw}'`);
+                    return;
+                  }
+                  update(components.map((d, i) => (i === k ? { ...d, weight: w } : d)));
+                }}
+              />
+            </label>
+            <label>
+              Spread
+              <CommitInput
+                aria-label={`Spread ${k + 1}`}
+                type="number"
+                min={0}
+                step="any"
+                value={String(Math.round(spreadOf(c) * 1000) / 1000)}
+                onCommit={(raw) => {
+                  const s = num(raw);
+                  if (!(s > 0) || !Number.isFinite(s)) {
+                    engine.say('error', `Spread ${k + 1}: must be a positive number, got '${raw}'`);
+                    return;
+                  }
+                  update(components.map((d, i) => (i === k ? withSpread(d, s) : d)));
+                }}
+              />
+            </label>
+            <button
+              type="button"
+              aria-label={`Remove component ${k + 1}`}
+              disabled={components.length <= 1}
+              onClick={() => update(components.filter((_, i) => i !== k))}
+            >
+              ✕
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        disabled={components.length >= MAX}
+        onClick={() => update([...components, { mean: [Math.round(centre[0] * 100) / 100, Math.round(centre[1] * 100) / 100], cov: [0.5, 0, 0.5], weight: 1 }])}
+      >
+        Add component
+      </button>
+    </section>
+  );
+}
