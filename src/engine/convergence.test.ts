@@ -2,7 +2,7 @@
  * The mathematics, end to end on both backends: Langevin and SVGD on a Gaussian target reach the
  * moments they should (closed forms), runs are reproducible bit for bit, blow-ups are detected.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackend } from './backend';
 import type { Backend, ParticleStats, RunConfig, Simulation } from './types';
 
@@ -52,6 +52,19 @@ beforeAll(async () => {
 
 for (const kind of ['cpu', 'gpu'] as const) {
   describe(`${kind} backend`, () => {
+    // Every GPU test runs inside validation and out-of-memory error scopes: any WebGPU error fails it.
+    beforeEach(() => {
+      backends.gpu.device?.pushErrorScope('out-of-memory');
+      backends.gpu.device?.pushErrorScope('validation');
+    });
+    afterEach(async () => {
+      const d = backends.gpu.device;
+      if (!d) return;
+      const validation = await d.popErrorScope();
+      const oom = await d.popErrorScope();
+      expect(validation?.message ?? null).toBeNull();
+      expect(oom?.message ?? null).toBeNull();
+    });
     it('ULA on a Gaussian reaches its closed-form biased stationary covariance S (I - hP/2)^-1', async () => {
       const h = 0.3, n = 8192;
       const sim = backends[kind].createSimulation(config({ n, stepSize: h }));
@@ -142,3 +155,20 @@ for (const kind of ['cpu', 'gpu'] as const) {
     });
   });
 }
+
+describe('metrics: GPU pipeline vs CPU twins on the same particles', () => {
+  it('KSD and energy distance agree', async () => {
+    const cfg = config({ method: 'svgd', n: 3000, target: { id: 'mixture', params: {} } });
+    const g = backends.gpu.createSimulation(cfg);
+    const c = backends.cpu.createSimulation(cfg);
+    g.step(5);
+    const p = await g.positions();
+    c.setPositions(p, g.stepCount);
+    const [mg, mc] = [await g.metrics(), await c.metrics()];
+    // f32 row sums of 1024 (KSD) and 2048 (energy) terms, then f64 totals: ~1e-5 relative.
+    expect(Math.abs(mg.ksd - mc.ksd)).toBeLessThan(1e-4 * mc.ksd);
+    expect(Math.abs((mg.energy ?? NaN) - (mc.energy ?? NaN))).toBeLessThan(1e-4 * (mc.energy ?? NaN) + 1e-6);
+    g.destroy();
+    c.destroy();
+  });
+});

@@ -53,6 +53,8 @@ export class GpuSimulation implements Simulation {
   private readonly statsLock = new Lock();
   // metrics
   private readonly m: number;
+  /** Floats per row block in `rows` (m rounded up to 256 bytes). */
+  private readonly block: number;
   private readonly metricScores: GPUBuffer;
   private readonly samples: GPUBuffer;
   private nSamples = 0;
@@ -111,8 +113,10 @@ export class GpuSimulation implements Simulation {
     this.m = Math.min(n, METRIC_SUBSAMPLE);
     this.metricScores = buf('metricScores', 16 * this.m, S);
     this.samples = buf('targetSamples', 8 * TARGET_SAMPLES, S | CD);
-    this.rows = buf('metricRows', 4 * (3 * this.m + TARGET_SAMPLES), S | CS);
-    this.rowsStaging = buf('metricRowsStaging', 4 * (3 * this.m + TARGET_SAMPLES), GPUBufferUsage.MAP_READ | CD);
+    // row blocks [ksd m | xy m | xx m | yy M], each starting on a 256-byte boundary (storage binding alignment)
+    this.block = Math.ceil((4 * this.m) / 256) * 64;
+    this.rows = buf('metricRows', 4 * (3 * this.block + TARGET_SAMPLES), S | CS);
+    this.rowsStaging = buf('metricRowsStaging', 4 * (3 * this.block + TARGET_SAMPLES), GPUBufferUsage.MAP_READ | CD);
     this.evalK = new TargetEval(device);
     this.evalK.setParams({ n: this.m });
     this.ksdK = new KsdRows(device);
@@ -121,8 +125,7 @@ export class GpuSimulation implements Simulation {
     this.xxK = new DistRows(device);
     this.xxK.configure(this.m, this.m);
     this.yyK = new DistRows(device);
-    // all row blocks live in one buffer: [ksd m | xy m | xx m | yy M]
-    const rowBlock = (block: number, len: number): GPUBufferBinding => ({ buffer: this.rows, offset: 4 * this.m * block, size: 4 * len });
+    const rowBlock = (block: number, len: number): GPUBufferBinding => ({ buffer: this.rows, offset: 4 * this.block * block, size: 4 * len });
     const bindRows = (k: DistRows | KsdRows, a: GPUBuffer, b: GPUBuffer, rows: GPUBufferBinding, label: string): GPUBindGroup => {
       if (!k.uniform) throw new Error('metric kernel without params');
       return device.createBindGroup({
@@ -253,7 +256,8 @@ export class GpuSimulation implements Simulation {
         this.yyK.encode(pass, this.yyBG, this.nSamples);
       }
       pass.end();
-      const bytes = 4 * (3 * this.m + this.nSamples);
+      const B = this.block;
+      const bytes = 4 * (3 * B + this.nSamples);
       enc.copyBufferToBuffer(this.rows, 0, this.rowsStaging, 0, bytes);
       this.device.queue.submit([enc.finish()]);
       await this.rowsStaging.mapAsync(GPUMapMode.READ, 0, bytes);
@@ -262,7 +266,7 @@ export class GpuSimulation implements Simulation {
       const m = this.m;
       const out: Metrics = { step, ksd: ksdFromRows(r.subarray(0, m), m) };
       if (this.nSamples > 0) {
-        out.energy = energyFromRows(r.subarray(m, 2 * m), r.subarray(2 * m, 3 * m), r.subarray(3 * m, 3 * m + this.nSamples), m, this.nSamples);
+        out.energy = energyFromRows(r.subarray(B, B + m), r.subarray(2 * B, 2 * B + m), r.subarray(3 * B, 3 * B + this.nSamples), m, this.nSamples);
       }
       return out;
     });

@@ -9,15 +9,16 @@ export function medianBandwidth(x: ArrayLike<number>, n: number): { sigma2: numb
   const m = Math.min(n, MEDIAN_SUBSET);
   if (m < 2) return { sigma2: 1, med2: 0 };
   const stride = Math.floor(n / m);
-  const d2: number[] = [];
+  const d2 = new Float64Array((m * (m - 1)) / 2);
+  let k = 0;
   for (let a = 0; a < m; a++) {
     const ax = x[2 * a * stride] ?? 0, ay = x[2 * a * stride + 1] ?? 0;
     for (let b = a + 1; b < m; b++) {
       const dx = ax - (x[2 * b * stride] ?? 0), dy = ay - (x[2 * b * stride + 1] ?? 0);
-      d2.push(dx * dx + dy * dy);
+      d2[k++] = dx * dx + dy * dy;
     }
   }
-  d2.sort((p, q) => p - q);
+  d2.sort();
   const rank = Math.floor((d2.length - 1) / 2);
   const med2 = d2[rank] ?? 0;
   return { sigma2: Math.max(med2 / (2 * Math.log(n + 1)), 1e-12), med2 };
