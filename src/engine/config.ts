@@ -3,6 +3,7 @@ import { ParamError, resolveParams, type Params } from '../params';
 import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { Rng, Stream } from '../reference/philox';
+import { cloudTarget } from '../targets/cloud';
 import { createTarget } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 import { ConfigError, type InitSpec, type RunConfig, type TargetConfig } from './types';
@@ -12,10 +13,16 @@ export interface ResolvedRun {
   methodParams: Params;
   target: TargetInstance;
   initial: Float64Array;
+  /** Sample-based methods: the target cloud y (interleaved). */
+  cloud?: Float64Array;
 }
 
 export function resolveTarget(t: TargetConfig): TargetInstance {
   try {
+    if (t.id === 'cloud') {
+      if (!t.cloud) throw new Error("target 'cloud' needs its points (e.g. --target-file y.npy)");
+      return cloudTarget(t.cloud);
+    }
     return createTarget(t.id, t.params);
   } catch (e) {
     if (e instanceof ParamError) throw new ConfigError(`target.${e.param}`, `target ${t.id}: ${e.message}`);
@@ -53,7 +60,26 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     throw e;
   }
   const target = resolveTarget(config.target);
-  return { method, methodParams, target, initial: initialPositions(config.init, n, config.seed) };
+  const needs = method.needs ?? 'score';
+  if (needs === 'score' && target.sampleOnly) {
+    throw new ConfigError('target', `${method.id} needs the target's score, but '${config.target.id}' is known only by samples: use a sample-based flow (e.g. mmd-flow, sinkhorn-flow)`);
+  }
+  let cloud: Float64Array | undefined;
+  if (needs === 'samples') {
+    const m = config.targetSamples ?? n;
+    if (!Number.isInteger(m) || m < 1 || m > maxParticles) {
+      throw new ConfigError('targetSamples', `target sample count must be an integer in [1, ${maxParticles}], got ${String(m)}`);
+    }
+    cloud = targetCloud(target, config.seed, m);
+    if (!cloud) throw new ConfigError('target', `${method.id} needs samples of the target, and '${config.target.id}' has no exact sampler`);
+  }
+  return { method, methodParams, target, initial: initialPositions(config.init, n, config.seed), ...(cloud ? { cloud } : {}) };
+}
+
+/** The cloud a sample-based method flows toward: the target's fixed cloud, or m exact samples. */
+export function targetCloud(target: TargetInstance, seed: number, m: number): Float64Array | undefined {
+  if (target.cloud) return target.cloud;
+  return target.sample?.(new Rng(seed, Stream.sampler), m);
 }
 
 export function initialPositions(init: InitSpec, n: number, seed: number): Float64Array {
@@ -86,5 +112,6 @@ export const METRIC_SUBSAMPLE = 1024;
 export const TARGET_SAMPLES = 2048;
 
 export function targetSamples(target: TargetInstance, seed: number): Float64Array | undefined {
+  if (target.cloud) return target.cloud.length > 2 * TARGET_SAMPLES ? target.cloud.subarray(0, 2 * TARGET_SAMPLES) : target.cloud;
   return target.sample?.(new Rng(seed, Stream.targetSamples), TARGET_SAMPLES);
 }

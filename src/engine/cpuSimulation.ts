@@ -6,7 +6,7 @@ import { targetEval } from '../reference/targetEval';
 import { clockTick } from '../reference/clockTick';
 import type { CpuStepper } from '../methods/types';
 import type { TargetInstance } from '../targets/types';
-import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, targetSamples } from './config';
+import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, targetCloud, targetSamples } from './config';
 import type { BackendInfo, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
 export class CpuSimulation implements Simulation {
@@ -19,6 +19,7 @@ export class CpuSimulation implements Simulation {
   private yyRows: Float64Array | undefined;
   private readonly stepper: CpuStepper;
   private _config: RunConfig;
+  private readonly needsSamples: boolean;
 
   constructor(readonly backend: BackendInfo, config: RunConfig) {
     const run = resolveRun(config, backend.maxParticles);
@@ -26,7 +27,8 @@ export class CpuSimulation implements Simulation {
     this._config = config;
     this.x = run.initial;
     this.target = run.target;
-    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams });
+    this.needsSamples = run.method.needs === 'samples';
+    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, ...(run.cloud ? { cloud: run.cloud } : {}) });
     this.samples = targetSamples(this.target, config.seed);
   }
 
@@ -51,6 +53,10 @@ export class CpuSimulation implements Simulation {
     this._config = { ...this._config, target: t };
     this.samples = targetSamples(this.target, this._config.seed);
     this.yyRows = undefined;
+    if (this.needsSamples) {
+      const cloud = targetCloud(this.target, this._config.seed, this._config.targetSamples ?? this.n);
+      if (cloud) this.stepper.setCloud?.(cloud);
+    }
   }
 
   setStepSize(h: number): void {
@@ -87,8 +93,11 @@ export class CpuSimulation implements Simulation {
   metrics(): Promise<Metrics> {
     const m = Math.min(this.n, METRIC_SUBSAMPLE);
     const sub = this.x.subarray(0, 2 * m);
-    const { score } = targetEval(this.target.packed, sub);
-    const out: Metrics = { step: this.steps, ksd: ksdFromRows(ksdRows(sub, score, m), m) };
+    const out: Metrics = { step: this.steps };
+    if (!this.target.sampleOnly) {
+      const { score } = targetEval(this.target.packed, sub);
+      out.ksd = ksdFromRows(ksdRows(sub, score, m), m);
+    }
     if (this.samples) {
       const M = this.samples.length / 2;
       this.yyRows ??= distRows(this.samples, M, this.samples, M);

@@ -15,7 +15,7 @@ import { momentsFromSums } from '../reference/particleStats';
 import { packTargetUniform } from '../targets/pack';
 import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
 import type { GpuStepper } from '../methods/types';
-import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, TARGET_SAMPLES, targetSamples } from './config';
+import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, TARGET_SAMPLES, targetCloud, targetSamples } from './config';
 import type { BackendInfo, Metrics, ParticleStats as Stats, RunConfig, Simulation, TargetConfig } from './types';
 
 
@@ -39,6 +39,8 @@ export class GpuSimulation implements Simulation {
   private _config: RunConfig;
   private target: TargetInstance;
   private readonly stepper: GpuStepper;
+  /** Sample-based methods: the target cloud (capacity fixed at creation). */
+  private readonly cloud: { buffer: GPUBuffer; m: number } | undefined;
   private readonly targetUniform: GPUBuffer;
   private readonly targetBG: GPUBindGroup;
   private readonly clockBG: GPUBindGroup;
@@ -98,8 +100,13 @@ export class GpuSimulation implements Simulation {
     this.targetBG = bindBuffers(device, 'Target', targetLayout(device), [this.targetUniform]);
     this.tick = new ClockTick(device);
     this.clockBG = this.tick.bind([clock]);
+    if (run.cloud) {
+      const m = run.cloud.length / 2;
+      this.cloud = { buffer: buf('targetCloud', 8 * m, S | CD), m };
+      device.queue.writeBuffer(this.cloud.buffer, 0, Float32Array.from(run.cloud));
+    }
     this.stepper = run.method.createGpu(
-      { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw },
+      { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw, ...(this.cloud ? { cloud: this.cloud } : {}) },
       { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams },
     );
     // stats
@@ -181,7 +188,15 @@ export class GpuSimulation implements Simulation {
   }
 
   setTarget(t: TargetConfig): void {
-    this.target = resolveTarget(t);
+    const target = resolveTarget(t);
+    if (this.cloud) {
+      const ys = targetCloud(target, this._config.seed, this.cloud.m);
+      if (!ys) throw new Error(`target '${t.id}' has no samples for ${this._config.method}`);
+      if (ys.length / 2 > this.cloud.m) throw new Error(`the new target cloud has ${ys.length / 2} points, more than this run's ${this.cloud.m}: reset the run`);
+      this.device.queue.writeBuffer(this.cloud.buffer, 0, Float32Array.from(ys));
+      this.stepper.setCloud?.(ys.length / 2);
+    }
+    this.target = target;
     this._config = { ...this._config, target: t };
     this.uploadTarget();
   }
@@ -248,8 +263,11 @@ export class GpuSimulation implements Simulation {
       if (!bg) throw new Error('metrics: no bind group');
       const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.metrics' });
       const pass = enc.beginComputePass();
-      this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
-      this.ksdK.encode(pass, bg.ksd, this.m);
+      const withKsd = !this.target.sampleOnly;
+      if (withKsd) {
+        this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
+        this.ksdK.encode(pass, bg.ksd, this.m);
+      }
       if (this.nSamples > 0) {
         this.xyK.encode(pass, bg.xy, this.m);
         this.xxK.encode(pass, bg.xx, this.m);
@@ -264,7 +282,8 @@ export class GpuSimulation implements Simulation {
       const r = new Float32Array(this.rowsStaging.getMappedRange(0, bytes).slice(0));
       this.rowsStaging.unmap();
       const m = this.m;
-      const out: Metrics = { step, ksd: ksdFromRows(r.subarray(0, m), m) };
+      const out: Metrics = { step };
+      if (withKsd) out.ksd = ksdFromRows(r.subarray(0, m), m);
       if (this.nSamples > 0) {
         out.energy = energyFromRows(r.subarray(B, B + m), r.subarray(2 * B, 2 * B + m), r.subarray(3 * B, 3 * B + this.nSamples), m, this.nSamples);
       }

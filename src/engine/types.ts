@@ -15,6 +15,8 @@ export type InitSpec =
 export interface TargetConfig {
   id: string;
   params: Params;
+  /** A fixed sample cloud (interleaved x, y) for id 'cloud' (a file, an image, a painting). */
+  cloud?: Float64Array;
 }
 
 export interface RunConfig {
@@ -26,6 +28,8 @@ export interface RunConfig {
   stepSize: number;
   seed: number;
   init: InitSpec;
+  /** Size m of the target cloud drawn for sample-based methods (default n); ignored when the target has a fixed cloud. */
+  targetSamples?: number;
 }
 
 /** Reduced over all particles on the device (no particle read-back): for display and blow-up detection. */
@@ -46,8 +50,8 @@ export interface ParticleStats {
 
 export interface Metrics {
   step: number;
-  /** Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to `metricSubsample` particles. */
-  ksd: number;
+  /** Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to METRIC_SUBSAMPLE particles; absent for sample-only targets. */
+  ksd?: number;
   /** Energy distance to exact target samples, when the target has an exact sampler. */
   energy?: number;
 }

@@ -12,6 +12,8 @@ export interface MethodRun {
   seed: number;
   /** Resolved (defaults filled, checked) method params. */
   params: Params;
+  /** needs 'samples' only: the target cloud y (interleaved, 2m numbers), fixed for this run unless setCloud says otherwise. */
+  cloud?: Float64Array;
 }
 
 /** GPU resources a simulation owns and lends to its method. */
@@ -27,6 +29,8 @@ export interface GpuMethodContext {
   counters: GPUBuffer;
   /** array<f32, 4>: [sigma^2, med^2, ...] kernel bandwidth state. */
   bw: GPUBuffer;
+  /** needs 'samples' only: the target cloud, array<vec2f> with capacity >= m, uploaded by the simulation. */
+  cloud?: { buffer: GPUBuffer; m: number };
 }
 
 export interface GpuStepper {
@@ -37,6 +41,8 @@ export interface GpuStepper {
   readonly reportsAcceptance: boolean;
   /** True when bw[0] holds the current sigma^2. */
   readonly reportsBandwidth: boolean;
+  /** needs 'samples': the simulation re-uploaded the cloud buffer in place (e.g. a dragged cloud); m may change. */
+  setCloud?(m: number): void;
   destroy(): void;
 }
 
@@ -48,12 +54,16 @@ export interface CpuStepper {
   takeAcceptance?(): { accepted: number; proposed: number };
   /** Current sigma (SVGD). */
   bandwidth?(): number;
+  /** needs 'samples': the target cloud changed (e.g. dragged). */
+  setCloud?(cloud: Float64Array): void;
 }
 
 export interface MethodDef {
   id: string;
   label: string;
   description: string;
+  /** 'score' (default): needs grad log pi; 'samples': flows toward the target's sample cloud. */
+  needs?: 'score' | 'samples';
   params: ParamSpec[];
   createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
   createCpu(run: MethodRun): CpuStepper;

@@ -26,6 +26,8 @@ export const TargetKind = {
   u2: 6,
   u3: 7,
   u4: 8,
+  /** Sample-only targets: no density (log p = 0, score = 0 on both backends). */
+  none: 15,
 } as const;
 export type TargetKindCode = (typeof TargetKind)[keyof typeof TargetKind];
 

@@ -42,6 +42,13 @@ export interface TargetInstance {
   view: [number, number, number, number];
   /** The mixture's components (draggable on the canvas), when the target is a mixture or Gaussian. */
   components?: Component[];
+  /**
+   * True for targets known only by samples (toy clouds, files, images, paintings): logDensity and
+   * score are not defined (they return 0), so score-based methods refuse them.
+   */
+  sampleOnly?: boolean;
+  /** A fixed reference cloud (file, image, painting), interleaved [x0, y0, ...]; flows use it as is. */
+  cloud?: Float64Array;
 }
 
 export interface TargetDef {
