@@ -15,6 +15,7 @@ export interface ResolvedRun {
   initial: Float64Array;
   /** Sample-based methods: the target cloud y (interleaved). */
   cloud?: Float64Array;
+  domain: 'plane' | 'torus';
 }
 
 export function resolveTarget(t: TargetConfig): TargetInstance {
@@ -60,6 +61,16 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     throw e;
   }
   const target = resolveTarget(config.target);
+  const domain = config.domain ?? 'plane';
+  if (domain !== 'plane' && domain !== 'torus') throw new ConfigError('domain', `domain must be plane or torus, got ${String(domain)}`);
+  if (!(method.domains ?? ['plane']).includes(domain)) {
+    throw new ConfigError('domain', `${method.id} does not run on the ${domain} (supported: ${(method.domains ?? ['plane']).join(', ')})`);
+  }
+  if ((domain === 'torus') !== Boolean(target.periodic)) {
+    throw new ConfigError('target', domain === 'torus'
+      ? `the torus needs a periodic target; '${config.target.id}' is not periodic`
+      : `'${config.target.id}' is a target on the torus: run it with domain torus`);
+  }
   const needs = method.needs ?? 'score';
   if (needs === 'score' && target.sampleOnly) {
     throw new ConfigError('target', `${method.id} needs the target's score, but '${config.target.id}' is known only by samples: use a sample-based flow (e.g. mmd-flow, sinkhorn-flow)`);
@@ -73,7 +84,9 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     cloud = targetCloud(target, config.seed, m);
     if (!cloud) throw new ConfigError('target', `${method.id} needs samples of the target, and '${config.target.id}' has no exact sampler`);
   }
-  return { method, methodParams, target, initial: initialPositions(config.init, n, config.seed), ...(cloud ? { cloud } : {}) };
+  const initial = initialPositions(config.init, n, config.seed);
+  if (domain === 'torus') for (let i = 0; i < initial.length; i++) initial[i] = (initial[i] ?? 0) - Math.floor(initial[i] ?? 0);
+  return { method, methodParams, target, initial, domain, ...(cloud ? { cloud } : {}) };
 }
 
 /** The cloud a sample-based method flows toward: the target's fixed cloud, or m exact samples. */

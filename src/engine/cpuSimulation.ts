@@ -28,7 +28,7 @@ export class CpuSimulation implements Simulation {
     this.x = run.initial;
     this.target = run.target;
     this.needsSamples = run.method.needs === 'samples';
-    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, ...(run.cloud ? { cloud: run.cloud } : {}) });
+    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) });
     this.samples = targetSamples(this.target, config.seed);
   }
 

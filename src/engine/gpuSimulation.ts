@@ -107,7 +107,7 @@ export class GpuSimulation implements Simulation {
     }
     this.stepper = run.method.createGpu(
       { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw, ...(this.cloud ? { cloud: this.cloud } : {}) },
-      { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams },
+      { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) },
     );
     // stats
     this.statsK = new ParticleStats(device);

@@ -30,7 +30,14 @@ export interface RunConfig {
   init: InitSpec;
   /** Size m of the target cloud drawn for sample-based methods (default n); ignored when the target has a fixed cloud. */
   targetSamples?: number;
+  /**
+   * 'plane' (default): R^2. 'torus': the periodic domain T^2 = [0,1)^2 (positions wrapped mod 1 by the
+   * method; the target must be periodic, the method must list 'torus' in its `domains`).
+   */
+  domain?: Domain;
 }
+
+export type Domain = 'plane' | 'torus';
 
 /** Reduced over all particles on the device (no particle read-back): for display and blow-up detection. */
 export interface ParticleStats {

@@ -14,6 +14,8 @@ export interface MethodRun {
   params: Params;
   /** needs 'samples' only: the target cloud y (interleaved, 2m numbers), fixed for this run unless setCloud says otherwise. */
   cloud?: Float64Array;
+  /** 'torus': positions live in [0,1)^2 and the method wraps them after each step. */
+  domain: 'plane' | 'torus';
 }
 
 /** GPU resources a simulation owns and lends to its method. */
@@ -64,6 +66,8 @@ export interface MethodDef {
   description: string;
   /** 'score' (default): needs grad log pi; 'samples': flows toward the target's sample cloud. */
   needs?: 'score' | 'samples';
+  /** Domains the method supports (default ['plane']). */
+  domains?: ('plane' | 'torus')[];
   params: ParamSpec[];
   createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
   createCpu(run: MethodRun): CpuStepper;

@@ -49,6 +49,8 @@ export interface TargetInstance {
   sampleOnly?: boolean;
   /** A fixed reference cloud (file, image, painting), interleaved [x0, y0, ...]; flows use it as is. */
   cloud?: Float64Array;
+  /** True for targets on the torus T^2 = [0,1)^2 (1-periodic density); only these run with domain 'torus'. */
+  periodic?: boolean;
 }
 
 export interface TargetDef {
