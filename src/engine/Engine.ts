@@ -32,7 +32,8 @@ export interface EngineMessage {
 
 export interface MetricsHistory {
   step: readonly number[];
-  ksd: readonly number[];
+  /** null where the method/target gives no KSD. */
+  ksd: readonly (number | null)[];
   /** null where the target has no exact sampler. */
   energy: readonly (number | null)[];
   msPerStep: readonly number[];
@@ -139,13 +140,15 @@ export class Engine {
   private statsBusy = false;
   private metricsBusy = false;
   private lastMetricsAt = 0;
+  /** How long the last metrics() took: on a slow (software) GPU they are asked for less often. */
+  private metricsMs = 0;
   private lastSnapshotAt = 0;
   private lastEmitAt = 0;
   private dirty = true;
   // results
   private stats: ParticleStats | undefined;
   private metrics: Metrics | undefined;
-  private history = { step: [] as number[], ksd: [] as number[], energy: [] as (number | null)[], msPerStep: [] as number[] };
+  private history = { step: [] as number[], ksd: [] as (number | null)[], energy: [] as (number | null)[], msPerStep: [] as number[] };
   private message: EngineMessage | undefined;
   private notice: string | undefined;
   // recovery + recording
@@ -315,7 +318,7 @@ export class Engine {
       }
     }
     if (!this.statsBusy) this.pollStats(sim);
-    if (!this.metricsBusy && now - this.lastMetricsAt >= METRICS_EVERY_MS) this.pollMetrics(sim, now);
+    if (!this.metricsBusy && now - this.lastMetricsAt >= Math.min(1500, Math.max(METRICS_EVERY_MS, 3 * this.metricsMs))) this.pollMetrics(sim, now);
     if (this.dirty || this.playing) this.emit();
   };
 
@@ -395,11 +398,12 @@ export class Engine {
       .metrics()
       .then((m) => {
         if (runId !== this.runId || sim !== this.sim) return;
+        this.metricsMs = performance.now() - now;
         this.metrics = m;
         const h = this.history;
         if (h.step.length > 0 && h.step[h.step.length - 1] === m.step) return;
         h.step.push(m.step);
-        h.ksd.push(m.ksd);
+        h.ksd.push(m.ksd ?? null);
         h.energy.push(m.energy ?? null);
         h.msPerStep.push(msPerStep);
         if (h.step.length > HISTORY_MAX) {

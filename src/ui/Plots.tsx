@@ -69,9 +69,9 @@ export function Plots({ history, hasEnergy }: Props): React.JSX.Element {
       lastDraw.current = performance.now();
       const x = history.step;
       const panes: [HTMLDivElement | null, (number | null)[], string, boolean, string][] = [
-        [ksdRef.current, history.ksd.map((v) => (v > 0 ? v : null)), 'KSD (IMQ) vs step', true, '#ff9e40'],
+        [ksdRef.current, history.ksd.map((v) => (v !== null && v > 0 ? v : null)), 'KSD (IMQ) vs step', true, '#ff9e40'],
         [energyRef.current, [...history.energy], 'Energy distance to exact samples', true, '#5ad1c0'],
-        [msRef.current, [...history.msPerStep], 'ms per step', false, '#8fa8ff'],
+        [msRef.current, history.msPerStep.map((v) => (v > 0 ? v : null)), 'ms per step', false, '#8fa8ff'],
       ];
       for (const [el, y, title, logY, color] of panes) {
         if (!el) continue;

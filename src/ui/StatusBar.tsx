@@ -30,7 +30,7 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           mean ({fmt(s.mean[0], 2)}, {fmt(s.mean[1], 2)})
         </span>
       ) : null}
-      {snap.metrics ? <span>KSD {fmt(snap.metrics.ksd)}</span> : null}
+      {snap.metrics?.ksd !== undefined ? <span>KSD {fmt(snap.metrics.ksd)}</span> : null}
       {s?.acceptance !== undefined ? <span>accept {(100 * s.acceptance).toFixed(1)}%</span> : null}
       {s?.bandwidth !== undefined ? <span>σ {fmt(s.bandwidth)}</span> : null}
     </div>

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createCpuBackend } from './backend';
+import { Engine } from './Engine';
+import type { RunConfig } from './types';
+
+const config: RunConfig = {
+  method: 'langevin',
+  params: {},
+  target: { id: 'gaussian', params: {} },
+  n: 64,
+  stepSize: 0.05,
+  seed: 1,
+  init: { kind: 'gaussian', mean: [0, 0], std: 1 },
+};
+
+/** An engine on the CPU backend whose frames are run by hand (no requestAnimationFrame). */
+async function manualEngine(c: RunConfig = config): Promise<{ engine: Engine; frame: () => Promise<void> }> {
+  let pending: ((t: number) => void) | undefined;
+  const engine = new Engine({
+    config: c,
+    backend: 'cpu',
+    createBackend: () => Promise.resolve(createCpuBackend()),
+    requestFrame: (cb) => {
+      pending = cb;
+      return 1;
+    },
+    cancelFrame: () => undefined,
+  });
+  await engine.start();
+  const frame = async (): Promise<void> => {
+    pending?.(performance.now());
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+  };
+  return { engine, frame };
+}
+
+describe('Engine (CPU backend, manual frames)', () => {
+  it('steps while playing, pauses, steps once, resets', async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.getSnapshot().backend?.kind).toBe('cpu');
+    for (let i = 0; i < 3; i++) await frame();
+    const s = engine.simulation?.stepCount ?? 0;
+    expect(s).toBeGreaterThan(0);
+    engine.pause();
+    await frame();
+    expect(engine.simulation?.stepCount).toBe(s);
+    engine.stepOnce();
+    await frame();
+    expect(engine.simulation?.stepCount).toBe(s + 1);
+    engine.reset();
+    expect(engine.simulation?.stepCount).toBe(0);
+    expect(engine.getSnapshot().playing).toBe(true);
+    engine.dispose();
+  });
+
+  it('keeps the previous run and names the field when the config is rejected', async () => {
+    const { engine, frame } = await manualEngine();
+    await frame();
+    const sim = engine.simulation;
+    expect(engine.configure({ n: 10_000_000_000 })).toBe(false);
+    expect(engine.simulation).toBe(sim);
+    expect(engine.getSnapshot().config.n).toBe(64);
+    expect(engine.getSnapshot().message?.text).toMatch(/^Particles: .*previous run keeps going/);
+    expect(engine.configure({ stepSize: -1 })).toBe(false);
+    expect(engine.getSnapshot().message?.text).toMatch(/^Step size:/);
+    engine.dispose();
+  });
+
+  it('changes the target in place without resetting the run', async () => {
+    const { engine, frame } = await manualEngine();
+    for (let i = 0; i < 3; i++) await frame();
+    const sim = engine.simulation;
+    const steps = sim?.stepCount ?? 0;
+    expect(engine.setTarget({ id: 'gaussian', params: { mean: [2, 0] } })).toBe(true);
+    expect(engine.simulation).toBe(sim);
+    expect(engine.simulation?.stepCount).toBe(steps);
+    expect(engine.getSnapshot().target?.params).toEqual(expect.objectContaining({ mean: [2, 0] }));
+    engine.dispose();
+  });
+
+  it('pauses with a message naming the cause when the particles diverge', async () => {
+    const { engine, frame } = await manualEngine({ ...config, stepSize: 1e6 });
+    for (let i = 0; i < 40 && engine.getSnapshot().playing; i++) await frame();
+    const snap = engine.getSnapshot();
+    expect(snap.playing).toBe(false);
+    expect(snap.message?.text).toMatch(/^Paused: the particles diverged \((NaN|\|x\| > 1e\+8) at step \d+\) — lower the step size$/);
+    engine.configure({ stepSize: 0.05 });
+    engine.reset();
+    expect(engine.getSnapshot().playing).toBe(true);
+    expect(engine.getSnapshot().message).toBeUndefined();
+    engine.dispose();
+  });
+
+  it('records every k-th step exactly', async () => {
+    const { engine, frame } = await manualEngine();
+    engine.setRecordEvery(3);
+    for (let i = 0; i < 30; i++) await frame();
+    const rec = await engine.takeRecording();
+    expect(rec?.steps.length).toBeGreaterThan(2);
+    for (const s of rec?.steps ?? []) expect(s % 3).toBe(0);
+    expect(rec?.frames[0]?.length).toBe(2 * 64);
+    engine.dispose();
+  });
+});
