@@ -9,6 +9,8 @@
 //   kind 2 donut:    log p = logc - (|x| - r0)^2 / c;            slot [r0, 1/c, logc, 0]
 //   kind 3 funnel:   v = x2 - shift ~ N(0, sv^2), x1 | v ~ N(0, e^v); slot [shift, 1/sv^2, logc, 0]
 //   kind 4 squiggle: (x1, x2 + sin(w x1)) ~ N(0, S);  slots [w, 0, logc, 0], [P11, P12, P22, 0]
+//   kind 9 isotropic mixture (up to 32 components, e.g. 25gaussians), slot k = [mx, my, logc, prec]:
+//          log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2),  logc = log w - log 2pi + log prec
 //   kind 5..8 u1..u4, p ∝ exp(-U):  w1 = sin(pi z1/2), w2 = 3 exp(-((z1-1)/0.6)^2/2),
 //          w3 = 3 sigmoid((z1-1)/0.3)
 //          U1 = ((|z|-2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2))
@@ -73,6 +75,33 @@ fn target_mixture(x: vec2f) -> vec3f {
     let dy = x.y - c0.y;
     let ux = c1.x * dx + c1.y * dy;
     let uy = c1.y * dx + c1.z * dy;
+    let l = c0.z - 0.5 * (dx * ux + dy * uy);
+    if (l > m) {
+      let c = exp(m - l);
+      s = s * c + 1.0;
+      g = g * c - vec2f(ux, uy);
+      m = l;
+    } else {
+      let e = exp(l - m);
+      s = s + e;
+      g = g - e * vec2f(ux, uy);
+    }
+  }
+  return vec3f(g / s, m + log(s));
+}
+
+// (score, logp) of the isotropic mixture (kind 9), one pass (online log-sum-exp).
+fn target_iso_mixture(x: vec2f) -> vec3f {
+  var m = TARGET_NEG_BIG;
+  var s = 0.0;
+  var g = vec2f(0.0);
+  let n = min(tgt.count, 32u);
+  for (var k = 0u; k < n; k++) {
+    let c0 = tgt.data[k];
+    let dx = x.x - c0.x;
+    let dy = x.y - c0.y;
+    let ux = c0.w * dx;
+    let uy = c0.w * dy;
     let l = c0.z - 0.5 * (dx * ux + dy * uy);
     if (l > m) {
       let c = exp(m - l);
@@ -202,6 +231,7 @@ fn target_eval(x: vec2f) -> vec3f {
     case 6u: { return target_u2(x); }
     case 7u: { return target_u3(x); }
     case 8u: { return target_u4(x); }
+    case 9u: { return target_iso_mixture(x); }
     default: { return vec3f(0.0); }
   }
 }

@@ -201,6 +201,68 @@ describe('wgf arguments', () => {
   });
 });
 
+describe('wgf run --target-file (a target known only by samples)', () => {
+  it('flows mmd-flow towards the points of a .npy [m,2] or .csv file; the JSON meta names the file', async () => {
+    // Target cloud: 300 points on the circle of radius 2 centred at (3, -1): mean (3, -1), cov 2 I.
+    const m = 300;
+    const y = new Float32Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      y[2 * k] = 3 + 2 * Math.cos((2 * Math.PI * k) / m);
+      y[2 * k + 1] = -1 + 2 * Math.sin((2 * Math.PI * k) / m);
+    }
+    const npy = join(dir, 'cloud.npy');
+    writeFileSync(npy, encodeNpy(y, [m, 2]));
+    const csv = join(dir, 'cloud.csv');
+    writeFileSync(csv, `x,y\n${Array.from({ length: m }, (_, k) => `${y[2 * k]},${y[2 * k + 1]}`).join('\n')}\n`);
+    for (const file of [npy, csv]) {
+      const out = join(dir, 'cloud-run.json');
+      const r = await wgf('run', '--backend', 'cpu', '--method', 'mmd-flow', '--param', 'kernel=energy', '--target-file', file,
+        '--n', '128', '--steps', '150', '--step-size', '1', '--seed', '2', '--out', out);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const s = summaryOf(r.out);
+      expect(s).toMatchObject({ method: 'mmd-flow', target: 'cloud', n: 128 });
+      expect(Math.hypot(s.final.mean[0] - 3, s.final.mean[1] + 1)).toBeLessThan(0.05);
+      const meta = (JSON.parse(readFileSync(out, 'utf8')) as { meta: { target: string; targetFile: string } }).meta;
+      expect(meta).toMatchObject({ target: 'cloud', targetFile: file });
+    }
+  });
+
+  it('bad target files and combinations are one-line errors (exit 2)', async () => {
+    const bad3 = join(dir, 'frames.npy');
+    writeFileSync(bad3, encodeNpy(new Float32Array(12), [2, 3, 2]));
+    const bad1 = join(dir, 'wide.npy');
+    writeFileSync(bad1, encodeNpy(new Float32Array(9), [3, 3]));
+    const garbage = join(dir, 'garbage-cloud.npy');
+    writeFileSync(garbage, 'not numpy at all');
+    const cases: [string[], RegExp][] = [
+      [['--target-file', join(dir, 'missing.npy')], /--target-file: cannot read '.*missing\.npy'/],
+      [['--target-file', garbage], /--target-file .*garbage-cloud\.npy: not an NPY file/],
+      [['--target-file', bad3], /--target-file .*frames\.npy: npy: expected shape \(m, 2\), got \(2, 3, 2\)/],
+      [['--target-file', bad1], /--target-file .*wide\.npy: npy: expected shape/],
+      [['--target-file', join(dir, 'cloud.txt.gz')], /--target-file: cannot read|unknown point file type/],
+      [['--target', 'banana', '--target-file', bad1], /--target banana and --target-file both set the target/],
+      [['--target', 'cloud'], /--target cloud needs --target-file/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await wgf('run', '--backend', 'cpu', '--method', 'mmd-flow', '--n', '8', '--steps', '1', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^wgf: [^\n]*\n$/);
+      expect(r.err).toMatch(message);
+    }
+    // A score-based method on a file cloud: the engine's message, one line.
+    const ok = join(dir, 'ok.npy');
+    writeFileSync(ok, encodeNpy(new Float32Array([0, 0, 1, 1]), [2, 2]));
+    const r = await wgf('run', '--backend', 'cpu', '--method', 'langevin', '--target-file', ok, '--n', '8', '--steps', '1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^wgf: .*known only by samples.*\n$/);
+  });
+
+  it('the usage text mentions --target-file', async () => {
+    expect((await wgf('--help')).out).toContain('--target-file FILE');
+  });
+});
+
 describe('wgf as a process on the GPU backend', () => {
   it('runs SVGD on Dawn and reports backend gpu (a missing adapter fails)', () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
 import { ConfigError, type Backend, type BackendKind, type InitSpec, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { drainChunks } from '../io/chunks';
+import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { methods, getMethod } from '../methods/registry';
@@ -37,6 +38,8 @@ Usage:
 
 Options for run (defaults in brackets):
   --target ID           target density [gaussian]; see \`wgf list\`
+  --target-file FILE    target known only by samples: a .npy [m,2] or .csv (x,y columns) point
+                        cloud (target id 'cloud'); for sample-based methods, e.g. --method mmd-flow
   --method ID           sampler [langevin]; see \`wgf list\`
   --n N                 number of particles [1024, or the row count of --init FILE]
   --steps S             number of steps [100]
@@ -73,7 +76,7 @@ export class UsageError extends Error {
 }
 
 /** Flags of `wgf run` that take a value (`--param` may repeat). */
-const RUN_FLAGS = ['target', 'method', 'n', 'steps', 'every', 'step-size', 'seed', 'backend', 'param', 'init', 'out'] as const;
+const RUN_FLAGS = ['target', 'target-file', 'method', 'n', 'steps', 'every', 'step-size', 'seed', 'backend', 'param', 'init', 'out'] as const;
 type RunFlag = (typeof RUN_FLAGS)[number];
 
 export interface RunArgs {
@@ -89,6 +92,8 @@ export interface RunArgs {
   methodParams: Params;
   targetParams: Params;
   init: string;
+  /** --target-file: the target is the point cloud in this file (target id 'cloud'). */
+  targetFile: string | undefined;
   out: string | undefined;
   format: TrajectoryFormat | undefined;
 }
@@ -178,10 +183,18 @@ function lookupId<T extends { id: string }>(flag: string, id: string, all: reado
 export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
   const { values, params, help } = collectFlags(argv);
   if (help) return 'help';
-  const target = values.get('target') ?? 'gaussian';
+  const targetFile = values.get('target-file');
+  if (targetFile !== undefined && targetFile.trim() === '') throw new UsageError('--target-file needs a file name (.npy or .csv)');
+  const targetGiven = values.get('target');
+  if (targetFile !== undefined && targetGiven !== undefined && targetGiven !== 'cloud') {
+    throw new UsageError(`--target ${targetGiven} and --target-file both set the target: give one`);
+  }
+  if (targetFile === undefined && targetGiven === 'cloud') throw new UsageError("--target cloud needs --target-file FILE (.npy [m,2] or .csv)");
+  const target = targetFile !== undefined ? 'cloud' : (targetGiven ?? 'gaussian');
   const method = values.get('method') ?? 'langevin';
   const methodDef = lookupId('method', method, methods, getMethod);
-  const targetDef = lookupId('target', target, targets, getTarget);
+  // The file cloud has no parameters and no registry entry (src/engine/config.ts resolveTarget).
+  const targetDef = targetFile !== undefined ? { params: [] as ParamSpec[] } : lookupId('target', target, targets, getTarget);
 
   const n = integerFlag('n', values.get('n'), 1);
   const steps = integerFlag('steps', values.get('steps'), 0) ?? 100;
@@ -212,7 +225,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
     format = formatFromFileName(out);
     if (format === undefined) throw new UsageError(`--out: unknown file extension in '${out}' (use .npy, .csv or .json)`);
   }
-  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, out, format };
+  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, out, format };
 }
 
 /** The initial positions and the particle count they imply. Throws UsageError for a bad file. */
@@ -234,6 +247,33 @@ async function loadInit(args: RunArgs): Promise<{ init: InitSpec; n: number }> {
     throw new UsageError(`--n ${args.n} does not match the ${points.n} points in --init ${args.init}`);
   }
   return { init: { kind: 'positions', data: points.data }, n: points.n };
+}
+
+/** The --target-file point cloud (interleaved, float64), or undefined. Throws UsageError for a bad file. */
+async function loadTargetCloud(args: RunArgs): Promise<Float64Array | undefined> {
+  const file = args.targetFile;
+  if (file === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UsageError(`--target-file: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    const points = pointsFromFile(file, bytes);
+    if (points.n < 1) throw new Error('no points');
+    // Only [m, 2] (a cloud, not a trajectory): the last frame of [frames, m, 2] would surprise here.
+    if (file.toLowerCase().endsWith('.npy')) {
+      const shape = decodeNpy(bytes).shape;
+      if (shape.length !== 2) throw new Error(`npy: expected shape (m, 2), got (${shape.join(', ')})`);
+    }
+    for (let i = 0; i < points.data.length; i++) {
+      if (!Number.isFinite(points.data[i] ?? NaN)) throw new Error(`point ${Math.floor(i / 2)} has a non-finite coordinate`);
+    }
+    return Float64Array.from(points.data);
+  } catch (e) {
+    throw new UsageError(`--target-file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function fmtDefault(spec: ParamSpec): string {
@@ -333,10 +373,11 @@ async function runLoop(sim: Simulation, args: RunArgs, frameCount: number, frame
 
 async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const { init, n } = await loadInit(args);
+  const cloud = await loadTargetCloud(args);
   const config: RunConfig = {
     method: args.method,
     params: args.methodParams,
-    target: { id: args.target, params: args.targetParams },
+    target: cloud ? { id: 'cloud', params: {}, cloud } : { id: args.target, params: args.targetParams },
     n,
     stepSize: args.stepSize,
     seed: args.seed,
@@ -380,7 +421,8 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         method: args.method,
         params: resolveParams(getMethod(args.method).params, args.methodParams),
         target: args.target,
-        targetParams: resolveParams(getTarget(args.target).params, args.targetParams),
+        targetParams: args.targetFile !== undefined ? {} : resolveParams(getTarget(args.target).params, args.targetParams),
+        ...(args.targetFile !== undefined ? { targetFile: args.targetFile } : {}),
         n,
         steps: args.steps,
         every: args.every,

@@ -61,6 +61,12 @@ export interface Metrics {
   ksd?: number;
   /** Energy distance to exact target samples, when the target has an exact sampler. */
   energy?: number;
+  /** Debiased Sinkhorn divergence S_eps to the target cloud (sample-based runs and targets with samples). */
+  sinkhorn?: number;
+  /** MMD^2 (Gaussian kernel) to the target cloud. */
+  mmd?: number;
+  /** Torus runs: L2 distance between the particles' smoothed density and the target density. */
+  l2?: number;
 }
 
 export interface BackendInfo {

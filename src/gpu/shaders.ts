@@ -13,6 +13,11 @@ import ksdRows from '../../shaders/ksdRows.wgsl?raw';
 import distRows from '../../shaders/distRows.wgsl?raw';
 import clockTick from '../../shaders/clockTick.wgsl?raw';
 import philoxWords from '../../shaders/philoxWords.wgsl?raw';
+import mmdFlowStep from '../../shaders/mmdFlowStep.wgsl?raw';
+import mmdRows from '../../shaders/mmdRows.wgsl?raw';
+import sinkhornSoftmin from '../../shaders/sinkhornSoftmin.wgsl?raw';
+import sinkhornBarycenter from '../../shaders/sinkhornBarycenter.wgsl?raw';
+import sinkhornReduce from '../../shaders/sinkhornReduce.wgsl?raw';
 
 const common = { philox, targets } as const;
 type CommonName = keyof typeof common;
@@ -27,6 +32,11 @@ const kernels = {
   distRows: { source: distRows, uses: [] },
   clockTick: { source: clockTick, uses: [] },
   philoxWords: { source: philoxWords, uses: ['philox'] },
+  mmdFlowStep: { source: mmdFlowStep, uses: [] },
+  mmdRows: { source: mmdRows, uses: [] },
+  sinkhornSoftmin: { source: sinkhornSoftmin, uses: [] },
+  sinkhornBarycenter: { source: sinkhornBarycenter, uses: [] },
+  sinkhornReduce: { source: sinkhornReduce, uses: [] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type KernelName = keyof typeof kernels;

@@ -1,9 +1,11 @@
 /** The method registry: the UI, URL state and CLI are built from this list. */
 import { langevin } from './langevin';
 import { svgd } from './svgd';
+import { mmdFlow } from './mmdFlow';
+import { sinkhornFlow } from './sinkhornFlow';
 import type { MethodDef } from './types';
 
-export const methods: MethodDef[] = [langevin, svgd];
+export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow];
 
 export function getMethod(id: string): MethodDef {
   const m = methods.find((d) => d.id === id);

@@ -7,7 +7,7 @@
  * sin/cos arguments are first reduced to [-pi, pi] (WGSL only bounds their error there).
  */
 import type { PackedTarget } from '../targets/types';
-import { MAX_COMPONENTS } from '../targets/types';
+import { MAX_COMPONENTS, TARGET_DATA_VEC4 } from '../targets/types';
 
 /** [score_x, score_y, logp], as the WGSL vec3f. */
 export type Eval3 = [number, number, number];
@@ -49,6 +49,36 @@ function mixture(p: PackedTarget, x: number, y: number): Eval3 {
     const dy = y - d(p, o + 1);
     const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
     const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
+    const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
+    if (l > m) {
+      const c = Math.exp(m - l);
+      s = s * c + 1;
+      gx = gx * c - ux;
+      gy = gy * c - uy;
+      m = l;
+    } else {
+      const e = Math.exp(l - m);
+      s = s + e;
+      gx = gx - e * ux;
+      gy = gy - e * uy;
+    }
+  }
+  return [gx / s, gy / s, m + Math.log(s)];
+}
+
+/** Kind 9: slot k = [mx, my, logc, prec]; log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2). */
+function isoMixture(p: PackedTarget, x: number, y: number): Eval3 {
+  let m = NEG_BIG;
+  let s = 0;
+  let gx = 0;
+  let gy = 0;
+  const n = Math.min(p.count, TARGET_DATA_VEC4);
+  for (let k = 0; k < n; k++) {
+    const o = 4 * k;
+    const dx = x - d(p, o);
+    const dy = y - d(p, o + 1);
+    const ux = d(p, o + 3) * dx;
+    const uy = d(p, o + 3) * dy;
     const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
     if (l > m) {
       const c = Math.exp(m - l);
@@ -176,6 +206,7 @@ export function targetEvalPoint(p: PackedTarget, x: number, y: number): Eval3 {
     case 6: return u2(x, y);
     case 7: return u3(x, y);
     case 8: return u4(x, y);
+    case 9: return isoMixture(p, x, y);
     default: return [0, 0, 0];
   }
 }

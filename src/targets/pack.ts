@@ -12,6 +12,9 @@
  *   3 funnel   [shift, 1/sv^2, logc, 0]:   v = x2 - shift ~ N(0, sv^2), x1 | v ~ N(0, e^v)
  *   4 squiggle [w, 0, logc, 0], [P11, P12, P22, 0]:  (x1, x2 + sin(w x1)) ~ N(0, S)
  *   5..8 u1..u4 (Rezende & Mohamed 2015): no data, constants live in the code (unnormalised).
+ *   9 isotropic mixture (up to TARGET_DATA_VEC4 = 32 components, e.g. `25gaussians`), slot k:
+ *       [mx, my, logc, prec];  prec = 1/sigma^2, logc = log w - log 2pi + log prec
+ *       log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2)                 (normalised)
  */
 import { MAX_COMPONENTS, TARGET_DATA_VEC4, TARGET_UNIFORM_BYTES, type Component, type PackedTarget } from './types';
 
@@ -26,6 +29,7 @@ export const TargetKind = {
   u2: 6,
   u3: 7,
   u4: 8,
+  isotropicMixture: 9,
   /** Sample-only targets: no density (log p = 0, score = 0 on both backends). */
   none: 15,
 } as const;
@@ -59,6 +63,19 @@ export function packMixture(comps: readonly Component[]): PackedTarget {
     const logc = Math.log(c.weight / total) - LOG_2PI - 0.5 * logDet;
     setSlot(p, 2 * k, c.mean[0], c.mean[1], logc, 0);
     setSlot(p, 2 * k + 1, prec[0], prec[1], prec[2], 0);
+  });
+  return p;
+}
+
+/** Isotropic mixture sum_k w_k N(m_k, sigma_k^2 I), up to TARGET_DATA_VEC4 components; weights normalised here. */
+export function packIsotropicMixture(comps: readonly { mean: readonly [number, number]; std: number; weight: number }[]): PackedTarget {
+  if (comps.length < 1 || comps.length > TARGET_DATA_VEC4) throw new Error(`an isotropic mixture needs 1..${TARGET_DATA_VEC4} components, got ${comps.length}`);
+  const total = comps.reduce((s, c) => s + c.weight, 0);
+  const p = emptyPacked(TargetKind.isotropicMixture, comps.length);
+  comps.forEach((c, k) => {
+    if (!(c.std > 0) || !(c.weight > 0)) throw new Error(`isotropic mixture component ${k}: std and weight must be positive`);
+    const prec = 1 / (c.std * c.std);
+    setSlot(p, k, c.mean[0], c.mean[1], Math.log(c.weight / total) - LOG_2PI + Math.log(prec), prec);
   });
   return p;
 }

@@ -12,9 +12,12 @@ import { Rng, Stream } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { packTargetUniform, TargetKind } from './pack';
 import { createTarget, getTarget, mixtureFromComponents, targets } from './registry';
+import { toyTargets } from './toy';
 import { MAX_COMPONENTS, TARGET_DATA_VEC4, TARGET_UNIFORM_BYTES, type Component, type TargetInstance } from './types';
 
 const LOG_2PI = Math.log(2 * Math.PI);
+/** The analytic targets (the sample clouds of toy.ts have their own tests in toy.test.ts). */
+const analytic = targets.filter((t) => !toyTargets.includes(t));
 
 /** log N(x; m, S) for S = [s11, s12, s22], written out independently of pack.ts. */
 function logN2(x: number, y: number, m: readonly [number, number], s: readonly [number, number, number]): number {
@@ -130,14 +133,17 @@ function gaussianInstance(): TargetInstance {
 }
 
 describe('registry', () => {
-  it('lists the analytic targets in menu order', () => {
-    expect(targets.map((t) => t.id)).toEqual(['gaussian', 'mixture', 'banana', 'donut', 'funnel', 'squiggle', 'u1', 'u2', 'u3', 'u4']);
+  it('lists the analytic targets in menu order, then the sample clouds', () => {
+    expect(targets.map((t) => t.id)).toEqual([
+      'gaussian', 'mixture', 'banana', 'donut', 'funnel', 'squiggle', 'u1', 'u2', 'u3', 'u4',
+      '8gaussians', '25gaussians', 'checkerboard', 'rings', 'moons', 'pinwheel', '2spirals', 'swissroll',
+    ]);
   });
   it('names the known targets on an unknown id', () => {
     expect(() => getTarget('nope')).toThrow("unknown target 'nope' (known: gaussian, mixture, banana");
   });
   it('has exact samplers exactly where METHODS.md says', () => {
-    const withSampler = targets.filter((t) => createTarget(t.id).sample !== undefined).map((t) => t.id);
+    const withSampler = analytic.filter((t) => createTarget(t.id).sample !== undefined).map((t) => t.id);
     expect(withSampler).toEqual(['gaussian', 'mixture', 'banana', 'funnel', 'squiggle']);
   });
 });
@@ -146,7 +152,7 @@ describe('score = grad logDensity', () => {
   // Central difference, h = 1e-5: truncation h^2 |f'''| / 6 ~ 2e-11 |f'''| and rounding
   // ~ eps |f| / h ~ 2e-11 |f|; |f| < 3e4 and |f'''| < 1e5 over the views, so atol 1e-5 (1 + |s|) has margin.
   const h = 1e-5;
-  for (const def of targets) {
+  for (const def of analytic) {
     it(def.id, () => {
       const t = def.id === 'gaussian' ? gaussianInstance() : createTarget(def.id);
       for (const [x, y] of pointsIn(t.view, 50, 7)) {
@@ -179,7 +185,7 @@ describe('logDensity matches the METHODS.md formulas', () => {
     u3: (x, y) => Math.log(Math.exp(-sq((y - w1(x)) / 0.35) / 2) + Math.exp(-sq((y - w1(x) + 3 * Math.exp(-sq((x - 1) / 0.6) / 2)) / 0.35) / 2)),
     u4: (x, y) => Math.log(Math.exp(-sq((y - w1(x)) / 0.4) / 2) + Math.exp(-sq((y - w1(x) + 3 * sig((x - 1) / 0.3)) / 0.35) / 2)),
   };
-  for (const def of targets) {
+  for (const def of analytic) {
     it(def.id, () => {
       const t = def.id === 'gaussian' ? gaussianInstance() : createTarget(def.id);
       const f = formulas[def.id];
@@ -351,7 +357,7 @@ describe('packing', () => {
   });
 
   it('every target packs its own kind; gaussian is a one-component mixture', () => {
-    expect(targets.map((d) => createTarget(d.id).packed.kind)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(analytic.map((d) => createTarget(d.id).packed.kind)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(createTarget('gaussian').packed.count).toBe(1);
   });
 

@@ -1,0 +1,322 @@
+/**
+ * Sample-cloud targets (METHODS.md "Built-in targets"), ported from ffjord's `lib/toy_data.py`
+ * (Grathwohl et al. 2019, https://github.com/rtqichen/ffjord) and, for `25gaussians`, from
+ * improved_wgan_training (Gulrajani et al. 2017). All draws come from the seeded Philox `Rng`
+ * (no Math.random); make_moons / make_swiss_roll are re-derived here without sklearn:
+ *
+ *   8gaussians   x = (4 (cos k pi/4, sin k pi/4) + 0.5 z) / 1.414,   k ~ U{0..7}, z ~ N(0, I)
+ *   25gaussians  x = (2 (i, j) + 0.05 z) / 2.828,                    i, j ~ U{-2..2}
+ *   checkerboard x1 ~ U[-2, 2), x2 = U[0,1) - 2 B + (floor(x1) mod 2), B ~ Bernoulli(1/2); out 2 (x1, x2)
+ *   rings        radii 3 (1, 3/4, 1/2, 1/4), n/4 points each on equally spaced angles
+ *                (np.linspace endpoint=False), shuffled, + N(0, 0.08^2 I)
+ *   moons        sklearn make_moons(noise 0.1): outer (cos t, sin t), inner (1 - cos t, 1/2 - sin t),
+ *                t = linspace(0, pi) (n/2 each), shuffled, + N(0, 0.1^2 I); out 2 x + (-1, -0.2)
+ *   pinwheel     5 arms: f = (1 + 0.3 z1, 0.1 z2), a = 2 pi l / 5 + 0.25 e^(f1),
+ *                out 2 (f1 cos a + f2 sin a, -f1 sin a + f2 cos a)
+ *   2spirals     r = 3 pi sqrt(u); p = (-r cos r + U[0, 1/2), r sin r + U[0, 1/2)), half of them -p;
+ *                out p / 3 + N(0, 0.1^2 I)
+ *   swissroll    sklearn make_swiss_roll(noise 1): t = 3 pi / 2 (1 + 2 u), (t cos t, t sin t) + N(0, I);
+ *                out / 5
+ * Deviations from the Python, all in law-preserving bookkeeping: exactly n points are returned
+ * (ffjord's pinwheel/2spirals return a multiple of 5 / 2); labels (mixture component, arm, spiral)
+ * are i.i.d. draws or balanced-and-shuffled as in the original, so every prefix of the output is
+ * an i.i.d.-like subsample (the engine's metrics use the first points).
+ * 8gaussians and 25gaussians are exact Gaussian mixtures: they also carry the normalised density
+ * and score (packed as kind 0 gaussian mixture and kind 9 isotropic mixture), so score-based
+ * methods run on them too. The others are `sampleOnly`.
+ */
+import { ParamError, type ParamSpec, type Params } from '../params';
+import type { Rng } from '../reference/philox';
+import { instanceFromPacked, squareView } from './gaussian';
+import { emptyPacked, packIsotropicMixture, packMixture, TargetKind } from './pack';
+import type { Component, TargetDef, TargetInstance } from './types';
+
+type View = [number, number, number, number];
+type Sampler = (rng: Rng, n: number) => Float64Array;
+
+function num(params: Params, name: string): number {
+  const v = params[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ParamError(name, `${name}: expected a finite number`);
+  return v;
+}
+
+function countOf(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`sample count must be an integer >= 0, got ${n}`);
+  return n;
+}
+
+/** In-place Fisher-Yates shuffle of interleaved 2-D points (the np/sklearn `shuffle` step). */
+export function shufflePoints(out: Float64Array, rng: Rng): Float64Array {
+  const n = out.length / 2;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const a0 = out[2 * i] ?? 0, a1 = out[2 * i + 1] ?? 0;
+    out[2 * i] = out[2 * j] ?? 0;
+    out[2 * i + 1] = out[2 * j + 1] ?? 0;
+    out[2 * j] = a0;
+    out[2 * j + 1] = a1;
+  }
+  return out;
+}
+
+function addNoise(out: Float64Array, rng: Rng, std: number): Float64Array {
+  if (std > 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) + std * rng.normal();
+  return out;
+}
+
+/** A sample-only target: no density (kind none, log p = 0, score = 0), exact sampler. */
+function sampleOnlyInstance(id: string, params: Params, view: View, sample: Sampler): TargetInstance {
+  return {
+    id,
+    params,
+    packed: emptyPacked(TargetKind.none),
+    logDensity: () => 0,
+    score: () => [0, 0],
+    sampleOnly: true,
+    view,
+    sample: (rng, n) => sample(rng, countOf(n)),
+  };
+}
+
+const stdSpec = (def: number, what: string): ParamSpec => ({
+  name: 'std', label: 'std', kind: 'number', default: def, min: 1e-3, max: 10, step: 0.01, log: true, description: what,
+});
+const noiseSpec = (def: number, what: string): ParamSpec => ({
+  name: 'noise', label: 'noise', kind: 'number', default: def, min: 0, max: 10, step: 0.01, description: what,
+});
+
+// ---------------------------------------------------------------- 8gaussians
+/** ffjord's divisor (not sqrt 2). */
+export const EIGHT_DIVISOR = 1.414;
+
+export function eightGaussiansComponents(scale: number, std: number): { mean: [number, number]; std: number }[] {
+  // ffjord's centre order: (1,0), (-1,0), (0,1), (0,-1), then the four diagonals.
+  const r = Math.SQRT1_2;
+  const unit: [number, number][] = [[1, 0], [-1, 0], [0, 1], [0, -1], [r, r], [r, -r], [-r, r], [-r, -r]];
+  return unit.map(([x, y]) => ({ mean: [(scale * x) / EIGHT_DIVISOR, (scale * y) / EIGHT_DIVISOR], std: std / EIGHT_DIVISOR }));
+}
+
+export const eightGaussians: TargetDef = {
+  id: '8gaussians',
+  label: '8 Gaussians',
+  description: 'ffjord toy: 8 equal Gaussians on a circle, (4 (cos k pi/4, sin k pi/4) + 0.5 z) / 1.414. Exact samples and density.',
+  params: [
+    { name: 'scale', label: 'scale', kind: 'number', default: 4, min: 0, max: 100, step: 0.1, description: 'circle radius before the division by 1.414' },
+    stdSpec(0.5, 'component std before the division by 1.414'),
+  ],
+  create(params) {
+    const scale = num(params, 'scale');
+    const std = num(params, 'std');
+    const cs = eightGaussiansComponents(scale, std);
+    const comps: Component[] = cs.map((c) => ({ mean: c.mean, cov: [c.std * c.std, 0, c.std * c.std], weight: 1 }));
+    const s = std / EIGHT_DIVISOR;
+    const sample: Sampler = (rng, n) => {
+      const out = new Float64Array(2 * countOf(n));
+      for (let i = 0; i < n; i++) {
+        // ffjord draws the noise first, then the centre.
+        const z0 = rng.normal(), z1 = rng.normal();
+        const c = cs[rng.int(8)];
+        out[2 * i] = (c?.mean[0] ?? 0) + s * z0;
+        out[2 * i + 1] = (c?.mean[1] ?? 0) + s * z1;
+      }
+      return out;
+    };
+    const R = scale / EIGHT_DIVISOR + 4 * s;
+    return instanceFromPacked('8gaussians', params, packMixture(comps), squareView(-R, R, -R, R), sample);
+  },
+};
+
+// ---------------------------------------------------------------- 25gaussians
+export const TWENTYFIVE_DIVISOR = 2.828;
+
+export function twentyFiveGaussiansComponents(std: number): { mean: [number, number]; std: number; weight: number }[] {
+  const out: { mean: [number, number]; std: number; weight: number }[] = [];
+  for (let i = -2; i <= 2; i++) {
+    for (let j = -2; j <= 2; j++) out.push({ mean: [(2 * i) / TWENTYFIVE_DIVISOR, (2 * j) / TWENTYFIVE_DIVISOR], std: std / TWENTYFIVE_DIVISOR, weight: 1 });
+  }
+  return out;
+}
+
+export const twentyFiveGaussians: TargetDef = {
+  id: '25gaussians',
+  label: '25 Gaussians',
+  description: 'WGAN-GP toy: a 5 x 5 grid of equal Gaussians, (2 (i, j) + 0.05 z) / 2.828, i, j in -2..2. Exact samples and density.',
+  params: [stdSpec(0.05, 'component std before the division by 2.828')],
+  create(params) {
+    const std = num(params, 'std');
+    const cs = twentyFiveGaussiansComponents(std);
+    const s = std / TWENTYFIVE_DIVISOR;
+    const sample: Sampler = (rng, n) => {
+      const out = new Float64Array(2 * countOf(n));
+      for (let i = 0; i < n; i++) {
+        const c = cs[rng.int(25)];
+        out[2 * i] = (c?.mean[0] ?? 0) + s * rng.normal();
+        out[2 * i + 1] = (c?.mean[1] ?? 0) + s * rng.normal();
+      }
+      return out;
+    };
+    const R = 4 / TWENTYFIVE_DIVISOR + 4 * s;
+    return instanceFromPacked('25gaussians', params, packIsotropicMixture(cs), squareView(-R, R, -R, R), sample);
+  },
+};
+
+// ---------------------------------------------------------------- checkerboard
+export const checkerboard: TargetDef = {
+  id: 'checkerboard',
+  label: 'Checkerboard',
+  description: 'ffjord toy: uniform on the 8 squares of side 2 in [-4, 4]^2 with floor(x/2) + floor(y/2) even. Samples only.',
+  params: [],
+  create(params) {
+    return sampleOnlyInstance('checkerboard', params, squareView(-4, 4, -4, 4), (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const x1 = rng.uniform() * 4 - 2;
+        const x2 = rng.uniform() - rng.int(2) * 2 + (((Math.floor(x1) % 2) + 2) % 2);
+        out[2 * i] = 2 * x1;
+        out[2 * i + 1] = 2 * x2;
+      }
+      return out;
+    });
+  },
+};
+
+// ---------------------------------------------------------------- rings
+export const RING_RADII = [3, 2.25, 1.5, 0.75] as const;
+
+export const rings: TargetDef = {
+  id: 'rings',
+  label: 'Rings',
+  description: 'ffjord toy: 4 concentric circles of radii 3, 2.25, 1.5, 0.75 (n/4 points each) plus N(0, noise^2 I). Samples only.',
+  params: [noiseSpec(0.08, 'std of the Gaussian noise added to each coordinate')],
+  create(params) {
+    const noise = num(params, 'noise');
+    const R = 3 + 4 * noise;
+    return sampleOnlyInstance('rings', params, squareView(-R, R, -R, R), (rng, n) => {
+      const q = Math.floor(n / 4);
+      // ffjord: the three outer circles get n // 4 points, the innermost the rest.
+      const counts = [q, q, q, n - 3 * q];
+      const out = new Float64Array(2 * n);
+      let o = 0;
+      counts.forEach((c, k) => {
+        const r = RING_RADII[k] ?? 0;
+        for (let i = 0; i < c; i++, o++) {
+          const t = (2 * Math.PI * i) / c;
+          out[2 * o] = r * Math.cos(t);
+          out[2 * o + 1] = r * Math.sin(t);
+        }
+      });
+      return addNoise(shufflePoints(out, rng), rng, noise);
+    });
+  },
+};
+
+// ---------------------------------------------------------------- moons
+export const moons: TargetDef = {
+  id: 'moons',
+  label: 'Two moons',
+  description: 'ffjord toy: sklearn make_moons(noise 0.1), scaled 2 x + (-1, -0.2). Samples only.',
+  params: [noiseSpec(0.1, 'make_moons noise std (before the scaling by 2)')],
+  create(params) {
+    const noise = num(params, 'noise');
+    return sampleOnlyInstance('moons', params, squareView(-3 - 8 * noise, 3 + 8 * noise, -1.2 - 8 * noise, 1.8 + 8 * noise), (rng, n) => {
+      const nOut = Math.floor(n / 2);
+      const nIn = n - nOut;
+      const out = new Float64Array(2 * n);
+      // np.linspace(0, pi, k) includes both ends.
+      const lin = (i: number, k: number): number => (k > 1 ? (Math.PI * i) / (k - 1) : 0);
+      for (let i = 0; i < nOut; i++) {
+        out[2 * i] = Math.cos(lin(i, nOut));
+        out[2 * i + 1] = Math.sin(lin(i, nOut));
+      }
+      for (let i = 0; i < nIn; i++) {
+        out[2 * (nOut + i)] = 1 - Math.cos(lin(i, nIn));
+        out[2 * (nOut + i) + 1] = 1 - Math.sin(lin(i, nIn)) - 0.5;
+      }
+      addNoise(shufflePoints(out, rng), rng, noise);
+      for (let i = 0; i < n; i++) {
+        out[2 * i] = 2 * (out[2 * i] ?? 0) - 1;
+        out[2 * i + 1] = 2 * (out[2 * i + 1] ?? 0) - 0.2;
+      }
+      return out;
+    });
+  },
+};
+
+// ---------------------------------------------------------------- pinwheel
+export const pinwheel: TargetDef = {
+  id: 'pinwheel',
+  label: 'Pinwheel',
+  description: 'ffjord toy: 5 curved arms, f = (1 + 0.3 z1, 0.1 z2) rotated by 2 pi l/5 + 0.25 exp(f1), times 2. Samples only.',
+  params: [
+    { name: 'radialStd', label: 'radial std', kind: 'number', default: 0.3, min: 0, max: 2, step: 0.01, description: 'radial_std' },
+    { name: 'tangentialStd', label: 'tangential std', kind: 'number', default: 0.1, min: 0, max: 2, step: 0.01, description: 'tangential_std' },
+    { name: 'rate', label: 'rate', kind: 'number', default: 0.25, min: 0, max: 2, step: 0.01, description: 'twist: angle += rate exp(f1)' },
+  ],
+  create(params) {
+    const rs = num(params, 'radialStd');
+    const ts = num(params, 'tangentialStd');
+    const rate = num(params, 'rate');
+    return sampleOnlyInstance('pinwheel', params, squareView(-4, 4, -4, 4), (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        // Balanced labels (np.repeat), shuffled below like rng.permutation.
+        const label = Math.floor((5 * i) / Math.max(n, 1));
+        const f1 = 1 + rs * rng.normal();
+        const f2 = ts * rng.normal();
+        const a = (2 * Math.PI * label) / 5 + rate * Math.exp(f1);
+        const c = Math.cos(a), s = Math.sin(a);
+        out[2 * i] = 2 * (f1 * c + f2 * s);
+        out[2 * i + 1] = 2 * (-f1 * s + f2 * c);
+      }
+      return shufflePoints(out, rng);
+    });
+  },
+};
+
+// ---------------------------------------------------------------- 2spirals
+export const twoSpirals: TargetDef = {
+  id: '2spirals',
+  label: 'Two spirals',
+  description: 'ffjord toy: r = 3 pi sqrt(u), (-r cos r, r sin r) + U[0, 0.5)^2 and its mirror, / 3, + N(0, 0.1^2 I). Samples only.',
+  params: [noiseSpec(0.1, 'std of the Gaussian noise added after the division by 3')],
+  create(params) {
+    const noise = num(params, 'noise');
+    return sampleOnlyInstance('2spirals', params, squareView(-4, 4, -4, 4), (rng, n) => {
+      const half = Math.ceil(n / 2);
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const r = Math.sqrt(rng.uniform()) * 540 * ((2 * Math.PI) / 360);
+        const sign = i < half ? 1 : -1;
+        const x = -Math.cos(r) * r + rng.uniform() * 0.5;
+        const y = Math.sin(r) * r + rng.uniform() * 0.5;
+        out[2 * i] = (sign * x) / 3;
+        out[2 * i + 1] = (sign * y) / 3;
+      }
+      return addNoise(shufflePoints(out, rng), rng, noise);
+    });
+  },
+};
+
+// ---------------------------------------------------------------- swissroll
+export const swissroll: TargetDef = {
+  id: 'swissroll',
+  label: 'Swiss roll',
+  description: 'ffjord toy: sklearn make_swiss_roll(noise 1.0) coordinates (x, z) / 5. Samples only.',
+  params: [noiseSpec(1, 'make_swiss_roll noise std (before the division by 5)')],
+  create(params) {
+    const noise = num(params, 'noise');
+    const R = (4.5 * Math.PI + 3 * noise) / 5;
+    return sampleOnlyInstance('swissroll', params, squareView(-R, R, -R, R), (rng, n) => {
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const t = 1.5 * Math.PI * (1 + 2 * rng.uniform());
+        out[2 * i] = (t * Math.cos(t) + noise * rng.normal()) / 5;
+        out[2 * i + 1] = (t * Math.sin(t) + noise * rng.normal()) / 5;
+      }
+      return out;
+    });
+  },
+};
+
+/** Menu order of the sample-cloud targets (after the analytic ones). */
+export const toyTargets: TargetDef[] = [eightGaussians, twentyFiveGaussians, checkerboard, rings, moons, pinwheel, twoSpirals, swissroll];
