@@ -9,7 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
-import { ConfigError, type Backend, type BackendKind, type InitSpec, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
+import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { drainChunks } from '../io/chunks';
 import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
@@ -18,6 +18,7 @@ import { methods, getMethod } from '../methods/registry';
 import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
 import { targets, getTarget } from '../targets/registry';
 import { GpuRunError, guardGpu } from './gpuGuard';
+import { sinkhornCommand } from './sinkhorn';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -34,6 +35,7 @@ export const USAGE = `wgf: Wasserstein gradient flow particle samplers on WebGPU
 Usage:
   wgf run [options]     run a sampler; prints one JSON line to stdout
   wgf list [--json]     list methods and targets with their parameters
+  wgf sinkhorn A B ...  Sinkhorn divergence between two point clouds (wgf sinkhorn --help)
   wgf --help            this text
 
 Options for run (defaults in brackets):
@@ -49,6 +51,9 @@ Options for run (defaults in brackets):
   --backend gpu|cpu     gpu: WebGPU through Dawn; cpu: float64 reference [gpu]
   --param NAME=VALUE    a method or target parameter (repeatable); prefix with method. or
                         target. when a name is ambiguous, e.g. --param bandwidth=median
+  --domain plane|torus  the plane R^2 [plane], or the torus [0,1)^2 (periodic targets, e.g.
+                        svgd with --param kernel=riesz)
+  --target-samples M    target cloud size for sample-based methods (mmd-flow, sinkhorn-flow) [n]
   --init gaussian|FILE  initial positions: N(0, I) [gaussian], or a .npy ([n,2] or the last
                         frame of [frames,n,2]) or .csv (x,y columns) file
   --out FILE            write the trajectory; format by extension:
@@ -76,7 +81,7 @@ export class UsageError extends Error {
 }
 
 /** Flags of `wgf run` that take a value (`--param` may repeat). */
-const RUN_FLAGS = ['target', 'target-file', 'method', 'n', 'steps', 'every', 'step-size', 'seed', 'backend', 'param', 'init', 'out'] as const;
+const RUN_FLAGS = ['target', 'target-file', 'method', 'n', 'steps', 'every', 'step-size', 'seed', 'backend', 'param', 'init', 'out', 'domain', 'target-samples'] as const;
 type RunFlag = (typeof RUN_FLAGS)[number];
 
 export interface RunArgs {
@@ -94,6 +99,10 @@ export interface RunArgs {
   init: string;
   /** --target-file: the target is the point cloud in this file (target id 'cloud'). */
   targetFile: string | undefined;
+  /** --domain plane|torus. */
+  domain: Domain;
+  /** --target-samples M: size of the target cloud drawn for sample-based methods (default n). */
+  targetSamples: number | undefined;
   out: string | undefined;
   format: TrajectoryFormat | undefined;
 }
@@ -225,7 +234,10 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
     format = formatFromFileName(out);
     if (format === undefined) throw new UsageError(`--out: unknown file extension in '${out}' (use .npy, .csv or .json)`);
   }
-  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, out, format };
+  const domain = values.get('domain') ?? 'plane';
+  if (domain !== 'plane' && domain !== 'torus') throw new UsageError(`--domain must be plane or torus, got '${domain}'`);
+  const targetSamples = integerFlag('target-samples', values.get('target-samples'), 1);
+  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, domain, targetSamples, out, format };
 }
 
 /** The initial positions and the particle count they imply. Throws UsageError for a bad file. */
@@ -382,6 +394,8 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     stepSize: args.stepSize,
     seed: args.seed,
     init,
+    domain: args.domain,
+    ...(args.targetSamples !== undefined ? { targetSamples: args.targetSamples } : {}),
   };
   let backend: Backend;
   try {
@@ -495,6 +509,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         io.out(rest.includes('--json') ? listJson() : listText());
         return 0;
       }
+      case 'sinkhorn':
+        return await sinkhornCommand(rest, io);
       case 'run': {
         const args = parseRunArgs(rest);
         if (args === 'help') {
@@ -504,7 +520,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await runCommand(args, io);
       }
       default:
-        throw new UsageError(`unknown command '${command}' (expected run or list; see wgf --help)`);
+        throw new UsageError(`unknown command '${command}' (expected run, list or sinkhorn; see wgf --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
