@@ -1,8 +1,10 @@
-// svgdStep: one Stein variational gradient descent step (Liu & Wang 2016) with the RBF kernel
-// k(x, y) = exp(-|x - y|^2 / (2 sigma^2)):
-//   phi(x_i) = (1/N) sum_j [ k(x_j, x_i) s(x_j) + grad_{x_j} k(x_j, x_i) ]
-//            = (1/N) sum_j k(x_j, x_i) [ s(x_j) + (x_i - x_j) / sigma^2 ]
-//   x_i <- x_i + h phi(x_i)
+// svgdStep: one Stein variational gradient descent step (Liu & Wang 2016), METHODS.md section 2:
+//   phi(x_i) = (1/N) sum_j [ k(x_j, x_i) s(x_j) + grad_{x_j} k(x_j, x_i) ],   x_i <- x_i + h phi(x_i)
+// with d = x_i - x_j and r^2 = |d|^2:
+//   kernel 0, RBF k = exp(-r^2 / (2 sigma^2)):       grad_{x_j} k = k d / sigma^2
+//   kernel 1, IMQ k = (c^2 + r^2)^beta, beta in (-1, 0): grad_{x_j} k = -2 beta k d / (c^2 + r^2)
+// sigma^2 (RBF) or c^2 (IMQ) is params.sigma2, or bw[0] from medianBandwidth.
+// periodic = 1 (domain torus): d is the minimum image d - round(d) and x_i is wrapped into [0,1)^2.
 // The O(N^2) sum is tiled through workgroup memory: each workgroup loads WG (x_j, s_j) pairs at a
 // time and every thread accumulates its own i over the tile. Writes to posOut (ping-pong), since
 // every i reads every x_j. Twin: src/reference/svgdStep.ts.
@@ -11,11 +13,13 @@ struct SvgdParams {
   n: u32,
   // 1: use params.sigma2; 0: use bw[0] (written on the GPU by medianBandwidth)
   fixedBandwidth: u32,
-  _pad0: u32,
-  _pad1: u32,
+  // 0 RBF, 1 IMQ
+  kernel: u32,
+  // 1: torus (minimum-image differences, positions wrapped mod 1)
+  periodic: u32,
   h: f32,
   sigma2: f32,
-  _pad2: f32,
+  beta: f32,
   _pad3: f32,
 }
 
@@ -43,6 +47,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
   }
   let inv = 1.0 / s2;
   let c = -0.5 * inv;
+  let beta = params.beta;
+  let imq = params.kernel == 1u;
+  let periodic = params.periodic == 1u;
   var acc = vec2f(0.0);
   for (var base = 0u; base < n; base = base + WG) {
     let j = base + lid;
@@ -53,13 +60,28 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     let count = min(WG, n - base);
     for (var t = 0u; t < count; t = t + 1u) {
       let e = tile[t];
-      let d = xi - e.xy;
-      let k = exp(c * dot(d, d));
-      acc = acc + k * (e.zw + d * inv);
+      var d = xi - e.xy;
+      if (periodic) {
+        d = d - round(d);
+      }
+      let r2 = dot(d, d);
+      if (imq) {
+        let q = s2 + r2;
+        let k = exp(beta * log(q));
+        acc = acc + k * e.zw - (2.0 * beta * k / q) * d;
+      } else {
+        let k = exp(c * r2);
+        acc = acc + k * (e.zw + d * inv);
+      }
     }
     workgroupBarrier();
   }
   if (inRange) {
-    posOut[i] = xi + params.h * acc / f32(n);
+    var p = xi + params.h * acc / f32(n);
+    if (periodic) {
+      p = p - floor(p);
+      p = select(p, vec2f(0.0), p >= vec2f(1.0));
+    }
+    posOut[i] = p;
   }
 }

@@ -14,9 +14,10 @@ declare global {
   }
 }
 
-const { config, errors } = decodeHash(location.hash, specLookup);
+const { config, errors, compare } = decodeHash(location.hash, specLookup);
 const engine = new Engine({ config, backend: 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
 window.__wgf = engine;
+if (compare) engine.setCompare(compare);
 if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')} (defaults used)`);
 void engine.start();
 

@@ -11,6 +11,9 @@
 //   kind 4 squiggle: (x1, x2 + sin(w x1)) ~ N(0, S);  slots [w, 0, logc, 0], [P11, P12, P22, 0]
 //   kind 9 isotropic mixture (up to 32 components, e.g. 25gaussians), slot k = [mx, my, logc, prec]:
 //          log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2),  logc = log w - log 2pi + log prec
+//   kind 10 wrapped-Gaussian mixture on the torus [0,1)^2 (`torus-mixture`), slots as kind 0:
+//          log p = logsumexp_{k, a in {-1,0,1}^2} (logc_k - (d+a)^T P_k (d+a) / 2),
+//          d = (x - m_k) - round(x - m_k)   (9 images; std <= 1/4 keeps the rest below e^-18)
 //   kind 5..8 u1..u4, p ∝ exp(-U):  w1 = sin(pi z1/2), w2 = 3 exp(-((z1-1)/0.6)^2/2),
 //          w3 = 3 sigmoid((z1-1)/0.3)
 //          U1 = ((|z|-2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2))
@@ -112,6 +115,41 @@ fn target_iso_mixture(x: vec2f) -> vec3f {
       let e = exp(l - m);
       s = s + e;
       g = g - e * vec2f(ux, uy);
+    }
+  }
+  return vec3f(g / s, m + log(s));
+}
+
+// (score, logp) of the wrapped-Gaussian mixture on the torus (kind 10): the 9 nearest images of
+// every component, one online log-sum-exp.
+fn target_torus_mixture(x: vec2f) -> vec3f {
+  var m = TARGET_NEG_BIG;
+  var s = 0.0;
+  var g = vec2f(0.0);
+  let n = min(tgt.count, TARGET_MAX_COMPONENTS);
+  for (var k = 0u; k < n; k++) {
+    let c0 = tgt.data[2u * k];
+    let c1 = tgt.data[2u * k + 1u];
+    let d0 = x - c0.xy;
+    let d = d0 - round(d0);
+    for (var a = -1; a <= 1; a++) {
+      for (var b = -1; b <= 1; b++) {
+        let dx = d.x + f32(a);
+        let dy = d.y + f32(b);
+        let ux = c1.x * dx + c1.y * dy;
+        let uy = c1.y * dx + c1.z * dy;
+        let l = c0.z - 0.5 * (dx * ux + dy * uy);
+        if (l > m) {
+          let c = exp(m - l);
+          s = s * c + 1.0;
+          g = g * c - vec2f(ux, uy);
+          m = l;
+        } else {
+          let e = exp(l - m);
+          s = s + e;
+          g = g - e * vec2f(ux, uy);
+        }
+      }
     }
   }
   return vec3f(g / s, m + log(s));
@@ -232,6 +270,7 @@ fn target_eval(x: vec2f) -> vec3f {
     case 7u: { return target_u3(x); }
     case 8u: { return target_u4(x); }
     case 9u: { return target_iso_mixture(x); }
+    case 10u: { return target_torus_mixture(x); }
     default: { return vec3f(0.0); }
   }
 }

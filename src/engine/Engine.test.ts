@@ -101,4 +101,31 @@ describe('Engine (CPU backend, manual frames)', () => {
     expect(rec?.frames[0]?.length).toBe(2 * 64);
     engine.dispose();
   });
+  it('split view: the compared run takes the same steps and has its own history; none turns it off', async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.setCompare('svgd')).toBe(true);
+    for (let i = 0; i < 8; i++) await frame();
+    const snap = engine.getSnapshot();
+    expect(snap.compare?.method).toBe('svgd');
+    expect(snap.compare?.label).toBeTruthy();
+    expect(engine.compareSimulation?.stepCount).toBe(engine.simulation?.stepCount);
+    expect(engine.compareSimulation?.config.seed).toBe(snap.config.seed);
+    // a target change follows in place in both runs
+    expect(engine.setTarget({ id: 'gaussian', params: { mean: [1, 0] } })).toBe(true);
+    expect(engine.compareSimulation?.config.target.params).toEqual({ mean: [1, 0] });
+    engine.setCompare('none');
+    expect(engine.compareSimulation).toBeUndefined();
+    expect(engine.getSnapshot().compare).toBeUndefined();
+    engine.dispose();
+  });
+
+  it('refuses a sample-only target for a score-based method and keeps the run', async () => {
+    const { engine, frame } = await manualEngine();
+    await frame();
+    const sim = engine.simulation;
+    expect(engine.setTarget({ id: 'cloud', params: {}, cloud: new Float64Array([0, 0, 1, 1, 2, 0]) })).toBe(false);
+    expect(engine.simulation).toBe(sim);
+    expect(engine.getSnapshot().message?.text).toMatch(/known only by samples/);
+    engine.dispose();
+  });
 });

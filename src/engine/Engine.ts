@@ -3,6 +3,10 @@
  * Simulation and the requestAnimationFrame loop. React reads it through subscribe/getSnapshot
  * (useSyncExternalStore); only throttled summaries (~10/s) leave it, never particle buffers.
  *
+ * Two run slots (src/engine/runSlot.ts): the primary run and, in split view, a second run with
+ * another method on the same target, seed, n and step size; both take the same number of steps
+ * per frame, so their curves share the step axis.
+ *
  * Per frame: when playing, record `stepsPerFrame` steps (adapted so a batch takes ~12 ms, measured
  * from submit to queue completion), draw with the attached renderer, ask for stats (async, a few
  * bytes; one request in flight at a time). Every ~300 ms: metrics. Every ~2 s while playing
@@ -15,28 +19,29 @@
  */
 import { getMethod } from '../methods/registry';
 import type { TargetInstance } from '../targets/types';
-import { resolveTarget } from './config';
+import { resolveRun, resolveTarget } from './config';
+import { copyHistory, RunSlot, type FrameRenderer, type MetricsHistory } from './runSlot';
 import { createBackend } from './backend';
 import { ConfigError } from './types';
 import type { Backend, BackendInfo, BackendKind, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
-/** What the engine draws with (src/render): set by the UI's canvas. */
-export interface FrameRenderer {
-  draw(sim: Simulation, target: TargetInstance): void;
-}
+export type { FrameRenderer, MetricsHistory } from './runSlot';
+
 
 export interface EngineMessage {
   kind: 'info' | 'warning' | 'error';
   text: string;
 }
 
-export interface MetricsHistory {
-  step: readonly number[];
-  /** null where the method/target gives no KSD. */
-  ksd: readonly (number | null)[];
-  /** null where the target has no exact sampler. */
-  energy: readonly (number | null)[];
-  msPerStep: readonly number[];
+/** The second run of the split view: same target, seed, n and step size; its own method. */
+export interface CompareSnapshot {
+  method: string;
+  label: string;
+  step: number;
+  msPerStep: number;
+  stats: ParticleStats | undefined;
+  metrics: Metrics | undefined;
+  history: MetricsHistory;
 }
 
 export interface EngineSnapshot {
@@ -56,6 +61,10 @@ export interface EngineSnapshot {
   stats: ParticleStats | undefined;
   metrics: Metrics | undefined;
   history: MetricsHistory;
+  /** The primary run's method label (plot legends). */
+  label: string;
+  /** Split view: the second run, when "Compare with" is on. */
+  compare: CompareSnapshot | undefined;
   /** The latest event worth telling (errors, divergence, recovery); cleared by dismissMessage(). */
   message: EngineMessage | undefined;
   /** Persistent fact about the environment (e.g. no WebGPU). */
@@ -85,11 +94,9 @@ export interface EngineOptions {
 }
 
 const FRAME_BUDGET_MS = 12;
-const MAX_STEPS_PER_FRAME = 512;
 const METRICS_EVERY_MS = 300;
 const SNAPSHOT_EVERY_MS = 2000;
 const EMIT_EVERY_MS = 100;
-const HISTORY_MAX = 4000;
 const RECORD_MAX_BYTES = 256 * 1024 * 1024;
 export const DIVERGENCE_LIMIT = 1e8;
 
@@ -116,39 +123,36 @@ export function describeConfigError(e: unknown, method: string): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function methodLabel(id: string): string {
+  try {
+    return getMethod(id).label;
+  } catch {
+    return id;
+  }
+}
+
 export class Engine {
   private backend: Backend | undefined;
   private backendKind: BackendKind;
-  private sim: Simulation | undefined;
   private config: RunConfig;
   private target: TargetInstance | undefined;
   private targetVersion = 0;
   private generation = 0;
   private status: EngineSnapshot['status'] = 'starting';
   private playing = true;
-  private renderer: FrameRenderer | undefined;
   private readonly gpu: GPU | undefined;
   private readonly makeBackend: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
   private readonly requestFrame: (cb: (t: number) => void) => number;
   private readonly cancelFrame: (id: number) => void;
   private rafId: number | undefined;
   private disposed = false;
-  // timing
-  private stepsPerFrame = 1;
-  private msPerStep = 0;
-  private busy = false;
-  private statsBusy = false;
-  private metricsBusy = false;
-  private lastMetricsAt = 0;
-  /** How long the last metrics() took: on a slow (software) GPU they are asked for less often. */
-  private metricsMs = 0;
   private lastSnapshotAt = 0;
   private lastEmitAt = 0;
   private dirty = true;
-  // results
-  private stats: ParticleStats | undefined;
-  private metrics: Metrics | undefined;
-  private history = { step: [] as number[], ksd: [] as (number | null)[], energy: [] as (number | null)[], msPerStep: [] as number[] };
+  private readonly primary: RunSlot;
+  /** Split view: the second run (undefined when "Compare with" is none). */
+  private compare: RunSlot | undefined;
+  private compareMethod: string | undefined;
   private message: EngineMessage | undefined;
   private notice: string | undefined;
   // recovery + recording
@@ -156,7 +160,6 @@ export class Engine {
   private recordEvery = 0;
   private recording: Recording | undefined;
   private recordedBytes = 0;
-  private runId = 0;
   private listeners = new Set<() => void>();
   private snapshot: EngineSnapshot;
 
@@ -167,6 +170,14 @@ export class Engine {
     this.makeBackend = options.createBackend ?? createBackend;
     this.requestFrame = options.requestFrame ?? ((cb) => requestAnimationFrame(cb));
     this.cancelFrame = options.cancelFrame ?? ((id) => cancelAnimationFrame(id));
+    this.primary = new RunSlot({
+      afterBatch: (sim) => this.afterPrimaryBatch(sim),
+      onStats: (s) => this.checkDivergence(s),
+      onStepFailed: (e) => this.stepFailed(e),
+      markDirty: () => {
+        this.dirty = true;
+      },
+    });
     this.snapshot = this.buildSnapshot();
   }
 
@@ -180,6 +191,9 @@ export class Engine {
   getSnapshot = (): EngineSnapshot => this.snapshot;
 
   private buildSnapshot(): EngineSnapshot {
+    const p = this.primary;
+    const c = this.compare;
+    const cm = this.compareMethod;
     return {
       status: this.status,
       playing: this.playing,
@@ -189,12 +203,17 @@ export class Engine {
       config: this.config,
       target: this.target,
       targetVersion: this.targetVersion,
-      step: this.sim?.stepCount ?? 0,
-      msPerStep: this.msPerStep,
-      stepsPerFrame: this.stepsPerFrame,
-      stats: this.stats,
-      metrics: this.metrics,
-      history: { step: [...this.history.step], ksd: [...this.history.ksd], energy: [...this.history.energy], msPerStep: [...this.history.msPerStep] },
+      step: p.sim?.stepCount ?? 0,
+      msPerStep: p.msPerStep,
+      stepsPerFrame: p.stepsPerFrame,
+      stats: p.stats,
+      metrics: p.metrics,
+      history: copyHistory(p.history),
+      label: methodLabel(this.config.method),
+      compare:
+        c && cm
+          ? { method: cm, label: methodLabel(cm), step: c.sim?.stepCount ?? 0, msPerStep: c.msPerStep, stats: c.stats, metrics: c.metrics, history: copyHistory(c.history) }
+          : undefined,
       message: this.message,
       notice: this.notice,
       recordEvery: this.recordEvery,
@@ -242,7 +261,10 @@ export class Engine {
       this.say('error', `${describeConfigError(e, this.config.method)} — check the URL parameters`);
       this.status = 'failed';
     }
-    if (this.status !== 'failed') this.status = 'ready';
+    if (this.status !== 'failed') {
+      this.status = 'ready';
+      if (this.compareMethod) this.rebuildCompare();
+    }
     this.emit(true);
     this.rafId = this.requestFrame(this.frame);
   }
@@ -276,21 +298,30 @@ export class Engine {
   dispose(): void {
     this.disposed = true;
     if (this.rafId !== undefined) this.cancelFrame(this.rafId);
-    this.sim?.destroy();
-    this.sim = undefined;
+    this.compare?.destroy();
+    this.compare = undefined;
+    this.primary.destroy();
     const b = this.backend;
     this.backend = undefined;
     b?.destroy();
     this.listeners.clear();
   }
 
-  /** The canvas attaches its renderer; the disposer detaches it. */
-  attachRenderer(r: FrameRenderer): () => void {
-    this.renderer = r;
+  /** A canvas attaches its renderer to a slot (0: the primary run, 1: the compared run); the disposer detaches it. */
+  attachRenderer(r: FrameRenderer, slot: 0 | 1 = 0): () => void {
+    if (slot === 0) this.primary.renderer = r;
+    else this.compareRenderer = r;
+    if (slot === 1 && this.compare) this.compare.renderer = r;
     return () => {
-      if (this.renderer === r) this.renderer = undefined;
+      if (slot === 0 && this.primary.renderer === r) this.primary.renderer = undefined;
+      if (slot === 1 && this.compareRenderer === r) {
+        this.compareRenderer = undefined;
+        if (this.compare) this.compare.renderer = undefined;
+      }
     };
   }
+
+  private compareRenderer: FrameRenderer | undefined;
 
   /** The backend's device (GPU runs) for the renderer; undefined on the CPU. */
   get device(): GPUDevice | undefined {
@@ -298,7 +329,12 @@ export class Engine {
   }
 
   get simulation(): Simulation | undefined {
-    return this.sim;
+    return this.primary.sim;
+  }
+
+  /** The compared run's simulation (split view), if any. */
+  get compareSimulation(): Simulation | undefined {
+    return this.compare?.sim;
   }
 
   // ---- frame loop ---------------------------------------------------------------------------
@@ -306,79 +342,42 @@ export class Engine {
   private frame = (): void => {
     if (this.disposed) return;
     this.rafId = this.requestFrame(this.frame);
-    const sim = this.sim;
-    if (!sim) return;
+    const p = this.primary;
+    if (!p.sim) return;
+    const c = this.compare?.sim ? this.compare : undefined;
     const now = performance.now();
-    if (this.playing && !this.busy) this.runBatch(sim, this.stepsPerFrame, now);
-    if (this.renderer && this.target) {
-      try {
-        this.renderer.draw(sim, this.target);
-      } catch (e) {
-        console.warn('render failed', e);
-      }
+    if (this.playing && !p.busy && !c?.busy) {
+      let k = c ? Math.min(p.stepsPerFrame, c.stepsPerFrame) : p.stepsPerFrame;
+      const every = this.recordEvery;
+      if (every > 0) k = Math.min(k, every - (p.sim.stepCount % every));
+      const budget = c ? FRAME_BUDGET_MS / 2 : FRAME_BUDGET_MS;
+      p.runBatch(Math.max(1, k), budget);
+      c?.runBatch(Math.max(1, k), budget);
     }
-    if (!this.statsBusy) this.pollStats(sim);
-    if (!this.metricsBusy && now - this.lastMetricsAt >= Math.min(1500, Math.max(METRICS_EVERY_MS, 3 * this.metricsMs))) this.pollMetrics(sim, now);
+    if (this.target) {
+      p.draw(this.target);
+      c?.draw(this.target);
+    }
+    const metricsEvery = c ? 2 * METRICS_EVERY_MS : METRICS_EVERY_MS;
+    p.poll(now, metricsEvery);
+    c?.poll(now, metricsEvery);
     if (this.dirty || this.playing) this.emit();
   };
 
-  /** Record `count` steps (cut to end on a recording boundary), time them, then record/snapshot. */
-  private runBatch(sim: Simulation, count: number, now: number): void {
-    let k = Math.max(1, count);
+  /** Primary run, after a batch: record at exact multiples of recordEvery; snapshot for recovery. */
+  private async afterPrimaryBatch(sim: Simulation): Promise<void> {
     const every = this.recordEvery;
-    if (every > 0) k = Math.min(k, every - (sim.stepCount % every));
-    const t0 = performance.now();
-    try {
-      sim.step(k);
-    } catch (e) {
-      this.playing = false;
-      this.say('error', `Paused: step failed (${e instanceof Error ? e.message : String(e)})`);
-      return;
+    if (every > 0 && sim.stepCount % every === 0) await this.recordFrame(sim);
+    const now = performance.now();
+    if (this.backend?.info.kind === 'gpu' && now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+      this.lastSnapshotAt = now;
+      this.snapshotData = { data: await sim.positions(), step: sim.stepCount, n: sim.n };
     }
-    const runId = this.runId;
-    const needRecord = every > 0 && sim.stepCount % every === 0;
-    const needSnapshot = this.backend?.info.kind === 'gpu' && now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS;
-    if (needSnapshot) this.lastSnapshotAt = now;
-    this.busy = true;
-    void (async () => {
-      await sim.finish();
-      if (runId !== this.runId) return;
-      this.noteTiming(k, performance.now() - t0);
-      if (needRecord) await this.recordFrame(sim);
-      if (needSnapshot) this.snapshotData = { data: await sim.positions(), step: sim.stepCount, n: sim.n };
-    })()
-      .catch((e: unknown) => {
-        if (runId === this.runId) console.warn('batch failed', e);
-      })
-      .finally(() => {
-        this.busy = false;
-      });
   }
 
-  private noteTiming(k: number, dt: number): void {
-    const ms = dt / k;
-    this.msPerStep = this.msPerStep === 0 ? ms : 0.7 * this.msPerStep + 0.3 * ms;
-    const target = Math.floor(FRAME_BUDGET_MS / Math.max(this.msPerStep, 1e-3));
-    // grow gently (x2 at most per batch), shrink at once
-    this.stepsPerFrame = Math.max(1, Math.min(MAX_STEPS_PER_FRAME, target, this.stepsPerFrame * 2));
-  }
-
-  private pollStats(sim: Simulation): void {
-    this.statsBusy = true;
-    const runId = this.runId;
-    sim
-      .stats()
-      .then((s) => {
-        if (runId !== this.runId || sim !== this.sim) return;
-        this.stats = s;
-        this.checkDivergence(s);
-      })
-      .catch((e: unknown) => {
-        if (runId === this.runId) console.warn('stats failed', e);
-      })
-      .finally(() => {
-        this.statsBusy = false;
-      });
+  private stepFailed(e: unknown): void {
+    this.playing = false;
+    this.say('error', `Paused: step failed (${e instanceof Error ? e.message : String(e)})`);
   }
 
   private checkDivergence(s: ParticleStats): void {
@@ -387,40 +386,6 @@ export class Engine {
     this.playing = false;
     const cause = s.nonFinite > 0 ? 'NaN' : `|x| > ${DIVERGENCE_LIMIT.toExponential(0)}`;
     this.say('error', `Paused: the particles diverged (${cause} at step ${s.step}) — lower the step size`);
-  }
-
-  private pollMetrics(sim: Simulation, now: number): void {
-    this.metricsBusy = true;
-    this.lastMetricsAt = now;
-    const runId = this.runId;
-    const msPerStep = this.msPerStep;
-    sim
-      .metrics()
-      .then((m) => {
-        if (runId !== this.runId || sim !== this.sim) return;
-        this.metricsMs = performance.now() - now;
-        this.metrics = m;
-        const h = this.history;
-        if (h.step.length > 0 && h.step[h.step.length - 1] === m.step) return;
-        h.step.push(m.step);
-        h.ksd.push(m.ksd ?? null);
-        h.energy.push(m.energy ?? null);
-        h.msPerStep.push(msPerStep);
-        if (h.step.length > HISTORY_MAX) {
-          for (const a of [h.step, h.ksd, h.energy, h.msPerStep]) {
-            const kept = a.filter((_, i) => i % 2 === 0);
-            a.length = 0;
-            a.push(...(kept as never[]));
-          }
-        }
-        this.dirty = true;
-      })
-      .catch((e: unknown) => {
-        if (runId === this.runId) console.warn('metrics failed', e);
-      })
-      .finally(() => {
-        this.metricsBusy = false;
-      });
   }
 
   // ---- controls -----------------------------------------------------------------------------
@@ -445,11 +410,13 @@ export class Engine {
     else this.play();
   }
 
-  /** Pause and advance exactly one step. */
+  /** Pause and advance exactly one step (both runs in split view). */
   stepOnce(): void {
     this.playing = false;
-    const sim = this.sim;
-    if (sim && !this.busy) this.runBatch(sim, 1, performance.now());
+    if (!this.primary.busy && !this.compare?.busy) {
+      this.primary.runBatch(1, FRAME_BUDGET_MS);
+      this.compare?.runBatch(1, FRAME_BUDGET_MS);
+    }
     this.emit(true);
   }
 
@@ -461,6 +428,7 @@ export class Engine {
       this.replaceSim(backend.createSimulation(this.config));
       this.message = undefined;
       this.playing = true;
+      if (this.compareMethod) this.rebuildCompare();
     } catch (e) {
       this.message = { kind: 'error', text: describeConfigError(e, this.config.method) };
     }
@@ -468,24 +436,12 @@ export class Engine {
   }
 
   private replaceSim(sim: Simulation): void {
-    const old = this.sim;
-    this.sim = sim;
     this.config = sim.config;
-    this.runId++;
-    this.busy = false;
-    this.statsBusy = false;
-    this.metricsBusy = false;
-    this.stats = undefined;
-    this.metrics = undefined;
-    this.msPerStep = 0;
-    this.stepsPerFrame = 1;
-    this.history = { step: [], ksd: [], energy: [], msPerStep: [] };
+    this.primary.replace(sim);
     this.snapshotData = undefined;
     this.lastSnapshotAt = 0;
-    this.lastMetricsAt = 0;
     this.setTargetInstance(resolveTarget(sim.config.target));
     this.startRecording();
-    old?.destroy();
   }
 
   private setTargetInstance(t: TargetInstance): void {
@@ -496,13 +452,13 @@ export class Engine {
   /**
    * Change the configuration. Step size and target change in place (particles kept); anything
    * else starts a new run. If the backend rejects the config, the previous run keeps going and the
-   * message names the field. Returns true when applied.
+   * message names the field. Returns true when applied. The compared run (split view) follows.
    */
   configure(partial: Partial<Omit<RunConfig, 'init'>>): boolean {
     const next: RunConfig = { ...this.config, ...partial };
     const changed = (Object.keys(partial) as (keyof typeof partial)[]).filter((k) => JSON.stringify(partial[k]) !== JSON.stringify(this.config[k]));
     if (changed.length === 0) return true;
-    const sim = this.sim;
+    const sim = this.primary.sim;
     const backend = this.backend;
     if (!sim || !backend) {
       this.config = next;
@@ -510,12 +466,24 @@ export class Engine {
       return true;
     }
     try {
-      if (changed.every((k) => k === 'stepSize' || k === 'target')) {
+      let inPlace = changed.every((k) => k === 'stepSize' || k === 'target');
+      if (inPlace && changed.includes('target')) {
+        // the same checks as a new run (score method on a sample-only target, torus, ...)
+        resolveRun(next, backend.info.maxParticles);
+        try {
+          this.applyTarget(sim, next.target);
+        } catch (e) {
+          if (e instanceof ConfigError) throw e;
+          inPlace = false; // e.g. a bigger cloud than this run holds: start a new run
+        }
+      }
+      if (inPlace) {
         if (changed.includes('stepSize')) sim.setStepSize(next.stepSize);
-        if (changed.includes('target')) this.applyTarget(sim, next.target);
         this.config = sim.config;
+        this.followInPlace(changed.includes('target'), changed.includes('stepSize'));
       } else {
         this.replaceSim(backend.createSimulation(next));
+        if (this.compareMethod) this.rebuildCompare();
       }
       if (this.message?.kind === 'error' && !this.message.text.startsWith('Paused:')) this.message = undefined;
       this.emit(true);
@@ -526,7 +494,7 @@ export class Engine {
     }
   }
 
-  /** Live target edit (a dragged mixture component): density and particles follow, no reset. */
+  /** Live target edit (a dragged mixture component or cloud): density and particles follow, no reset. */
   setTarget(target: TargetConfig): boolean {
     return this.configure({ target });
   }
@@ -535,6 +503,88 @@ export class Engine {
     const instance = resolveTarget(t);
     sim.setTarget(t);
     this.setTargetInstance(instance);
+  }
+
+  // ---- split view ---------------------------------------------------------------------------
+
+  /** The compared run's config: the primary's target, seed, n, step size, domain; its own method (default params). */
+  private compareConfig(method: string): RunConfig {
+    return { ...this.config, method, params: {} };
+  }
+
+  /**
+   * Split view: run `method` side by side with the primary run (same target, seed, n, step size),
+   * or turn it off (undefined / 'none'). An incompatible method says why and leaves it off.
+   */
+  setCompare(method: string | undefined): boolean {
+    const m = method === 'none' || method === '' ? undefined : method;
+    if (m === this.compareMethod && (m === undefined || this.compare)) return true;
+    this.compareMethod = m;
+    if (!m) {
+      this.compare?.destroy();
+      this.compare = undefined;
+      this.emit(true);
+      return true;
+    }
+    if (!this.backend || !this.primary.sim) {
+      this.emit(true);
+      return true;
+    }
+    const ok = this.rebuildCompare();
+    if (ok) {
+      // a fair comparison: both runs start together
+      try {
+        this.replaceSim(this.backend.createSimulation(this.config));
+      } catch (e) {
+        this.say('error', describeConfigError(e, this.config.method));
+      }
+    }
+    this.emit(true);
+    return ok;
+  }
+
+  /** (Re)create the compared run from the current primary config; false (and a message) if rejected. */
+  private rebuildCompare(): boolean {
+    const method = this.compareMethod;
+    const backend = this.backend;
+    if (!method || !backend) return false;
+    let sim: Simulation;
+    try {
+      sim = backend.createSimulation(this.compareConfig(method));
+    } catch (e) {
+      this.compare?.destroy();
+      this.compare = undefined;
+      this.compareMethod = undefined;
+      this.say('error', `Compare with ${methodLabel(method)}: ${describeConfigError(e, method)} — split view off`);
+      return false;
+    }
+    if (!this.compare) {
+      this.compare = new RunSlot({
+        onStepFailed: (e) => this.stepFailed(e),
+        onStats: (s) => this.checkDivergence(s),
+        markDirty: () => {
+          this.dirty = true;
+        },
+      });
+      this.compare.renderer = this.compareRenderer;
+    }
+    this.compare.replace(sim);
+    return true;
+  }
+
+  /** The primary changed target / step size in place: the compared run follows (or is rebuilt, or turned off). */
+  private followInPlace(target: boolean, stepSize: boolean): void {
+    const c = this.compare?.sim;
+    if (!c || !this.compareMethod) return;
+    try {
+      if (target) {
+        resolveRun(this.compareConfig(this.compareMethod), this.backend?.info.maxParticles ?? Infinity);
+        c.setTarget(this.config.target);
+      }
+      if (stepSize) c.setStepSize(this.config.stepSize);
+    } catch {
+      this.rebuildCompare();
+    }
   }
 
   /** Switch between the WebGPU and CPU engines; a new run from the current configuration. */
@@ -550,8 +600,10 @@ export class Engine {
       return;
     }
     const oldBackend = this.backend;
+    this.compare?.replace(undefined);
     this.installBackend(backend);
     this.replaceSim(sim);
+    if (this.compareMethod) this.rebuildCompare();
     oldBackend?.destroy();
     if (kind === 'cpu') this.notice = undefined;
     this.emit(true);
@@ -560,10 +612,8 @@ export class Engine {
   private async recoverFromLoss(reason: string): Promise<void> {
     const snap = this.snapshotData;
     const wasPlaying = this.playing;
-    const dead = this.sim;
-    this.sim = undefined;
-    this.runId++;
-    dead?.destroy();
+    this.primary.replace(undefined);
+    this.compare?.replace(undefined);
     let backend: Backend;
     try {
       backend = await this.makeBackend('gpu', this.gpu);
@@ -582,7 +632,8 @@ export class Engine {
       this.say('error', `GPU device lost (${reason}); a new run failed: ${describeConfigError(e, this.config.method)}`);
       return;
     }
-    const sim = this.sim as Simulation | undefined;
+    if (this.compareMethod) this.rebuildCompare();
+    const sim = this.primary.sim;
     const where = backend.info.kind === 'gpu' ? 'a new device' : 'the CPU engine';
     if (sim && snap && snap.n === sim.n) {
       sim.setPositions(snap.data, snap.step);
@@ -604,7 +655,7 @@ export class Engine {
 
   /** For tests and export: the current positions (interleaved float32). */
   async readPositions(): Promise<Float32Array | undefined> {
-    return this.sim?.positions();
+    return this.primary.sim?.positions();
   }
 
   // ---- recording ----------------------------------------------------------------------------
@@ -619,7 +670,7 @@ export class Engine {
   }
 
   private startRecording(): void {
-    const sim = this.sim;
+    const sim = this.primary.sim;
     if (this.recordEvery <= 0 || !sim) {
       this.recording = undefined;
       this.recordedBytes = 0;
@@ -627,10 +678,12 @@ export class Engine {
     }
     this.recording = { n: sim.n, steps: [], frames: [], config: sim.config, backend: this.backend?.info };
     this.recordedBytes = 0;
-    if (sim.stepCount % this.recordEvery === 0 && !this.busy) {
-      this.busy = true;
+    const slot = this.primary;
+    if (sim.stepCount % this.recordEvery === 0 && !slot.busy) {
+      slot.busy = true;
+      const runId = slot.runId;
       void this.recordFrame(sim).finally(() => {
-        this.busy = false;
+        if (slot.runId === runId) slot.busy = false;
       });
     }
   }
@@ -655,15 +708,29 @@ export class Engine {
 
   /** The frames recorded so far; with none, one frame of the current positions. */
   async takeRecording(): Promise<Recording | undefined> {
-    const sim = this.sim;
+    const sim = this.primary.sim;
     if (!sim) return undefined;
     const rec = this.recording;
     if (rec && rec.steps.length > 0) return { ...rec, steps: [...rec.steps], frames: [...rec.frames] };
     return { n: sim.n, steps: [sim.stepCount], frames: [await sim.positions()], config: sim.config, backend: this.backend?.info };
   }
 
-  /** The run's configuration as JSON-ready data (the Export config button). */
+  /**
+   * The run's configuration as JSON-ready data (the Export config button). A target cloud from a
+   * file, image or painting is summarised (point count), not listed; it is never put in the URL.
+   */
   configJson(): object {
-    return { ...this.config, init: this.config.init.kind === 'gaussian' ? this.config.init : { kind: 'positions' }, backend: this.backend?.info, step: this.sim?.stepCount ?? 0 };
+    const c = this.config;
+    const target = c.target.cloud
+      ? { id: c.target.id, params: c.target.params, cloud: { points: c.target.cloud.length / 2, note: 'a cloud from an image, painting or dragged samples: not stored in the URL or this file' } }
+      : c.target;
+    return {
+      ...c,
+      target,
+      init: c.init.kind === 'gaussian' ? c.init : { kind: 'positions' },
+      ...(this.compareMethod ? { compare: this.compareMethod } : {}),
+      backend: this.backend?.info,
+      step: this.primary.sim?.stepCount ?? 0,
+    };
   }
 }

@@ -172,3 +172,25 @@ describe('metrics: GPU pipeline vs CPU twins on the same particles', () => {
     c.destroy();
   });
 });
+
+describe('sample-target metrics: Sinkhorn divergence and MMD, GPU vs CPU', () => {
+  it('agree on the same particles and fall as an MMD flow converges', async () => {
+    const cfg = config({ method: 'mmd-flow', params: { kernel: 'energy' }, n: 600, stepSize: 1, target: { id: 'moons', params: {} } });
+    const g = backends.gpu.createSimulation(cfg);
+    const c = backends.cpu.createSimulation(cfg);
+    const before = await c.metrics();
+    g.step(40);
+    const p = await g.positions();
+    c.setPositions(p, g.stepCount);
+    const [mg, mc] = [await g.metrics(), await c.metrics()];
+    expect(mg.ksd).toBeUndefined(); // a sample-only target has no score
+    // MMD^2 rows are f32 sums of 600 and 2048 terms; S_eps runs the same loop on f32 vs f64 potentials:
+    // agreement to ~1e-4 relative plus the solver's tolerance (marginal error 1e-3) on the value.
+    expect(Math.abs((mg.mmd ?? NaN) - (mc.mmd ?? NaN))).toBeLessThan(1e-3 * (mc.mmd ?? NaN) + 1e-6);
+    expect(Math.abs((mg.sinkhorn ?? NaN) - (mc.sinkhorn ?? NaN))).toBeLessThan(0.02 * (mc.sinkhorn ?? NaN) + 1e-4);
+    expect(mc.sinkhorn ?? NaN).toBeLessThan((before.sinkhorn ?? NaN) / 5);
+    expect(mc.mmd ?? NaN).toBeLessThan((before.mmd ?? NaN) / 5);
+    g.destroy();
+    c.destroy();
+  });
+});

@@ -6,7 +6,9 @@ import { targetEval } from '../reference/targetEval';
 import { clockTick } from '../reference/clockTick';
 import type { CpuStepper } from '../methods/types';
 import type { TargetInstance } from '../targets/types';
-import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, targetCloud, targetSamples } from './config';
+import { mmd2 } from '../reference/mmdRows';
+import { createCpuSinkhornMetric, type CpuSinkhornMetric } from '../ot/cpuSinkhorn';
+import { checkStepSize, METRIC_SUBSAMPLE, MMD_BANDWIDTH, SINKHORN_METRIC, SINKHORN_SUBSAMPLE, viewDiameter, resolveRun, resolveTarget, targetCloud, targetSamples } from './config';
 import type { BackendInfo, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
 export class CpuSimulation implements Simulation {
@@ -20,6 +22,7 @@ export class CpuSimulation implements Simulation {
   private readonly stepper: CpuStepper;
   private _config: RunConfig;
   private readonly needsSamples: boolean;
+  private sinkhorn: CpuSinkhornMetric | undefined;
 
   constructor(readonly backend: BackendInfo, config: RunConfig) {
     const run = resolveRun(config, backend.maxParticles);
@@ -53,6 +56,8 @@ export class CpuSimulation implements Simulation {
     this._config = { ...this._config, target: t };
     this.samples = targetSamples(this.target, this._config.seed);
     this.yyRows = undefined;
+    this.sinkhorn?.destroy();
+    this.sinkhorn = undefined;
     if (this.needsSamples) {
       const cloud = targetCloud(this.target, this._config.seed, this._config.targetSamples ?? this.n);
       if (cloud) this.stepper.setCloud?.(cloud);
@@ -102,6 +107,12 @@ export class CpuSimulation implements Simulation {
       const M = this.samples.length / 2;
       this.yyRows ??= distRows(this.samples, M, this.samples, M);
       out.energy = energyFromRows(distRows(sub, m, this.samples, M), distRows(sub, m, sub, m), this.yyRows, m, M);
+      out.mmd = mmd2(sub, m, this.samples, M, 'gaussian', MMD_BANDWIDTH ** 2);
+      if (this.needsSamples || this.target.sampleOnly) {
+        this.sinkhorn ??= createCpuSinkhornMetric({ ...SINKHORN_METRIC, diameter: viewDiameter(this.target) });
+        const ms = Math.min(m, SINKHORN_SUBSAMPLE), Ms = Math.min(M, SINKHORN_SUBSAMPLE);
+        return this.sinkhorn.measure(sub.subarray(0, 2 * ms), this.samples.subarray(0, 2 * Ms)).then((r) => ({ ...out, sinkhorn: r.value }));
+      }
     }
     return Promise.resolve(out);
   }

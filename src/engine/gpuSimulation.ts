@@ -15,7 +15,10 @@ import { momentsFromSums } from '../reference/particleStats';
 import { packTargetUniform } from '../targets/pack';
 import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
 import type { GpuStepper } from '../methods/types';
-import { checkStepSize, METRIC_SUBSAMPLE, resolveRun, resolveTarget, TARGET_SAMPLES, targetCloud, targetSamples } from './config';
+import { MmdMetric } from '../kernels/mmdRows';
+import { mmdFromRows } from '../reference/mmdRows';
+import { createGpuSinkhornMetric, type GpuSinkhornMetric } from '../ot/gpuSinkhorn';
+import { checkStepSize, METRIC_SUBSAMPLE, MMD_BANDWIDTH, SINKHORN_METRIC, SINKHORN_SUBSAMPLE, viewDiameter, resolveRun, resolveTarget, TARGET_SAMPLES, targetCloud, targetSamples } from './config';
 import type { BackendInfo, Metrics, ParticleStats as Stats, RunConfig, Simulation, TargetConfig } from './types';
 
 
@@ -67,7 +70,11 @@ export class GpuSimulation implements Simulation {
   private readonly xyK: DistRows;
   private readonly xxK: DistRows;
   private readonly yyK: DistRows;
-  private readonly metricBG: { eval: GPUBindGroup; ksd: GPUBindGroup; xy: GPUBindGroup; xx: GPUBindGroup }[];
+  /** Copy of the first m particles, taken at each metrics() call (all metric kernels read it). */
+  private readonly metricX: GPUBuffer;
+  private readonly metricBG: { eval: GPUBindGroup; ksd: GPUBindGroup; xy: GPUBindGroup; xx: GPUBindGroup };
+  private mmd: { metric: MmdMetric; staging: GPUBuffer; nSamples: number } | undefined;
+  private sinkhorn: { metric: GpuSinkhornMetric; nSamples: number } | undefined;
   private readonly yyBG: GPUBindGroup;
   private readonly metricsLock = new Lock();
   // read-back of positions (created on first use, then reused)
@@ -119,7 +126,7 @@ export class GpuSimulation implements Simulation {
     // metrics on the first m particles
     this.m = Math.min(n, METRIC_SUBSAMPLE);
     this.metricScores = buf('metricScores', 16 * this.m, S);
-    this.samples = buf('targetSamples', 8 * TARGET_SAMPLES, S | CD);
+    this.samples = buf('targetSamples', 8 * TARGET_SAMPLES, S | CS | CD);
     // row blocks [ksd m | xy m | xx m | yy M], each starting on a 256-byte boundary (storage binding alignment)
     this.block = Math.ceil((4 * this.m) / 256) * 64;
     this.rows = buf('metricRows', 4 * (3 * this.block + TARGET_SAMPLES), S | CS);
@@ -140,12 +147,14 @@ export class GpuSimulation implements Simulation {
         entries: [{ binding: 0, resource: { buffer: k.uniform } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: b } }, { binding: 3, resource: rows }],
       });
     };
-    this.metricBG = this.pos.map((p) => ({
-      eval: this.evalK.bindIO(p, this.metricScores),
-      ksd: bindRows(this.ksdK, p, this.metricScores, rowBlock(0, this.m), 'ksdRows'),
-      xy: bindRows(this.xyK, p, this.samples, rowBlock(1, this.m), 'xyRows'),
-      xx: bindRows(this.xxK, p, p, rowBlock(2, this.m), 'xxRows'),
-    }));
+    this.metricX = buf('metricX', 8 * this.m, S | CS | CD);
+    const x = this.metricX;
+    this.metricBG = {
+      eval: this.evalK.bindIO(x, this.metricScores),
+      ksd: bindRows(this.ksdK, x, this.metricScores, rowBlock(0, this.m), 'ksdRows'),
+      xy: bindRows(this.xyK, x, this.samples, rowBlock(1, this.m), 'xyRows'),
+      xx: bindRows(this.xxK, x, x, rowBlock(2, this.m), 'xxRows'),
+    };
     this.yyBG = bindRows(this.yyK, this.samples, this.samples, rowBlock(3, TARGET_SAMPLES), 'yyRows');
     this.uploadTarget();
   }
@@ -259,10 +268,13 @@ export class GpuSimulation implements Simulation {
   metrics(): Promise<Metrics> {
     return this.metricsLock.run(async () => {
       const step = this.steps;
-      const bg = this.metricBG[this.cur];
-      if (!bg) throw new Error('metrics: no bind group');
+      const bg = this.metricBG;
+      const nS = this.nSamples;
+      const mmd = nS > 0 ? this.mmdMetric(nS) : undefined;
       const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.metrics' });
+      enc.copyBufferToBuffer(this.pos[this.cur], 0, this.metricX, 0, 8 * this.m);
       const pass = enc.beginComputePass();
+      mmd?.metric.encode(pass);
       const withKsd = !this.target.sampleOnly;
       if (withKsd) {
         this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
@@ -277,18 +289,59 @@ export class GpuSimulation implements Simulation {
       const B = this.block;
       const bytes = 4 * (3 * B + this.nSamples);
       enc.copyBufferToBuffer(this.rows, 0, this.rowsStaging, 0, bytes);
+      if (mmd) enc.copyBufferToBuffer(mmd.metric.rows, 0, mmd.staging, 0, mmd.metric.rowsBytes);
       this.device.queue.submit([enc.finish()]);
+      // The Sinkhorn divergence runs its own loop on the GPU (copies metricX and the samples, reads back 8 bytes).
+      const sinkhorn = nS > 0 && this.wantsSinkhorn() ? this.sinkhornMetric(nS).measure(this.metricX, this.samples) : undefined;
       await this.rowsStaging.mapAsync(GPUMapMode.READ, 0, bytes);
       const r = new Float32Array(this.rowsStaging.getMappedRange(0, bytes).slice(0));
       this.rowsStaging.unmap();
+      let mmdRows: Float32Array | undefined;
+      if (mmd) {
+        await mmd.staging.mapAsync(GPUMapMode.READ, 0, mmd.metric.rowsBytes);
+        mmdRows = new Float32Array(mmd.staging.getMappedRange(0, mmd.metric.rowsBytes).slice(0));
+        mmd.staging.unmap();
+      }
       const m = this.m;
       const out: Metrics = { step };
       if (withKsd) out.ksd = ksdFromRows(r.subarray(0, m), m);
       if (this.nSamples > 0) {
         out.energy = energyFromRows(r.subarray(B, B + m), r.subarray(2 * B, 2 * B + m), r.subarray(3 * B, 3 * B + this.nSamples), m, this.nSamples);
       }
+      if (mmd && mmdRows) {
+        const [oxx, oyy, oxy] = mmd.metric.offsets;
+        out.mmd = mmdFromRows(mmdRows.subarray(oxx / 4, oxx / 4 + m), mmdRows.subarray(oyy / 4, oyy / 4 + nS), mmdRows.subarray(oxy / 4, oxy / 4 + m), m, nS);
+      }
+      if (sinkhorn) out.sinkhorn = (await sinkhorn).value;
       return out;
     });
+  }
+
+  /** The Sinkhorn metric is computed for sample-based runs and sample-only targets (it costs a full Sinkhorn loop). */
+  private wantsSinkhorn(): boolean {
+    return this.cloud !== undefined || this.target.sampleOnly === true;
+  }
+
+  private mmdMetric(nSamples: number): { metric: MmdMetric; staging: GPUBuffer; nSamples: number } {
+    if (this.mmd?.nSamples !== nSamples) {
+      this.mmd?.metric.destroy();
+      this.mmd?.staging.destroy();
+      const metric = new MmdMetric(this.device, this.metricX, this.m, this.samples, nSamples, { kernel: 'gaussian', bw2: MMD_BANDWIDTH ** 2 });
+      const staging = this.device.createBuffer({ label: 'GpuSimulation.mmdStaging', size: Math.ceil(metric.rowsBytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.mmd = { metric, staging, nSamples };
+    }
+    return this.mmd;
+  }
+
+  private sinkhornMetric(nSamples: number): GpuSinkhornMetric {
+    if (this.sinkhorn?.nSamples !== nSamples) {
+      this.sinkhorn?.metric.destroy();
+      const metric = createGpuSinkhornMetric(this.device, {
+        ...SINKHORN_METRIC, n: Math.min(this.m, SINKHORN_SUBSAMPLE), m: Math.min(nSamples, SINKHORN_SUBSAMPLE), diameter: viewDiameter(this.target),
+      });
+      this.sinkhorn = { metric, nSamples };
+    }
+    return this.sinkhorn.metric;
   }
 
   async finish(): Promise<void> {
@@ -301,5 +354,8 @@ export class GpuSimulation implements Simulation {
     this.stepper.destroy();
     for (const k of [this.tick, this.statsK, this.evalK, this.ksdK, this.xyK, this.xxK, this.yyK]) k.destroy();
     for (const b of this.owned) b.destroy();
+    this.mmd?.metric.destroy();
+    this.mmd?.staging.destroy();
+    this.sinkhorn?.metric.destroy();
   }
 }

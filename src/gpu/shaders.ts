@@ -4,34 +4,51 @@
  */
 import philox from '../../shaders/common/philox.wgsl?raw';
 import targets from '../../shaders/common/targets.wgsl?raw';
+import fourier from '../../shaders/common/fourier.wgsl?raw';
 import targetEval from '../../shaders/targetEval.wgsl?raw';
 import langevinStep from '../../shaders/langevinStep.wgsl?raw';
 import svgdStep from '../../shaders/svgdStep.wgsl?raw';
+import torusDft from '../../shaders/torusDft.wgsl?raw';
+import torusSynth from '../../shaders/torusSynth.wgsl?raw';
+import pmDeposit from '../../shaders/pmDeposit.wgsl?raw';
+import fft from '../../shaders/fft.wgsl?raw';
+import pmMultiply from '../../shaders/pmMultiply.wgsl?raw';
+import pmInterp from '../../shaders/pmInterp.wgsl?raw';
 import medianBandwidth from '../../shaders/medianBandwidth.wgsl?raw';
 import particleStats from '../../shaders/particleStats.wgsl?raw';
 import ksdRows from '../../shaders/ksdRows.wgsl?raw';
 import distRows from '../../shaders/distRows.wgsl?raw';
 import clockTick from '../../shaders/clockTick.wgsl?raw';
 import philoxWords from '../../shaders/philoxWords.wgsl?raw';
+import gwgStep from '../../shaders/gwgStep.wgsl?raw';
+import gwgAdapt from '../../shaders/gwgAdapt.wgsl?raw';
 import mmdFlowStep from '../../shaders/mmdFlowStep.wgsl?raw';
 import mmdRows from '../../shaders/mmdRows.wgsl?raw';
 import sinkhornSoftmin from '../../shaders/sinkhornSoftmin.wgsl?raw';
 import sinkhornBarycenter from '../../shaders/sinkhornBarycenter.wgsl?raw';
 import sinkhornReduce from '../../shaders/sinkhornReduce.wgsl?raw';
 
-const common = { philox, targets } as const;
+const common = { philox, targets, fourier } as const;
 type CommonName = keyof typeof common;
 
 const kernels = {
   targetEval: { source: targetEval, uses: ['targets'] },
   langevinStep: { source: langevinStep, uses: ['philox', 'targets'] },
   svgdStep: { source: svgdStep, uses: [] },
+  torusDft: { source: torusDft, uses: ['fourier'] },
+  torusSynth: { source: torusSynth, uses: ['fourier'] },
+  pmDeposit: { source: pmDeposit, uses: [] },
+  fft: { source: fft, uses: ['fourier'] },
+  pmMultiply: { source: pmMultiply, uses: ['fourier'] },
+  pmInterp: { source: pmInterp, uses: ['fourier'] },
   medianBandwidth: { source: medianBandwidth, uses: [] },
   particleStats: { source: particleStats, uses: [] },
   ksdRows: { source: ksdRows, uses: [] },
   distRows: { source: distRows, uses: [] },
   clockTick: { source: clockTick, uses: [] },
   philoxWords: { source: philoxWords, uses: ['philox'] },
+  gwgStep: { source: gwgStep, uses: [] },
+  gwgAdapt: { source: gwgAdapt, uses: [] },
   mmdFlowStep: { source: mmdFlowStep, uses: [] },
   mmdRows: { source: mmdRows, uses: [] },
   sinkhornSoftmin: { source: sinkhornSoftmin, uses: [] },

@@ -3,9 +3,10 @@ import { langevin } from './langevin';
 import { svgd } from './svgd';
 import { mmdFlow } from './mmdFlow';
 import { sinkhornFlow } from './sinkhornFlow';
+import { gwg } from './gwg';
 import type { MethodDef } from './types';
 
-export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow];
+export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow, gwg];
 
 export function getMethod(id: string): MethodDef {
   const m = methods.find((d) => d.id === id);

@@ -1,42 +1,118 @@
-/** Stein variational gradient descent with the RBF kernel: METHODS.md section 2. */
+/**
+ * Stein variational gradient descent (Liu & Wang 2016), METHODS.md section 2, with three kernels:
+ *   rbf   k = exp(-|x-y|^2 / (2 sigma^2))       plane, or torus with minimum-image distances
+ *   imq   k = (c^2 + |x-y|^2)^beta, beta in (-1,0) (c = bandwidth)   plane or torus (minimum image)
+ *   riesz Riesz kernel of order s on the torus T^2 (the mean-field SVGD convergence paper):
+ *         khat(xi) = |xi|^(-2s), khat(0) = k0, truncated at |xi|_inf <= modes; torus only.
+ *         smoothing 'direct' = exact truncated Fourier series (O(N K^2)), 'pm' = particle-mesh
+ *         convolution on a grid x grid FFT mesh (O(N + G^2 log G)).
+ * On the torus every kernel wraps positions mod 1 after each step.
+ */
 import { MedianBandwidth } from '../kernels/medianBandwidth';
 import { SvgdStep } from '../kernels/svgdStep';
 import { TargetEval } from '../kernels/targetEval';
+import { isPowerOfTwo } from '../reference/fft';
 import { medianBandwidth } from '../reference/medianBandwidth';
+import { rieszStep, rieszVelocityDirect, rieszVelocityPm } from '../reference/rieszSvgd';
 import { svgdStep } from '../reference/svgdStep';
 import { targetEval } from '../reference/targetEval';
+import { ParamError, type Params } from '../params';
+import { RieszSvgdGpu, type Smoothing } from './svgdRiesz';
 import type { MethodDef, MethodRun } from './types';
 
-/** sigma^2 from the bandwidth param (a number is sigma), or null for the median heuristic. */
-function fixedSigma2(run: MethodRun): number | null {
-  const b = run.params.bandwidth;
-  return typeof b === 'number' ? b * b : null;
+export type SvgdKernel = 'rbf' | 'imq' | 'riesz';
+
+/** The resolved kernel settings of one run (params checked against the domain). */
+export type SvgdSettings =
+  | { kernel: 'rbf' | 'imq'; sigma2: number | null; beta: number; periodic: boolean }
+  | { kernel: 'riesz'; s: number; k0: number; modes: number; smoothing: Smoothing; grid: number };
+
+const num = (p: Params, name: string, fallback: number): number => {
+  const v = p[name];
+  return typeof v === 'number' ? v : fallback;
+};
+
+/**
+ * Check the kernel / domain / smoothing combination; throws ParamError naming the parameter.
+ * Riesz lives on the torus only; rbf and imq run on the plane, or on the torus with minimum-image
+ * distances; smoothing 'pm' is for riesz only and needs a power-of-two grid with modes <= grid/2 - 1.
+ */
+export function svgdSettings(params: Params, domain: 'plane' | 'torus'): SvgdSettings {
+  const kernel = params.kernel ?? 'rbf';
+  const smoothing = params.smoothing ?? 'direct';
+  if (kernel === 'riesz') {
+    if (domain !== 'torus') throw new ParamError('kernel', "kernel 'riesz' is the Riesz kernel on the torus T^2: run it with domain torus (--domain torus)");
+    if (smoothing !== 'direct' && smoothing !== 'pm') throw new ParamError('smoothing', `smoothing: expected direct|pm, got ${String(smoothing)}`);
+    const modes = num(params, 'modes', 16);
+    const grid = num(params, 'grid', 64);
+    if (!Number.isInteger(modes) || modes < 1) throw new ParamError('modes', `modes: expected a positive integer, got ${modes}`);
+    if (smoothing === 'pm') {
+      if (!isPowerOfTwo(grid) || grid < 8) throw new ParamError('grid', `grid: expected a power of two >= 8, got ${grid}`);
+      if (modes > grid / 2 - 1) throw new ParamError('modes', `modes ${modes} needs grid >= ${2 * (modes + 1)} for smoothing pm (modes <= grid/2 - 1), got grid ${grid}`);
+    }
+    return { kernel, s: num(params, 's', 1.5), k0: num(params, 'k0', 1), modes, smoothing, grid };
+  }
+  if (kernel !== 'rbf' && kernel !== 'imq') throw new ParamError('kernel', `kernel: expected rbf|imq|riesz, got ${String(kernel)}`);
+  if (smoothing === 'pm') throw new ParamError('smoothing', `smoothing pm is the particle-mesh Riesz kernel: use kernel riesz (kernel ${kernel} sums directly)`);
+  const b = params.bandwidth;
+  const beta = num(params, 'beta', -0.5);
+  if (!(beta > -1 && beta < 0)) throw new ParamError('beta', `beta: expected a number in (-1, 0), got ${beta}`);
+  return { kernel, sigma2: typeof b === 'number' ? b * b : null, beta, periodic: domain === 'torus' };
 }
 
 export const svgd: MethodDef = {
   id: 'svgd',
   label: 'SVGD',
-  description: 'Stein variational gradient descent: kernel-smoothed score plus repulsion (Liu & Wang 2016).',
+  description: 'Stein variational gradient descent: kernel-smoothed score plus repulsion (Liu & Wang 2016); RBF, IMQ, or the Riesz kernel on the torus.',
+  domains: ['plane', 'torus'],
   params: [
-    { name: 'kernel', label: 'Kernel', kind: 'enum', default: 'rbf', options: ['rbf'], description: 'RBF k = exp(-|x-y|^2 / (2 sigma^2))' },
+    {
+      name: 'kernel', label: 'Kernel', kind: 'enum', default: 'rbf', options: ['rbf', 'imq', 'riesz'],
+      description: 'rbf k = exp(-|x-y|^2 / (2 sigma^2)); imq k = (c^2 + |x-y|^2)^beta (c = bandwidth); riesz: Riesz kernel of order s on the torus, khat(xi) = |xi|^(-2s) (domain torus only). On the torus rbf/imq use minimum-image distances.',
+    },
     {
       name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 'median', alsoAccept: ['median'],
       min: 1e-4, max: 1e4, step: 0.01, log: true,
-      description: "kernel bandwidth sigma, or 'median': sigma^2 = med^2 / (2 log(N+1)) recomputed every step on the GPU",
+      description: "rbf: sigma; imq: c; or 'median': sigma^2 (c^2) = med^2 / (2 log(N+1)) recomputed every step on the GPU",
     },
+    { name: 'beta', label: 'IMQ beta', kind: 'number', default: -0.5, min: -0.999, max: -0.001, step: 0.01, description: 'imq exponent beta in (-1, 0)' },
+    { name: 's', label: 'Riesz order s', kind: 'number', default: 1.5, min: 0.5, max: 4, step: 0.05, description: 'riesz: khat(xi) = |xi|^(-2s); s > 1 continuous, s > 1.5 C^1, s > 2 C^2 kernel (d = 2)' },
+    { name: 'k0', label: 'Riesz khat(0)', kind: 'number', default: 1, min: 0, max: 1000, step: 0.1, description: 'riesz: the zero mode khat(0) (a constant added to the kernel)' },
+    { name: 'modes', label: 'Fourier modes K', kind: 'number', default: 16, min: 1, max: 255, step: 1, description: 'riesz: truncation |xi|_inf <= K ((2K+1)^2 modes)' },
+    { name: 'smoothing', label: 'Smoothing', kind: 'enum', default: 'direct', options: ['direct', 'pm'], description: 'riesz: direct = exact truncated Fourier sum O(N K^2); pm = particle-mesh convolution (CIC deposit, FFT, multiply, inverse FFT, interpolate)' },
+    { name: 'grid', label: 'PM grid G', kind: 'number', default: 64, min: 8, max: 1024, step: 1, log: true, description: 'riesz pm: G x G mesh, a power of two with modes <= G/2 - 1' },
   ],
   createGpu(ctx, run) {
     const n = run.n;
+    const cfg = svgdSettings(run.params, run.domain);
     const evalK = new TargetEval(ctx.device);
+    evalK.setParams({ n });
+    const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
+    if (cfg.kernel === 'riesz') {
+      const riesz = new RieszSvgdGpu(ctx.device, ctx.pos, ctx.scores, { n, h: run.stepSize, ...cfg });
+      return {
+        reportsAcceptance: false,
+        reportsBandwidth: false,
+        encode(pass, cur, target) {
+          evalK.encode(pass, evalIO[cur], target, n);
+          return riesz.encode(pass, cur);
+        },
+        setStepSize(next) {
+          riesz.setStepSize(next);
+        },
+        destroy() {
+          evalK.destroy();
+          riesz.destroy();
+        },
+      };
+    }
     const median = new MedianBandwidth(ctx.device);
     const step = new SvgdStep(ctx.device);
-    const sigma2 = fixedSigma2(run);
+    const { sigma2 } = cfg;
     let h = run.stepSize;
-    evalK.setParams({ n });
     median.configure(n);
-    const configure = (): void => step.configure({ n, h, sigma2 });
+    const configure = (): void => step.configure({ n, h, sigma2, kernel: cfg.kernel, beta: cfg.beta, periodic: cfg.periodic });
     configure();
-    const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
     const medIO = [median.bindIO(ctx.pos[0], ctx.bw), median.bindIO(ctx.pos[1], ctx.bw)] as const;
     const stepIO = [
       step.bindIO(ctx.pos[0], ctx.scores, ctx.bw, ctx.pos[1]),
@@ -64,14 +140,27 @@ export const svgd: MethodDef = {
     };
   },
   createCpu(run) {
-    const fixed = fixedSigma2(run);
+    const cfg = svgdSettings(run.params, run.domain);
     let h = run.stepSize;
+    if (cfg.kernel === 'riesz') {
+      return {
+        step(x, _step, target) {
+          const { score } = targetEval(target, x);
+          const phi = cfg.smoothing === 'pm' ? rieszVelocityPm(x, score, run.n, cfg.grid, cfg) : rieszVelocityDirect(x, score, run.n, cfg);
+          return rieszStep(x, phi, h);
+        },
+        setStepSize(next) {
+          h = next;
+        },
+      };
+    }
+    const fixed = cfg.sigma2;
     let current = fixed ?? 1;
     return {
       step(x, _step, target) {
         const { score } = targetEval(target, x);
         current = fixed ?? medianBandwidth(x, run.n).sigma2;
-        return svgdStep(x, score, run.n, h, current);
+        return svgdStep(x, score, run.n, h, current, 2, { kernel: cfg.kernel, beta: cfg.beta, periodic: cfg.periodic });
       },
       setStepSize(next) {
         h = next;

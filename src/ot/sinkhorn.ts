@@ -208,10 +208,13 @@ export function sinkhornIteration(problem: SoftminProblem, debias: boolean, blen
 
 /**
  * The Sinkhorn loop (GeomLoss sinkhorn_loop + convergence checks). `warm`: keep the current
- * potentials and skip the annealing (schedule [blur^2]): used between flow steps and live metrics.
+ * potentials (no reset) and anneal from them: used by live metrics.
  */
 export async function sinkhornLoop(problem: SoftminProblem, o: ResolvedSinkhornOptions, diameter: number, warm = false): Promise<SinkhornResult> {
-  const schedule = warm ? [o.blur * o.blur] : epsilonSchedule(diameter, o.blur, o.scaling);
+  // A warm start keeps the potentials but still runs the annealing schedule: warm potentials from
+  // a cloud that has since moved far (a live metric between frames) converge very slowly at
+  // eps = blur^2 alone (measured: S_eps 0.003 instead of 0.035 after 300 iterations).
+  const schedule = epsilonSchedule(diameter, o.blur, o.scaling);
   const rho = o.reach === null ? null : o.reach * o.reach;
   problem.setSchedule(schedule, rho);
   if (!warm) {
@@ -265,9 +268,8 @@ export async function sinkhornDivergence(backend: SoftminBackend, a: Measure, b:
 }
 
 /**
- * S_eps between a changing particle cloud and a target, for live plots: the first `measure` runs the
- * full annealed loop, later ones warm-start from the previous potentials at eps = blur^2 (cheap when
- * the particles moved little). The backend-specific wrappers (createGpuSinkhornMetric,
+ * S_eps between a changing particle cloud and a target, for live plots: every `measure` runs the
+ * annealed loop; later ones start it from the previous potentials (fewer refinement iterations). The backend-specific wrappers (createGpuSinkhornMetric,
  * createCpuSinkhornMetric) load the current points into `problem` before calling `measure`.
  */
 export class SinkhornMetric {

@@ -194,6 +194,53 @@ function u4(x: number, y: number): Eval3 {
   return [sx, sy, logAddExp(a, c)];
 }
 
+/** WGSL round(): half to even. */
+function roundEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Kind 10, wrapped-Gaussian mixture on the torus (slots as kind 0): the 9 nearest images of each
+ * component, d = (x - m_k) - round(x - m_k) + a, a in {-1,0,1}^2, one online log-sum-exp.
+ */
+function torusMixture(p: PackedTarget, x: number, y: number): Eval3 {
+  let m = NEG_BIG;
+  let s = 0;
+  let gx = 0;
+  let gy = 0;
+  const n = Math.min(p.count, MAX_COMPONENTS);
+  for (let k = 0; k < n; k++) {
+    const o = 8 * k;
+    const d0x = x - d(p, o);
+    const d0y = y - d(p, o + 1);
+    const ddx = d0x - roundEven(d0x);
+    const ddy = d0y - roundEven(d0y);
+    for (let a = -1; a <= 1; a++) {
+      for (let b = -1; b <= 1; b++) {
+        const dx = ddx + a;
+        const dy = ddy + b;
+        const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
+        const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
+        const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
+        if (l > m) {
+          const c = Math.exp(m - l);
+          s = s * c + 1;
+          gx = gx * c - ux;
+          gy = gy * c - uy;
+          m = l;
+        } else {
+          const e = Math.exp(l - m);
+          s = s + e;
+          gx = gx - e * ux;
+          gy = gy - e * uy;
+        }
+      }
+    }
+  }
+  return [gx / s, gy / s, m + Math.log(s)];
+}
+
 /** Twin of `target_eval`: [score_x, score_y, logp]. Unknown kinds give [0, 0, 0]. */
 export function targetEvalPoint(p: PackedTarget, x: number, y: number): Eval3 {
   switch (p.kind) {
@@ -207,6 +254,7 @@ export function targetEvalPoint(p: PackedTarget, x: number, y: number): Eval3 {
     case 7: return u3(x, y);
     case 8: return u4(x, y);
     case 9: return isoMixture(p, x, y);
+    case 10: return torusMixture(p, x, y);
     default: return [0, 0, 0];
   }
 }

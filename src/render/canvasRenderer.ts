@@ -7,6 +7,7 @@ import { CpuSimulation } from '../engine/cpuSimulation';
 import type { Simulation } from '../engine/types';
 import type { TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
+import { CLOUD_STYLE, displayCloud } from './displayCloud';
 import { PARTICLE_STYLE } from './particleStyle';
 import type { Renderer } from './types';
 import { fitView, viewRect, type View } from './view';
@@ -91,15 +92,32 @@ export class CanvasRenderer implements Renderer {
       this.canvas.width = w;
       this.canvas.height = h;
     }
-    this.renderDensity(target, cssW, cssH);
     const ctx = this.ctx;
     ctx.globalCompositeOperation = 'source-over';
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.densityCanvas, 0, 0, w, h);
-    const x = sim.positions64();
     const [x0, x1, y0, y1] = viewRect(this.view, cssW, cssH);
     const sx = w / (x1 - x0);
     const sy = h / (y1 - y0);
+    if (target.sampleOnly) {
+      // no density: the target cloud, sky blue, under the particles
+      ctx.fillStyle = 'rgb(9, 11, 18)';
+      ctx.fillRect(0, 0, w, h);
+      const cloud = displayCloud(target, sim.config);
+      if (cloud) {
+        const [cr, cg, cb] = CLOUD_STYLE.colour;
+        ctx.fillStyle = `rgba(${Math.round(cr * 255)}, ${Math.round(cg * 255)}, ${Math.round(cb * 255)}, 0.55)`;
+        const s = Math.max(1, CLOUD_STYLE.radiusPx * dpr);
+        for (let i = 0; i < cloud.length / 2; i++) {
+          const px = ((cloud[2 * i] ?? NaN) - x0) * sx;
+          const py = (y1 - (cloud[2 * i + 1] ?? NaN)) * sy;
+          if (px > -s && px < w + s && py > -s && py < h + s) ctx.fillRect(px - s / 2, py - s / 2, s, s);
+        }
+      }
+    } else {
+      this.renderDensity(target, cssW, cssH);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.densityCanvas, 0, 0, w, h);
+    }
+    const x = sim.positions64();
     const [r, g, b] = PARTICLE_STYLE.colour;
     const alpha = Math.min(0.9, Math.max(0.12, 0.9 * Math.sqrt(2048 / Math.max(sim.n, 1))));
     ctx.globalCompositeOperation = 'lighter';

@@ -1,11 +1,13 @@
 /**
  * WebGPU renderer for GPU runs: one render pass per frame, the density (full-screen shader) then
  * the particles straight from the simulation's position buffer. Shares the backend's device.
+ * Sample-only targets have no density: their target cloud is drawn instead (sky blue points).
  */
 import { GpuSimulation } from '../engine/gpuSimulation';
 import type { Simulation } from '../engine/types';
 import type { TargetInstance } from '../targets/types';
 import { DensityPass } from './densityPass';
+import { CLOUD_STYLE, displayCloud } from './displayCloud';
 import { ParticlePass } from './particlePass';
 import { PARTICLE_STYLE } from './particleStyle';
 import type { Renderer } from './types';
@@ -15,6 +17,8 @@ export class GpuRenderer implements Renderer {
   private readonly context: GPUCanvasContext;
   private readonly density: DensityPass;
   private readonly particles: ParticlePass;
+  private readonly cloudPass: ParticlePass;
+  private cloud: { points: Float32Array<ArrayBuffer>; buffer: GPUBuffer } | undefined;
   private view: View = fitView([-4, 4, -4, 4], 1, 1);
   private destroyed = false;
   private inFlight = false;
@@ -27,6 +31,22 @@ export class GpuRenderer implements Renderer {
     ctx.configure({ device, format, alphaMode: 'opaque' });
     this.density = new DensityPass(device, format);
     this.particles = new ParticlePass(device, format);
+    this.cloudPass = new ParticlePass(device, format);
+  }
+
+  /** The target cloud's vertex buffer (re-uploaded when the cloud changes). */
+  private cloudBuffer(points: Float32Array<ArrayBuffer>): GPUBuffer {
+    if (this.cloud?.points === points) return this.cloud.buffer;
+    if (this.cloud && this.cloud.buffer.size < points.byteLength) {
+      this.cloud.buffer.destroy();
+      this.cloud = undefined;
+    }
+    const buffer =
+      this.cloud?.buffer ??
+      this.device.createBuffer({ label: 'GpuRenderer.targetCloud', size: Math.max(16, points.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, points);
+    this.cloud = { points, buffer };
+    return buffer;
   }
 
   setView(view: View): void {
@@ -47,13 +67,16 @@ export class GpuRenderer implements Renderer {
     }
     const rect = viewRect(this.view, cssW, cssH);
     const enc = this.device.createCommandEncoder({ label: 'GpuRenderer.frame' });
-    this.density.update(enc, target, rect, w, h);
+    const cloud = target.sampleOnly ? displayCloud(target, sim.config) : undefined;
+    if (!target.sampleOnly) this.density.update(enc, target, rect, w, h);
+    if (cloud) this.cloudPass.update(rect, w, h, cloud.length / 2, { ...CLOUD_STYLE, radiusPx: CLOUD_STYLE.radiusPx * dpr });
     this.particles.update(rect, w, h, sim.n, { ...PARTICLE_STYLE, radiusPx: PARTICLE_STYLE.radiusPx * dpr });
     const pass = enc.beginRenderPass({
       label: 'GpuRenderer.pass',
       colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.035, g: 0.043, b: 0.07, a: 1 } }],
     });
-    this.density.encode(pass);
+    if (!target.sampleOnly) this.density.encode(pass);
+    if (cloud) this.cloudPass.encode(pass, this.cloudBuffer(cloud), cloud.length / 2);
     this.particles.encode(pass, sim.getPositionBuffer(), sim.n);
     pass.end();
     this.device.queue.submit([enc.finish()]);
@@ -68,6 +91,8 @@ export class GpuRenderer implements Renderer {
     this.destroyed = true;
     this.density.destroy();
     this.particles.destroy();
+    this.cloudPass.destroy();
+    this.cloud?.buffer.destroy();
     this.context.unconfigure();
   }
 }

@@ -43,4 +43,20 @@ describe('URL hash state', () => {
     expect(r.errors.join('\n')).toMatch(/^seed:/m);
     expect(r.errors.join('\n')).toMatch(/t\.zzz/);
   });
+
+  it('round-trips the domain and the compared method; a cloud target is not stored', () => {
+    const cfg = { ...DEFAULT_CONFIG, domain: 'torus' as const, target: { id: 'gaussian', params: {} } };
+    const h = encodeHash(cfg, specs, { compare: 'langevin' });
+    expect(h).toContain('domain=torus');
+    expect(h).toContain('cmp=langevin');
+    const r = decodeHash(h, specs);
+    expect(r.config.domain).toBe('torus');
+    expect(r.compare).toBe('langevin');
+    expect(r.errors).toEqual([]);
+    const c = decodeHash('#target=cloud&cmp=nope', specs);
+    expect(c.config.target.id).toBe(DEFAULT_CONFIG.target.id);
+    expect(c.compare).toBeUndefined();
+    expect(c.errors.join('\n')).toMatch(/not stored in the URL/);
+    expect(c.errors.join('\n')).toMatch(/cmp: unknown method 'nope'/);
+  });
 });

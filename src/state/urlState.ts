@@ -3,6 +3,9 @@
  * count, step size and seed round-trip, e.g.
  *   #method=svgd&m.bandwidth=median&target=mixture&t.components=[...]&n=4096&h=0.1&seed=1
  * Parameters are parsed with their ParamSpec (src/params.ts), so a bad value names its field.
+ * Also the domain (`domain=torus`, plane is the default) and the split view's second method
+ * (`cmp=mmd-flow`). A target cloud from a file, an image, a painting or a dragged sample cloud is
+ * NOT stored (too big): the hash says `target=cloud` and loading it falls back with a message.
  */
 import { parseParam, type ParamSpec, type ParamValue, type Params } from '../params';
 import type { RunConfig } from '../engine/types';
@@ -26,8 +29,13 @@ function formatValue(v: ParamValue): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
+export interface HashExtras {
+  /** Split view: the compared method. */
+  compare?: string | undefined;
+}
+
 /** The hash (without '#') for a configuration; parameters equal to their defaults are left out. */
-export function encodeHash(config: RunConfig, specs: SpecLookup): string {
+export function encodeHash(config: RunConfig, specs: SpecLookup, extras: HashExtras = {}): string {
   const q = new URLSearchParams();
   q.set('method', config.method);
   const mSpecs = specs.methodParams(config.method) ?? [];
@@ -46,6 +54,8 @@ export function encodeHash(config: RunConfig, specs: SpecLookup): string {
   q.set('n', String(config.n));
   q.set('h', String(config.stepSize));
   q.set('seed', String(config.seed));
+  if (config.domain === 'torus') q.set('domain', 'torus');
+  if (extras.compare) q.set('cmp', extras.compare);
   return q.toString();
 }
 
@@ -53,6 +63,8 @@ export interface DecodedHash {
   config: RunConfig;
   /** Problems found (each names its field); the offending entries take their defaults. */
   errors: string[];
+  /** Split view: the compared method (undefined: off). */
+  compare: string | undefined;
 }
 
 /** Parse a hash over `base`; unknown or invalid entries are reported and skipped. */
@@ -60,17 +72,20 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const errors: string[] = [];
   const method = q.get('method') ?? base.method;
-  const targetId = q.get('target') ?? base.target.id;
+  const rawTarget = q.get('target') ?? base.target.id;
+  const cloudInUrl = rawTarget === 'cloud' && base.target.id !== 'cloud';
+  const targetId = cloudInUrl ? base.target.id : rawTarget;
   const mSpecs = specs.methodParams(method);
   const tSpecs = specs.targetParams(targetId);
   const config: RunConfig = {
     ...base,
     method: mSpecs ? method : base.method,
     params: method === base.method ? { ...base.params } : {},
-    target: { id: tSpecs ? targetId : base.target.id, params: targetId === base.target.id ? { ...base.target.params } : {} },
+    target: targetId === base.target.id ? { ...base.target, params: { ...base.target.params } } : { id: tSpecs ? targetId : base.target.id, params: {} },
   };
+  if (cloudInUrl) errors.push('target: a cloud (image, painting or dragged samples) is not stored in the URL; the default target is used');
   if (!mSpecs) errors.push(`method: unknown method '${method}'`);
-  if (!tSpecs) errors.push(`target: unknown target '${targetId}'`);
+  if (!tSpecs && targetId !== 'cloud') errors.push(`target: unknown target '${targetId}'`);
   const readParams = (prefix: string, list: readonly ParamSpec[] | undefined, out: Params): void => {
     for (const [key, raw] of q.entries()) {
       if (!key.startsWith(prefix)) continue;
@@ -105,5 +120,16 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   if (h !== undefined) config.stepSize = h;
   const seed = num('seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32)');
   if (seed !== undefined) config.seed = seed;
-  return { config, errors };
+  const domain = q.get('domain');
+  if (domain !== null) {
+    if (domain === 'plane' || domain === 'torus') config.domain = domain;
+    else errors.push(`domain: expected plane or torus, got '${domain}'`);
+  }
+  let compare: string | undefined;
+  const cmp = q.get('cmp');
+  if (cmp !== null && cmp !== 'none') {
+    if (specs.methodParams(cmp)) compare = cmp;
+    else errors.push(`cmp: unknown method '${cmp}'`);
+  }
+  return { config, errors, compare };
 }

@@ -12,6 +12,9 @@
  *   3 funnel   [shift, 1/sv^2, logc, 0]:   v = x2 - shift ~ N(0, sv^2), x1 | v ~ N(0, e^v)
  *   4 squiggle [w, 0, logc, 0], [P11, P12, P22, 0]:  (x1, x2 + sin(w x1)) ~ N(0, S)
  *   5..8 u1..u4 (Rezende & Mohamed 2015): no data, constants live in the code (unnormalised).
+ *  10 wrapped-Gaussian mixture on the torus [0,1)^2 (`torus-mixture`), slots as kind 0 with
+ *       m_k wrapped into [0,1)^2:  log p = logsumexp_{k, a in {-1,0,1}^2} (logc_k - (d+a)^T P_k (d+a) / 2),
+ *       d = (x - m_k) - round(x - m_k)   (normalised on the torus up to images beyond the 9 nearest)
  *   9 isotropic mixture (up to TARGET_DATA_VEC4 = 32 components, e.g. `25gaussians`), slot k:
  *       [mx, my, logc, prec];  prec = 1/sigma^2, logc = log w - log 2pi + log prec
  *       log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2)                 (normalised)
@@ -30,6 +33,7 @@ export const TargetKind = {
   u3: 7,
   u4: 8,
   isotropicMixture: 9,
+  torusMixture: 10,
   /** Sample-only targets: no density (log p = 0, score = 0 on both backends). */
   none: 15,
 } as const;
@@ -64,6 +68,19 @@ export function packMixture(comps: readonly Component[]): PackedTarget {
     setSlot(p, 2 * k, c.mean[0], c.mean[1], logc, 0);
     setSlot(p, 2 * k + 1, prec[0], prec[1], prec[2], 0);
   });
+  return p;
+}
+
+/** Wrapped-Gaussian mixture on the torus (kind 10); means wrapped into [0,1)^2, weights normalised here. */
+export function packTorusMixture(comps: readonly Component[]): PackedTarget {
+  const p = packMixture(comps);
+  p.kind = TargetKind.torusMixture;
+  for (let k = 0; k < comps.length; k++) {
+    for (const i of [8 * k, 8 * k + 1]) {
+      const v = p.data[i] ?? 0;
+      p.data[i] = v - Math.floor(v);
+    }
+  }
   return p;
 }
 

@@ -6,12 +6,14 @@ import { resolveParams, type Params } from '../params';
 import { banana, donut, funnel, squiggle, u1, u2, u3, u4 } from './analytic';
 import { gaussian, mixture } from './gaussian';
 import { toyTargets } from './toy';
+import { torusMixture } from './torus';
 import type { TargetDef, TargetInstance } from './types';
 
 export { mixtureFromComponents } from './gaussian';
+export { torusMixtureFromComponents } from './torus';
 
 /** Analytic targets first, then the sample clouds of src/targets/toy.ts. */
-export const targets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, ...toyTargets];
+export const targets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, torusMixture, ...toyTargets];
 
 export function getTarget(id: string): TargetDef {
   const t = targets.find((d) => d.id === id);

@@ -135,7 +135,7 @@ function gaussianInstance(): TargetInstance {
 describe('registry', () => {
   it('lists the analytic targets in menu order, then the sample clouds', () => {
     expect(targets.map((t) => t.id)).toEqual([
-      'gaussian', 'mixture', 'banana', 'donut', 'funnel', 'squiggle', 'u1', 'u2', 'u3', 'u4',
+      'gaussian', 'mixture', 'banana', 'donut', 'funnel', 'squiggle', 'u1', 'u2', 'u3', 'u4', 'torus-mixture',
       '8gaussians', '25gaussians', 'checkerboard', 'rings', 'moons', 'pinwheel', '2spirals', 'swissroll',
     ]);
   });
@@ -144,7 +144,7 @@ describe('registry', () => {
   });
   it('has exact samplers exactly where METHODS.md says', () => {
     const withSampler = analytic.filter((t) => createTarget(t.id).sample !== undefined).map((t) => t.id);
-    expect(withSampler).toEqual(['gaussian', 'mixture', 'banana', 'funnel', 'squiggle']);
+    expect(withSampler).toEqual(['gaussian', 'mixture', 'banana', 'funnel', 'squiggle', 'torus-mixture']);
   });
 });
 
@@ -173,6 +173,15 @@ describe('logDensity matches the METHODS.md formulas', () => {
   /** Exact (normalised, or -U) forms; donut only up to a constant. */
   const formulas: Record<string, (x: number, y: number) => number> = {
     gaussian: (x, y) => logN2(x, y, GAUSS_MEAN, GAUSS_COV),
+    // wrapped Gaussians: images a, b in -3..3 of the default components (weights 1, 1, 0.7)
+    'torus-mixture': (x, y) => {
+      const comps: [[number, number], [number, number, number], number][] = [
+        [[0.3, 0.3], [0.006, 0, 0.006], 1], [[0.72, 0.62], [0.01, 0.004, 0.006], 1], [[0.92, 0.08], [0.004, 0, 0.004], 0.7],
+      ];
+      let p = 0;
+      for (const [m, c, w] of comps) for (let a = -3; a <= 3; a++) for (let b = -3; b <= 3; b++) p += (w / 2.7) * Math.exp(logN2(x + a, y + b, m, c));
+      return Math.log(p);
+    },
     mixture: (x, y) => Math.log(
       (Math.exp(logN2(x, y, [-1.5, -1.5], [0.8, 0, 0.8])) + Math.exp(logN2(x, y, [1.5, 1.5], [0.8, 0, 0.8])) + Math.exp(logN2(x, y, [-2, 2], [0.5, 0, 0.5]))) / 3,
     ),
@@ -357,7 +366,7 @@ describe('packing', () => {
   });
 
   it('every target packs its own kind; gaussian is a one-component mixture', () => {
-    expect(analytic.map((d) => createTarget(d.id).packed.kind)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(analytic.map((d) => createTarget(d.id).packed.kind)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10]);
     expect(createTarget('gaussian').packed.count).toBe(1);
   });
 

@@ -1,25 +1,87 @@
 /**
- * The canvas (WebGPU for GPU runs, Canvas 2D for CPU runs) with an SVG overlay: mixture
- * component handles (focusable, draggable, arrow keys move them), pan by dragging empty canvas,
- * zoom with the wheel. The renderer is rebuilt whenever the engine's backend generation changes
- * (new device), on a fresh <canvas> element since a canvas keeps its first context type.
+ * The stage: one canvas per run (two side by side in split view) sharing one view, each with an
+ * SVG overlay. The first pane carries the editing handles: mixture components (focusable,
+ * draggable, arrow keys), "Move cloud" at a sample target's centroid (Shift+drag anywhere does the
+ * same), one handle per cluster for 8gaussians / 25gaussians, and the paint brush in Paint mode.
+ * Pan by dragging empty canvas, zoom with the wheel. On the torus the unit square is outlined.
+ * Each renderer is rebuilt whenever the engine's backend generation changes (new device), on a
+ * fresh <canvas> element since a canvas keeps its first context type.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { CanvasRenderer } from '../render/canvasRenderer';
 import { GpuRenderer } from '../render/gpuRenderer';
 import type { Renderer } from '../render/types';
-import { fitView, panBy, toScreen, toWorld, zoomAt, type View } from '../render/view';
-import type { Component } from '../targets/types';
+import { fitView, panBy, toScreen, toWorld, viewRect, zoomAt, type View } from '../render/view';
+import type { Component, TargetInstance } from '../targets/types';
+import { centroid, clusterCentres, labelPoints, runCloud, translated, type ClusterState } from './cloudEdit';
+import { findMethod } from './compat';
 import { mixtureConfig, moved } from './mixture';
+import { PaintGrid } from './paint';
 
-interface Props {
+export interface PaintState {
+  active: boolean;
+  grid: PaintGrid | undefined;
+  /** A stroke changed (or created) the grid. */
+  onChange: (grid: PaintGrid) => void;
+}
+
+interface StageProps {
   engine: Engine;
   snap: EngineSnapshot;
+  paint: PaintState;
   onViewChange: (v: View, size: [number, number]) => void;
 }
 
-type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'handle'; index: number; comps: Component[] };
+type SetView = (f: (v: View) => View) => void;
+
+const TORUS_RECT: [number, number, number, number] = [-0.08, 1.08, -0.08, 1.08];
+
+export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.JSX.Element {
+  const [size, setSize] = useState<[number, number]>([800, 600]);
+  const [view, setViewState] = useState<View>(() => fitView([-4, 4, -4, 4], 800, 600));
+  const fittedFor = useRef('');
+  const setView: SetView = useCallback((f) => setViewState(f), []);
+  const target = snap.target;
+  const torus = snap.config.domain === 'torus';
+  const split = snap.compare !== undefined;
+
+  // fit the view when the target (not its live edits), the domain or the pane size first becomes known
+  useEffect(() => {
+    if (!target || size[0] < 2) return;
+    const live = snap.config.target.id === 'mixture' || snap.config.target.id === 'cloud';
+    const key = `${target.id}:${live ? '' : JSON.stringify(snap.config.target.params)}:${torus}:${split}`;
+    if (fittedFor.current === key) return;
+    fittedFor.current = key;
+    setViewState(fitView(torus ? TORUS_RECT : target.view, size[0], size[1]));
+  }, [target, size, snap.config.target, torus, split]);
+
+  useEffect(() => onViewChange(view, size), [view, size, onViewChange]);
+
+  return (
+    <div className={`stage-panes${split ? ' split' : ''}`}>
+      <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} />
+      {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} /> : null}
+    </div>
+  );
+}
+
+interface PaneProps {
+  engine: Engine;
+  snap: EngineSnapshot;
+  slot: 0 | 1;
+  view: View;
+  setView: SetView;
+  onSize?: (s: [number, number]) => void;
+  /** First pane only: editing (handles, paint). */
+  paint: PaintState | undefined;
+}
+
+type Drag =
+  | { kind: 'pan'; x: number; y: number }
+  | { kind: 'handle'; index: number; comps: Component[] }
+  | { kind: 'cloud'; start: [number, number]; base: Float64Array; labels?: Int32Array; cluster?: number; centres?: [number, number][] }
+  | { kind: 'paint'; last: [number, number] };
 
 /** 1-sigma ellipse of a 2x2 covariance: radii and angle (degrees). */
 function ellipse(cov: [number, number, number]): { rx: number; ry: number; angle: number } {
@@ -32,37 +94,62 @@ function ellipse(cov: [number, number, number]): { rx: number; ry: number; angle
   return { rx: Math.sqrt(l1), ry: Math.sqrt(l2), angle: b === 0 && a >= c ? 0 : b === 0 ? 90 : angle };
 }
 
-export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Element {
+/** The cloud the run flows toward, when the target is dragged as samples (sample-only target or sample-based method). */
+function useRunCloud(snap: EngineSnapshot, target: TargetInstance | undefined): Float64Array | undefined {
+  const { seed, n, targetSamples, method } = snap.config;
+  return useMemo(() => {
+    if (!target) return undefined;
+    const needs = findMethod(method)?.needs ?? 'score';
+    if (!target.sampleOnly && needs !== 'samples') return undefined;
+    if (target.periodic) return undefined;
+    try {
+      return runCloud({ ...snap.config, seed, n, ...(targetSamples !== undefined ? { targetSamples } : {}) }, target);
+    } catch {
+      return undefined;
+    }
+    // snap.config changes on every edit; the cloud depends on these fields only
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [target, seed, n, targetSamples, method]);
+}
+
+function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): React.JSX.Element {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
+  const paintRef = useRef<HTMLCanvasElement>(null);
   const rendererRef = useRef<Renderer | undefined>(undefined);
   const [size, setSize] = useState<[number, number]>([800, 600]);
-  const [view, setView] = useState<View>(() => fitView([-4, 4, -4, 4], 800, 600));
   const dragRef = useRef<Drag | undefined>(undefined);
-  const fittedFor = useRef('');
+  const clusterRef = useRef<ClusterState | undefined>(undefined);
+  const editable = slot === 0;
 
   const target = snap.target;
-  const components = target?.id === 'mixture' ? (target.components ?? []) : [];
+  const components = editable && target?.id === 'mixture' ? (target.components ?? []) : [];
+  const cloud = useRunCloud(snap, editable ? target : undefined);
+  const cloudCentre = useMemo(() => (cloud ? centroid(cloud) : undefined), [cloud]);
+  // cluster handles: the toy mixture's centres, or the centres we moved while dragging it apart
+  const cs = clusterRef.current;
+  const clusters: [number, number][] | undefined =
+    cloud && target
+      ? cs && snap.config.target.id === 'cloud' && snap.config.target.cloud === cs.cloud
+        ? cs.centres
+        : clusterCentres(target)
+      : undefined;
 
   // size tracking
   useEffect(() => {
     const el = wrapRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setSize([el.clientWidth, el.clientHeight]));
+    const report = (): void => {
+      const s: [number, number] = [el.clientWidth, el.clientHeight];
+      setSize(s);
+      onSize?.(s);
+    };
+    const ro = new ResizeObserver(report);
     ro.observe(el);
-    setSize([el.clientWidth, el.clientHeight]);
+    report();
     return () => ro.disconnect();
-  }, []);
-
-  // fit the view when the target (not its live edits) or the canvas size first becomes known
-  useEffect(() => {
-    if (!target) return;
-    const key = `${target.id}:${snap.config.target.id === 'mixture' ? '' : JSON.stringify(snap.config.target.params)}`;
-    if (fittedFor.current === key || size[0] < 2) return;
-    fittedFor.current = key;
-    setView(fitView(target.view, size[0], size[1]));
-  }, [target, size, snap.config.target]);
+  }, [onSize]);
 
   // renderer per backend generation
   useEffect(() => {
@@ -77,18 +164,17 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
       return;
     }
     rendererRef.current = renderer;
-    const detach = engine.attachRenderer(renderer);
+    const detach = engine.attachRenderer(renderer, slot);
     return () => {
       detach();
       renderer.destroy();
       rendererRef.current = undefined;
     };
-  }, [engine, snap.generation, snap.backendKind]);
+  }, [engine, snap.generation, snap.backendKind, slot]);
 
   useEffect(() => {
     rendererRef.current?.setView(view);
-    onViewChange(view, size);
-  }, [view, size, snap.generation, onViewChange]);
+  }, [view, size, snap.generation]);
 
   // wheel zoom (non-passive so the page does not scroll)
   useEffect(() => {
@@ -102,11 +188,26 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [setView]);
+
+  // painted density preview
+  const grid = paint?.grid;
+  const gridVersion = grid?.version ?? -1;
+  useEffect(() => {
+    const c = paintRef.current;
+    if (!c || !grid) return;
+    c.width = grid.width;
+    c.height = grid.height;
+    c.getContext('2d')?.putImageData(grid.preview(), 0, 0);
+  }, [grid, gridVersion]);
 
   const local = (e: React.PointerEvent): [number, number] => {
     const r = svgRef.current?.getBoundingClientRect();
     return r ? [e.clientX - r.left, e.clientY - r.top] : [0, 0];
+  };
+  const world = (e: React.PointerEvent): [number, number] => {
+    const [px, py] = local(e);
+    return toWorld(view, size[0], size[1], px, py);
   };
 
   const moveComponent = (comps: Component[], index: number, x: number, y: number): Component[] => {
@@ -115,18 +216,54 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
     return next;
   };
 
+  const brush = (): number => 14 * view.scale;
+
   const onPointerDown = (e: React.PointerEvent<SVGSVGElement>): void => {
     if (e.button !== 0) return;
-    const handle = (e.target as Element).closest('[data-handle]');
+    const el = e.target as Element;
+    const handle = el.closest('[data-handle]');
     const index = handle ? Number(handle.getAttribute('data-handle')) : -1;
+    const cloudEl = el.closest('[data-cloud]');
     svgRef.current?.setPointerCapture(e.pointerId);
+    e.preventDefault();
+    if (editable && paint?.active) {
+      const w = world(e);
+      const g = paint.grid ?? new PaintGrid(viewRect(view, size[0], size[1]));
+      g.dab(w[0], w[1], brush());
+      paint.onChange(g);
+      dragRef.current = { kind: 'paint', last: w };
+      return;
+    }
     if (index >= 0 && components[index]) {
       dragRef.current = { kind: 'handle', index, comps: [...components] };
       (handle as SVGElement | null)?.focus();
-    } else {
-      dragRef.current = { kind: 'pan', x: e.clientX, y: e.clientY };
+      return;
     }
-    e.preventDefault();
+    if (cloud && (cloudEl || e.shiftKey)) {
+      const which = cloudEl?.getAttribute('data-cloud') ?? 'all';
+      const start = world(e);
+      if (which !== 'all' && clusters) {
+        const k = Number(which);
+        const st = clusterRef.current;
+        const labels = st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters);
+        dragRef.current = { kind: 'cloud', start, base: cloud, labels, cluster: k, centres: clusters.map((c) => [c[0], c[1]]) };
+      } else {
+        dragRef.current = { kind: 'cloud', start, base: cloud, ...(clusters ? { centres: clusters.map((c): [number, number] => [c[0], c[1]]) } : {}) };
+      }
+      (cloudEl as SVGElement | null)?.focus();
+      return;
+    }
+    dragRef.current = { kind: 'pan', x: e.clientX, y: e.clientY };
+  };
+
+  const moveCloud = (d: Extract<Drag, { kind: 'cloud' }>, dx: number, dy: number): void => {
+    const next = translated(d.base, dx, dy, d.labels, d.cluster);
+    if (d.centres) {
+      const centres = d.centres.map((c, k): [number, number] => (d.cluster === undefined || d.cluster === k ? [c[0] + dx, c[1] + dy] : c));
+      const labels = d.labels ?? (clusters ? labelPoints(d.base, d.centres) : undefined);
+      clusterRef.current = labels ? { cloud: next, labels, centres } : undefined;
+    }
+    engine.setTarget({ id: 'cloud', params: {}, cloud: next });
   };
 
   const onPointerMove = (e: React.PointerEvent<SVGSVGElement>): void => {
@@ -137,10 +274,17 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
       const dy = e.clientY - d.y;
       dragRef.current = { kind: 'pan', x: e.clientX, y: e.clientY };
       setView((v) => panBy(v, dx, dy));
-    } else {
-      const [px, py] = local(e);
-      const [wx, wy] = toWorld(view, size[0], size[1], px, py);
+    } else if (d.kind === 'handle') {
+      const [wx, wy] = world(e);
       dragRef.current = { ...d, comps: moveComponent(d.comps, d.index, wx, wy) };
+    } else if (d.kind === 'cloud') {
+      const [wx, wy] = world(e);
+      moveCloud(d, wx - d.start[0], wy - d.start[1]);
+    } else if (paint?.grid) {
+      const w = world(e);
+      paint.grid.stroke(d.last[0], d.last[1], w[0], w[1], brush());
+      paint.onChange(paint.grid);
+      dragRef.current = { kind: 'paint', last: w };
     }
   };
 
@@ -149,19 +293,53 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
     if (svgRef.current?.hasPointerCapture(e.pointerId)) svgRef.current.releasePointerCapture(e.pointerId);
   };
 
-  const onHandleKey = (e: React.KeyboardEvent, index: number): void => {
-    const stepW = 20 * view.scale;
+  const arrow = (e: React.KeyboardEvent): [number, number] | undefined => {
     const dirs: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     const d = dirs[e.key];
-    const c = components[index];
-    if (!d || !c) return;
+    if (!d) return undefined;
     e.preventDefault();
-    moveComponent([...components], index, c.mean[0] + d[0] * stepW, c.mean[1] + d[1] * stepW);
+    return [d[0] * 20 * view.scale, d[1] * 20 * view.scale];
   };
 
+  const onHandleKey = (e: React.KeyboardEvent, index: number): void => {
+    const d = arrow(e);
+    const c = components[index];
+    if (!d || !c) return;
+    moveComponent([...components], index, c.mean[0] + d[0], c.mean[1] + d[1]);
+  };
+
+  const onCloudKey = (e: React.KeyboardEvent, cluster: number | undefined): void => {
+    const d = arrow(e);
+    if (!d || !cloud) return;
+    const st = clusterRef.current;
+    const labels = cluster !== undefined && clusters ? (st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters)) : undefined;
+    moveCloud({ kind: 'cloud', start: [0, 0], base: cloud, ...(labels ? { labels } : {}), ...(cluster !== undefined ? { cluster } : {}), ...(clusters ? { centres: clusters } : {}) }, d[0], d[1]);
+  };
+
+  const scr = (x: number, y: number): [number, number] => toScreen(view, size[0], size[1], x, y);
+  const torus = snap.config.domain === 'torus';
+  const [u0x, u0y] = scr(0, 1);
+  const [u1x, u1y] = scr(1, 0);
+  const paintBox = grid ? [scr(grid.rect[0], grid.rect[3]), scr(grid.rect[1], grid.rect[2])] : undefined;
+  const paneLabel = slot === 0 ? snap.label : (snap.compare?.label ?? '');
+  const painting = editable && paint?.active === true;
+
   return (
-    <div className="canvas-wrap" ref={wrapRef}>
-      <canvas key={`${snap.generation}:${snap.backendKind}`} ref={canvasRef} className="sim-canvas" aria-label="Particles and target density" />
+    <div className={`canvas-wrap${painting ? ' painting' : ''}`} ref={wrapRef} data-slot={slot}>
+      <canvas
+        key={`${snap.generation}:${snap.backendKind}`}
+        ref={canvasRef}
+        className="sim-canvas"
+        aria-label={slot === 0 ? 'Particles and target density' : `Compared run: ${paneLabel}`}
+      />
+      {paintBox && editable ? (
+        <canvas
+          ref={paintRef}
+          className="paint-preview"
+          style={{ left: paintBox[0]?.[0], top: paintBox[0]?.[1], width: (paintBox[1]?.[0] ?? 0) - (paintBox[0]?.[0] ?? 0), height: (paintBox[1]?.[1] ?? 0) - (paintBox[0]?.[1] ?? 0) }}
+        />
+      ) : null}
+      {snap.compare ? <div className={`pane-label slot${slot}`}>{paneLabel}</div> : null}
       <svg
         ref={svgRef}
         className="overlay"
@@ -172,38 +350,52 @@ export function CanvasView({ engine, snap, onViewChange }: Props): React.JSX.Ele
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
         role="application"
-        aria-label="Canvas: drag to pan, wheel to zoom"
+        aria-label={slot === 0 ? (painting ? 'Canvas: drag to paint density' : 'Canvas: drag to pan, wheel to zoom') : 'Compared run canvas: drag to pan, wheel to zoom'}
       >
+        {torus ? <rect className="torus-square" x={u0x} y={u0y} width={u1x - u0x} height={u1y - u0y} /> : null}
         {components.map((c, k) => {
-          const [sx, sy] = toScreen(view, size[0], size[1], c.mean[0], c.mean[1]);
+          const [sx, sy] = scr(c.mean[0], c.mean[1]);
           const el = ellipse(c.cov);
           return (
             <g key={k}>
-              <ellipse
-                className="comp-ellipse"
-                cx={sx}
-                cy={sy}
-                rx={el.rx / view.scale}
-                ry={el.ry / view.scale}
-                transform={`rotate(${-el.angle} ${sx} ${sy})`}
-              />
-              <circle
-                className="handle"
-                data-handle={k}
-                cx={sx}
-                cy={sy}
-                r={9}
-                tabIndex={0}
-                role="button"
-                aria-label={`Component ${k + 1}`}
-                onKeyDown={(e) => onHandleKey(e, k)}
-              />
+              <ellipse className="comp-ellipse" cx={sx} cy={sy} rx={el.rx / view.scale} ry={el.ry / view.scale} transform={`rotate(${-el.angle} ${sx} ${sy})`} />
+              <circle className="handle" data-handle={k} cx={sx} cy={sy} r={9} tabIndex={0} role="button" aria-label={`Component ${k + 1}`} onKeyDown={(e) => onHandleKey(e, k)} />
               <text className="handle-label" x={sx + 12} y={sy - 10}>
                 {k + 1}
               </text>
             </g>
           );
         })}
+        {!painting && clusters
+          ? clusters.map((c, k) => {
+              const [sx, sy] = scr(c[0], c[1]);
+              return (
+                <circle
+                  key={`cl${k}`}
+                  className="cluster-handle"
+                  data-cloud={k}
+                  cx={sx}
+                  cy={sy}
+                  r={6}
+                  tabIndex={0}
+                  role="button"
+                  aria-label={`Cluster ${k + 1}`}
+                  onKeyDown={(e) => onCloudKey(e, k)}
+                />
+              );
+            })
+          : null}
+        {!painting && cloud && cloudCentre
+          ? (() => {
+              const [sx, sy] = scr(cloudCentre[0], cloudCentre[1]);
+              return (
+                <g className="cloud-handle" data-cloud="all" tabIndex={0} role="button" aria-label="Move cloud" onKeyDown={(e) => onCloudKey(e, undefined)}>
+                  <circle cx={sx} cy={sy} r={11} />
+                  <path d={`M${sx - 7} ${sy}H${sx + 7}M${sx} ${sy - 7}V${sy + 7}`} />
+                </g>
+              );
+            })()
+          : null}
       </svg>
     </div>
   );

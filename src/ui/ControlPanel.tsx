@@ -4,6 +4,8 @@ import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
 import type { ParamValue } from '../params';
+import type { Domain } from '../engine/types';
+import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts } from './compat';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
 
@@ -21,10 +23,35 @@ function attempt<T>(fn: () => T): T | undefined {
 }
 
 export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
-  const ids = { method: useId(), target: useId(), n: useId(), h: useId(), seed: useId(), backend: useId() };
+  const ids = { method: useId(), target: useId(), n: useId(), h: useId(), seed: useId(), backend: useId(), domain: useId(), compare: useId() };
   const { config } = snap;
   const method = attempt(() => getMethod(config.method));
   const targetDef = attempt(() => getTarget(config.target.id));
+  const domain: Domain = config.domain ?? 'plane';
+  const facts = snap.target ? factsOf(snap.target) : targetFacts(config.target.id);
+  const torusCapable = methods.some((m) => methodDomains(m).includes('torus'));
+  const showDomain = domain === 'torus' || (method !== undefined && methodDomains(method).includes('torus'));
+
+  const chooseTarget = (id: string): void => {
+    const f = targetFacts(id);
+    if (!f) return;
+    const { change, note } = retarget(config, { id, params: {} }, f);
+    if (engine.configure(change) && note) engine.say('info', `Target ${getTarget(id).label}: ${note}`);
+  };
+
+  const chooseDomain = (d: Domain): void => {
+    if (d === domain) return;
+    if (d === 'torus') {
+      const periodic = facts?.periodic ? undefined : firstPeriodicTarget();
+      if (!facts?.periodic && !periodic) {
+        engine.say('error', 'Domain: the torus needs a periodic target, and none is registered');
+        return;
+      }
+      engine.configure({ domain: 'torus', ...(periodic ? { target: { id: periodic, params: {} } } : {}) });
+    } else {
+      engine.configure({ domain: 'plane', ...(facts?.periodic ? { target: { id: 'mixture', params: {} } } : {}) });
+    }
+  };
   const maxN = snap.backend?.maxParticles ?? 65536;
   const num = (raw: string): number => (raw.trim() === '' ? NaN : Number(raw));
 
@@ -47,12 +74,18 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
 
       <div className="row">
         <label htmlFor={ids.target}>Target</label>
-        <select id={ids.target} value={config.target.id} onChange={(e) => engine.configure({ target: { id: e.target.value, params: {} } })}>
-          {targets.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.label}
-            </option>
-          ))}
+        <select id={ids.target} value={config.target.id} onChange={(e) => chooseTarget(e.target.value)}>
+          {targets.map((t) => {
+            const f = targetFacts(t.id);
+            const tag = f?.periodic ? ' (torus)' : f?.sampleOnly ? ' (samples)' : '';
+            return (
+              <option key={t.id} value={t.id} disabled={domain === 'torus' ? !f?.periodic : false}>
+                {t.label}
+                {tag}
+              </option>
+            );
+          })}
+          {config.target.id === 'cloud' ? <option value="cloud">Cloud ({((config.target.cloud?.length ?? 0) / 2).toLocaleString('en-US')} points)</option> : null}
         </select>
       </div>
       {targetDef && config.target.id !== 'mixture'
@@ -70,13 +103,27 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
       <div className="row">
         <label htmlFor={ids.method}>Method</label>
         <select id={ids.method} value={config.method} onChange={(e) => engine.configure({ method: e.target.value, params: {} })}>
-          {methods.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
+          {methods.map((m) => {
+            const why = incompatibility(m, facts, domain);
+            return (
+              <option key={m.id} value={m.id} disabled={why !== undefined && m.id !== config.method} title={why}>
+                {m.label}
+                {why ? ` — ${why}` : m.needs === 'samples' ? ' (samples)' : ''}
+              </option>
+            );
+          })}
         </select>
       </div>
+      {facts?.sampleOnly ? <p className="hint">This target is known only by samples: score-based methods are off; the flows move toward its cloud (blue).</p> : null}
+      {showDomain && torusCapable ? (
+        <div className="row">
+          <label htmlFor={ids.domain}>Domain</label>
+          <select id={ids.domain} value={domain} onChange={(e) => chooseDomain(e.target.value === 'torus' ? 'torus' : 'plane')}>
+            <option value="plane">plane ℝ²</option>
+            <option value="torus">torus [0,1)²</option>
+          </select>
+        </div>
+      ) : null}
       {method?.params.map((spec) => (
         <ParamControl
           key={`${method.id}.${spec.name}`}
@@ -87,6 +134,21 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
         />
       ))}
 
+      <div className="row">
+        <label htmlFor={ids.compare}>Compare with</label>
+        <select id={ids.compare} value={snap.compare?.method ?? 'none'} onChange={(e) => engine.setCompare(e.target.value)}>
+          <option value="none">none</option>
+          {methods.map((m) => {
+            const why = incompatibility(m, facts, domain);
+            return (
+              <option key={m.id} value={m.id} disabled={why !== undefined}>
+                {m.label}
+                {why ? ` — ${why}` : ''}
+              </option>
+            );
+          })}
+        </select>
+      </div>
       <div className="row">
         <label htmlFor={ids.n}>Particles</label>
         <CommitInput id={ids.n} type="number" min={1} max={maxN} step={1} value={String(config.n)} onCommit={(raw) => engine.configure({ n: num(raw) })} />

@@ -4,42 +4,77 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { MetricsHistory } from '../engine/Engine';
+import type { MetricKey } from '../engine/runSlot';
 
 interface PlotlyModule {
   react: typeof import('plotly.js-dist-min').react;
   purge: typeof import('plotly.js-dist-min').purge;
 }
 
-interface Props {
+type Trace = import('plotly.js-dist-min').Trace;
+
+export interface PlotRun {
+  label: string;
   history: MetricsHistory;
-  hasEnergy: boolean;
 }
+
+interface Props {
+  /** The primary run, then the compared run (split view). */
+  runs: PlotRun[];
+  /** Panes to keep even before their first point (the target's own metrics). */
+  expect: Partial<Record<MetricKey, boolean>>;
+  /** Torus: L2 is drawn on log-log axes. */
+  torus: boolean;
+}
+
+interface Pane {
+  key: MetricKey | 'ms';
+  title: string;
+  logX: boolean;
+  logY: boolean;
+}
+
+const PANES: Pane[] = [
+  { key: 'ksd', title: 'KSD (IMQ) vs step', logX: false, logY: true },
+  { key: 'energy', title: 'Energy distance to target samples', logX: false, logY: true },
+  { key: 'sinkhorn', title: 'Sinkhorn divergence to the target cloud', logX: false, logY: true },
+  { key: 'mmd', title: 'MMD² to the target cloud', logX: false, logY: true },
+  { key: 'l2', title: 'L2 distance to the target density (log-log)', logX: true, logY: true },
+  { key: 'ms', title: 'ms per step', logX: false, logY: false },
+];
+
+const COLOURS = ['#ff9e40', '#5ad1c0'];
 
 const AXIS = { gridcolor: '#223047', zerolinecolor: '#223047', color: '#9fb0c8', tickfont: { size: 10 } };
 
-function layout(title: string, logY: boolean): Record<string, unknown> {
+function layout(title: string, logX: boolean, logY: boolean, legend: boolean): Record<string, unknown> {
   return {
     title: { text: title, font: { size: 12, color: '#c9d5e6' }, x: 0.02, xanchor: 'left' },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: '#0c1220',
     margin: { l: 46, r: 10, t: 26, b: 28 },
-    xaxis: { ...AXIS, title: { text: 'step', font: { size: 10 } } },
+    xaxis: { ...AXIS, type: logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 } } },
     yaxis: { ...AXIS, type: logY ? 'log' : 'linear', exponentformat: 'power' },
-    showlegend: false,
+    showlegend: legend,
+    legend: { x: 1, xanchor: 'right', y: 1, bgcolor: 'rgba(12,18,32,0.7)', font: { size: 10, color: '#c9d5e6' } },
     autosize: true,
   };
 }
 
 const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
 
-export function Plots({ history, hasEnergy }: Props): React.JSX.Element {
-  const ksdRef = useRef<HTMLDivElement>(null);
-  const energyRef = useRef<HTMLDivElement>(null);
-  const msRef = useRef<HTMLDivElement>(null);
+function hasData(runs: PlotRun[], key: MetricKey): boolean {
+  return runs.some((r) => r.history[key].some((v) => v !== null && v > 0));
+}
+
+export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
+  const refs = useRef(new Map<string, HTMLDivElement>());
   const [plotly, setPlotly] = useState<PlotlyModule | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const lastDraw = useRef(0);
   const pending = useRef<number | undefined>(undefined);
+  const latest = useRef({ runs, torus });
+  latest.current = { runs, torus };
 
   useEffect(() => {
     let cancelled = false;
@@ -62,31 +97,47 @@ export function Plots({ history, hasEnergy }: Props): React.JSX.Element {
     };
   }, []);
 
+  const visible = PANES.filter((p) => p.key === 'ms' || expect[p.key] === true || hasData(runs, p.key));
+  const visibleKey = visible.map((p) => p.key).join(',');
+
   useEffect(() => {
     if (!plotly) return;
     const draw = (): void => {
       pending.current = undefined;
       lastDraw.current = performance.now();
-      const x = history.step;
-      const panes: [HTMLDivElement | null, (number | null)[], string, boolean, string][] = [
-        [ksdRef.current, history.ksd.map((v) => (v !== null && v > 0 ? v : null)), 'KSD (IMQ) vs step', true, '#ff9e40'],
-        [energyRef.current, [...history.energy], 'Energy distance to exact samples', true, '#5ad1c0'],
-        [msRef.current, history.msPerStep.map((v) => (v > 0 ? v : null)), 'ms per step', false, '#8fa8ff'],
-      ];
-      for (const [el, y, title, logY, color] of panes) {
-        if (!el) continue;
-        void plotly.react(el, [{ x, y, type: 'scatter', mode: 'lines', line: { color, width: 2 }, connectgaps: false }], layout(title, logY), CONFIG);
+      const { runs: rs } = latest.current;
+      const labels = rs.map((r) => r.label);
+      const legend = rs.length > 1;
+      for (const pane of PANES) {
+        const el = refs.current.get(pane.key);
+        if (!el || el.hidden) continue;
+        const traces = rs.map((r, i): Trace => {
+          const raw: readonly (number | null)[] = pane.key === 'ms' ? r.history.msPerStep : r.history[pane.key];
+          const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
+          const name = legend && labels[0] === labels[1] ? `${r.label} (${i === 0 ? 'left' : 'right'})` : r.label;
+          const x = pane.logX ? r.history.step.map((s) => (s > 0 ? s : null)) : [...r.history.step];
+          return {
+            x,
+            y: pane.logY ? raw.map(positive) : raw.map((v) => (v !== null && v > 0 ? v : null)),
+            type: 'scatter',
+            mode: 'lines',
+            name,
+            line: { color: COLOURS[i % COLOURS.length] ?? '#ff9e40', width: 2 },
+            connectgaps: false,
+          };
+        });
+        void plotly.react(el, traces, layout(pane.title, pane.logX, pane.logY, legend), CONFIG);
       }
     };
     const wait = 500 - (performance.now() - lastDraw.current);
     if (wait <= 0) draw();
     else if (pending.current === undefined) pending.current = window.setTimeout(draw, wait);
-  }, [plotly, history, hasEnergy]);
+  }, [plotly, runs, visibleKey]);
 
   useEffect(
     () => () => {
       if (pending.current !== undefined) clearTimeout(pending.current);
-      if (plotly) for (const el of [ksdRef.current, energyRef.current, msRef.current]) if (el) plotly.purge(el);
+      if (plotly) for (const el of refs.current.values()) plotly.purge(el);
     },
     [plotly],
   );
@@ -95,9 +146,18 @@ export function Plots({ history, hasEnergy }: Props): React.JSX.Element {
     <section id="plots" className="plots" aria-label="Convergence plots">
       {loadError ? <p className="hint">Plots unavailable: {loadError}</p> : null}
       {!plotly && !loadError ? <p className="hint loading">Loading plots…</p> : null}
-      <div className="plot" ref={ksdRef} data-plot="ksd" />
-      <div className="plot" ref={energyRef} data-plot="energy" hidden={!hasEnergy} />
-      <div className="plot" ref={msRef} data-plot="ms" />
+      {PANES.map((p) => (
+        <div
+          key={p.key}
+          className="plot"
+          data-plot={p.key}
+          hidden={!visible.includes(p) || (p.key === 'l2' && !torus && !hasData(runs, 'l2'))}
+          ref={(el) => {
+            if (el) refs.current.set(p.key, el);
+            else refs.current.delete(p.key);
+          }}
+        />
+      ))}
     </section>
   );
 }

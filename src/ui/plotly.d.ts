@@ -1,7 +1,7 @@
 /** The small part of plotly.js (dist-min bundle, no bundled types) the plots use. */
 declare module 'plotly.js-dist-min' {
   export interface Trace {
-    x: readonly number[];
+    x: readonly (number | null)[];
     y: readonly (number | null)[];
     type?: 'scatter' | 'scattergl';
     mode?: 'lines' | 'markers' | 'lines+markers';

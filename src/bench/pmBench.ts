@@ -1,0 +1,154 @@
+/**
+ * Particle-mesh vs direct Riesz-kernel SVGD benchmark rows (GPU), for src/bench/bench.ts.
+ * Particles: N exact samples of `torus-mixture` (seeded), scores from the float64 twin, uploaded once.
+ * For each N in `sizes` (default 4096, 65536, 1048576; caps as options so SwiftShader finishes):
+ *   'direct': one step of torusDft + torusSynth (exact truncated Fourier series, O(N K^2));
+ *   'pm':     one step of pmDeposit + FFT + pmMultiply + inverse FFT + pmInterp at each G in `grids`.
+ * ms: median over `repeats` of `stepsPerRepeat` steps recorded into one command buffer and timed to
+ * onSubmittedWorkDone, divided by the count (the target's score evaluation is not included).
+ * relError: one step with h = 1e-3 from the same positions; the displacements (minimum image) of the
+ * first min(N, errorSample) particles, || d_pm - d_direct ||_2 / || d_direct ||_2 (f32 position
+ * rounding puts a floor of ~1e-5 under it). Only where the direct step runs (N <= directMaxSize).
+ * One untimed step per configuration compiles the pipelines.
+ */
+import { RieszSvgdGpu, type Smoothing } from '../methods/svgdRiesz';
+import { minImage } from '../reference/fourier';
+import { Rng } from '../reference/philox';
+import { targetEval } from '../reference/targetEval';
+import { createTarget } from '../targets/registry';
+
+export interface PmBenchOptions {
+  sizes?: number[];
+  /** Skip sizes above this (e.g. 16384 on SwiftShader). */
+  maxSize?: number;
+  /** Skip the direct sum above this N (O(N K^2)); also bounds the error rows. */
+  directMaxSize?: number;
+  grids?: number[];
+  /** K: modes |xi|_inf <= K (default 16). */
+  modes?: number;
+  s?: number;
+  repeats?: number;
+  stepsPerRepeat?: number;
+  errorSample?: number;
+  adapter?: string;
+}
+
+export interface PmBenchRow {
+  bench: 'pm';
+  smoothing: Smoothing;
+  n: number;
+  modes: number;
+  grid?: number;
+  ms?: number;
+  /** Relative L2 error of the PM displacement against the direct one (pm rows). */
+  relError?: number;
+  skipped?: string;
+  adapter?: string;
+}
+
+const median = (v: number[]): number => {
+  const s = [...v].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): Promise<PmBenchRow[]> {
+  const sizes = options.sizes ?? [4096, 65536, 1048576];
+  const grids = options.grids ?? [64, 128, 256];
+  const modes = options.modes ?? 16;
+  const s = options.s ?? 1.5;
+  const repeats = options.repeats ?? 5;
+  const perRepeat = options.stepsPerRepeat ?? 5;
+  const maxSize = options.maxSize ?? Infinity;
+  const directMax = options.directMaxSize ?? Infinity;
+  const errorSample = options.errorSample ?? 65536;
+  const base = { bench: 'pm' as const, modes, ...(options.adapter ? { adapter: options.adapter } : {}) };
+  const target = createTarget('torus-mixture', {});
+  const rows: PmBenchRow[] = [];
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+  for (const n of sizes) {
+    const configs: { smoothing: Smoothing; grid: number }[] = [{ smoothing: 'direct', grid: 0 }, ...grids.map((grid) => ({ smoothing: 'pm' as const, grid }))];
+    if (n > maxSize) {
+      for (const c of configs) rows.push({ ...base, smoothing: c.smoothing, n, ...(c.grid ? { grid: c.grid } : {}), skipped: `N > maxSize ${maxSize}` });
+      continue;
+    }
+    const x = target.sample?.(new Rng(7, 3), n) ?? new Float64Array(2 * n);
+    const { score } = targetEval(target.packed, x);
+    const x32 = Float32Array.from(x);
+    const rowsF = new Float32Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      rowsF[4 * i] = score[2 * i] ?? 0;
+      rowsF[4 * i + 1] = score[2 * i + 1] ?? 0;
+    }
+    const pos: [GPUBuffer, GPUBuffer] = [
+      device.createBuffer({ label: 'pmBench.pos0', size: 8 * n, usage }),
+      device.createBuffer({ label: 'pmBench.pos1', size: 8 * n, usage }),
+    ];
+    const scores = device.createBuffer({ label: 'pmBench.scores', size: 16 * n, usage });
+    device.queue.writeBuffer(scores, 0, rowsF);
+    const m = Math.min(n, errorSample);
+    const staging = device.createBuffer({ label: 'pmBench.staging', size: 8 * m, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+
+    /** One step with h = 1e-3 from x; the displacements of the first m particles. */
+    const displacement = async (r: RieszSvgdGpu): Promise<Float64Array> => {
+      device.queue.writeBuffer(pos[0], 0, x32);
+      r.setStepSize(1e-3);
+      const enc = device.createCommandEncoder({ label: 'pmBench.error' });
+      const pass = enc.beginComputePass();
+      const out = r.encode(pass, 0);
+      pass.end();
+      enc.copyBufferToBuffer(pos[out], 0, staging, 0, 8 * m);
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const y = new Float32Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      return Float64Array.from({ length: 2 * m }, (_, i) => minImage((y[i] ?? 0) - (x32[i] ?? 0)));
+    };
+
+    let reference: Float64Array | undefined;
+    for (const c of configs) {
+      const label = { ...base, smoothing: c.smoothing, n, ...(c.grid ? { grid: c.grid } : {}) };
+      if (c.smoothing === 'direct' && n > directMax) {
+        rows.push({ ...label, skipped: `direct sum skipped: N > directMaxSize ${directMax}` });
+        continue;
+      }
+      if (c.smoothing === 'pm' && modes > c.grid / 2 - 1) {
+        rows.push({ ...label, skipped: `modes ${modes} > grid/2 - 1` });
+        continue;
+      }
+      const r = new RieszSvgdGpu(device, pos, scores, { n, h: 1e-4, smoothing: c.smoothing, grid: c.grid || 64, modes, s, k0: 1 });
+      const d = await displacement(r);
+      let relError: number | undefined;
+      if (c.smoothing === 'direct') reference = d;
+      else if (reference) {
+        let num = 0, den = 0;
+        for (let i = 0; i < d.length; i++) {
+          num += ((d[i] ?? 0) - (reference[i] ?? 0)) ** 2;
+          den += (reference[i] ?? 0) ** 2;
+        }
+        relError = Math.sqrt(num / den);
+      }
+      r.setStepSize(1e-4);
+      const times: number[] = [];
+      for (let rep = 0; rep < repeats; rep++) {
+        await device.queue.onSubmittedWorkDone();
+        const t0 = performance.now();
+        const enc = device.createCommandEncoder({ label: 'pmBench.steps' });
+        const pass = enc.beginComputePass();
+        let cur: 0 | 1 = 0;
+        for (let k = 0; k < perRepeat; k++) cur = r.encode(pass, cur);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        times.push((performance.now() - t0) / perRepeat);
+      }
+      r.destroy();
+      rows.push({ ...label, ms: median(times), ...(relError !== undefined ? { relError } : {}) });
+    }
+    pos[0].destroy();
+    pos[1].destroy();
+    scores.destroy();
+    staging.destroy();
+  }
+  return rows;
+}

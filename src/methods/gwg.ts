@@ -1,0 +1,170 @@
+/**
+ * GWG: generalized Wasserstein gradient descent (Cheng, Zhang, Yu & Zhang, NeurIPS 2023; METHODS.md
+ * section 5). Each particle step approximately solves
+ *   f* = argmax_f E_mu[ s . f + div f ] - E_mu[ |f|^p / p ]
+ * and moves x_i <- x_i + h grad h*(f*(x_i)), grad h*(w) = |w|^(q-2) w (or by f* itself, param `move`).
+ *
+ * Function class: the RKHS span f = (1/N) sum_j c_j k(., x_j), RBF kernel (median heuristic or fixed
+ * bandwidth), c warm-started across particle steps and improved by `inner` gradient-ascent iterations
+ * per step. Why: every inner iteration is two tiled O(N^2) passes of the same shape as SVGD's
+ * (no autodiff, no weights to train on the GPU), the float64 twin is exact (same sums), and the class
+ * ties GWG to SVGD by identities the tests check: the ascent direction at c = 0 is the SVGD velocity,
+ * the p = 2 fixed point solves (K/N) f = phi_SVGD (the L2 direction projected on the span), and the
+ * particle fixed points are SVGD's for every p. The paper's small MLP would need backprop through
+ * div f in WGSL and could not be twinned bit-for-bit cheaply. Early stopping of the ascent (few
+ * iterations, warm start) is the regulariser: the exact span projection inverts K and is noisy.
+ *
+ * Adaptive mode (Ada-GWG) updates p every step on the GPU (shaders/gwgAdapt.wgsl): gradient ascent on
+ * the estimated log KL dissipation rate, p kept in [P_MIN, P_MAX] (src/reference/gwgAdapt.ts).
+ */
+import { GwgAdapt } from '../kernels/gwgAdapt';
+import { GwgStep } from '../kernels/gwgStep';
+import { MedianBandwidth } from '../kernels/medianBandwidth';
+import { TargetEval } from '../kernels/targetEval';
+import { gwgAdapt } from '../reference/gwgAdapt';
+import { gwgStep, type MoveRule } from '../reference/gwgStep';
+import { medianBandwidth } from '../reference/medianBandwidth';
+import { targetEval } from '../reference/targetEval';
+import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun } from './types';
+
+/** Smoothing of grad h for p < 2 (src/reference/gwgStep.ts): the inner ascent's curvature stays <= (p-1) / sqrt(eps2)^(2-p). */
+export const GWG_EPS2 = 1e-4;
+
+export interface GwgSettings {
+  p: number;
+  adaptive: boolean;
+  inner: number;
+  lr: number;
+  rate: number;
+  move: MoveRule;
+  /** null: median heuristic. */
+  sigma2: number | null;
+}
+
+function num(run: MethodRun, name: string, fallback: number): number {
+  const v = run.params[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+export function gwgSettings(run: MethodRun): GwgSettings {
+  const b = run.params.bandwidth;
+  return {
+    p: num(run, 'p', 2),
+    adaptive: run.params.adaptive === true,
+    inner: Math.max(1, Math.round(num(run, 'inner', 3))),
+    lr: num(run, 'innerLr', 1),
+    rate: num(run, 'pRate', 0.05),
+    move: run.params.move === 'f' ? 'f' : 'gradHStar',
+    sigma2: typeof b === 'number' ? b * b : null,
+  };
+}
+
+export interface GwgGpuStepper extends GpuStepper {
+  /** array<f32, 4>: [p, Lbar (last adaptive log-gradient mean), 0, 0]. */
+  readonly state: GPUBuffer;
+  /** array<vec2f>: the span coefficients c (warm start). */
+  readonly coef: GPUBuffer;
+}
+
+export interface GwgCpuStepper extends CpuStepper {
+  /** The current p (changes in adaptive mode). */
+  p(): number;
+}
+
+export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepper {
+  const n = run.n;
+  const s = gwgSettings(run);
+  const { device } = ctx;
+  const evalK = new TargetEval(device);
+  const median = new MedianBandwidth(device);
+  const step = new GwgStep(device);
+  const adapt = new GwgAdapt(device);
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const coef = device.createBuffer({ label: 'gwg.coef', size: Math.max(16, 8 * n), usage });
+  const fw = device.createBuffer({ label: 'gwg.fw', size: Math.max(16, 16 * n), usage });
+  const state = device.createBuffer({ label: 'gwg.state', size: 16, usage });
+  device.queue.writeBuffer(state, 0, new Float32Array([s.p, 0, 0, 0]));
+  let h = run.stepSize;
+  evalK.setParams({ n });
+  median.configure(n);
+  adapt.configure({ n, rate: s.rate, eps2: GWG_EPS2, move: s.move });
+  const configure = (): void => step.configure({ n, h, sigma2: s.sigma2, lr: s.lr, eps2: GWG_EPS2, move: s.move });
+  configure();
+  if (s.sigma2 !== null) device.queue.writeBuffer(ctx.bw, 0, new Float32Array([s.sigma2, 0, 0, 0]));
+  const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
+  const medIO = [median.bindIO(ctx.pos[0], ctx.bw), median.bindIO(ctx.pos[1], ctx.bw)] as const;
+  const io = (cur: 0 | 1): GPUBindGroup =>
+    step.bindIO({ posIn: ctx.pos[cur], scores: ctx.scores, bw: ctx.bw, state, coef, fw, posOut: ctx.pos[cur === 0 ? 1 : 0] });
+  const stepIO = [io(0), io(1)] as const;
+  const adaptIO = adapt.bindIO(fw, state);
+  return {
+    state,
+    coef,
+    reportsAcceptance: false,
+    reportsBandwidth: true,
+    encode(pass, cur, target) {
+      evalK.encode(pass, evalIO[cur], target, n);
+      if (s.sigma2 === null) median.encode(pass, medIO[cur]);
+      step.encode(pass, stepIO[cur], n, s.inner);
+      if (s.adaptive) adapt.encode(pass, adaptIO);
+      return cur === 0 ? 1 : 0;
+    },
+    setStepSize(next) {
+      h = next;
+      configure();
+    },
+    destroy() {
+      evalK.destroy();
+      median.destroy();
+      step.destroy();
+      adapt.destroy();
+      coef.destroy();
+      fw.destroy();
+      state.destroy();
+    },
+  };
+}
+
+export function createGwgCpu(run: MethodRun): GwgCpuStepper {
+  const s = gwgSettings(run);
+  let h = run.stepSize;
+  let p = s.p;
+  let sigma2 = s.sigma2 ?? 1;
+  let c: Float64Array = new Float64Array(2 * run.n);
+  return {
+    step(x, _step, target) {
+      const { score } = targetEval(target, x);
+      sigma2 = s.sigma2 ?? medianBandwidth(x, run.n).sigma2;
+      const r = gwgStep(x, score, c, { n: run.n, h, sigma2, p, inner: s.inner, lr: s.lr, eps2: GWG_EPS2, move: s.move });
+      c = r.c;
+      if (s.adaptive) p = gwgAdapt(r.f, p, { n: run.n, rate: s.rate, eps2: GWG_EPS2, move: s.move }).p;
+      return r.x;
+    },
+    setStepSize(next) {
+      h = next;
+    },
+    bandwidth: () => Math.sqrt(sigma2),
+    p: () => p,
+  };
+}
+
+export const gwg: MethodDef = {
+  id: 'gwg',
+  label: 'GWG',
+  description: 'Generalized Wasserstein gradient descent: p-norm functional gradient in an RKHS span, optional adaptive p (Cheng et al. 2023).',
+  params: [
+    { name: 'p', label: 'p', kind: 'number', default: 2, min: 1.1, max: 10, step: 0.05, description: 'regulariser h(v) = |v|^p / p; p = 2 is the L2 functional gradient (initial p in adaptive mode)' },
+    { name: 'adaptive', label: 'Adaptive p', kind: 'boolean', default: false, description: 'Ada-GWG: update p each step by ascent on the estimated KL dissipation rate, p in [1.5, 3]' },
+    { name: 'inner', label: 'Inner iterations', kind: 'number', default: 3, min: 1, max: 50, step: 1, description: 'gradient-ascent iterations on the span coefficients per particle step (two O(N^2) passes each)' },
+    { name: 'innerLr', label: 'Inner learning rate', kind: 'number', default: 1, min: 1e-3, max: 1.9, step: 0.01, log: true, description: 'step of the ascent on c (mean-field scaling: stable below 2 at p = 2 for every N)' },
+    { name: 'pRate', label: 'p adaptation rate', kind: 'number', default: 0.05, min: 0, max: 1, step: 0.005, description: 'adaptive mode: step of the ascent on the dissipation exponent' },
+    { name: 'move', label: 'Move', kind: 'enum', default: 'gradHStar', options: ['gradHStar', 'f'], description: "gradHStar: x += h |f|^(q-2) f (METHODS.md); f: x += h f (velocity grad h*(grad log pi/mu) at the inner optimum)" },
+    {
+      name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 'median', alsoAccept: ['median'],
+      min: 1e-4, max: 1e4, step: 0.01, log: true,
+      description: "kernel bandwidth sigma, or 'median': sigma^2 = med^2 / (2 log(N+1)) recomputed every step on the GPU",
+    },
+  ],
+  createGpu: createGwgGpu,
+  createCpu: createGwgCpu,
+};
