@@ -7,6 +7,7 @@ import { clockTick } from '../reference/clockTick';
 import type { CpuStepper } from '../methods/types';
 import type { TargetInstance } from '../targets/types';
 import { mmd2 } from '../reference/mmdRows';
+import { torusL2 } from '../reference/torusL2';
 import { createCpuSinkhornMetric, type CpuSinkhornMetric } from '../ot/cpuSinkhorn';
 import { checkStepSize, METRIC_SUBSAMPLE, MMD_BANDWIDTH, SINKHORN_METRIC, SINKHORN_SUBSAMPLE, viewDiameter, resolveRun, resolveTarget, targetCloud, targetSamples } from './config';
 import type { BackendInfo, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
@@ -22,6 +23,7 @@ export class CpuSimulation implements Simulation {
   private readonly stepper: CpuStepper;
   private _config: RunConfig;
   private readonly needsSamples: boolean;
+  private readonly torus: boolean;
   private sinkhorn: CpuSinkhornMetric | undefined;
 
   constructor(readonly backend: BackendInfo, config: RunConfig) {
@@ -31,6 +33,7 @@ export class CpuSimulation implements Simulation {
     this.x = run.initial;
     this.target = run.target;
     this.needsSamples = run.method.needs === 'samples';
+    this.torus = run.domain === 'torus';
     this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) });
     this.samples = targetSamples(this.target, config.seed);
   }
@@ -99,7 +102,9 @@ export class CpuSimulation implements Simulation {
     const m = Math.min(this.n, METRIC_SUBSAMPLE);
     const sub = this.x.subarray(0, 2 * m);
     const out: Metrics = { step: this.steps };
-    if (!this.target.sampleOnly) {
+    // Torus runs: L2 distance to the target density over all n particles instead of the (plane) KSD.
+    if (this.torus) out.l2 = torusL2(this.x, this.n, this.target);
+    else if (!this.target.sampleOnly) {
       const { score } = targetEval(this.target.packed, sub);
       out.ksd = ksdFromRows(ksdRows(sub, score, m), m);
     }

@@ -16,6 +16,7 @@ import { packTargetUniform } from '../targets/pack';
 import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
 import type { GpuStepper } from '../methods/types';
 import { MmdMetric } from '../kernels/mmdRows';
+import { TorusL2Metric } from '../kernels/torusL2';
 import { mmdFromRows } from '../reference/mmdRows';
 import { createGpuSinkhornMetric, type GpuSinkhornMetric } from '../ot/gpuSinkhorn';
 import { checkStepSize, METRIC_SUBSAMPLE, MMD_BANDWIDTH, SINKHORN_METRIC, SINKHORN_SUBSAMPLE, viewDiameter, resolveRun, resolveTarget, TARGET_SAMPLES, targetCloud, targetSamples } from './config';
@@ -75,6 +76,8 @@ export class GpuSimulation implements Simulation {
   private readonly metricBG: { eval: GPUBindGroup; ksd: GPUBindGroup; xy: GPUBindGroup; xx: GPUBindGroup };
   private mmd: { metric: MmdMetric; staging: GPUBuffer; nSamples: number } | undefined;
   private sinkhorn: { metric: GpuSinkhornMetric; nSamples: number } | undefined;
+  /** Torus runs: the L2 distance to the target density over all n particles (both ping-pong buffers bound). */
+  private readonly torusL2: { metric: TorusL2Metric; staging: GPUBuffer } | undefined;
   private readonly yyBG: GPUBindGroup;
   private readonly metricsLock = new Lock();
   // read-back of positions (created on first use, then reused)
@@ -156,6 +159,10 @@ export class GpuSimulation implements Simulation {
       xx: bindRows(this.xxK, x, x, rowBlock(2, this.m), 'xxRows'),
     };
     this.yyBG = bindRows(this.yyK, this.samples, this.samples, rowBlock(3, TARGET_SAMPLES), 'yyRows');
+    if (run.domain === 'torus') {
+      const metric = new TorusL2Metric(device, this.pos, n);
+      this.torusL2 = { metric, staging: buf('torusL2Staging', metric.coefBytes, GPUBufferUsage.MAP_READ | CD) };
+    }
     this.uploadTarget();
   }
 
@@ -275,7 +282,10 @@ export class GpuSimulation implements Simulation {
       enc.copyBufferToBuffer(this.pos[this.cur], 0, this.metricX, 0, 8 * this.m);
       const pass = enc.beginComputePass();
       mmd?.metric.encode(pass);
-      const withKsd = !this.target.sampleOnly;
+      // On the torus the plane RBF Stein kernel is not periodic (its Stein identity fails at the cell's
+      // edges), so torus runs report the L2 distance to the target density instead of the KSD.
+      const withKsd = !this.target.sampleOnly && this.torusL2 === undefined;
+      this.torusL2?.metric.encode(pass, this.cur);
       if (withKsd) {
         this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
         this.ksdK.encode(pass, bg.ksd, this.m);
@@ -290,6 +300,8 @@ export class GpuSimulation implements Simulation {
       const bytes = 4 * (3 * B + this.nSamples);
       enc.copyBufferToBuffer(this.rows, 0, this.rowsStaging, 0, bytes);
       if (mmd) enc.copyBufferToBuffer(mmd.metric.rows, 0, mmd.staging, 0, mmd.metric.rowsBytes);
+      const l2 = this.torusL2;
+      if (l2) enc.copyBufferToBuffer(l2.metric.coef, 0, l2.staging, 0, l2.metric.coefBytes);
       this.device.queue.submit([enc.finish()]);
       // The Sinkhorn divergence runs its own loop on the GPU (copies metricX and the samples, reads back 8 bytes).
       const sinkhorn = nS > 0 && this.wantsSinkhorn() ? this.sinkhornMetric(nS).measure(this.metricX, this.samples) : undefined;
@@ -302,8 +314,15 @@ export class GpuSimulation implements Simulation {
         mmdRows = new Float32Array(mmd.staging.getMappedRange(0, mmd.metric.rowsBytes).slice(0));
         mmd.staging.unmap();
       }
+      let modes: ArrayBuffer | undefined;
+      if (l2) {
+        await l2.staging.mapAsync(GPUMapMode.READ, 0, l2.metric.coefBytes);
+        modes = l2.staging.getMappedRange(0, l2.metric.coefBytes).slice(0);
+        l2.staging.unmap();
+      }
       const m = this.m;
       const out: Metrics = { step };
+      if (l2 && modes) out.l2 = l2.metric.fromModes(modes, this.target);
       if (withKsd) out.ksd = ksdFromRows(r.subarray(0, m), m);
       if (this.nSamples > 0) {
         out.energy = energyFromRows(r.subarray(B, B + m), r.subarray(2 * B, 2 * B + m), r.subarray(3 * B, 3 * B + this.nSamples), m, this.nSamples);
@@ -357,5 +376,6 @@ export class GpuSimulation implements Simulation {
     this.mmd?.metric.destroy();
     this.mmd?.staging.destroy();
     this.sinkhorn?.metric.destroy();
+    this.torusL2?.metric.destroy();
   }
 }

@@ -12,14 +12,15 @@ export class TorusL2Metric {
   readonly coef: GPUBuffer;
   readonly coefBytes: number;
   private readonly dft: TorusDft;
-  private readonly io: GPUBindGroup;
+  /** One bind group per position buffer (a simulation's ping-pong pair). */
+  private readonly io: GPUBindGroup[];
   private readonly dummyScores: GPUBuffer;
   readonly modes: number;
   readonly sigma: number;
   private readonly quadrature: number;
 
-  /** x: array<vec2f> whose first n particles are measured. */
-  constructor(private readonly device: GPUDevice, x: GPUBuffer, n: number, opts: TorusL2Options = {}) {
+  /** x: array<vec2f> whose first n particles are measured (or several such buffers, chosen at encode). */
+  constructor(private readonly device: GPUDevice, x: GPUBuffer | readonly GPUBuffer[], n: number, opts: TorusL2Options = {}) {
     this.modes = opts.modes ?? TORUS_L2_DEFAULTS.modes;
     this.sigma = opts.sigma ?? TORUS_L2_DEFAULTS.sigma;
     this.quadrature = opts.quadrature ?? TORUS_L2_DEFAULTS.quadrature;
@@ -28,11 +29,14 @@ export class TorusL2Metric {
     this.coefBytes = TorusDft.coefBytes(this.modes);
     this.coef = device.createBuffer({ label: 'TorusL2Metric.coef', size: this.coefBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     this.dummyScores = device.createBuffer({ label: 'TorusL2Metric.noScores', size: 16, usage: GPUBufferUsage.STORAGE });
-    this.io = this.dft.bindIO(x, this.dummyScores, this.coef);
+    this.io = (Array.isArray(x) ? x : [x]).map((b: GPUBuffer) => this.dft.bindIO(b, this.dummyScores, this.coef));
   }
 
-  encode(pass: GPUComputePassEncoder): void {
-    this.dft.encode(pass, this.io);
+  /** which: index of the position buffer given at construction. */
+  encode(pass: GPUComputePassEncoder, which = 0): void {
+    const io = this.io[which];
+    if (!io) throw new Error(`TorusL2Metric: no position buffer ${which}`);
+    this.dft.encode(pass, io);
   }
 
   /** D from the read-back coef bytes (f32, torusDft layout). */
