@@ -178,6 +178,21 @@ describe('wgf arguments', () => {
     expect(r.err).toMatch(/components|mixture/);
   });
 
+  it('refuses invalid SVGD kernel/domain/smoothing combinations when the run is resolved (exit 2, names the param)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--param', 'kernel=riesz'], /^wgf: svgd: kernel 'riesz' .*torus/],
+      [['--param', 'kernel=imq', '--param', 'smoothing=pm'], /^wgf: svgd: smoothing pm .*riesz/],
+      [['--domain', 'torus', '--target', 'torus-mixture', '--param', 'kernel=riesz', '--param', 'smoothing=pm', '--param', 'grid=48'], /^wgf: svgd: grid: .*power of two/],
+      [['--domain', 'torus', '--target', 'torus-mixture', '--param', 'kernel=riesz', '--param', 'smoothing=pm', '--param', 'grid=16', '--param', 'modes=16'], /^wgf: svgd: modes 16 needs grid/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await wgf('run', '--backend', 'cpu', '--method', 'svgd', '--n', '8', '--steps', '1', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^wgf: [^\n]*\n$/);
+      expect(r.err).toMatch(message);
+    }
+  });
+
   it('--help prints the usage and exits 0', async () => {
     for (const argv of [['--help'], ['run', '--help'], ['help']]) {
       const r = await wgf(...argv);

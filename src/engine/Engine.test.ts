@@ -63,6 +63,10 @@ describe('Engine (CPU backend, manual frames)', () => {
     expect(engine.getSnapshot().message?.text).toMatch(/^Particles: .*previous run keeps going/);
     expect(engine.configure({ stepSize: -1 })).toBe(false);
     expect(engine.getSnapshot().message?.text).toMatch(/^Step size:/);
+    // A combination of valid values that is invalid together is refused at resolve time, the run kept.
+    expect(engine.configure({ method: 'svgd', params: { kernel: 'imq', smoothing: 'pm' } })).toBe(false);
+    expect(engine.simulation).toBe(sim);
+    expect(engine.getSnapshot().message?.text).toMatch(/smoothing pm is the particle-mesh Riesz kernel/);
     engine.dispose();
   });
 

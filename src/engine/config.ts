@@ -66,6 +66,12 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   if (!(method.domains ?? ['plane']).includes(domain)) {
     throw new ConfigError('domain', `${method.id} does not run on the ${domain} (supported: ${(method.domains ?? ['plane']).join(', ')})`);
   }
+  try {
+    method.check?.(methodParams, domain);
+  } catch (e) {
+    if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
+    throw e;
+  }
   if ((domain === 'torus') !== Boolean(target.periodic)) {
     throw new ConfigError('target', domain === 'torus'
       ? `the torus needs a periodic target; '${config.target.id}' is not periodic`

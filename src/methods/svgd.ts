@@ -64,6 +64,9 @@ export const svgd: MethodDef = {
   id: 'svgd',
   label: 'SVGD',
   description: 'Stein variational gradient descent: kernel-smoothed score plus repulsion (Liu & Wang 2016); RBF, IMQ, or the Riesz kernel on the torus.',
+  check(params, domain) {
+    svgdSettings(params, domain);
+  },
   domains: ['plane', 'torus'],
   params: [
     {

@@ -69,6 +69,12 @@ export interface MethodDef {
   /** Domains the method supports (default ['plane']). */
   domains?: ('plane' | 'torus')[];
   params: ParamSpec[];
+  /**
+   * Checks that depend on several parameters or on the domain (each value alone is checked against
+   * its ParamSpec); throws ParamError naming the parameter. Called when a run is resolved, so a bad
+   * combination is refused before anything is created.
+   */
+  check?(params: Params, domain: 'plane' | 'torus'): void;
   createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
   createCpu(run: MethodRun): CpuStepper;
 }
