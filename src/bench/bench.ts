@@ -17,6 +17,8 @@ import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
 import type { Backend, BackendKind, Simulation } from '../engine/types';
 import { guardGpu } from '../cli/gpuGuard';
+import { pmBench, type PmBenchRow } from './pmBench';
+import { sinkhornBench, type SinkhornBenchRow } from './sinkhornBench';
 
 export interface BenchIo {
   out: (text: string) => void;
@@ -28,11 +30,20 @@ const processIo: BenchIo = {
   err: (text) => void process.stderr.write(text),
 };
 
+const SUITES = ['steps', 'sinkhorn', 'pm'] as const;
+type Suite = (typeof SUITES)[number];
+
 const USAGE = `usage: npm run bench -- [options]
-  --sizes N1,N2,...     particle counts [1024,4096,16384,65536]
-  --quick               same as --sizes 1024,4096
-  --methods M1,M2       methods [svgd,langevin]
-  --backends B1,B2      backends [gpu,cpu]
+  --suites S1,S2        steps (ms per method step), sinkhorn (one log-domain iteration and one
+                        100-iteration debiased divergence at N = M), pm (Riesz-SVGD on the torus:
+                        particle-mesh vs direct sum, time and error) [steps,sinkhorn,pm]
+  --sizes N1,N2,...     steps: particle counts [1024,4096,16384,65536]
+  --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536
+  --methods M1,M2       steps: methods [svgd,langevin]
+  --backends B1,B2      steps: backends [gpu,cpu] (sinkhorn and pm run on the GPU)
+  --sinkhorn-sizes N,.. sinkhorn: N = M [4096,16384,65536]
+  --pm-sizes N,...      pm: particle counts [4096,65536,1048576]
+  --pm-grids G,...      pm: mesh sizes [64,128,256]
   --target ID           target density [gaussian]
   --repeats R           timed repeats per configuration [5]
   --budget-s S          skip configurations estimated to take longer than S seconds [20]
@@ -40,7 +51,11 @@ const USAGE = `usage: npm run bench -- [options]
 `;
 
 export interface BenchOptions {
+  suites: Suite[];
   sizes: number[];
+  sinkhornSizes: number[];
+  pmSizes: number[];
+  pmGrids: number[];
   methods: string[];
   backends: BackendKind[];
   target: string;
@@ -78,6 +93,10 @@ export interface BenchReport {
   results: BenchResult[];
   /** cpu msPerStep / gpu msPerStep, where both ran. */
   ratios: { method: string; n: number; cpuOverGpu: number }[];
+  /** Suite 'sinkhorn' (src/bench/sinkhornBench.ts): ms per iteration / per divergence, GPU. */
+  sinkhorn: SinkhornBenchRow[];
+  /** Suite 'pm' (src/bench/pmBench.ts): ms per Riesz-SVGD step and relative error vs the direct sum, GPU. */
+  pm: PmBenchRow[];
   errors: string[];
 }
 
@@ -93,7 +112,11 @@ function list(raw: string, flag: string): string[] {
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   const opts: BenchOptions = {
+    suites: [...SUITES],
     sizes: [1024, 4096, 16384, 65536],
+    sinkhornSizes: [4096, 16384, 65536],
+    pmSizes: [4096, 65536, 1048576],
+    pmGrids: [64, 128, 256],
     methods: ['svgd', 'langevin'],
     backends: ['gpu', 'cpu'],
     target: 'gaussian',
@@ -108,6 +131,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--quick') {
       opts.sizes = [1024, 4096];
+      opts.sinkhornSizes = [1024, 4096];
+      opts.pmSizes = [4096, 65536];
       continue;
     }
     const value = argv[i + 1];
@@ -124,6 +149,25 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     switch (arg) {
       case '--sizes':
         opts.sizes = list(need(), 'sizes').map(positiveInt);
+        break;
+      case '--suites':
+        opts.suites = list(need(), 'suites').map((x) => {
+          if (!(SUITES as readonly string[]).includes(x)) throw new BenchArgError(`--suites: expected ${SUITES.join('|')}, got '${x}'`);
+          return x as Suite;
+        });
+        break;
+      case '--sinkhorn-sizes':
+        opts.sinkhornSizes = list(need(), 'sinkhorn-sizes').map(positiveInt);
+        break;
+      case '--pm-sizes':
+        opts.pmSizes = list(need(), 'pm-sizes').map(positiveInt);
+        break;
+      case '--pm-grids':
+        opts.pmGrids = list(need(), 'pm-grids').map((v) => {
+          const g = positiveInt(v);
+          if ((g & (g - 1)) !== 0 || g < 8) throw new BenchArgError(`--pm-grids expects powers of two >= 8, got '${v}'`);
+          return g;
+        });
         break;
       case '--methods':
         opts.methods = list(need(), 'methods');
@@ -153,7 +197,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new BenchArgError(`unknown option '${arg}'`);
     }
   }
-  opts.sizes.sort((a, b) => a - b);
+  for (const xs of [opts.sizes, opts.sinkhornSizes, opts.pmSizes, opts.pmGrids]) xs.sort((a, b) => a - b);
   return opts;
 }
 
@@ -207,6 +251,43 @@ async function benchOne(backend: Backend, opts: BenchOptions, method: string, n:
   return { ...base, msPerStep: sig(median(samples)), repeats: opts.repeats, stepsPerRepeat: k, samplesMsPerStep: samples.map(sig) };
 }
 
+/** The sinkhorn and pm suites on one device; rows are appended to the report as they come. */
+async function runGpuSuites(device: GPUDevice, report: BenchReport, opts: BenchOptions, io: BenchIo): Promise<void> {
+  const adapter = report.adapter ?? undefined;
+  const common = { budgetMs: opts.budgetS * 1000, repeats: opts.repeats, ...(adapter ? { adapter } : {}) };
+  const show = (r: { ms?: number; skipped?: string }): string => (r.ms !== undefined ? `${sig(r.ms)} ms` : (r.skipped ?? ''));
+  if (opts.suites.includes('sinkhorn')) {
+    try {
+      await sinkhornBench(device, {
+        ...common, sizes: opts.sinkhornSizes,
+        onRow: (r) => {
+          report.sinkhorn.push(r);
+          io.err(`bench: sinkhorn ${r.kind} N=M=${r.n}: ${show(r)}\n`);
+        },
+      });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      report.errors.push(`sinkhorn: ${error}`);
+      io.err(`bench: sinkhorn: error: ${error}\n`);
+    }
+  }
+  if (opts.suites.includes('pm')) {
+    try {
+      await pmBench(device, {
+        ...common, sizes: opts.pmSizes, grids: opts.pmGrids,
+        onRow: (r) => {
+          report.pm.push(r);
+          io.err(`bench: pm ${r.smoothing}${r.grid ? ` G=${r.grid}` : ''} N=${r.n}: ${show(r)}${r.relError !== undefined ? `, rel. error ${sig(r.relError)}` : ''}\n`);
+        },
+      });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      report.errors.push(`pm: ${error}`);
+      io.err(`bench: pm: error: ${error}\n`);
+    }
+  }
+}
+
 function table(report: BenchReport, opts: BenchOptions): string {
   const cell = (r: BenchResult | undefined): string =>
     r === undefined ? '-' : r.msPerStep !== undefined ? String(r.msPerStep) : r.skipped !== undefined ? 'skipped' : 'error';
@@ -220,6 +301,19 @@ function table(report: BenchReport, opts: BenchOptions): string {
   }
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return `${rows.map((r) => r.map((s, c) => s.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+/** The sinkhorn and pm rows as text. */
+function gpuSuitesTable(report: BenchReport): string {
+  const lines: string[] = [];
+  const ms = (r: { ms?: number; skipped?: string }): string => (r.ms !== undefined ? `${sig(r.ms)} ms` : `skipped (${r.skipped ?? ''})`);
+  for (const r of report.sinkhorn) {
+    lines.push(`sinkhorn ${r.kind.padEnd(10)} N=M=${String(r.n).padEnd(8)} ${ms(r)}${r.pairsPerSecond !== undefined ? `  ${(r.pairsPerSecond / 1e9).toPrecision(3)} G pairs/s` : ''}${r.value !== undefined ? `  S_eps ${sig(r.value)}` : ''}`);
+  }
+  for (const r of report.pm) {
+    lines.push(`pm ${`${r.smoothing}${r.grid ? ` G=${r.grid}` : ''}`.padEnd(12)} N=${String(r.n).padEnd(8)} ${ms(r)}${r.relError !== undefined ? `  rel. error ${sig(r.relError)}` : ''}`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 function fallbackOf(backend: Backend): boolean | null {
@@ -240,9 +334,15 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
     budgetS: opts.budgetS,
     results: [],
     ratios: [],
+    sinkhorn: [],
+    pm: [],
     errors: [],
   };
-  for (const kind of opts.backends) {
+  const stepKinds = opts.suites.includes('steps') ? opts.backends : [];
+  // The GPU suites run on the gpu backend whatever --backends says (they have no CPU rows).
+  const gpuSuites = opts.suites.filter((x) => x !== 'steps');
+  const kinds: BackendKind[] = gpuSuites.length > 0 && !stepKinds.includes('gpu') ? [...stepKinds, 'gpu'] : stepKinds;
+  for (const kind of kinds) {
     let backend: Backend;
     try {
       backend = await createBackend(kind);
@@ -257,7 +357,8 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
     }
     const keep: Simulation[] = [];
     try {
-      for (const method of opts.methods) {
+      if (kind === 'gpu' && backend.device) await runGpuSuites(backend.device, report, opts, io);
+      if (stepKinds.includes(kind)) for (const method of opts.methods) {
         let prev: BenchResult | undefined;
         for (const n of opts.sizes) {
           let result: BenchResult;
@@ -311,7 +412,8 @@ export async function main(argv: string[], io: BenchIo = processIo): Promise<num
     return 1;
   }
   io.err(`\n${report.adapter !== null ? `GPU: ${report.adapter}${report.isFallback ? ' (fallback: software timings)' : ''}\n` : ''}`);
-  io.err(table(report, opts));
+  if (opts.suites.includes('steps')) io.err(table(report, opts));
+  io.err(gpuSuitesTable(report));
   io.err(`wrote ${opts.out}\n`);
   return report.errors.length > 0 || report.results.some((r) => r.error !== undefined) ? 1 : 0;
 }

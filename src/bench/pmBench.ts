@@ -4,12 +4,13 @@
  * For each N in `sizes` (default 4096, 65536, 1048576; caps as options so SwiftShader finishes):
  *   'direct': one step of torusDft + torusSynth (exact truncated Fourier series, O(N K^2));
  *   'pm':     one step of pmDeposit + FFT + pmMultiply + inverse FFT + pmInterp at each G in `grids`.
- * ms: median over `repeats` of `stepsPerRepeat` steps recorded into one command buffer and timed to
- * onSubmittedWorkDone, divided by the count (the target's score evaluation is not included).
+ * ms: median over `repeats` of k steps recorded into one command buffer and timed to
+ * onSubmittedWorkDone, divided by k (k from a probe step so a batch lasts ~targetMs, at most
+ * stepsPerRepeat); the target's score evaluation is not included.
  * relError: one step with h = 1e-3 from the same positions; the displacements (minimum image) of the
  * first min(N, errorSample) particles, || d_pm - d_direct ||_2 / || d_direct ||_2 (f32 position
  * rounding puts a floor of ~1e-5 under it). Only where the direct step runs (N <= directMaxSize).
- * One untimed step per configuration compiles the pipelines.
+ * One untimed step per configuration compiles the pipelines; budgetMs skips what would run too long.
  */
 import { RieszSvgdGpu, type Smoothing } from '../methods/svgdRiesz';
 import { minImage } from '../reference/fourier';
@@ -30,7 +31,16 @@ export interface PmBenchOptions {
   repeats?: number;
   stepsPerRepeat?: number;
   errorSample?: number;
+  /** Aim for timed batches of about this long (ms, default 200; at most stepsPerRepeat steps). */
+  targetMs?: number;
+  /**
+   * Skip a configuration estimated to take longer than this (ms): predicted from the same
+   * configuration at the last smaller N (linear in N), or from its own probe step.
+   */
+  budgetMs?: number;
   adapter?: string;
+  /** Called with each row as it is produced (progress). */
+  onRow?: (row: PmBenchRow) => void;
 }
 
 export interface PmBenchRow {
@@ -40,6 +50,8 @@ export interface PmBenchRow {
   modes: number;
   grid?: number;
   ms?: number;
+  /** Steps per timed batch. */
+  steps?: number;
   /** Relative L2 error of the PM displacement against the direct one (pm rows). */
   relError?: number;
   skipped?: string;
@@ -57,19 +69,30 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
   const modes = options.modes ?? 16;
   const s = options.s ?? 1.5;
   const repeats = options.repeats ?? 5;
-  const perRepeat = options.stepsPerRepeat ?? 5;
+  const maxPerRepeat = options.stepsPerRepeat ?? 20;
   const maxSize = options.maxSize ?? Infinity;
   const directMax = options.directMaxSize ?? Infinity;
   const errorSample = options.errorSample ?? 65536;
+  const budgetMs = options.budgetMs ?? Infinity;
+  const targetMs = options.targetMs ?? 200;
+  /** Last measured ms per step of each configuration ('direct', 'pm64', ...) and its N. */
+  const lastMs = new Map<string, { n: number; ms: number }>();
+  const fmtS = (ms: number): string => `${(ms / 1000).toPrecision(3)} s`;
   const base = { bench: 'pm' as const, modes, ...(options.adapter ? { adapter: options.adapter } : {}) };
   const target = createTarget('torus-mixture', {});
   const rows: PmBenchRow[] = [];
+  const push = (...rs: PmBenchRow[]): void => {
+    for (const r of rs) {
+      rows.push(r);
+      options.onRow?.(r);
+    }
+  };
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
   for (const n of sizes) {
     const configs: { smoothing: Smoothing; grid: number }[] = [{ smoothing: 'direct', grid: 0 }, ...grids.map((grid) => ({ smoothing: 'pm' as const, grid }))];
     if (n > maxSize) {
-      for (const c of configs) rows.push({ ...base, smoothing: c.smoothing, n, ...(c.grid ? { grid: c.grid } : {}), skipped: `N > maxSize ${maxSize}` });
+      for (const c of configs) push({ ...base, smoothing: c.smoothing, n, ...(c.grid ? { grid: c.grid } : {}), skipped: `N > maxSize ${maxSize}` });
       continue;
     }
     const x = target.sample?.(new Rng(7, 3), n) ?? new Float64Array(2 * n);
@@ -109,15 +132,24 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
     for (const c of configs) {
       const label = { ...base, smoothing: c.smoothing, n, ...(c.grid ? { grid: c.grid } : {}) };
       if (c.smoothing === 'direct' && n > directMax) {
-        rows.push({ ...label, skipped: `direct sum skipped: N > directMaxSize ${directMax}` });
+        push({ ...label, skipped: `direct sum skipped: N > directMaxSize ${directMax}` });
         continue;
       }
       if (c.smoothing === 'pm' && modes > c.grid / 2 - 1) {
-        rows.push({ ...label, skipped: `modes ${modes} > grid/2 - 1` });
+        push({ ...label, skipped: `modes ${modes} > grid/2 - 1` });
+        continue;
+      }
+      const key = `${c.smoothing}${c.grid}`;
+      const prev = lastMs.get(key);
+      if (prev && prev.ms * (n / prev.n) * (repeats + 2) > budgetMs) {
+        push({ ...label, skipped: `estimated ${fmtS(prev.ms * (n / prev.n) * (repeats + 2))} (from N = ${prev.n}, linear in N)` });
         continue;
       }
       const r = new RieszSvgdGpu(device, pos, scores, { n, h: 1e-4, smoothing: c.smoothing, grid: c.grid || 64, modes, s, k0: 1 });
+      await displacement(r); // compiles the pipelines
+      const t0 = performance.now();
       const d = await displacement(r);
+      const probe = performance.now() - t0;
       let relError: number | undefined;
       if (c.smoothing === 'direct') reference = d;
       else if (reference) {
@@ -129,6 +161,13 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
         relError = Math.sqrt(num / den);
       }
       r.setStepSize(1e-4);
+      if (probe * repeats > budgetMs) {
+        r.destroy();
+        lastMs.set(key, { n, ms: probe });
+        push({ ...label, skipped: `estimated ${fmtS(probe * repeats)} (probe step ${fmtS(probe)})`, ...(relError !== undefined ? { relError } : {}) });
+        continue;
+      }
+      const perRepeat = Math.max(1, Math.min(maxPerRepeat, Math.round(targetMs / Math.max(probe, 1e-3))));
       const times: number[] = [];
       for (let rep = 0; rep < repeats; rep++) {
         await device.queue.onSubmittedWorkDone();
@@ -143,7 +182,9 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
         times.push((performance.now() - t0) / perRepeat);
       }
       r.destroy();
-      rows.push({ ...label, ms: median(times), ...(relError !== undefined ? { relError } : {}) });
+      const ms = median(times);
+      lastMs.set(key, { n, ms });
+      push({ ...label, ms, steps: perRepeat, ...(relError !== undefined ? { relError } : {}) });
     }
     pos[0].destroy();
     pos[1].destroy();
