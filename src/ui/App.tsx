@@ -8,6 +8,7 @@ import { ControlPanel } from './ControlPanel';
 import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
 import { MixtureEditor } from './MixtureEditor';
+import { isMixtureId } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
 import { StatusBar } from './StatusBar';
@@ -78,7 +79,8 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     return () => window.removeEventListener('hashchange', onHash);
   }, [engine]);
 
-  const comps = snap.target?.id === 'mixture' ? snap.target.components : undefined;
+  const mixtureId = isMixtureId(snap.target?.id) ? snap.target?.id : undefined;
+  const comps = mixtureId ? snap.target?.components : undefined;
 
   return (
     <div className="app">
@@ -110,7 +112,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         </div>
         <aside className="panel">
           <ControlPanel engine={engine} snap={snap} />
-          {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} /> : null}
+          {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} {...(mixtureId === 'torus-mixture' ? { targetId: mixtureId } : {})} /> : null}
           <TargetSources engine={engine} snap={snap} painting={painting} setPainting={setPainting} grid={grid} clearGrid={() => setGrid(undefined)} />
           <ExportPanel engine={engine} snap={snap} />
         </aside>

@@ -16,7 +16,7 @@ import { fitView, panBy, toScreen, toWorld, viewRect, zoomAt, type View } from '
 import type { Component, TargetInstance } from '../targets/types';
 import { centroid, clusterCentres, labelPoints, runCloud, translated, type ClusterState } from './cloudEdit';
 import { findMethod } from './compat';
-import { mixtureConfig, moved } from './mixture';
+import { isMixtureId, mixtureConfig, moved } from './mixture';
 import { PaintGrid } from './paint';
 
 export interface PaintState {
@@ -124,7 +124,8 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
   const editable = slot === 0;
 
   const target = snap.target;
-  const components = editable && target?.id === 'mixture' ? (target.components ?? []) : [];
+  const mixtureId = editable && isMixtureId(target?.id) ? target?.id : undefined;
+  const components = mixtureId ? (target?.components ?? []) : [];
   const cloud = useRunCloud(snap, editable ? target : undefined);
   const cloudCentre = useMemo(() => (cloud ? centroid(cloud) : undefined), [cloud]);
   // cluster handles: the toy mixture's centres, or the centres we moved while dragging it apart
@@ -211,8 +212,10 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
   };
 
   const moveComponent = (comps: Component[], index: number, x: number, y: number): Component[] => {
-    const next = comps.map((c, i) => (i === index ? moved(c, x, y) : c));
-    engine.setTarget(mixtureConfig(next));
+    // on the torus a handle dragged across an edge comes back on the other side
+    const wrap = (v: number): number => (mixtureId === 'torus-mixture' ? v - Math.floor(v) : v);
+    const next = comps.map((c, i) => (i === index ? moved(c, wrap(x), wrap(y)) : c));
+    engine.setTarget(mixtureConfig(next, mixtureId));
     return next;
   };
 

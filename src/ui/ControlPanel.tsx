@@ -41,15 +41,28 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
 
   const chooseDomain = (d: Domain): void => {
     if (d === domain) return;
+    const kernelSpec = method?.params.find((p) => p.name === 'kernel');
+    const hasRiesz = kernelSpec?.kind === 'enum' && (kernelSpec.options ?? []).includes('riesz');
     if (d === 'torus') {
       const periodic = facts?.periodic ? undefined : firstPeriodicTarget();
       if (!facts?.periodic && !periodic) {
         engine.say('error', 'Domain: the torus needs a periodic target, and none is registered');
         return;
       }
-      engine.configure({ domain: 'torus', ...(periodic ? { target: { id: periodic, params: {} } } : {}) });
+      // The torus is where the Riesz kernel lives; its targets are a unit cell wide, so the plane's
+      // step sizes (~0.1) throw particles across the cell: start from the paper-scale 5e-4.
+      const stepSize = config.stepSize > 1e-3 ? 5e-4 : config.stepSize;
+      const params = hasRiesz ? { ...config.params, kernel: 'riesz' } : config.params;
+      if (engine.configure({ domain: 'torus', params, stepSize, ...(periodic ? { target: { id: periodic, params: {} } } : {}) })) {
+        const changes = [periodic ? `target ${getTarget(periodic).label}` : '', hasRiesz ? 'Riesz kernel' : '', stepSize !== config.stepSize ? `step size ${stepSize}` : ''].filter((x) => x);
+        if (changes.length > 0) engine.say('info', `Domain torus: ${changes.join(', ')}`);
+      }
     } else {
-      engine.configure({ domain: 'plane', ...(facts?.periodic ? { target: { id: 'mixture', params: {} } } : {}) });
+      const params = config.params.kernel === 'riesz' ? { ...config.params, kernel: 'rbf' } : config.params;
+      const stepSize = config.stepSize < 1e-3 ? 0.1 : config.stepSize;
+      if (engine.configure({ domain: 'plane', params, stepSize, ...(facts?.periodic ? { target: { id: 'mixture', params: {} } } : {}) })) {
+        if (params !== config.params || stepSize !== config.stepSize) engine.say('info', `Domain plane: ${params !== config.params ? 'RBF kernel, ' : ''}step size ${stepSize}`);
+      }
     }
   };
   const maxN = snap.backend?.maxParticles ?? 65536;

@@ -2,19 +2,28 @@
 import type { Engine } from '../engine/Engine';
 import type { Component } from '../targets/types';
 import { CommitInput } from './CommitInput';
-import { mixtureConfig, spreadOf, withSpread } from './mixture';
+import { mixtureConfig, spreadOf, withSpread, type MixtureId } from './mixture';
 
 interface Props {
   engine: Engine;
   components: readonly Component[];
   centre: [number, number];
+  /** Which mixture target (the torus mixture wraps means and caps the spread at 1/4). */
+  targetId?: MixtureId;
 }
 
 const MAX = 16;
 
-export function MixtureEditor({ engine, components, centre }: Props): React.JSX.Element {
+export function MixtureEditor({ engine, components, centre, targetId = 'mixture' }: Props): React.JSX.Element {
+  const torus = targetId === 'torus-mixture';
   const update = (next: Component[]): void => {
-    engine.setTarget(mixtureConfig(next));
+    engine.setTarget(mixtureConfig(next, targetId));
+  };
+  const wrap = (v: number): number => (torus ? v - Math.floor(v) : v);
+  const fresh: Component = {
+    mean: [Math.round(wrap(centre[0]) * 100) / 100, Math.round(wrap(centre[1]) * 100) / 100],
+    cov: torus ? [0.005, 0, 0.005] : [0.5, 0, 0.5],
+    weight: 1,
   };
   const num = (raw: string): number => (raw.trim() === '' ? NaN : Number(raw));
   return (
@@ -60,6 +69,10 @@ export function MixtureEditor({ engine, components, centre }: Props): React.JSX.
                     engine.say('error', `Spread ${k + 1}: must be a positive number, got '${raw}'`);
                     return;
                   }
+                  if (torus && s > 0.25) {
+                    engine.say('error', `Spread ${k + 1}: on the unit torus the spread is at most 0.25, got '${raw}'`);
+                    return;
+                  }
                   update(components.map((d, i) => (i === k ? withSpread(d, s) : d)));
                 }}
               />
@@ -78,7 +91,7 @@ export function MixtureEditor({ engine, components, centre }: Props): React.JSX.
       <button
         type="button"
         disabled={components.length >= MAX}
-        onClick={() => update([...components, { mean: [Math.round(centre[0] * 100) / 100, Math.round(centre[1] * 100) / 100], cov: [0.5, 0, 0.5], weight: 1 }])}
+        onClick={() => update([...components, fresh])}
       >
         Add component
       </button>

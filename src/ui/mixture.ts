@@ -2,8 +2,16 @@
 import type { TargetConfig } from '../engine/types';
 import type { Component } from '../targets/types';
 
-export function mixtureConfig(comps: readonly Component[]): TargetConfig {
-  return { id: 'mixture', params: { components: JSON.stringify(comps.map((c) => ({ mean: c.mean, cov: c.cov, weight: c.weight }))) } };
+/** Targets whose components the canvas and the side panel edit. */
+export type MixtureId = 'mixture' | 'torus-mixture';
+
+export function isMixtureId(id: string | undefined): id is MixtureId {
+  return id === 'mixture' || id === 'torus-mixture';
+}
+
+/** The target config with these components (`torus-mixture` wraps the means onto [0,1)^2 itself). */
+export function mixtureConfig(comps: readonly Component[], id: MixtureId = 'mixture'): TargetConfig {
+  return { id, params: { components: JSON.stringify(comps.map((c) => ({ mean: c.mean, cov: c.cov, weight: c.weight }))) } };
 }
 
 /** sqrt of the mean variance: the "spread" the panel edits. */
