@@ -1,6 +1,9 @@
 // Particles as instanced quads (6 vertices per instance), read straight from the simulation's
 // position buffer (array<vec2f>, one entry per particle): no CPU copy per frame. Each quad is a
 // soft disc; the pipeline blends additively (one + one), so dense regions glow.
+// On the torus each particle is drawn at its periodic images too: instance i draws particle
+// i % count shifted by the cell offset of image i / count (images x images cells around [0,1)^2;
+// images = 1 on the plane: no shift).
 
 struct ParticleView {
   // [xmin, xmax, ymin, ymax] of the world rectangle shown by the canvas.
@@ -9,8 +12,11 @@ struct ParticleView {
   radius: vec2f,
   // Per-particle intensity (premultiplied); scaled down for large N.
   intensity: f32,
-  _pad0: f32,
+  // Particles per image (the instance index wraps at count).
+  count: u32,
   colour: vec4f,
+  // Images per axis: 1 (plane) or 3 (torus: the cells around [0,1)^2).
+  images: u32,
 }
 @group(0) @binding(0) var<uniform> view: ParticleView;
 @group(0) @binding(1) var<storage, read> positions: array<vec2f>;
@@ -27,7 +33,9 @@ fn particles_vs(@builtin(vertex_index) v: u32, @builtin(instance_index) i: u32) 
     vec2f(-1.0, 1.0), vec2f(1.0, -1.0), vec2f(1.0, 1.0),
   );
   let c = corners[v];
-  let x = positions[i];
+  let img = i / view.count;
+  let shift = vec2f(f32(img % view.images), f32(img / view.images)) - f32(view.images / 2u);
+  let x = positions[i % view.count] + shift;
   let uv = (x - view.rect.xz) / (view.rect.yw - view.rect.xz);
   var ndc = uv * 2.0 - 1.0;
   // NaN or huge: park the quad outside the clip volume.

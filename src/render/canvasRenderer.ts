@@ -123,10 +123,14 @@ export class CanvasRenderer implements Renderer {
     ctx.globalCompositeOperation = 'lighter';
     ctx.fillStyle = `rgba(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)}, ${alpha})`;
     const size = Math.max(1, PARTICLE_STYLE.radiusPx * dpr * 1.4);
-    for (let i = 0; i < sim.n; i++) {
-      const px = ((x[2 * i] ?? NaN) - x0) * sx;
-      const py = (y1 - (x[2 * i + 1] ?? NaN)) * sy;
-      if (px > -size && px < w + size && py > -size && py < h + size) ctx.fillRect(px - size / 2, py - size / 2, size, size);
+    // on the torus, each particle also at its periodic images in the 8 neighbouring cells
+    const shifts = sim.config.domain === 'torus' ? [-1, 0, 1] : [0];
+    for (const ox of shifts) for (const oy of shifts) {
+      for (let i = 0; i < sim.n; i++) {
+        const px = ((x[2 * i] ?? NaN) + ox - x0) * sx;
+        const py = (y1 - (x[2 * i + 1] ?? NaN) - oy) * sy;
+        if (px > -size && px < w + size && py > -size && py < h + size) ctx.fillRect(px - size / 2, py - size / 2, size, size);
+      }
     }
     ctx.globalCompositeOperation = 'source-over';
   }

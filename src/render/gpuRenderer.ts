@@ -70,7 +70,7 @@ export class GpuRenderer implements Renderer {
     const cloud = target.sampleOnly ? displayCloud(target, sim.config) : undefined;
     if (!target.sampleOnly) this.density.update(enc, target, rect, w, h);
     if (cloud) this.cloudPass.update(rect, w, h, cloud.length / 2, { ...CLOUD_STYLE, radiusPx: CLOUD_STYLE.radiusPx * dpr });
-    this.particles.update(rect, w, h, sim.n, { ...PARTICLE_STYLE, radiusPx: PARTICLE_STYLE.radiusPx * dpr });
+    this.particles.update(rect, w, h, sim.n, { ...PARTICLE_STYLE, radiusPx: PARTICLE_STYLE.radiusPx * dpr }, sim.config.domain === 'torus' ? 3 : 1);
     const pass = enc.beginRenderPass({
       label: 'GpuRenderer.pass',
       colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.035, g: 0.043, b: 0.07, a: 1 } }],

@@ -42,14 +42,20 @@ export class ParticlePass {
     this.viewBuffer = device.createBuffer({ label: 'ParticlePass.view', size: this.viewData.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  update(rect: Rect, widthPx: number, heightPx: number, n: number, style: ParticleStyle): void {
+  /** images: 1 on the plane; 3 on the torus (each particle also drawn in the 8 neighbouring cells). */
+  private images = 1;
+
+  update(rect: Rect, widthPx: number, heightPx: number, n: number, style: ParticleStyle, images = 1): void {
+    this.images = images;
     // Fewer, brighter points for small N; many faint ones for large N (additive blending).
     const intensity = Math.min(0.9, Math.max(0.12, 0.9 * Math.sqrt(2048 / Math.max(n, 1))));
     this.viewData.set({
       rect,
       radius: [(2 * style.radiusPx) / Math.max(widthPx, 1), (2 * style.radiusPx) / Math.max(heightPx, 1)],
       intensity,
+      count: Math.max(n, 1),
       colour: [...style.colour, 1],
+      images,
     });
     this.device.queue.writeBuffer(this.viewBuffer, 0, this.viewData.arrayBuffer);
   }
@@ -69,7 +75,7 @@ export class ParticlePass {
     }
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bg);
-    pass.draw(6, n);
+    pass.draw(6, n * this.images * this.images);
   }
 
   destroy(): void {
