@@ -58,6 +58,11 @@ test('a sample target with the Sinkhorn flow: the picker switches the method, th
   await expect.poll(async () => (await divergences(page)).fell, { timeout: 120_000, intervals: [1000] }).toBeDefined();
   const d = await divergences(page);
   await page.screenshot({ path: `${SHOTS}/10-sample-target.png` });
+  // the Sinkhorn solves' convergence is on screen: the metric's iterations and marginal error, and
+  // (for the Sinkhorn flow) the flow plan's marginal error
+  const status = page.getByRole('status', { name: 'Status' });
+  await expect(status).toContainText(/Sε \d+ it\., marginal err \d/);
+  if (flow === 'sinkhorn-flow') await expect(status).toContainText(/flow plan marginal err \d/);
   const plotKey = d.fell ?? 'mmd';
   await expect(page.locator(`[data-plot=${plotKey}] .scatterlayer .trace`)).toHaveCount(1, { timeout: 30_000 });
 

@@ -98,7 +98,14 @@ export class CpuSimulation implements Simulation {
     return Promise.resolve(out);
   }
 
-  metrics(): Promise<Metrics> {
+  async metrics(): Promise<Metrics> {
+    const out = this.baseMetrics();
+    const d = this.steps > 0 ? await this.stepper.diagnostics?.() : undefined;
+    if (d?.marginalError !== undefined) out.flowMarginalError = d.marginalError;
+    return this.sinkhornMetric(out);
+  }
+
+  private baseMetrics(): Metrics {
     const m = Math.min(this.n, METRIC_SUBSAMPLE);
     const sub = this.x.subarray(0, 2 * m);
     const out: Metrics = { step: this.steps };
@@ -113,13 +120,18 @@ export class CpuSimulation implements Simulation {
       this.yyRows ??= distRows(this.samples, M, this.samples, M);
       out.energy = energyFromRows(distRows(sub, m, this.samples, M), distRows(sub, m, sub, m), this.yyRows, m, M);
       out.mmd = mmd2(sub, m, this.samples, M, 'gaussian', MMD_BANDWIDTH ** 2);
-      if (this.needsSamples || this.target.sampleOnly) {
-        this.sinkhorn ??= createCpuSinkhornMetric({ ...SINKHORN_METRIC, diameter: viewDiameter(this.target) });
-        const ms = Math.min(m, SINKHORN_SUBSAMPLE), Ms = Math.min(M, SINKHORN_SUBSAMPLE);
-        return this.sinkhorn.measure(sub.subarray(0, 2 * ms), this.samples.subarray(0, 2 * Ms)).then((r) => ({ ...out, sinkhorn: r.value }));
-      }
     }
-    return Promise.resolve(out);
+    return out;
+  }
+
+  /** The S_eps metric (sample-based runs and sample-only targets), as on the GPU. */
+  private async sinkhornMetric(out: Metrics): Promise<Metrics> {
+    if (!this.samples || !(this.needsSamples || this.target.sampleOnly)) return out;
+    const m = Math.min(this.n, METRIC_SUBSAMPLE), M = this.samples.length / 2;
+    this.sinkhorn ??= createCpuSinkhornMetric({ ...SINKHORN_METRIC, diameter: viewDiameter(this.target) });
+    const ms = Math.min(m, SINKHORN_SUBSAMPLE), Ms = Math.min(M, SINKHORN_SUBSAMPLE);
+    const r = await this.sinkhorn.measure(this.x.subarray(0, 2 * ms), this.samples.subarray(0, 2 * Ms));
+    return { ...out, sinkhorn: r.value, sinkhornIterations: r.iterations, sinkhornMarginalError: r.marginalError };
   }
 
   finish(): Promise<void> {

@@ -78,6 +78,8 @@ export class GpuSimulation implements Simulation {
   private sinkhorn: { metric: GpuSinkhornMetric; nSamples: number } | undefined;
   /** Torus runs: the L2 distance to the target density over all n particles (both ping-pong buffers bound). */
   private readonly torusL2: { metric: TorusL2Metric; staging: GPUBuffer } | undefined;
+  /** The stepper's diagnostics (e.g. the Sinkhorn flow's marginal error), copied at metrics time. */
+  private readonly diagStaging: GPUBuffer | undefined;
   private readonly yyBG: GPUBindGroup;
   private readonly metricsLock = new Lock();
   // read-back of positions (created on first use, then reused)
@@ -159,6 +161,7 @@ export class GpuSimulation implements Simulation {
       xx: bindRows(this.xxK, x, x, rowBlock(2, this.m), 'xxRows'),
     };
     this.yyBG = bindRows(this.yyK, this.samples, this.samples, rowBlock(3, TARGET_SAMPLES), 'yyRows');
+    if (this.stepper.diagnostics) this.diagStaging = buf('diagnosticsStaging', this.stepper.diagnostics.bytes, GPUBufferUsage.MAP_READ | CD);
     if (run.domain === 'torus') {
       const metric = new TorusL2Metric(device, this.pos, n);
       this.torusL2 = { metric, staging: buf('torusL2Staging', metric.coefBytes, GPUBufferUsage.MAP_READ | CD) };
@@ -302,6 +305,8 @@ export class GpuSimulation implements Simulation {
       if (mmd) enc.copyBufferToBuffer(mmd.metric.rows, 0, mmd.staging, 0, mmd.metric.rowsBytes);
       const l2 = this.torusL2;
       if (l2) enc.copyBufferToBuffer(l2.metric.coef, 0, l2.staging, 0, l2.metric.coefBytes);
+      const diag = step > 0 ? this.stepper.diagnostics : undefined;
+      if (diag && this.diagStaging) diag.copy(enc, this.diagStaging, 0);
       this.device.queue.submit([enc.finish()]);
       // The Sinkhorn divergence runs its own loop on the GPU (copies metricX and the samples, reads back 8 bytes).
       const sinkhorn = nS > 0 && this.wantsSinkhorn() ? this.sinkhornMetric(nS).measure(this.metricX, this.samples) : undefined;
@@ -320,8 +325,16 @@ export class GpuSimulation implements Simulation {
         modes = l2.staging.getMappedRange(0, l2.metric.coefBytes).slice(0);
         l2.staging.unmap();
       }
+      let diagData: Float32Array | undefined;
+      if (diag && this.diagStaging) {
+        await this.diagStaging.mapAsync(GPUMapMode.READ, 0, diag.bytes);
+        diagData = new Float32Array(this.diagStaging.getMappedRange(0, diag.bytes).slice(0));
+        this.diagStaging.unmap();
+      }
       const m = this.m;
       const out: Metrics = { step };
+      const d = diag && diagData ? diag.decode(diagData) : undefined;
+      if (d?.marginalError !== undefined) out.flowMarginalError = d.marginalError;
       if (l2 && modes) out.l2 = l2.metric.fromModes(modes, this.target);
       if (withKsd) out.ksd = ksdFromRows(r.subarray(0, m), m);
       if (this.nSamples > 0) {
@@ -331,7 +344,12 @@ export class GpuSimulation implements Simulation {
         const [oxx, oyy, oxy] = mmd.metric.offsets;
         out.mmd = mmdFromRows(mmdRows.subarray(oxx / 4, oxx / 4 + m), mmdRows.subarray(oyy / 4, oyy / 4 + nS), mmdRows.subarray(oxy / 4, oxy / 4 + m), m, nS);
       }
-      if (sinkhorn) out.sinkhorn = (await sinkhorn).value;
+      if (sinkhorn) {
+        const r = await sinkhorn;
+        out.sinkhorn = r.value;
+        out.sinkhornIterations = r.iterations;
+        out.sinkhornMarginalError = r.marginalError;
+      }
       return out;
     });
   }

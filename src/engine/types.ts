@@ -67,6 +67,11 @@ export interface Metrics {
   mmd?: number;
   /** Torus runs: L2 distance between the particles' smoothed density and the target density. */
   l2?: number;
+  /** The S_eps metric's solve: iterations run (annealing included) and its final marginal error (checked every 10). */
+  sinkhornIterations?: number;
+  sinkhornMarginalError?: number;
+  /** sinkhorn-flow: the marginal error of the flow's own plan after the last step's iterations. */
+  flowMarginalError?: number;
 }
 
 export interface BackendInfo {

@@ -122,6 +122,15 @@ export const sinkhornFlow: MethodDef = {
     return {
       reportsAcceptance: false,
       reportsBandwidth: false,
+      diagnostics: {
+        bytes: 8,
+        copy(enc, dst, offset) {
+          enc.copyBufferToBuffer(problem.resultBuffer, 0, dst, offset, 8);
+        },
+        decode(data) {
+          return { marginalError: Math.max(data[0] ?? NaN, data[1] ?? NaN) };
+        },
+      },
       encode(pass, cur) {
         problem.attach(pass);
         problem.xIndex = cur;
@@ -133,6 +142,9 @@ export const sinkhornFlow: MethodDef = {
         // projections) and once more after them, wrapping to eps_0 for the next step
         const total = schedule.length + s.iterations;
         for (let k = 0; k < total; k++) sinkhornIteration(problem, s.debias, 0.5, k < total - 1);
+        // the plan's marginal error at blur^2 for these particles, kept on the GPU for metrics()
+        // (two softmin passes and two reductions: ~1/(2 total) of the step's softmin work)
+        problem.encodeMarginalError();
         if (s.debias) {
           bary.encode(pass, bindGroup('ab', cur), n);
           bary.encode(pass, bindGroup('aa', cur), n);
@@ -195,6 +207,11 @@ export const sinkhornFlow: MethodDef = {
       },
       setStepSize(h) {
         if (s.tau === null) tau = h;
+      },
+      // After a step the problem still holds the step's particles and potentials at blur^2 (the
+      // schedule index saturates there): the same state the GPU stepper measures inside its step.
+      async diagnostics() {
+        return problem ? { marginalError: await problem.marginalError() } : {};
       },
       setCloud(next) {
         cloud = next;

@@ -35,6 +35,21 @@ export interface GpuMethodContext {
   cloud?: { buffer: GPUBuffer; m: number };
 }
 
+/** What a stepper can say about its own inner solve, read at metrics time (not per step). */
+export interface StepperDiagnostics {
+  /** sinkhorn-flow: the (particles, target) plan's marginal error after the last step's iterations. */
+  marginalError?: number;
+}
+
+/** GPU side: the stepper keeps its diagnostics in a GPU buffer; metrics() copies and decodes them. */
+export interface GpuDiagnostics {
+  /** Bytes to copy (a multiple of 4). */
+  readonly bytes: number;
+  /** Record the copy of the diagnostics into dst at offset. */
+  copy(enc: GPUCommandEncoder, dst: GPUBuffer, offset: number): void;
+  decode(data: Float32Array): StepperDiagnostics;
+}
+
 export interface GpuStepper {
   /** Record one step reading pos[cur]; returns the index of the buffer holding the new positions. */
   encode(pass: GPUComputePassEncoder, cur: 0 | 1, target: GPUBindGroup): 0 | 1;
@@ -45,6 +60,8 @@ export interface GpuStepper {
   readonly reportsBandwidth: boolean;
   /** needs 'samples': the simulation re-uploaded the cloud buffer in place (e.g. a dragged cloud); m may change. */
   setCloud?(m: number): void;
+  /** Optional diagnostics of the method's inner solve (computed on the GPU in the step, read at metrics time). */
+  readonly diagnostics?: GpuDiagnostics;
   destroy(): void;
 }
 
@@ -58,6 +75,8 @@ export interface CpuStepper {
   bandwidth?(): number;
   /** needs 'samples': the target cloud changed (e.g. dragged). */
   setCloud?(cloud: Float64Array): void;
+  /** Optional diagnostics of the method's inner solve, at the state after the last step. */
+  diagnostics?(): Promise<StepperDiagnostics>;
 }
 
 export interface MethodDef {

@@ -239,12 +239,25 @@ export class GpuSoftminProblem implements SoftminProblem {
     return [r[0] ?? NaN, r[1] ?? NaN];
   }
 
-  async marginalError(): Promise<number> {
+  /**
+   * Record the (a, b) marginal errors at the current potentials and eps into `resultBuffer` slots 0
+   * and 1 (f32), without reading back (a flow records it in its step; metrics read it later).
+   */
+  encodeMarginalError(): void {
     const pass = this.pass();
     this.softminK.encode(pass, this.softminBindGroup('fab', 0, this.rawA), this.n);
     this.softminK.encode(pass, this.softminBindGroup('gab', 0, this.rawB), this.m);
     this.reduceK.encode(pass, this.reduceBindGroup('errA', this.loga, 'fab', 'rawA'));
     this.reduceK.encode(pass, this.reduceBindGroup('errB', this.logb, 'gab', 'rawB'));
+  }
+
+  /** The reduction results: f32 [errA, errB, valA, valB]. */
+  get resultBuffer(): GPUBuffer {
+    return this.result;
+  }
+
+  async marginalError(): Promise<number> {
+    this.encodeMarginalError();
     const [ea, eb] = await this.readPair(0);
     return Math.max(ea, eb);
   }

@@ -31,6 +31,16 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
         </span>
       ) : null}
       {snap.metrics?.ksd !== undefined ? <span>KSD {fmt(snap.metrics.ksd)}</span> : null}
+      {snap.metrics?.sinkhornMarginalError !== undefined ? (
+        <span title="The plotted Sinkhorn divergence's solve: iterations (eps-annealing included) and the L1 error of its plan's marginals, checked every 10 iterations (tolerance 1e-3, at most 300)">
+          S<sub>ε</sub> {snap.metrics.sinkhornIterations ?? '–'} it., marginal err {fmt(snap.metrics.sinkhornMarginalError)}
+        </span>
+      ) : null}
+      {snap.metrics?.flowMarginalError !== undefined ? (
+        <span title="The Sinkhorn flow's own plan after the last step's iterations: L1 error of its marginals (raise Sinkhorn iterations to lower it)">
+          flow plan marginal err {fmt(snap.metrics.flowMarginalError)}
+        </span>
+      ) : null}
       {s?.acceptance !== undefined ? <span>accept {(100 * s.acceptance).toFixed(1)}%</span> : null}
       {s?.bandwidth !== undefined ? <span>σ {fmt(s.bandwidth)}</span> : null}
     </div>
