@@ -103,8 +103,10 @@ describe('Sinkhorn loop, CPU float64 backend: exact answers', () => {
     expect(ab.value).toBeGreaterThan(0.1);
     // converged to 1e-7 in marginals: the two runs solve transposed problems, equal to ~1e-7 relative
     expectClose([ba.value], [ab.value], { atol: 0, rtol: 1e-6 }, 'symmetry of S_eps at marginal error 1e-7');
-    // a = b: f_ab and f_aa follow the same iterates, so S is 0 up to float64 rounding
-    expect(Math.abs(aa.value)).toBeLessThan(1e-12);
+    // a = b: after the annealing f_ab, g_ab update alternately and f_aa by averaging, different iterates
+    // with one fixed point (f_ab = g_ab = f_aa). The dual value is stationary there, so S is 0 up to
+    // O(marginal error^2) = O(1e-14) plus rounding (measured 1.8e-12); 1e-10 << S(a, b) > 0.1.
+    expect(Math.abs(aa.value)).toBeLessThan(1e-10);
   });
 
   it('1-D: as blur -> 0, S_eps -> W2^2 / 2 of the sorted samples', async () => {
