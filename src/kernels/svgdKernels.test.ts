@@ -111,6 +111,26 @@ describe('direct Riesz kernel: torusDft and torusSynth vs twins', () => {
     // N = 300 terms |s| <~ 20 accumulates ~sqrt(N) 6e-8 * 20 ~ 2e-5 at worst.
     expectClose(got, want, { atol: 3e-5, rtol: 1e-5 }, 'f32 mean of 300 unit phasors times scores |s| <~ 20');
   });
+  it('torusDft at N = 2^20 (K = 2): the blocked f32 sums stay at the f32 floor', async () => {
+    const big = 1 << 20, k = 2;
+    const xb = uniformPoints(big, 7);
+    const sb = normals(2 * big, 8, 5);
+    const want = torusDft(xb, sb, big, k);
+    const got = await withValidation(device, async () => {
+      const kern = new TorusDft(device);
+      kern.configure({ n: big, modes: k, withScores: true });
+      const coef = emptyBuffer(device, TorusDft.coefBytes(k));
+      runPass(device, (pass) => kern.encode(pass, kern.bindIO(uploadBuffer(device, f32(xb)), uploadBuffer(device, scoreRows(sb)), coef)));
+      return new Float32Array(await readBuffer(device, coef, TorusDft.coefBytes(k)));
+    });
+    let err = 0;
+    for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
+    // Means of 2^20 terms (|s| <~ 25, random phases). Blocked sums (256-term tiles, 64-tile blocks, 64
+    // block sums) keep every partial sum short: max error 3.6e-9 (measured). One running f32 sum over
+    // the 2^20 terms (the previous shader) was off by 2.2e-7 here, and by 2.6% in the velocity of the
+    // pm benchmark at N = 2^20. The bound 3e-8 sits between the two.
+    if (!(err < 3e-8)) throw new Error(`torusDft at N = 2^20: max |GPU - float64| = ${err}, expected < 3e-8`);
+  }, 120_000);
   it('torusSynth: velocity at the particles and the wrapped step', async () => {
     const o = { modes, s: 1.5, k0: 1 };
     const coef = asF32(torusDft(x, s, n, modes));
