@@ -17,10 +17,17 @@ test('torus: Domain switches to the torus mixture with the Riesz kernel; the L2 
   test.setTimeout(180_000);
   const errors = collectErrors(page);
   await openApp(page, 'method=svgd&n=256&seed=4', 1);
+  // the RBF kernel on the plane: no Riesz controls
+  await expect(page.getByLabel('Bandwidth', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Riesz order s', { exact: true })).toHaveCount(0);
   await page.getByLabel('Domain', { exact: true }).selectOption('torus');
   await expect(page.getByLabel('Target', { exact: true })).toHaveValue('torus-mixture');
   await expect(page.getByLabel('Kernel', { exact: true })).toHaveValue('riesz');
   await expect(page.getByLabel('Step size')).toHaveValue('0.0005');
+  // the Riesz kernel's controls replace the RBF bandwidth; the PM grid shows with pm smoothing only
+  await expect(page.getByLabel('Riesz order s', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Bandwidth', { exact: true })).toHaveCount(0);
+  await expect(page.getByLabel('PM grid G', { exact: true })).toHaveCount(0);
   await expect(page.getByRole('alert')).toContainText(/Domain torus: target Torus mixture.*Riesz kernel, step size 0.0005/);
   await expect.poll(async () => (await snapshot(page)).config.domain).toBe('torus');
 

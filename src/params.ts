@@ -21,9 +21,23 @@ export interface ParamSpec {
   length?: number;
   /** Shown in the UI as a log-scale slider. */
   log?: boolean;
+  /**
+   * The UI shows the control only while each named parameter's value (or its default) is one of
+   * these, e.g. { kernel: ['riesz'] }. The value still applies (CLI, URL) when hidden.
+   */
+  shownWhen?: Record<string, ParamValue[]>;
 }
 
 export type Params = Record<string, ParamValue>;
+
+/** Whether the UI shows `spec` given the other parameters' current values (see ParamSpec.shownWhen). */
+export function paramShown(spec: ParamSpec, specs: readonly ParamSpec[], values: Params): boolean {
+  if (!spec.shownWhen) return true;
+  return Object.entries(spec.shownWhen).every(([name, allowed]) => {
+    const v = values[name] ?? specs.find((q) => q.name === name)?.default;
+    return v !== undefined && allowed.some((a) => a === v);
+  });
+}
 
 export class ParamError extends Error {
   constructor(readonly param: string, message: string) {

@@ -157,7 +157,7 @@ export const gwg: MethodDef = {
     { name: 'adaptive', label: 'Adaptive p', kind: 'boolean', default: false, description: 'Ada-GWG: update p each step by ascent on the estimated KL dissipation rate, p in [1.5, 3]' },
     { name: 'inner', label: 'Inner iterations', kind: 'number', default: 3, min: 1, max: 50, step: 1, description: 'gradient-ascent iterations on the span coefficients per particle step (two O(N^2) passes each)' },
     { name: 'innerLr', label: 'Inner learning rate', kind: 'number', default: 1, min: 1e-3, max: 1.9, step: 0.01, log: true, description: 'step of the ascent on c (mean-field scaling: stable below 2 at p = 2 for every N)' },
-    { name: 'pRate', label: 'p adaptation rate', kind: 'number', default: 0.05, min: 0, max: 1, step: 0.005, description: 'adaptive mode: step of the ascent on the dissipation exponent' },
+    { name: 'pRate', label: 'p adaptation rate', kind: 'number', default: 0.05, min: 0, max: 1, step: 0.005, description: 'adaptive mode: step of the ascent on the dissipation exponent', shownWhen: { adaptive: [true] } },
     { name: 'move', label: 'Move', kind: 'enum', default: 'gradHStar', options: ['gradHStar', 'f'], description: "gradHStar: x += h |f|^(q-2) f (METHODS.md); f: x += h f (velocity grad h*(grad log pi/mu) at the inner optimum)" },
     {
       name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 'median', alsoAccept: ['median'],

@@ -41,6 +41,7 @@ export const mmdFlow: MethodDef = {
     {
       name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 1, min: 1e-3, max: 1e3, step: 0.01, log: true,
       description: 'sigma (gaussian) or c (imq); ignored by the energy kernel',
+      shownWhen: { kernel: ['gaussian', 'imq'] },
     },
   ],
   createGpu(ctx, run) {

@@ -3,9 +3,10 @@ import { useId } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
-import type { ParamValue } from '../params';
+import { paramShown, type ParamValue } from '../params';
 import type { Domain } from '../engine/types';
 import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts } from './compat';
+import { isMixtureId } from './mixture';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
 
@@ -101,7 +102,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           {config.target.id === 'cloud' ? <option value="cloud">Cloud ({((config.target.cloud?.length ?? 0) / 2).toLocaleString('en-US')} points)</option> : null}
         </select>
       </div>
-      {targetDef && config.target.id !== 'mixture'
+      {targetDef && !isMixtureId(config.target.id)
         ? targetDef.params.map((spec) => (
             <ParamControl
               key={`${targetDef.id}.${spec.name}`}
@@ -137,7 +138,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           </select>
         </div>
       ) : null}
-      {method?.params.map((spec) => (
+      {method?.params.filter((spec) => paramShown(spec, method.params, config.params)).map((spec) => (
         <ParamControl
           key={`${method.id}.${spec.name}`}
           spec={spec}
