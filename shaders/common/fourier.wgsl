@@ -1,25 +1,11 @@
 // Fourier helpers on the torus T^2 = [0,1)^2 (twin: src/reference/fourier.ts).
 // Phases are kept in turns (1 turn = 2 pi). WGSL promises cos/sin only to an absolute 2^-11
-// (SwiftShader is that coarse), so e^{2 pi i t} is evaluated from a quarter-turn reduction and
-// Taylor polynomials on [-pi/4, pi/4] (~1e-7), and xi.x is formed without rounding error.
+// (SwiftShader is that coarse), so e^{2 pi i t} comes from cossin_quarter (common/trig.wgsl, ~1e-7),
+// and xi.x is formed without rounding error.
 
 // (cos 2 pi t, sin 2 pi t) for any f32 t; the reduction t - round(t) is exact in f32.
 fn cossin_turns(t: f32) -> vec2f {
-  let u = 4.0 * (t - round(t));
-  let q = round(u);
-  let a = (u - q) * 1.5707963267948966;
-  let a2 = a * a;
-  let s = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0 * (1.0 - a2 / 72.0 * (1.0 - a2 / 110.0)))));
-  let c = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0 * (1.0 - a2 / 90.0))));
-  let k = i32(q) & 3;
-  if (k == 0) {
-    return vec2f(c, s);
-  } else if (k == 1) {
-    return vec2f(-s, c);
-  } else if (k == 2) {
-    return vec2f(-c, -s);
-  }
-  return vec2f(s, -c);
+  return cossin_quarter(4.0 * (t - round(t)));
 }
 
 // k x mod 1 for an integer k (|k| <= 2^11) and x in [0, 1): x = hi + lo with hi on a 2^-12 grid,

@@ -47,24 +47,10 @@ fn philox_neglog(u: f32) -> f32 {
   return -2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (1.0 / 5.0 + z2 * (1.0 / 7.0 + z2 * (1.0 / 9.0)))));
 }
 
-// (cos 2 pi u, sin 2 pi u) by exact quadrant reduction of u (a multiple of 2^-24) and Taylor
-// polynomials on [-pi/4, pi/4] (error < 2e-9): WGSL only promises cos/sin to an absolute 2^-11.
+// (cos 2 pi u, sin 2 pi u) for u a multiple of 2^-24 (common/trig.wgsl: exact quadrant reduction,
+// error < 2e-9): WGSL only promises cos/sin to an absolute 2^-11.
 fn philox_cossin_2pi(u: f32) -> vec2f {
-  let t = 4.0 * u;
-  let q = floor(t + 0.5);
-  let a = (t - q) * 1.5707963267948966;
-  let a2 = a * a;
-  let s = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0 * (1.0 - a2 / 72.0 * (1.0 - a2 / 110.0)))));
-  let c = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0 * (1.0 - a2 / 90.0))));
-  let k = u32(q) & 3u;
-  if (k == 0u) {
-    return vec2f(c, s);
-  } else if (k == 1u) {
-    return vec2f(-s, c);
-  } else if (k == 2u) {
-    return vec2f(-c, -s);
-  }
-  return vec2f(s, -c);
+  return cossin_quarter(4.0 * u);
 }
 
 // Two independent standard normals (Box-Muller) from one Philox call's first two words.

@@ -33,25 +33,10 @@ const TARGET_PI: f32 = 3.14159265358979;
 const TARGET_TWO_PI: f32 = 6.28318530717959;
 const TARGET_MAX_COMPONENTS: u32 = 16u;
 
-// (cos h, sin h) for h in [-pi, pi] to ~1e-7: quadrant reduction and Taylor polynomials on
-// [-pi/4, pi/4]. WGSL promises cos/sin only to an absolute 2^-11 (SwiftShader is that coarse), which
-// the u-targets' 1/0.35^2 factors would amplify to 1e-2 in the log-density.
+// (cos h, sin h) to ~1e-7 (common/trig.wgsl): WGSL's own cos/sin (absolute 2^-11 on SwiftShader)
+// would be amplified by the u-targets' 1/0.35^2 factors to 1e-2 in the log-density.
 fn target_cossin(h: f32) -> vec2f {
-  let t = h * 0.6366197723675814;
-  let q = round(t);
-  let a = (t - q) * 1.5707963267948966;
-  let a2 = a * a;
-  let s = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0 * (1.0 - a2 / 72.0 * (1.0 - a2 / 110.0)))));
-  let c = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0 * (1.0 - a2 / 90.0))));
-  let k = i32(q) & 3;
-  if (k == 0) {
-    return vec2f(c, s);
-  } else if (k == 1) {
-    return vec2f(-s, c);
-  } else if (k == 2) {
-    return vec2f(-c, -s);
-  }
-  return vec2f(s, -c);
+  return cossin_quarter(h * 0.6366197723675814);
 }
 
 // 1 / (1 + exp(-t)) without overflow.

@@ -2,6 +2,7 @@
  * The one WGSL registry: every kernel's source is its own .wgsl file (loaded with ?raw), prefixed by
  * the shaders/common pieces it declares, joined by plain concatenation. No WGSL from templates.
  */
+import trig from '../../shaders/common/trig.wgsl?raw';
 import philox from '../../shaders/common/philox.wgsl?raw';
 import targets from '../../shaders/common/targets.wgsl?raw';
 import fourier from '../../shaders/common/fourier.wgsl?raw';
@@ -28,8 +29,22 @@ import sinkhornSoftmin from '../../shaders/sinkhornSoftmin.wgsl?raw';
 import sinkhornBarycenter from '../../shaders/sinkhornBarycenter.wgsl?raw';
 import sinkhornReduce from '../../shaders/sinkhornReduce.wgsl?raw';
 
-const common = { philox, targets, fourier } as const;
-type CommonName = keyof typeof common;
+const common = { trig, philox, targets, fourier } as const;
+export type CommonName = keyof typeof common;
+/** What each common piece calls in another (prepended before it, once). */
+const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'] };
+
+/** The common pieces `uses` needs, dependencies first, each once, joined. */
+export function commonPrelude(uses: readonly CommonName[]): string {
+  const order: CommonName[] = [];
+  const visit = (u: CommonName): void => {
+    if (order.includes(u)) return;
+    for (const d of commonDeps[u]) visit(d);
+    order.push(u);
+  };
+  uses.forEach(visit);
+  return order.map((u) => common[u]).join('\n');
+}
 
 const kernels = {
   targetEval: { source: targetEval, uses: ['targets'] },
@@ -60,11 +75,7 @@ export type KernelName = keyof typeof kernels;
 
 export function shaderCode(name: KernelName): string {
   const k = kernels[name];
-  return [...k.uses.map((u: CommonName) => common[u]), k.source].join('\n');
-}
-
-export function commonCode(name: CommonName): string {
-  return common[name];
+  return `${commonPrelude(k.uses)}\n${k.source}`;
 }
 
 const moduleCache = new WeakMap<GPUDevice, Map<KernelName, GPUShaderModule>>();

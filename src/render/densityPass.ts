@@ -1,20 +1,20 @@
 /**
- * The density under the particles: shaders/renderDensity.wgsl (after shaders/common/targets.wgsl)
+ * The density under the particles: shaders/renderDensity.wgsl (after shaders/common/trig.wgsl and targets.wgsl)
  * drawn as one full-screen triangle into a cached texture (at `resolution` x the canvas size),
  * re-rendered only when the target or the view changes; every frame shaders/renderBlit.wgsl
  * copies the texture onto the canvas. Owns its target uniform (re-packed on target change).
  */
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
-import targetsWgsl from '../../shaders/common/targets.wgsl?raw';
 import densityWgsl from '../../shaders/renderDensity.wgsl?raw';
 import blitWgsl from '../../shaders/renderBlit.wgsl?raw';
 import { targetLayout } from '../gpu/layouts';
+import { commonPrelude } from '../gpu/shaders';
 import { packTargetUniform } from '../targets/pack';
 import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
 import type { Rect } from './view';
 
-const code = `${targetsWgsl}\n${densityWgsl}`;
+const code = `${commonPrelude(['targets'])}\n${densityWgsl}`;
 const defs = makeShaderDataDefinitions(code);
 
 export class DensityPass {
