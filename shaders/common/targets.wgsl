@@ -50,67 +50,64 @@ fn target_log_add_exp(a: f32, b: f32) -> f32 {
   return max(a, b) + log(1.0 + exp(-abs(a - b)));
 }
 
-// (score, logp) of the gaussian mixture, one pass (online log-sum-exp).
+// Online log-sum-exp of terms l_k together with the score sum_k softmax_k (-u_k), one pass: the
+// mixtures' (score, logp). Start from TARGET_LSE0; target_lse_result gives (score, logp).
+struct TargetLse {
+  m: f32,
+  s: f32,
+  g: vec2f,
+}
+const TARGET_LSE0 = TargetLse(TARGET_NEG_BIG, 0.0, vec2f(0.0));
+
+fn target_lse_add(acc: TargetLse, l: f32, u: vec2f) -> TargetLse {
+  if (l > acc.m) {
+    let c = exp(acc.m - l);
+    return TargetLse(l, acc.s * c + 1.0, acc.g * c - u);
+  }
+  let e = exp(l - acc.m);
+  return TargetLse(acc.m, acc.s + e, acc.g - e * u);
+}
+
+fn target_lse_result(acc: TargetLse) -> vec3f {
+  return vec3f(acc.g / acc.s, acc.m + log(acc.s));
+}
+
+// Gaussian component k (slots [mx, my, logc, -], [p11, p12, p22, -]) at offset d = x - m:
+// (u = P d, l = logc - d.P d / 2).
+fn target_gauss_term(c0: vec4f, c1: vec4f, d: vec2f) -> vec3f {
+  let u = vec2f(c1.x * d.x + c1.y * d.y, c1.y * d.x + c1.z * d.y);
+  return vec3f(u, c0.z - 0.5 * (d.x * u.x + d.y * u.y));
+}
+
+// (score, logp) of the gaussian mixture (kind 0).
 fn target_mixture(x: vec2f) -> vec3f {
-  var m = TARGET_NEG_BIG;
-  var s = 0.0;
-  var g = vec2f(0.0);
+  var acc = TARGET_LSE0;
   let n = min(tgt.count, TARGET_MAX_COMPONENTS);
   for (var k = 0u; k < n; k++) {
     let c0 = tgt.data[2u * k];
-    let c1 = tgt.data[2u * k + 1u];
-    let dx = x.x - c0.x;
-    let dy = x.y - c0.y;
-    let ux = c1.x * dx + c1.y * dy;
-    let uy = c1.y * dx + c1.z * dy;
-    let l = c0.z - 0.5 * (dx * ux + dy * uy);
-    if (l > m) {
-      let c = exp(m - l);
-      s = s * c + 1.0;
-      g = g * c - vec2f(ux, uy);
-      m = l;
-    } else {
-      let e = exp(l - m);
-      s = s + e;
-      g = g - e * vec2f(ux, uy);
-    }
+    let t = target_gauss_term(c0, tgt.data[2u * k + 1u], x - c0.xy);
+    acc = target_lse_add(acc, t.z, t.xy);
   }
-  return vec3f(g / s, m + log(s));
+  return target_lse_result(acc);
 }
 
-// (score, logp) of the isotropic mixture (kind 9), one pass (online log-sum-exp).
+// (score, logp) of the isotropic mixture (kind 9): slot k = [mx, my, logc, prec].
 fn target_iso_mixture(x: vec2f) -> vec3f {
-  var m = TARGET_NEG_BIG;
-  var s = 0.0;
-  var g = vec2f(0.0);
+  var acc = TARGET_LSE0;
   let n = min(tgt.count, 32u);
   for (var k = 0u; k < n; k++) {
     let c0 = tgt.data[k];
-    let dx = x.x - c0.x;
-    let dy = x.y - c0.y;
-    let ux = c0.w * dx;
-    let uy = c0.w * dy;
-    let l = c0.z - 0.5 * (dx * ux + dy * uy);
-    if (l > m) {
-      let c = exp(m - l);
-      s = s * c + 1.0;
-      g = g * c - vec2f(ux, uy);
-      m = l;
-    } else {
-      let e = exp(l - m);
-      s = s + e;
-      g = g - e * vec2f(ux, uy);
-    }
+    let d = x - c0.xy;
+    let u = c0.w * d;
+    acc = target_lse_add(acc, c0.z - 0.5 * (d.x * u.x + d.y * u.y), u);
   }
-  return vec3f(g / s, m + log(s));
+  return target_lse_result(acc);
 }
 
 // (score, logp) of the wrapped-Gaussian mixture on the torus (kind 10): the 9 nearest images of
-// every component, one online log-sum-exp.
+// every component in one log-sum-exp.
 fn target_torus_mixture(x: vec2f) -> vec3f {
-  var m = TARGET_NEG_BIG;
-  var s = 0.0;
-  var g = vec2f(0.0);
+  var acc = TARGET_LSE0;
   let n = min(tgt.count, TARGET_MAX_COMPONENTS);
   for (var k = 0u; k < n; k++) {
     let c0 = tgt.data[2u * k];
@@ -119,25 +116,12 @@ fn target_torus_mixture(x: vec2f) -> vec3f {
     let d = d0 - round(d0);
     for (var a = -1; a <= 1; a++) {
       for (var b = -1; b <= 1; b++) {
-        let dx = d.x + f32(a);
-        let dy = d.y + f32(b);
-        let ux = c1.x * dx + c1.y * dy;
-        let uy = c1.y * dx + c1.z * dy;
-        let l = c0.z - 0.5 * (dx * ux + dy * uy);
-        if (l > m) {
-          let c = exp(m - l);
-          s = s * c + 1.0;
-          g = g * c - vec2f(ux, uy);
-          m = l;
-        } else {
-          let e = exp(l - m);
-          s = s + e;
-          g = g - e * vec2f(ux, uy);
-        }
+        let t = target_gauss_term(c0, c1, d + vec2f(f32(a), f32(b)));
+        acc = target_lse_add(acc, t.z, t.xy);
       }
     }
   }
-  return vec3f(g / s, m + log(s));
+  return target_lse_result(acc);
 }
 
 // y = (x/a, a y + a b (x^2 + a^2)) - m;  score = -J^T P y, J = [[1/a, 0], [2 a b x, a]].

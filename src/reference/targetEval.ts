@@ -36,42 +36,49 @@ function logAddExp(a: number, b: number): number {
   return Math.max(a, b) + Math.log(1 + Math.exp(-Math.abs(a - b)));
 }
 
-/** log p = logsumexp_k (logc_k - q_k / 2), q_k = (x-m_k)^T P_k (x-m_k); one pass (online log-sum-exp). */
-function mixture(p: PackedTarget, x: number, y: number): Eval3 {
-  let m = NEG_BIG;
-  let s = 0;
-  let gx = 0;
-  let gy = 0;
-  const n = Math.min(p.count, MAX_COMPONENTS);
-  for (let k = 0; k < n; k++) {
-    const o = 8 * k;
-    const dx = x - d(p, o);
-    const dy = y - d(p, o + 1);
-    const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
-    const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
-    const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
-    if (l > m) {
-      const c = Math.exp(m - l);
-      s = s * c + 1;
-      gx = gx * c - ux;
-      gy = gy * c - uy;
-      m = l;
+/** Online log-sum-exp of terms l_k with the score sum_k softmax_k (-u_k) (twin of TargetLse). */
+class ScoreLse {
+  private m = NEG_BIG;
+  private s = 0;
+  private gx = 0;
+  private gy = 0;
+  add(l: number, ux: number, uy: number): void {
+    if (l > this.m) {
+      const c = Math.exp(this.m - l);
+      this.s = this.s * c + 1;
+      this.gx = this.gx * c - ux;
+      this.gy = this.gy * c - uy;
+      this.m = l;
     } else {
-      const e = Math.exp(l - m);
-      s = s + e;
-      gx = gx - e * ux;
-      gy = gy - e * uy;
+      const e = Math.exp(l - this.m);
+      this.s += e;
+      this.gx -= e * ux;
+      this.gy -= e * uy;
     }
   }
-  return [gx / s, gy / s, m + Math.log(s)];
+  result(): Eval3 {
+    return [this.gx / this.s, this.gy / this.s, this.m + Math.log(this.s)];
+  }
+}
+
+/** Gaussian component at slot offset o ([mx, my, logc, -], [p11, p12, p22, -]) at d = x - m, into acc. */
+function gaussTerm(acc: ScoreLse, p: PackedTarget, o: number, dx: number, dy: number): void {
+  const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
+  const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
+  acc.add(d(p, o + 2) - 0.5 * (dx * ux + dy * uy), ux, uy);
+}
+
+/** log p = logsumexp_k (logc_k - q_k / 2), q_k = (x-m_k)^T P_k (x-m_k); one pass (online log-sum-exp). */
+function mixture(p: PackedTarget, x: number, y: number): Eval3 {
+  const acc = new ScoreLse();
+  const n = Math.min(p.count, MAX_COMPONENTS);
+  for (let k = 0; k < n; k++) gaussTerm(acc, p, 8 * k, x - d(p, 8 * k), y - d(p, 8 * k + 1));
+  return acc.result();
 }
 
 /** Kind 9: slot k = [mx, my, logc, prec]; log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2). */
 function isoMixture(p: PackedTarget, x: number, y: number): Eval3 {
-  let m = NEG_BIG;
-  let s = 0;
-  let gx = 0;
-  let gy = 0;
+  const acc = new ScoreLse();
   const n = Math.min(p.count, TARGET_DATA_VEC4);
   for (let k = 0; k < n; k++) {
     const o = 4 * k;
@@ -79,21 +86,9 @@ function isoMixture(p: PackedTarget, x: number, y: number): Eval3 {
     const dy = y - d(p, o + 1);
     const ux = d(p, o + 3) * dx;
     const uy = d(p, o + 3) * dy;
-    const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
-    if (l > m) {
-      const c = Math.exp(m - l);
-      s = s * c + 1;
-      gx = gx * c - ux;
-      gy = gy * c - uy;
-      m = l;
-    } else {
-      const e = Math.exp(l - m);
-      s = s + e;
-      gx = gx - e * ux;
-      gy = gy - e * uy;
-    }
+    acc.add(d(p, o + 2) - 0.5 * (dx * ux + dy * uy), ux, uy);
   }
-  return [gx / s, gy / s, m + Math.log(s)];
+  return acc.result();
 }
 
 /** y = (x/a, a y + a b (x^2 + a^2)) - m;  score = -J^T P y, J = [[1/a, 0], [2 a b x, a]]. */
@@ -205,10 +200,7 @@ function roundEven(v: number): number {
  * component, d = (x - m_k) - round(x - m_k) + a, a in {-1,0,1}^2, one online log-sum-exp.
  */
 function torusMixture(p: PackedTarget, x: number, y: number): Eval3 {
-  let m = NEG_BIG;
-  let s = 0;
-  let gx = 0;
-  let gy = 0;
+  const acc = new ScoreLse();
   const n = Math.min(p.count, MAX_COMPONENTS);
   for (let k = 0; k < n; k++) {
     const o = 8 * k;
@@ -216,29 +208,9 @@ function torusMixture(p: PackedTarget, x: number, y: number): Eval3 {
     const d0y = y - d(p, o + 1);
     const ddx = d0x - roundEven(d0x);
     const ddy = d0y - roundEven(d0y);
-    for (let a = -1; a <= 1; a++) {
-      for (let b = -1; b <= 1; b++) {
-        const dx = ddx + a;
-        const dy = ddy + b;
-        const ux = d(p, o + 4) * dx + d(p, o + 5) * dy;
-        const uy = d(p, o + 5) * dx + d(p, o + 6) * dy;
-        const l = d(p, o + 2) - 0.5 * (dx * ux + dy * uy);
-        if (l > m) {
-          const c = Math.exp(m - l);
-          s = s * c + 1;
-          gx = gx * c - ux;
-          gy = gy * c - uy;
-          m = l;
-        } else {
-          const e = Math.exp(l - m);
-          s = s + e;
-          gx = gx - e * ux;
-          gy = gy - e * uy;
-        }
-      }
-    }
+    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) gaussTerm(acc, p, o, ddx + a, ddy + b);
   }
-  return [gx / s, gy / s, m + Math.log(s)];
+  return acc.result();
 }
 
 /** Twin of `target_eval`: [score_x, score_y, logp]. Unknown kinds give [0, 0, 0]. */
