@@ -112,7 +112,7 @@ function mixtureView(comps: readonly Component[]): View {
   return squareView(xmin, xmax, ymin, ymax);
 }
 
-function mixtureSampler(comps: readonly Component[]): (rng: Rng, n: number) => Float64Array {
+export function mixtureSampler(comps: readonly Component[]): (rng: Rng, n: number) => Float64Array {
   const ls = comps.map((c) => chol2(c.cov));
   const cum: number[] = [];
   let acc = 0;

@@ -9,7 +9,7 @@
  */
 import { ParamError, type ParamValue, type Params } from '../params';
 import type { Rng } from '../reference/philox';
-import { chol2, instanceFromPacked, parseComponents } from './gaussian';
+import { instanceFromPacked, mixtureSampler, parseComponents } from './gaussian';
 import { packTorusMixture } from './pack';
 import { MAX_COMPONENTS, type Component, type TargetDef, type TargetInstance } from './types';
 
@@ -34,29 +34,12 @@ function checkTorusComponents(comps: Component[]): Component[] {
   });
 }
 
+/** Exact samples: the plane mixture's, wrapped onto [0,1)^2. */
 function torusSampler(comps: readonly Component[]): (rng: Rng, n: number) => Float64Array {
-  const ls = comps.map((c) => chol2(c.cov));
-  const cum: number[] = [];
-  let acc = 0;
-  for (const c of comps) cum.push((acc += c.weight));
+  const plane = mixtureSampler(comps);
   return (rng, n) => {
-    const out = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      let k = 0;
-      if (comps.length > 1) {
-        const u = rng.uniform() * acc;
-        while (k < comps.length - 1 && u > (cum[k] ?? acc)) k++;
-      }
-      const c = comps[k];
-      const l = ls[k];
-      if (!c || !l) continue;
-      const z0 = rng.normal();
-      const z1 = rng.normal();
-      const x = c.mean[0] + l[0] * z0;
-      const y = c.mean[1] + l[1] * z0 + l[2] * z1;
-      out[2 * i] = x - Math.floor(x);
-      out[2 * i + 1] = y - Math.floor(y);
-    }
+    const out = plane(rng, n);
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) - Math.floor(out[i] ?? 0);
     return out;
   };
 }
