@@ -13,6 +13,7 @@
  *   adaptive from p = 2: <= 0.01 (mean), <= 0.11 (cov), p reaches its bound 3.
  * The GPU (f32) trajectories are not the CPU's step for step, so the bounds are about twice these.
  */
+import { cloudMoments } from '../reference/particleStats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
 import { emptyBuffer, readBuffer, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
@@ -40,20 +41,10 @@ function initial(): Float64Array {
   return x;
 }
 
+/** [m0, m1, c00, c01, c11]. */
 function moments(x: ArrayLike<number>): number[] {
-  let m0 = 0, m1 = 0;
-  for (let i = 0; i < N; i++) {
-    m0 += (x[2 * i] ?? NaN) / N;
-    m1 += (x[2 * i + 1] ?? NaN) / N;
-  }
-  let c00 = 0, c01 = 0, c11 = 0;
-  for (let i = 0; i < N; i++) {
-    const a = (x[2 * i] ?? NaN) - m0, b = (x[2 * i + 1] ?? NaN) - m1;
-    c00 += (a * a) / N;
-    c01 += (a * b) / N;
-    c11 += (b * b) / N;
-  }
-  return [m0, m1, c00, c01, c11];
+  const m = cloudMoments(x);
+  return [...m.mean, ...m.cov];
 }
 
 function run(params: Params, stepSize: number): MethodRun {

@@ -15,6 +15,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
 import { emptyBuffer, readBuffer, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { cloudMoments } from '../reference/particleStats';
 import { Rng } from '../reference/philox';
 import { torusL2 } from '../reference/torusL2';
 import { packTargetUniform } from '../targets/pack';
@@ -81,18 +82,7 @@ describe('IMQ-SVGD on a Gaussian reaches its mean and covariance', () => {
     const rng = new Rng(1, 9);
     const x0 = Float64Array.from({ length: 2 * n }, () => rng.normal());
     const x = await gpuRun(target, x0, { kernel: 'imq' }, 'plane', 0.2, 400);
-    let m0 = 0, m1 = 0;
-    for (let i = 0; i < n; i++) {
-      m0 += (x[2 * i] ?? NaN) / n;
-      m1 += (x[2 * i + 1] ?? NaN) / n;
-    }
-    let c00 = 0, c01 = 0, c11 = 0;
-    for (let i = 0; i < n; i++) {
-      const a = (x[2 * i] ?? NaN) - m0, b = (x[2 * i + 1] ?? NaN) - m1;
-      c00 += (a * a) / n;
-      c01 += (a * b) / n;
-      c11 += (b * b) / n;
-    }
+    const { mean: [m0, m1], cov: [c00, c01, c11] } = cloudMoments(x);
     expect(Math.abs(m0 - 1)).toBeLessThan(0.05);
     expect(Math.abs(m1 + 1)).toBeLessThan(0.05);
     expect(Math.abs(c00 - 1)).toBeLessThan(0.15);

@@ -4,6 +4,7 @@
  * from N(0, I) to a Gaussian cloud reaches the cloud's mean and covariance, with the CPU float64
  * stepper and with the GPU stepper (WGSL, Dawn + SwiftShader; N = M = 128 to stay fast).
  */
+import { cloudMoments } from '../reference/particleStats';
 import { describe, expect, it } from 'vitest';
 import { emptyBuffer, expectClose, readBuffer, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
 import { sinkhornFlow } from '../methods/sinkhornFlow';
@@ -22,22 +23,7 @@ function gaussianCloud(n: number, seed: number, mean: [number, number] = [0, 0],
   return out;
 }
 
-function moments(x: ArrayLike<number>): { mean: [number, number]; cov: [number, number, number] } {
-  const n = x.length / 2;
-  let m0 = 0, m1 = 0;
-  for (let i = 0; i < n; i++) {
-    m0 += (x[2 * i] ?? 0) / n;
-    m1 += (x[2 * i + 1] ?? 0) / n;
-  }
-  let c00 = 0, c01 = 0, c11 = 0;
-  for (let i = 0; i < n; i++) {
-    const d0 = (x[2 * i] ?? 0) - m0, d1 = (x[2 * i + 1] ?? 0) - m1;
-    c00 += (d0 * d0) / n;
-    c01 += (d0 * d1) / n;
-    c11 += (d1 * d1) / n;
-  }
-  return { mean: [m0, m1], cov: [c00, c01, c11] };
-}
+const moments = cloudMoments;
 
 const L: [number, number, number] = [1.2, 0.4, 0.6];
 const N = 128, STEPS = 30;

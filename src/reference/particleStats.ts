@@ -29,3 +29,8 @@ export function momentsFromSums(s: ArrayLike<number>): { mean: [number, number];
     nonFinite: s[7] ?? 0,
   };
 }
+
+/** Mean and covariance of an interleaved [x0, y0, x1, y1, ...] cloud (its finite points). */
+export function cloudMoments(x: ArrayLike<number>): { mean: [number, number]; cov: [number, number, number]; nonFinite: number; maxAbs: number } {
+  return momentsFromSums(particleStats(x, Math.floor(x.length / 2)));
+}
