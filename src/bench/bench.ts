@@ -19,6 +19,7 @@ import type { Backend, BackendKind, Simulation } from '../engine/types';
 import { guardGpu } from '../cli/gpuGuard';
 import { pmBench, type PmBenchRow } from './pmBench';
 import { sinkhornBench, type SinkhornBenchRow } from './sinkhornBench';
+import { fmtS, median } from './util';
 
 export interface BenchIo {
   out: (text: string) => void;
@@ -201,11 +202,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   return opts;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
 
 async function timeSteps(sim: Simulation, k: number): Promise<number> {
   const t0 = performance.now();
@@ -214,7 +210,6 @@ async function timeSteps(sim: Simulation, k: number): Promise<number> {
   return performance.now() - t0;
 }
 
-const fmtS = (ms: number): string => `${(ms / 1000).toPrecision(3)} s`;
 const sig = (v: number): number => Number(v.toPrecision(4));
 
 /** One configuration. `prev` is the previous (smaller) size's result for the same method and backend. */

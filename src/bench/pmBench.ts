@@ -18,6 +18,7 @@ import { minImage } from '../reference/fourier';
 import { Rng } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { createTarget } from '../targets/registry';
+import { fmtS, median } from './util';
 
 export interface PmBenchOptions {
   sizes?: number[];
@@ -61,10 +62,6 @@ export interface PmBenchRow {
   adapter?: string;
 }
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
 
 export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): Promise<PmBenchRow[]> {
   const sizes = options.sizes ?? [4096, 65536, 1048576];
@@ -80,7 +77,6 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
   const targetMs = options.targetMs ?? 200;
   /** Last measured ms per step of each configuration ('direct', 'pm64', ...) and its N. */
   const lastMs = new Map<string, { n: number; ms: number }>();
-  const fmtS = (ms: number): string => `${(ms / 1000).toPrecision(3)} s`;
   const base = { bench: 'pm' as const, modes, ...(options.adapter ? { adapter: options.adapter } : {}) };
   const target = createTarget('torus-mixture', {});
   const rows: PmBenchRow[] = [];

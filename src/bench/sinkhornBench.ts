@@ -13,6 +13,7 @@
 import { createGpuSinkhorn, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { epsilonSchedule, sinkhornDivergence, sinkhornIteration } from '../ot/sinkhorn';
 import { Rng } from '../reference/philox';
+import { fmtS, median } from './util';
 
 export interface SinkhornBenchOptions {
   sizes?: number[];
@@ -59,10 +60,6 @@ function cloud(n: number, seed: number, scale: number, shift: number): Float64Ar
   return Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? shift : 0) + scale * rng.normal());
 }
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
 
 async function timeIterations(device: GPUDevice, problem: GpuSoftminProblem, count: number): Promise<number> {
   await device.queue.onSubmittedWorkDone();
@@ -73,7 +70,6 @@ async function timeIterations(device: GPUDevice, problem: GpuSoftminProblem, cou
   return (performance.now() - t0) / count;
 }
 
-const fmtS = (ms: number): string => `${(ms / 1000).toPrecision(3)} s`;
 
 export async function sinkhornBench(device: GPUDevice, options: SinkhornBenchOptions = {}): Promise<SinkhornBenchRow[]> {
   const sizes = options.sizes ?? [4096, 16384, 65536];
