@@ -1,0 +1,36 @@
+/**
+ * Import boundaries (issue 7): numerics never reach the UI or the renderer, the engine never reaches the UI,
+ * kernels never draw, the CLI never loads browser code. `npm run lint:deps` (part of `npm test`) fails on any.
+ */
+const rule = (name, from, to, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
+
+module.exports = {
+  forbidden: [
+    rule('reference-is-pure', '^src/reference/', '^src/(gpu|ui|render|engine|kernels)/', 'float64 twins: no GPU, UI, renderer or engine'),
+    rule('engine-not-ui', '^src/engine/', '^src/ui/', 'the engine has no React and no UI wording'),
+    rule('numerics-not-ui', '^src/(methods|targets|kernels|metrics|ot|landscapes|reference|gpu)/', '^src/(ui|state)/', 'numerics import nothing from ui/ or state/'),
+    rule('kernels-not-render', '^src/(kernels|methods|metrics|ot|landscapes)/', '^src/render/', 'kernels record compute passes; drawing lives in render/'),
+    rule('render-not-engine-classes', '^src/render/', '^src/engine/(gpuSimulation|cpuSimulation|Engine)', 'render depends on an interface, not the concrete simulations'),
+    rule('cli-not-browser', '^src/(cli|bench)/', '^src/(ui|render|state)/', 'the CLI and benchmarks are Node: no UI, renderer or URL state'),
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'no import cycles',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true, pathNot: '\\.(wgsl|css)\\?raw$|\\?raw$|\\?url$|\\?worker$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+  },
+};
