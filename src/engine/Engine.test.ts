@@ -60,13 +60,14 @@ describe('Engine (CPU backend, manual frames)', () => {
     expect(engine.configure({ n: 10_000_000_000 })).toBe(false);
     expect(engine.simulation).toBe(sim);
     expect(engine.getSnapshot().config.n).toBe(64);
-    expect(engine.getSnapshot().message?.text).toMatch(/^Particles: .*previous run keeps going/);
+    expect(engine.getSnapshot().message?.event).toEqual({ type: 'config-rejected', during: 'configure', problem: expect.objectContaining({ field: 'n' }) });
     expect(engine.configure({ stepSize: -1 })).toBe(false);
-    expect(engine.getSnapshot().message?.text).toMatch(/^Step size:/);
+    expect(engine.getSnapshot().message?.event).toEqual(expect.objectContaining({ problem: expect.objectContaining({ field: 'stepSize' }) }));
     // A combination of valid values that is invalid together is refused at resolve time, the run kept.
     expect(engine.configure({ method: 'svgd', params: { kernel: 'imq', smoothing: 'pm' } })).toBe(false);
     expect(engine.simulation).toBe(sim);
     expect(engine.getSnapshot().message?.text).toMatch(/smoothing pm is the particle-mesh Riesz kernel/);
+    expect(engine.getSnapshot().message?.event).toEqual(expect.objectContaining({ problem: expect.objectContaining({ field: 'params.smoothing' }) }));
     engine.dispose();
   });
 
@@ -87,8 +88,8 @@ describe('Engine (CPU backend, manual frames)', () => {
     for (let i = 0; i < 40 && engine.getSnapshot().playing; i++) await frame();
     const snap = engine.getSnapshot();
     expect(snap.playing).toBe(false);
-    expect(snap.message?.text).toMatch(/^Paused: the particles diverged \((NaN|\|x\| > 1e\+8) at step \d+\) — lower the step size$/);
-    engine.configure({ stepSize: 0.05 });
+    expect(snap.diverged).toBe(true);
+    expect(snap.message?.event).toEqual({ type: 'diverged', run: 'main', cause: expect.stringMatching(/^(nan|overflow)$/), step: expect.any(Number), limit: 1e8 });
     engine.reset();
     expect(engine.getSnapshot().playing).toBe(true);
     expect(engine.getSnapshot().message).toBeUndefined();

@@ -1,47 +1,55 @@
 /**
- * The browser's controller: a plain class (no React) that owns the Backend, the current
- * Simulation and the requestAnimationFrame loop. React reads it through subscribe/getSnapshot
- * (useSyncExternalStore); only throttled summaries (~10/s) leave it, never particle buffers.
+ * The browser's controller: a plain class (no React, no UI wording) composed of one-job pieces:
  *
- * Two run slots (src/engine/runSlot.ts): the primary run and, in split view, a second run with
- * another method on the same target, seed, n and step size; both take the same number of steps
- * per frame, so their curves share the step axis.
+ *   store.ts      subscribe / getSnapshot for React (useSyncExternalStore), throttled publishing
+ *   frameLoop.ts  the requestAnimationFrame loop and the per-frame batch rule
+ *   runSlot.ts    one run: a Simulation with its timing, stats, metrics history and renderer
+ *   restart.ts    which config changes restart the run and which update it in place (pure)
+ *   compare.ts    the split view's second run ("Compare with"): its own method and parameters
+ *   recovery.ts   positions snapshots, restored after a lost GPU device
+ *   recorder.ts   every k-th step's positions for export
+ *   events.ts     what the engine reports, as data; src/ui/messages.ts words it
  *
- * Per frame: when playing, record `stepsPerFrame` steps (adapted so a batch takes ~12 ms, measured
- * from submit to queue completion), draw with the attached renderer, ask for stats (async, a few
- * bytes; one request in flight at a time). Every ~300 ms: metrics. Every ~2 s while playing
- * (GPU): a positions snapshot, so a lost device can be recovered. While recording, batches end on
- * multiples of `recordEvery` and the positions are read back at exactly those steps.
- *
- * Bad input: a config the backend rejects keeps the previous run and sets a message naming the
- * field; diverging particles (NaN or |x| > 1e8) pause with a message; a lost device is replaced
- * and the last snapshot restored; no WebGPU -> the CPU engine, said in `notice`.
+ * Only throttled summaries (~10/s) leave the engine, never particle buffers. Bad input: a config
+ * the backend rejects keeps the previous run (event 'config-rejected' naming the field);
+ * diverging particles (NaN or |x| > 1e8) pause the run ('diverged'), after which any change of
+ * the configuration starts a fresh run and Play alone says what to press; a lost device is
+ * replaced and the last snapshot restored; no WebGPU -> the CPU engine ('gpu-unavailable').
  */
 import { getMethod } from '../methods/registry';
+import type { Params } from '../params';
 import type { TargetInstance } from '../targets/types';
-import { resolveRun, resolveTarget } from './config';
-import { copyHistory, RunSlot, type FrameRenderer, type MetricsHistory } from './runSlot';
 import { createBackend } from './backend';
+import { CompareRun } from './compare';
+import { resolveRun, resolveTarget } from './config';
+import { configProblem, eventMessage, type EngineEvent, type EngineMessage, type RunRole } from './events';
+import { batchPlan, FRAME_BUDGET_MS, FrameLoop } from './frameLoop';
+import { Recorder, type Recording } from './recorder';
+import { SnapshotKeeper } from './recovery';
+import { changedKeys, planChange, type ConfigKey } from './restart';
+import { copyHistory, RunSlot, type FrameRenderer, type MetricsHistory } from './runSlot';
+import { Store } from './store';
 import { ConfigError } from './types';
 import type { Backend, BackendInfo, BackendKind, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
 export type { FrameRenderer, MetricsHistory } from './runSlot';
+export type { EngineEvent, EngineMessage } from './events';
+export type { Recording } from './recorder';
 
-
-export interface EngineMessage {
-  kind: 'info' | 'warning' | 'error';
-  text: string;
-}
-
-/** The second run of the split view: same target, seed, n and step size; its own method. */
+/** The second run of the split view: same target, seed, n and step size; its own method and parameters. */
 export interface CompareSnapshot {
   method: string;
   label: string;
+  /** Its own method parameters (unresolved: missing ones take their defaults). */
+  params: Params;
   step: number;
   msPerStep: number;
+  stepsPerFrame: number;
   stats: ParticleStats | undefined;
   metrics: Metrics | undefined;
   history: MetricsHistory;
+  /** Set when a target change replaced the method asked for ('compare-switched'). */
+  note: EngineEvent | undefined;
 }
 
 export interface EngineSnapshot {
@@ -67,18 +75,13 @@ export interface EngineSnapshot {
   compare: CompareSnapshot | undefined;
   /** The latest event worth telling (errors, divergence, recovery); cleared by dismissMessage(). */
   message: EngineMessage | undefined;
-  /** Persistent fact about the environment (e.g. no WebGPU). */
+  /** Persistent fact about the environment (e.g. no WebGPU): plain text; `noticeEvent` as data. */
   notice: string | undefined;
+  noticeEvent: EngineEvent | undefined;
+  /** The particles blew up: the run is paused until Reset or a change of the configuration. */
+  diverged: boolean;
   recordEvery: number;
   recordedFrames: number;
-}
-
-export interface Recording {
-  n: number;
-  steps: number[];
-  frames: Float32Array[];
-  config: RunConfig;
-  backend: BackendInfo | undefined;
 }
 
 export interface EngineOptions {
@@ -93,35 +96,8 @@ export interface EngineOptions {
   cancelFrame?: (id: number) => void;
 }
 
-const FRAME_BUDGET_MS = 12;
-const METRICS_EVERY_MS = 300;
-const SNAPSHOT_EVERY_MS = 2000;
 const EMIT_EVERY_MS = 100;
-const RECORD_MAX_BYTES = 256 * 1024 * 1024;
 export const DIVERGENCE_LIMIT = 1e8;
-
-/** UI names of RunConfig fields, so messages name the control the user touched. */
-function fieldLabel(field: string, method: string): string {
-  if (field === 'n') return 'Particles';
-  if (field === 'stepSize') return 'Step size';
-  if (field === 'seed') return 'Seed';
-  if (field === 'method') return 'Method';
-  if (field.startsWith('params.')) {
-    const name = field.slice('params.'.length);
-    try {
-      return getMethod(method).params.find((p) => p.name === name)?.label ?? name;
-    } catch {
-      return name;
-    }
-  }
-  if (field.startsWith('target')) return field === 'target' ? 'Target' : `Target ${field.slice('target.'.length)}`;
-  return field;
-}
-
-export function describeConfigError(e: unknown, method: string): string {
-  if (e instanceof ConfigError) return `${fieldLabel(e.field, method)}: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
-}
 
 function methodLabel(id: string): string {
   try {
@@ -140,60 +116,53 @@ export class Engine {
   private generation = 0;
   private status: EngineSnapshot['status'] = 'starting';
   private playing = true;
+  private diverged = false;
   private readonly gpu: GPU | undefined;
   private readonly makeBackend: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
-  private readonly requestFrame: (cb: (t: number) => void) => number;
-  private readonly cancelFrame: (id: number) => void;
-  private rafId: number | undefined;
+  private readonly loop: FrameLoop;
   private disposed = false;
-  private lastSnapshotAt = 0;
-  private lastEmitAt = 0;
-  private dirty = true;
   private readonly primary: RunSlot;
-  /** Split view: the second run (undefined when "Compare with" is none). */
-  private compare: RunSlot | undefined;
-  private compareMethod: string | undefined;
+  private readonly compare: CompareRun;
+  private readonly snapshots = new SnapshotKeeper();
+  private readonly recorder: Recorder;
+  private readonly store: Store<EngineSnapshot>;
   private message: EngineMessage | undefined;
-  private notice: string | undefined;
-  // recovery + recording
-  private snapshotData: { data: Float32Array; step: number; n: number } | undefined;
-  private recordEvery = 0;
-  private recording: Recording | undefined;
-  private recordedBytes = 0;
-  private listeners = new Set<() => void>();
-  private snapshot: EngineSnapshot;
+  private noticeEvent: EngineEvent | undefined;
 
   constructor(options: EngineOptions) {
     this.config = options.config;
     this.backendKind = options.backend ?? 'gpu';
     this.gpu = options.gpu;
     this.makeBackend = options.createBackend ?? createBackend;
-    this.requestFrame = options.requestFrame ?? ((cb) => requestAnimationFrame(cb));
-    this.cancelFrame = options.cancelFrame ?? ((id) => cancelAnimationFrame(id));
+    this.loop = new FrameLoop((now) => this.frame(now), options.requestFrame, options.cancelFrame);
+    const markDirty = (): void => {
+      this.store.dirty = true;
+    };
     this.primary = new RunSlot({
       afterBatch: (sim) => this.afterPrimaryBatch(sim),
-      onStats: (s) => this.checkDivergence(s),
+      onStats: (s) => this.checkDivergence(s, 'main'),
       onStepFailed: (e) => this.stepFailed(e),
-      markDirty: () => {
-        this.dirty = true;
-      },
+      markDirty,
     });
-    this.snapshot = this.buildSnapshot();
+    this.compare = new CompareRun({
+      onStats: (s) => this.checkDivergence(s, 'compare'),
+      onStepFailed: (e) => this.stepFailed(e),
+      markDirty,
+    });
+    this.recorder = new Recorder({ onLimit: (frames, limitBytes) => this.tell({ type: 'recording-stopped', frames, limitBytes }), markDirty });
+    this.store = new Store(() => this.buildSnapshot(), EMIT_EVERY_MS);
   }
 
   // ---- React bridge -------------------------------------------------------------------------
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
-  getSnapshot = (): EngineSnapshot => this.snapshot;
+  getSnapshot = (): EngineSnapshot => this.store.getSnapshot();
 
   private buildSnapshot(): EngineSnapshot {
     const p = this.primary;
     const c = this.compare;
-    const cm = this.compareMethod;
+    const cs = c.slot;
     return {
       status: this.status,
       playing: this.playing,
@@ -211,32 +180,42 @@ export class Engine {
       history: copyHistory(p.history),
       label: methodLabel(this.config.method),
       compare:
-        c && cm
-          ? { method: cm, label: methodLabel(cm), step: c.sim?.stepCount ?? 0, msPerStep: c.msPerStep, stats: c.stats, metrics: c.metrics, history: copyHistory(c.history) }
+        cs && c.method
+          ? {
+              method: c.method,
+              label: methodLabel(c.method),
+              params: c.params,
+              step: cs.sim?.stepCount ?? 0,
+              msPerStep: cs.msPerStep,
+              stepsPerFrame: cs.stepsPerFrame,
+              stats: cs.stats,
+              metrics: cs.metrics,
+              history: copyHistory(cs.history),
+              note: c.note,
+            }
           : undefined,
       message: this.message,
-      notice: this.notice,
-      recordEvery: this.recordEvery,
-      recordedFrames: this.recording?.steps.length ?? 0,
+      notice: this.noticeEvent ? eventMessage(this.noticeEvent).text : undefined,
+      noticeEvent: this.noticeEvent,
+      diverged: this.diverged,
+      recordEvery: this.recorder.every,
+      recordedFrames: this.recorder.frames,
     };
   }
 
-  /** Publish now (discrete events) or at most every EMIT_EVERY_MS (frame updates). */
   private emit(force = false): void {
-    const now = performance.now();
-    if (!force && now - this.lastEmitAt < EMIT_EVERY_MS) {
-      this.dirty = true;
-      return;
-    }
-    this.lastEmitAt = now;
-    this.dirty = false;
-    this.snapshot = this.buildSnapshot();
-    for (const l of this.listeners) l();
+    this.store.emit(force);
   }
 
   /** Show a message (the UI reports its own input errors through this too). */
   say(kind: EngineMessage['kind'], text: string): void {
     this.message = { kind, text };
+    this.emit(true);
+  }
+
+  /** Report an engine event (worded by the UI). */
+  private tell(event: EngineEvent): void {
+    this.message = eventMessage(event);
     this.emit(true);
   }
 
@@ -255,29 +234,26 @@ export class Engine {
       return;
     }
     this.installBackend(backend);
-    try {
-      this.replaceSim(backend.createSimulation(this.config));
-    } catch (e) {
-      this.say('error', `${describeConfigError(e, this.config.method)} — check the URL parameters`);
+    if (this.newRun(backend, this.config, 'start')) {
+      this.status = 'ready';
+      this.buildCompare(false);
+    } else {
       this.status = 'failed';
     }
-    if (this.status !== 'failed') {
-      this.status = 'ready';
-      if (this.compareMethod) this.rebuildCompare();
-    }
     this.emit(true);
-    this.rafId = this.requestFrame(this.frame);
+    this.loop.start();
   }
 
   private async acquire(kind: BackendKind): Promise<Backend> {
     if (kind === 'gpu') {
       try {
         const b = await this.makeBackend('gpu', this.gpu);
-        this.notice = undefined;
+        this.noticeEvent = undefined;
         return b;
       } catch (e) {
-        this.notice = 'WebGPU unavailable: running on the CPU engine (float64)';
-        this.message = { kind: 'warning', text: `WebGPU unavailable (${e instanceof Error ? e.message : String(e)}): running on the CPU engine (float64)` };
+        const event: EngineEvent = { type: 'gpu-unavailable', reason: e instanceof Error ? e.message : String(e) };
+        this.noticeEvent = event;
+        this.message = eventMessage(event);
       }
     }
     return this.makeBackend('cpu');
@@ -297,31 +273,24 @@ export class Engine {
 
   dispose(): void {
     this.disposed = true;
-    if (this.rafId !== undefined) this.cancelFrame(this.rafId);
-    this.compare?.destroy();
-    this.compare = undefined;
+    this.loop.stop();
+    this.compare.off();
     this.primary.destroy();
     const b = this.backend;
     this.backend = undefined;
     b?.destroy();
-    this.listeners.clear();
+    this.store.clear();
   }
 
   /** A canvas attaches its renderer to a slot (0: the primary run, 1: the compared run); the disposer detaches it. */
   attachRenderer(r: FrameRenderer, slot: 0 | 1 = 0): () => void {
     if (slot === 0) this.primary.renderer = r;
-    else this.compareRenderer = r;
-    if (slot === 1 && this.compare) this.compare.renderer = r;
+    else this.compare.setRenderer(r);
     return () => {
       if (slot === 0 && this.primary.renderer === r) this.primary.renderer = undefined;
-      if (slot === 1 && this.compareRenderer === r) {
-        this.compareRenderer = undefined;
-        if (this.compare) this.compare.renderer = undefined;
-      }
+      if (slot === 1 && this.compare.rendererAttached === r) this.compare.setRenderer(undefined);
     };
   }
-
-  private compareRenderer: FrameRenderer | undefined;
 
   /** The backend's device (GPU runs) for the renderer; undefined on the CPU. */
   get device(): GPUDevice | undefined {
@@ -334,66 +303,60 @@ export class Engine {
 
   /** The compared run's simulation (split view), if any. */
   get compareSimulation(): Simulation | undefined {
-    return this.compare?.sim;
+    return this.compare.sim;
   }
 
   // ---- frame loop ---------------------------------------------------------------------------
 
-  private frame = (): void => {
+  private frame(now: number): void {
     if (this.disposed) return;
-    this.rafId = this.requestFrame(this.frame);
     const p = this.primary;
     if (!p.sim) return;
-    const c = this.compare?.sim ? this.compare : undefined;
-    const now = performance.now();
+    const c = this.compare.sim ? this.compare.slot : undefined;
+    const plan = batchPlan(p.stepsPerFrame, c?.stepsPerFrame, p.sim.stepCount, this.recorder.every);
     if (this.playing && !p.busy && !c?.busy) {
-      let k = c ? Math.min(p.stepsPerFrame, c.stepsPerFrame) : p.stepsPerFrame;
-      const every = this.recordEvery;
-      if (every > 0) k = Math.min(k, every - (p.sim.stepCount % every));
-      const budget = c ? FRAME_BUDGET_MS / 2 : FRAME_BUDGET_MS;
-      p.runBatch(Math.max(1, k), budget);
-      c?.runBatch(Math.max(1, k), budget);
+      p.runBatch(plan.steps, plan.budgetMs);
+      c?.runBatch(plan.steps, plan.budgetMs);
     }
     if (this.target) {
       p.draw(this.target);
       c?.draw(this.target);
     }
-    const metricsEvery = c ? 2 * METRICS_EVERY_MS : METRICS_EVERY_MS;
-    p.poll(now, metricsEvery);
-    c?.poll(now, metricsEvery);
-    if (this.dirty || this.playing) this.emit();
-  };
+    p.poll(now, plan.metricsEveryMs);
+    c?.poll(now, plan.metricsEveryMs);
+    if (this.store.dirty || this.playing) this.emit();
+  }
 
   /** Primary run, after a batch: record at exact multiples of recordEvery; snapshot for recovery. */
   private async afterPrimaryBatch(sim: Simulation): Promise<void> {
-    const every = this.recordEvery;
-    if (every > 0 && sim.stepCount % every === 0) await this.recordFrame(sim);
-    const now = performance.now();
-    if (this.backend?.info.kind === 'gpu' && now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
-      this.lastSnapshotAt = now;
-      this.snapshotData = { data: await sim.positions(), step: sim.stepCount, n: sim.n };
-    }
+    if (this.recorder.due(sim)) await this.recorder.capture(sim);
+    if (this.backend?.info.kind === 'gpu') await this.snapshots.maybeTake(sim, performance.now());
   }
 
   private stepFailed(e: unknown): void {
     this.playing = false;
-    this.say('error', `Paused: step failed (${e instanceof Error ? e.message : String(e)})`);
+    this.tell({ type: 'step-failed', reason: e instanceof Error ? e.message : String(e) });
   }
 
-  private checkDivergence(s: ParticleStats): void {
+  private checkDivergence(s: ParticleStats, run: RunRole): void {
     if (!(s.nonFinite > 0 || s.maxAbs > DIVERGENCE_LIMIT)) return;
-    if (!this.playing && this.message?.text.startsWith('Paused: the particles diverged')) return;
+    if (this.diverged) return;
+    this.diverged = true;
     this.playing = false;
-    const cause = s.nonFinite > 0 ? 'NaN' : `|x| > ${DIVERGENCE_LIMIT.toExponential(0)}`;
-    this.say('error', `Paused: the particles diverged (${cause} at step ${s.step}) — lower the step size`);
+    this.tell({ type: 'diverged', run, cause: s.nonFinite > 0 ? 'nan' : 'overflow', step: s.step, limit: DIVERGENCE_LIMIT });
   }
 
   // ---- controls -----------------------------------------------------------------------------
 
+  /** Play. After a blow-up nothing runs: the message says to Reset or change the step size. */
   play(): void {
+    if (this.diverged) {
+      this.tell({ type: 'blocked-after-divergence', step: this.primary.sim?.stepCount ?? 0 });
+      return;
+    }
     if (!this.playing) {
       this.playing = true;
-      if (this.message?.text.startsWith('Paused:')) this.message = undefined;
+      if (this.message?.event?.type === 'diverged' || this.message?.event?.type === 'step-failed') this.message = undefined;
       this.emit(true);
     }
   }
@@ -413,9 +376,14 @@ export class Engine {
   /** Pause and advance exactly one step (both runs in split view). */
   stepOnce(): void {
     this.playing = false;
-    if (!this.primary.busy && !this.compare?.busy) {
+    if (this.diverged) {
+      this.tell({ type: 'blocked-after-divergence', step: this.primary.sim?.stepCount ?? 0 });
+      return;
+    }
+    const c = this.compare.slot;
+    if (!this.primary.busy && !c?.busy) {
       this.primary.runBatch(1, FRAME_BUDGET_MS);
-      this.compare?.runBatch(1, FRAME_BUDGET_MS);
+      c?.runBatch(1, FRAME_BUDGET_MS);
     }
     this.emit(true);
   }
@@ -424,22 +392,36 @@ export class Engine {
   reset(): void {
     const backend = this.backend;
     if (!backend) return;
-    try {
-      this.replaceSim(backend.createSimulation(this.config));
+    if (this.newRun(backend, this.config, 'reset')) {
       this.message = undefined;
       this.playing = true;
-      if (this.compareMethod) this.rebuildCompare();
-    } catch (e) {
-      this.message = { kind: 'error', text: describeConfigError(e, this.config.method) };
+      this.status = 'ready';
+      this.buildCompare(false);
     }
     this.emit(true);
+  }
+
+  /**
+   * A fresh primary run from `config`; false (and a 'config-rejected' event) if the backend
+   * refuses it, the previous run kept.
+   */
+  private newRun(backend: Backend, config: RunConfig, during: 'start' | 'reset' | 'configure' | 'recovery'): boolean {
+    let sim: Simulation;
+    try {
+      sim = backend.createSimulation(config);
+    } catch (e) {
+      this.tell({ type: 'config-rejected', during, problem: configProblem(e, config.method) });
+      return false;
+    }
+    this.replaceSim(sim);
+    return true;
   }
 
   private replaceSim(sim: Simulation): void {
     this.config = sim.config;
     this.primary.replace(sim);
-    this.snapshotData = undefined;
-    this.lastSnapshotAt = 0;
+    this.diverged = false;
+    this.snapshots.clear();
     this.setTargetInstance(resolveTarget(sim.config.target));
     this.startRecording();
   }
@@ -450,46 +432,57 @@ export class Engine {
   }
 
   /**
-   * Change the configuration. Step size and target change in place (particles kept); anything
-   * else starts a new run. If the backend rejects the config, the previous run keeps going and the
-   * message names the field. Returns true when applied. The compared run (split view) follows.
+   * Change the configuration. On a healthy run the step size and target change in place
+   * (particles kept); anything else starts a new run (restart.ts). After a blow-up or a failed
+   * start any change starts a fresh run and plays. If the backend rejects the config, the previous
+   * run keeps going and the message names the field. Returns true when applied. The compared run
+   * (split view) follows.
    */
   configure(partial: Partial<Omit<RunConfig, 'init'>>): boolean {
     const next: RunConfig = { ...this.config, ...partial };
-    const changed = (Object.keys(partial) as (keyof typeof partial)[]).filter((k) => JSON.stringify(partial[k]) !== JSON.stringify(this.config[k]));
-    if (changed.length === 0) return true;
+    const changed = changedKeys(this.config, partial);
     const sim = this.primary.sim;
     const backend = this.backend;
-    if (!sim || !backend) {
+    if (changed.length === 0) return true;
+    if (!backend) {
       this.config = next;
       this.emit(true);
       return true;
     }
+    let plan = planChange(changed, { hasRun: sim !== undefined, diverged: this.diverged });
+    const before = this.message;
     try {
-      let inPlace = changed.every((k) => k === 'stepSize' || k === 'target');
-      if (inPlace && changed.includes('target')) {
-        // the same checks as a new run (score method on a sample-only target, torus, ...)
-        resolveRun(next, backend.info.maxParticles);
-        try {
-          this.applyTarget(sim, next.target);
-        } catch (e) {
-          if (e instanceof ConfigError) throw e;
-          inPlace = false; // e.g. a bigger cloud than this run holds: start a new run
+      if (plan.kind === 'in-place' && sim) {
+        if (plan.target) {
+          // the same checks as a new run (score method on a sample-only target, torus, ...)
+          resolveRun(next, backend.info.maxParticles);
+          try {
+            this.applyTarget(sim, next.target);
+          } catch (e) {
+            if (e instanceof ConfigError) throw e;
+            plan = { kind: 'restart', after: undefined }; // e.g. a bigger cloud than this run holds
+          }
         }
       }
-      if (inPlace) {
-        if (changed.includes('stepSize')) sim.setStepSize(next.stepSize);
+      if (plan.kind === 'in-place' && sim) {
+        if (plan.stepSize) sim.setStepSize(next.stepSize);
         this.config = sim.config;
-        this.followInPlace(changed.includes('target'), changed.includes('stepSize'));
-      } else {
+        this.followInPlace(plan.target, plan.stepSize);
+      } else if (plan.kind === 'restart') {
         this.replaceSim(backend.createSimulation(next));
-        if (this.compareMethod) this.rebuildCompare();
+        this.status = 'ready';
+        this.buildCompare(changed.some((k) => REPLACES_COMPARE.includes(k)));
+        if (plan.after) {
+          this.playing = true;
+          this.message = eventMessage({ type: 'restarted', after: plan.after === 'divergence' ? 'divergence' : 'failed-start', changed });
+        }
       }
-      if (this.message?.kind === 'error' && !this.message.text.startsWith('Paused:')) this.message = undefined;
+      // an applied change answers the last refusal (not a blow-up, which stays until a new run)
+      if (this.message === before && before?.kind === 'error' && before.event?.type !== 'diverged') this.message = undefined;
       this.emit(true);
       return true;
     } catch (e) {
-      this.say('error', `${describeConfigError(e, next.method)} — the previous run keeps going`);
+      this.tell({ type: 'config-rejected', during: sim ? 'configure' : 'revive', problem: configProblem(e, next.method) });
       return false;
     }
   }
@@ -507,83 +500,78 @@ export class Engine {
 
   // ---- split view ---------------------------------------------------------------------------
 
-  /** The compared run's config: the primary's target, seed, n, step size, domain; its own method (default params). */
-  private compareConfig(method: string): RunConfig {
-    return { ...this.config, method, params: {} };
-  }
-
   /**
-   * Split view: run `method` side by side with the primary run (same target, seed, n, step size),
-   * or turn it off (undefined / 'none'). An incompatible method says why and leaves it off.
+   * Split view: run `method` (with its own `params`; default: its defaults, or the current ones
+   * when the method is unchanged) side by side with the primary run (same target, seed, n, step
+   * size), or turn it off (undefined / 'none'). Refused with a message when identical to the
+   * primary (same method and parameters) or when the method cannot run on this target; both runs
+   * start over together when it is applied.
    */
-  setCompare(method: string | undefined): boolean {
+  setCompare(method: string | undefined, params?: Params): boolean {
     const m = method === 'none' || method === '' ? undefined : method;
-    if (m === this.compareMethod && (m === undefined || this.compare)) return true;
-    this.compareMethod = m;
+    const c = this.compare;
     if (!m) {
-      this.compare?.destroy();
-      this.compare = undefined;
+      if (c.method === undefined) return true;
+      c.off();
       this.emit(true);
       return true;
     }
+    const p = params ?? (m === c.method ? c.params : {});
+    if (m === c.method && JSON.stringify(p) === JSON.stringify(c.params) && c.slot) return true;
     if (!this.backend || !this.primary.sim) {
+      // before start(): kept and built with the first run
+      c.method = m;
+      c.params = p;
+      c.note = undefined;
       this.emit(true);
       return true;
     }
-    const ok = this.rebuildCompare();
-    if (ok) {
-      // a fair comparison: both runs start together
-      try {
-        this.replaceSim(this.backend.createSimulation(this.config));
-      } catch (e) {
-        this.say('error', describeConfigError(e, this.config.method));
-      }
-    }
-    this.emit(true);
-    return ok;
-  }
-
-  /** (Re)create the compared run from the current primary config; false (and a message) if rejected. */
-  private rebuildCompare(): boolean {
-    const method = this.compareMethod;
-    const backend = this.backend;
-    if (!method || !backend) return false;
-    let sim: Simulation;
-    try {
-      sim = backend.createSimulation(this.compareConfig(method));
-    } catch (e) {
-      this.compare?.destroy();
-      this.compare = undefined;
-      this.compareMethod = undefined;
-      this.say('error', `Compare with ${methodLabel(method)}: ${describeConfigError(e, method)} — split view off`);
+    c.method = m;
+    c.params = p;
+    c.note = undefined;
+    const r = c.build(this.backend, this.config, false);
+    if (!r.ok) {
+      this.tell(r.event);
       return false;
     }
-    if (!this.compare) {
-      this.compare = new RunSlot({
-        onStepFailed: (e) => this.stepFailed(e),
-        onStats: (s) => this.checkDivergence(s),
-        markDirty: () => {
-          this.dirty = true;
-        },
-      });
-      this.compare.renderer = this.compareRenderer;
+    // a fair comparison: both runs start together
+    if (this.newRun(this.backend, this.config, 'reset')) {
+      this.playing = true;
+      if (this.message?.event?.type.startsWith('compare') === true || this.message?.event?.type === 'diverged') this.message = undefined;
     }
-    this.compare.replace(sim);
+    this.emit(true);
     return true;
+  }
+
+  /** The compared run's own parameters (split view on); false with a message when refused. */
+  setCompareParams(params: Params): boolean {
+    const m = this.compare.method;
+    if (!m) return false;
+    return this.setCompare(m, params);
+  }
+
+  /** (Re)create the compared run for the current primary config; a failure turns it off and says why. */
+  private buildCompare(mayReplace: boolean): void {
+    const backend = this.backend;
+    if (!backend || !this.compare.method) return;
+    const r = this.compare.build(backend, this.config, mayReplace);
+    if (!r.ok) this.tell(r.event);
+    else if (r.switched) this.message = eventMessage(r.switched);
   }
 
   /** The primary changed target / step size in place: the compared run follows (or is rebuilt, or turned off). */
   private followInPlace(target: boolean, stepSize: boolean): void {
-    const c = this.compare?.sim;
-    if (!c || !this.compareMethod) return;
+    const c = this.compare.sim;
+    const method = this.compare.method;
+    if (!c || !method) return;
     try {
       if (target) {
-        resolveRun(this.compareConfig(this.compareMethod), this.backend?.info.maxParticles ?? Infinity);
+        resolveRun({ ...this.config, method, params: this.compare.params }, this.backend?.info.maxParticles ?? Infinity);
         c.setTarget(this.config.target);
       }
       if (stepSize) c.setStepSize(this.config.stepSize);
     } catch {
-      this.rebuildCompare();
+      this.buildCompare(true);
     }
   }
 
@@ -596,51 +584,41 @@ export class Engine {
       sim = backend.createSimulation(this.config);
     } catch (e) {
       backend.destroy();
-      this.say('error', `${describeConfigError(e, this.config.method)} — staying on the ${this.backend?.info.kind === 'gpu' ? 'GPU' : 'CPU'} engine`);
+      this.tell({ type: 'config-rejected', during: 'backend', problem: configProblem(e, this.config.method), backend: this.backend?.info.kind ?? this.backendKind });
       return;
     }
     const oldBackend = this.backend;
-    this.compare?.replace(undefined);
+    this.compare.detach();
     this.installBackend(backend);
     this.replaceSim(sim);
-    if (this.compareMethod) this.rebuildCompare();
+    this.status = 'ready';
+    this.buildCompare(false);
     oldBackend?.destroy();
-    if (kind === 'cpu') this.notice = undefined;
+    if (kind === 'cpu') this.noticeEvent = undefined;
     this.emit(true);
   }
 
   private async recoverFromLoss(reason: string): Promise<void> {
-    const snap = this.snapshotData;
+    const snap = this.snapshots.latest;
     const wasPlaying = this.playing;
     this.primary.replace(undefined);
-    this.compare?.replace(undefined);
+    this.compare.detach();
     let backend: Backend;
     try {
       backend = await this.makeBackend('gpu', this.gpu);
-    } catch {
+    } catch (e) {
       backend = await this.makeBackend('cpu');
-      this.notice = 'WebGPU unavailable: running on the CPU engine (float64)';
+      this.noticeEvent = { type: 'gpu-unavailable', reason: e instanceof Error ? e.message : String(e) };
     }
     if (this.disposed) {
       backend.destroy();
       return;
     }
     this.installBackend(backend);
-    try {
-      this.replaceSim(backend.createSimulation(this.config));
-    } catch (e) {
-      this.say('error', `GPU device lost (${reason}); a new run failed: ${describeConfigError(e, this.config.method)}`);
-      return;
-    }
-    if (this.compareMethod) this.rebuildCompare();
-    const sim = this.primary.sim;
-    const where = backend.info.kind === 'gpu' ? 'a new device' : 'the CPU engine';
-    if (sim && snap && snap.n === sim.n) {
-      sim.setPositions(snap.data, snap.step);
-      this.say('warning', `GPU device lost (${reason}) — recovered on ${where} from the snapshot at step ${snap.step}`);
-    } else {
-      this.say('warning', `GPU device lost (${reason}) — recovered on ${where}; no snapshot yet, so the run was reset`);
-    }
+    if (!this.newRun(backend, this.config, 'recovery')) return;
+    this.buildCompare(false);
+    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap);
+    this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep });
     this.playing = wasPlaying;
     this.emit(true);
   }
@@ -662,57 +640,25 @@ export class Engine {
 
   /** Record every k-th step (0: off). Turning it on starts a fresh recording. */
   setRecordEvery(k: number): void {
-    const every = Number.isInteger(k) && k > 0 ? k : 0;
-    if (every === this.recordEvery) return;
-    this.recordEvery = every;
+    if (!this.recorder.setEvery(k)) return;
     this.startRecording();
     this.emit(true);
   }
 
   private startRecording(): void {
     const sim = this.primary.sim;
-    if (this.recordEvery <= 0 || !sim) {
-      this.recording = undefined;
-      this.recordedBytes = 0;
-      return;
-    }
-    this.recording = { n: sim.n, steps: [], frames: [], config: sim.config, backend: this.backend?.info };
-    this.recordedBytes = 0;
     const slot = this.primary;
-    if (sim.stepCount % this.recordEvery === 0 && !slot.busy) {
-      slot.busy = true;
-      const runId = slot.runId;
-      void this.recordFrame(sim).finally(() => {
-        if (slot.runId === runId) slot.busy = false;
-      });
-    }
-  }
-
-  private async recordFrame(sim: Simulation): Promise<void> {
-    const rec = this.recording;
-    if (!rec || rec.n !== sim.n) return;
-    const step = sim.stepCount;
-    const data = await sim.positions();
-    if (rec !== this.recording || rec.steps[rec.steps.length - 1] === step) return;
-    if (this.recordedBytes + data.byteLength > RECORD_MAX_BYTES) {
-      this.recordEvery = 0;
-      this.say('warning', `Recording stopped at ${rec.steps.length} frames (the ${RECORD_MAX_BYTES >> 20} MB limit); export them now`);
-      return;
-    }
-    rec.steps.push(step);
-    rec.frames.push(data);
-    rec.config = sim.config;
-    this.recordedBytes += data.byteLength;
-    this.dirty = true;
+    if (!this.recorder.start(sim, this.backend?.info) || !sim || slot.busy) return;
+    slot.busy = true;
+    const runId = slot.runId;
+    void this.recorder.capture(sim).finally(() => {
+      if (slot.runId === runId) slot.busy = false;
+    });
   }
 
   /** The frames recorded so far; with none, one frame of the current positions. */
   async takeRecording(): Promise<Recording | undefined> {
-    const sim = this.primary.sim;
-    if (!sim) return undefined;
-    const rec = this.recording;
-    if (rec && rec.steps.length > 0) return { ...rec, steps: [...rec.steps], frames: [...rec.frames] };
-    return { n: sim.n, steps: [sim.stepCount], frames: [await sim.positions()], config: sim.config, backend: this.backend?.info };
+    return this.recorder.take(this.primary.sim, this.backend?.info);
   }
 
   /**
@@ -724,13 +670,17 @@ export class Engine {
     const target = c.target.cloud
       ? { id: c.target.id, params: c.target.params, cloud: { points: c.target.cloud.length / 2, note: 'a cloud from an image, painting or dragged samples: not stored in the URL or this file' } }
       : c.target;
+    const cm = this.compare.method;
     return {
       ...c,
       target,
       init: c.init.kind === 'gaussian' ? c.init : { kind: 'positions' },
-      ...(this.compareMethod ? { compare: this.compareMethod } : {}),
+      ...(cm ? { compare: cm, compareParams: this.compare.params } : {}),
       backend: this.backend?.info,
       step: this.primary.sim?.stepCount ?? 0,
     };
   }
 }
+
+/** A primary change of these may make the compared method unfit: it is then replaced, and the snapshot says so. */
+const REPLACES_COMPARE: readonly ConfigKey[] = ['target', 'method', 'params', 'domain'];

@@ -77,11 +77,33 @@ export function parseComponents(text: string): Component[] {
       throw new ParamError('components', `${where}: needs cov [s11, s12, s22] or std`);
     }
     const weight = o.weight === undefined ? 1 : o.weight;
-    if (typeof weight !== 'number' || !(weight > 0) || !Number.isFinite(weight)) throw new ParamError('components', `${where}.weight: expected a positive number`);
+    if (typeof weight !== 'number' || !(weight > 0) || !Number.isFinite(weight)) {
+      throw new ParamError('components', `${where}.weight: expected a finite positive number, got ${JSON.stringify(weight) ?? String(weight)}`);
+    }
     return { mean, cov, weight };
   });
-  const total = comps.reduce((s, c) => s + c.weight, 0);
-  return comps.map((c) => ({ ...c, weight: c.weight / total }));
+  const weights = normalisedWeights(comps.map((c) => c.weight));
+  return comps.map((c, k) => ({ ...c, weight: weights[k] ?? MIN_WEIGHT }));
+}
+
+/**
+ * Smallest normalised weight kept. A component whose weight is below it (relative to the total) is
+ * raised to it, so that after any input every weight stays positive and the JSON round-trips: e.g.
+ * weights 1e308 and 1e-300 would otherwise normalise to exactly 1 and 0 (underflow), and the next
+ * edit would be refused. log(1e-300) = -690.8 is still an f32 (the GPU packs log weights).
+ */
+export const MIN_WEIGHT = 1e-300;
+
+/**
+ * w / sum(w) without overflow or underflow of the sum: divide by the largest weight first (the
+ * scaled weights lie in (0, 1], their sum in [1, 16]), then floor at MIN_WEIGHT. Weights must be
+ * finite and positive (checked by the caller).
+ */
+export function normalisedWeights(w: readonly number[]): number[] {
+  const max = w.reduce((m, v) => Math.max(m, v), 0);
+  const scaled = w.map((v) => v / max);
+  const total = scaled.reduce((s, v) => s + v, 0);
+  return scaled.map((v) => Math.max(v / total, MIN_WEIGHT));
 }
 
 /** Equal-sided rectangle around [xmin, xmax] x [ymin, ymax] with a 5 % margin. */

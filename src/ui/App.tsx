@@ -8,6 +8,7 @@ import { ControlPanel } from './ControlPanel';
 import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
 import { MixtureEditor } from './MixtureEditor';
+import { messageText, noticeText } from './messages';
 import { isMixtureId } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
@@ -88,14 +89,14 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         <h1>WGF Playground</h1>
         <StatusBar snap={snap} />
       </header>
-      {snap.notice ? (
+      {noticeText(snap) ? (
         <p className="notice" role="note">
-          {snap.notice}
+          {noticeText(snap)}
         </p>
       ) : null}
       {snap.message ? (
         <div className={`message ${snap.message.kind}`} role="alert">
-          <span>{snap.message.text}</span>
+          <span>{messageText(snap.message)}</span>
           <button type="button" aria-label="Dismiss message" onClick={() => engine.dismissMessage()}>
             ✕
           </button>

@@ -1,0 +1,128 @@
+/**
+ * The split view's second run ("Compare with"): its own method and parameters, the primary's
+ * target, seed, n, step size and domain, in its own RunSlot on the same backend.
+ *
+ * Rules (issue 8, bug 6):
+ * - A run identical to the primary (same method, same resolved parameters) is refused: it would
+ *   draw the same particles twice. The same method with other parameters is a fair comparison.
+ * - When the primary's target (or method, or domain) changes and the compared method cannot run
+ *   on it any more (e.g. a score method on a sample-only target) or would become identical, the
+ *   first registry method that can run and differs from the primary takes its place, and the
+ *   snapshot says so (`note`): it never changes silently. With none, the split view turns off.
+ */
+import { getMethod, methods } from '../methods/registry';
+import { resolveParams, type Params } from '../params';
+import { configProblem, type EngineEvent } from './events';
+import { RunSlot, type FrameRenderer, type SlotHooks } from './runSlot';
+import type { Backend, RunConfig, Simulation } from './types';
+
+/** The compared run's config: the primary's everything but the method and its parameters. */
+export function compareConfig(primary: RunConfig, method: string, params: Params): RunConfig {
+  return { ...primary, method, params };
+}
+
+/** Same method and the same parameters once defaults are filled in (unknown method/params: not the same). */
+export function sameRun(primary: RunConfig, method: string, params: Params): boolean {
+  if (primary.method !== method) return false;
+  try {
+    const specs = getMethod(method).params;
+    return JSON.stringify(resolveParams(specs, primary.params)) === JSON.stringify(resolveParams(specs, params));
+  } catch {
+    return false;
+  }
+}
+
+/** Methods to try instead of `current` (registry order), never the primary's own method. */
+export function replacementCandidates(primaryMethod: string, current: string): string[] {
+  return methods.map((m) => m.id).filter((id) => id !== primaryMethod && id !== current);
+}
+
+export type BuildResult =
+  | { ok: true; switched?: EngineEvent }
+  | { ok: false; event: EngineEvent };
+
+export class CompareRun {
+  method: string | undefined;
+  params: Params = {};
+  slot: RunSlot | undefined;
+  /** Why the compared method is not the one asked for (a target change switched it). */
+  note: EngineEvent | undefined;
+  private renderer: FrameRenderer | undefined;
+
+  constructor(private readonly hooks: SlotHooks) {}
+
+  get sim(): Simulation | undefined {
+    return this.slot?.sim;
+  }
+
+  setRenderer(r: FrameRenderer | undefined): void {
+    this.renderer = r;
+    if (this.slot) this.slot.renderer = r;
+  }
+
+  get rendererAttached(): FrameRenderer | undefined {
+    return this.renderer;
+  }
+
+  /** Split view off. */
+  off(): void {
+    this.method = undefined;
+    this.params = {};
+    this.note = undefined;
+    this.slot?.destroy();
+    this.slot = undefined;
+  }
+
+  /** Drop the simulation but keep the method (a backend change or device loss rebuilds it). */
+  detach(): void {
+    this.slot?.replace(undefined);
+  }
+
+  /**
+   * (Re)create the compared run for `primary` on `backend`. With `mayReplace` (the primary's
+   * target, method or domain changed), a method that no longer fits is replaced by one that does.
+   * On failure the split view is off and the event says why.
+   */
+  build(backend: Backend, primary: RunConfig, mayReplace: boolean): BuildResult {
+    const method = this.method;
+    if (!method) return { ok: true };
+    const first = this.tryCreate(backend, primary, method, this.params);
+    if (first.sim) {
+      this.install(first.sim);
+      return { ok: true };
+    }
+    const problem = first.problem;
+    if (mayReplace) {
+      for (const alt of replacementCandidates(primary.method, method)) {
+        const r = this.tryCreate(backend, primary, alt, {});
+        if (!r.sim) continue;
+        const switched: EngineEvent = { type: 'compare-switched', from: method, to: alt, problem };
+        this.method = alt;
+        this.params = {};
+        this.note = switched;
+        this.install(r.sim);
+        return { ok: true, switched };
+      }
+    }
+    this.off();
+    const event: EngineEvent = problem.field === 'compare' ? { type: 'compare-identical', method } : mayReplace ? { type: 'compare-off', method, problem } : { type: 'compare-rejected', method, problem };
+    return { ok: false, event };
+  }
+
+  private tryCreate(backend: Backend, primary: RunConfig, method: string, params: Params): { sim?: Simulation; problem: ReturnType<typeof configProblem> } {
+    if (sameRun(primary, method, params)) return { problem: { field: 'compare', reason: 'identical to the main run', method } };
+    try {
+      return { sim: backend.createSimulation(compareConfig(primary, method, params)), problem: { field: '', reason: '', method } };
+    } catch (e) {
+      return { problem: configProblem(e, method) };
+    }
+  }
+
+  private install(sim: Simulation): void {
+    if (!this.slot) {
+      this.slot = new RunSlot(this.hooks);
+      this.slot.renderer = this.renderer;
+    }
+    this.slot.replace(sim);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What the engine tells its user, as data: the engine reports structured events (kind, field,
+ * reason) and src/ui/messages.ts turns them into the words on screen. Each message also carries a
+ * plain `text` (the raw reason, no UI wording) for consumers without the UI, e.g. the console.
+ */
+import { ConfigError, type BackendKind } from './types';
+
+/** A refused configuration: `field` as in ConfigError ('n', 'stepSize', 'params.bandwidth', 'target.components'). */
+export interface ConfigProblem {
+  field: string;
+  /** The validator's own message (may start with the method id or the parameter name). */
+  reason: string;
+  /** The method whose parameters `field` refers to. */
+  method: string;
+}
+
+/** Which run of the split view an event is about. */
+export type RunRole = 'main' | 'compare';
+
+export type EngineEvent =
+  /** A config was refused; `during` says what the user did and so what happened instead. */
+  | { type: 'config-rejected'; during: 'start' | 'configure' | 'revive' | 'reset' | 'backend' | 'recovery'; problem: ConfigProblem; backend?: BackendKind }
+  | { type: 'gpu-unavailable'; reason: string }
+  | { type: 'diverged'; run: RunRole; cause: 'nan' | 'overflow'; step: number; limit: number }
+  /** Play or Step after a blow-up without a change: nothing runs; the user must Reset or change the step size. */
+  | { type: 'blocked-after-divergence'; step: number }
+  /** A change after a blow-up (or after a failed start) started a fresh run. */
+  | { type: 'restarted'; after: 'divergence' | 'failed-start'; changed: string[] }
+  | { type: 'step-failed'; reason: string }
+  | { type: 'device-lost'; reason: string; recoveredOn: BackendKind; fromStep: number | undefined }
+  | { type: 'recording-stopped'; frames: number; limitBytes: number }
+  /** Split view: the compared run was refused or turned off. */
+  | { type: 'compare-rejected'; method: string; problem: ConfigProblem }
+  | { type: 'compare-identical'; method: string }
+  /** Split view: after a target change the compared method could not run; another one took its place. */
+  | { type: 'compare-switched'; from: string; to: string; problem: ConfigProblem }
+  | { type: 'compare-off'; method: string; problem: ConfigProblem };
+
+export interface EngineMessage {
+  kind: 'info' | 'warning' | 'error';
+  /** Plain text: the UI's own messages (say()), or the raw reason of an engine event. */
+  text: string;
+  /** The structured event, for engine messages (src/ui/messages.ts words it). */
+  event?: EngineEvent;
+}
+
+/** A thrown validation error as data (ConfigError: its field; anything else: field ''). */
+export function configProblem(e: unknown, method: string): ConfigProblem {
+  if (e instanceof ConfigError) return { field: e.field, reason: e.message, method };
+  return { field: '', reason: e instanceof Error ? e.message : String(e), method };
+}
+
+const KIND: Record<EngineEvent['type'], EngineMessage['kind']> = {
+  'config-rejected': 'error',
+  'gpu-unavailable': 'warning',
+  diverged: 'error',
+  'blocked-after-divergence': 'error',
+  restarted: 'info',
+  'step-failed': 'error',
+  'device-lost': 'warning',
+  'recording-stopped': 'warning',
+  'compare-rejected': 'error',
+  'compare-identical': 'error',
+  'compare-switched': 'info',
+  'compare-off': 'warning',
+};
+
+/** The message for an event: its kind and a plain fallback text (the raw reason, or the event type). */
+export function eventMessage(event: EngineEvent): EngineMessage {
+  return { kind: KIND[event.type], text: plainText(event), event };
+}
+
+function plainText(e: EngineEvent): string {
+  switch (e.type) {
+    case 'config-rejected':
+    case 'compare-rejected':
+    case 'compare-switched':
+    case 'compare-off':
+      return `${e.type}: ${e.problem.field}: ${e.problem.reason}`;
+    case 'gpu-unavailable':
+    case 'step-failed':
+    case 'device-lost':
+      return `${e.type}: ${e.reason}`;
+    default:
+      return e.type;
+  }
+}
