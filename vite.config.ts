@@ -7,6 +7,8 @@ export default defineConfig({
   plugins: [react()],
   base: './',
   build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
+  // The CPU engine's worker (src/engine/cpuWorker.ts) is an ES module worker, so it may share chunks.
+  worker: { format: 'es' },
   server: { port: 5173 },
   preview: { port: 5173 },
   test: {
