@@ -7,13 +7,14 @@
  * line of column names, '#' comment lines and blank lines ignored, every row the same width.
  */
 import { formatFloat32, joinText, type ExportChunk } from './chunks';
+import { IoError } from './errors';
 
 export const TRAJECTORY_CSV_HEADER = 'step,particle,x,y';
 
 function checkFrames(frames: Float32Array, steps: readonly number[], n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`csv: particle count must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new IoError('csv', `csv: particle count must be a non-negative integer, got ${n}`);
   if (frames.length !== steps.length * n * 2) {
-    throw new Error(`csv: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
+    throw new IoError('csv', `csv: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
   }
 }
 
@@ -79,17 +80,18 @@ export function decodePointsCsv(text: string): PointsCsv {
       continue;
     }
     if (width >= 0 && cells.length !== width) {
-      throw new Error(`csv line ${li + 1}: expected ${width} columns, got ${cells.length}`);
+      throw new IoError('csv', `csv line ${li + 1}: expected ${width} columns, got ${cells.length}`);
     }
     if (!numeric) {
       const bad = cells.find((_, j) => !Number.isFinite(nums[j] ?? NaN)) ?? '';
-      throw new Error(`csv line ${li + 1}: '${bad}' is not a finite number`);
+      throw new IoError('csv', `csv line ${li + 1}: '${bad}' is not a finite number`);
     }
     width = cells.length;
-    values.push(...nums);
+    // One push per value: push(...nums) overflows the call stack on a row of ~10^5 numbers.
+    for (const v of nums) values.push(v);
     rows++;
   }
-  if (rows === 0) throw new Error('csv: no data rows');
+  if (rows === 0) throw new IoError('csv', 'csv: no data rows');
   const out: PointsCsv = { data: Float64Array.from(values), shape: [rows, width] };
   if (header !== undefined) out.header = header;
   return out;

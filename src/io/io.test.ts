@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { drainChunks, formatFloat32, joinBytes } from './chunks';
 import { decodePointsCsv, encodeTrajectoryCsv } from './csv';
 import { decodeNpy, encodeNpy, npyHeader } from './npy';
-import { pointsFromCsv, pointsFromNpy } from './points';
+import { IoError } from './errors';
+import { pointsFromCsv, pointsFromFile, pointsFromNpy } from './points';
 import { formatFromFileName, trajectoryChunks } from './trajectory';
 import { encodeTrajectoryJson } from './trajectoryJson';
 
@@ -266,5 +267,40 @@ describe('initial points', () => {
     expect(Array.from(fromCsv.data, (v) => Math.fround(v))).toEqual(last);
     expect(() => pointsFromNpy(encodeNpy(new Float32Array(6), [2, 3]))).toThrow(/expected shape \(n, 2\)/);
     expect(() => pointsFromCsv('1,2,3\n')).toThrow(/expected 2 columns/);
+  });
+});
+
+describe('bad input found by the fuzz tests (src/fuzz/io.fuzz.test.ts)', () => {
+  it("a header 'y,x' picks the columns by name (was read as x = first column)", () => {
+    expect(Array.from(pointsFromCsv('y,x\n0,1\n2,3\n').data)).toEqual([1, 0, 3, 2]);
+    expect(Array.from(pointsFromCsv('x,y\n0,1\n').data)).toEqual([0, 1]);
+    expect(Array.from(pointsFromCsv('0,1\n').data)).toEqual([0, 1]);
+  });
+
+  it('a row of 200,000 numbers is read (push(...row) threw RangeError: Maximum call stack size exceeded)', () => {
+    const row = Array.from({ length: 200_000 }, (_, i) => i).join(',');
+    const t = decodePointsCsv(row);
+    expect(t.shape).toEqual([1, 200_000]);
+    expect(t.data[199_999]).toBe(199_999);
+    expect(() => pointsFromCsv(row)).toThrow(IoError);
+  });
+
+  it('refusals are IoErrors naming their reader', () => {
+    const cases: [() => unknown, IoError['format']][] = [
+      [() => decodeNpy(new Uint8Array(3)), 'npy'],
+      [() => decodePointsCsv('1,2\n3\n'), 'csv'],
+      [() => pointsFromNpy(encodeNpy(new Float32Array(6), [2, 3])), 'points'],
+      [() => pointsFromFile('a.png', new Uint8Array(0)), 'points'],
+    ];
+    for (const [fn, format] of cases) {
+      let caught: unknown;
+      try {
+        fn();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(IoError);
+      expect(caught instanceof IoError && caught.format).toBe(format);
+    }
   });
 });

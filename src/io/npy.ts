@@ -9,6 +9,7 @@
  */
 
 import type { ExportChunk } from './chunks';
+import { IoError } from './errors';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const MAGIC_LEN = MAGIC.length + 2; // magic + major + minor
@@ -57,11 +58,11 @@ export function npyHeader(shape: readonly number[], descr = '<f4'): Uint8Array<A
 
 function checkShape(data: ArrayLike<number>, shape: readonly number[]): void {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`npy: shape must be non-negative integers, got [${shape.join(', ')}]`);
+    throw new IoError('npy', `npy: shape must be non-negative integers, got [${shape.join(', ')}]`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new Error(`npy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
+    throw new IoError('npy', `npy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
   }
 }
 
@@ -109,7 +110,7 @@ export interface NpyArray {
 /** Decode an .npy file holding a C-order '<f4' or '<f8' array. Throws an Error saying what is wrong. */
 export function decodeNpy(bytes: Uint8Array): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new Error('not an NPY file (missing the \\x93NUMPY magic)');
+    throw new IoError('npy', 'not an NPY file (missing the \\x93NUMPY magic)');
   }
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -119,13 +120,13 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
     headerLen = view.getUint16(8, true);
     start = 10;
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new Error('npy: truncated header');
+    if (bytes.length < 12) throw new IoError('npy', 'npy: truncated header');
     headerLen = view.getUint32(8, true);
     start = 12;
   } else {
-    throw new Error(`npy: unsupported format version ${major ?? '?'}.${bytes[7] ?? '?'}`);
+    throw new IoError('npy', `npy: unsupported format version ${major ?? '?'}.${bytes[7] ?? '?'}`);
   }
-  if (start + headerLen > bytes.length) throw new Error('npy: truncated header');
+  if (start + headerLen > bytes.length) throw new IoError('npy', 'npy: truncated header');
   const headerBytes = bytes.subarray(start, start + headerLen);
   // v1/v2 headers are latin-1, v3 UTF-8; the keys and values we accept are plain ASCII either way.
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes);
@@ -134,25 +135,25 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new Error(`npy: malformed header ${JSON.stringify(header.trim())}`);
+    throw new IoError('npy', `npy: malformed header ${JSON.stringify(header.trim())}`);
   }
-  if (fortran === 'True') throw new Error('npy: fortran order not supported (save a C-order array)');
+  if (fortran === 'True') throw new IoError('npy', 'npy: fortran order not supported (save a C-order array)');
   const itemSize = descr === '<f4' ? 4 : descr === '<f8' ? 8 : 0;
-  if (itemSize === 0) throw new Error(`npy: unsupported dtype '${descr}' (expected '<f4' or '<f8')`);
+  if (itemSize === 0) throw new IoError('npy', `npy: unsupported dtype '${descr}' (expected '<f4' or '<f8')`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => {
       const d = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(d) || d < 0) throw new Error(`npy: bad shape (${shapeText})`);
+      if (!Number.isInteger(d) || d < 0) throw new IoError('npy', `npy: bad shape (${shapeText})`);
       return d;
     });
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   const need = count * itemSize;
   if (bytes.length - dataStart < need) {
-    throw new Error(`npy: truncated data (shape (${shape.join(', ')}) needs ${need} bytes, file has ${bytes.length - dataStart})`);
+    throw new IoError('npy', `npy: truncated data (shape (${shape.join(', ')}) needs ${need} bytes, file has ${bytes.length - dataStart})`);
   }
   // Copy into a fresh buffer: the data offset need not be aligned for a view on the caller's buffer,
   // and a Node Buffer's slice() is a view (of a shared pool), not a copy.

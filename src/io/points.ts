@@ -8,6 +8,7 @@
  */
 import { decodePointsCsv } from './csv';
 import { decodeNpy } from './npy';
+import { IoError } from './errors';
 
 export interface Points {
   /** Interleaved [x0, y0, x1, y1, ...]. */
@@ -18,7 +19,7 @@ export interface Points {
 function checkFinite(data: ArrayLike<number>, what: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i] ?? NaN)) {
-      throw new Error(`${what}: point ${Math.floor(i / 2)} has a non-finite coordinate`);
+      throw new IoError('points', `${what}: point ${Math.floor(i / 2)} has a non-finite coordinate`);
     }
   }
 }
@@ -34,9 +35,9 @@ export function pointsFromNpy(bytes: Uint8Array): Points {
     const n = shape[1] ?? 0;
     points = { data: data.slice((frames - 1) * n * 2, frames * n * 2), n };
   } else {
-    throw new Error(`npy: expected shape (n, 2) or (frames, n, 2), got (${dims})`);
+    throw new IoError('points', `npy: expected shape (n, 2) or (frames, n, 2), got (${dims})`);
   }
-  if (points.n === 0) throw new Error('npy: no points');
+  if (points.n === 0) throw new IoError('points', 'npy: no points');
   checkFinite(points.data, 'npy');
   return points;
 }
@@ -44,12 +45,13 @@ export function pointsFromNpy(bytes: Uint8Array): Points {
 export function pointsFromCsv(text: string): Points {
   const table = decodePointsCsv(text);
   const [rows, width] = table.shape;
-  if (width === 2) return { data: table.data, n: rows };
   const header = table.header?.map((h) => h.toLowerCase());
   const xi = header?.indexOf('x') ?? -1;
   const yi = header?.indexOf('y') ?? -1;
+  // A header naming x and y picks the columns (so 'y,x' is read the right way round).
   if (xi < 0 || yi < 0) {
-    throw new Error(`csv: expected 2 columns, or a header with columns x and y; got ${width} columns`);
+    if (width === 2) return { data: table.data, n: rows };
+    throw new IoError('points', `csv: expected 2 columns, or a header with columns x and y; got ${width} columns`);
   }
   const si = header?.indexOf('step') ?? -1;
   let lastStep = -Infinity;
@@ -67,5 +69,5 @@ export function pointsFromFile(name: string, bytes: Uint8Array): Points {
   const lower = name.toLowerCase();
   if (lower.endsWith('.npy')) return pointsFromNpy(bytes);
   if (lower.endsWith('.csv') || lower.endsWith('.txt')) return pointsFromCsv(new TextDecoder().decode(bytes));
-  throw new Error(`unknown point file type '${name}' (expected .npy or .csv)`);
+  throw new IoError('points', `unknown point file type '${name}' (expected .npy or .csv)`);
 }

@@ -11,6 +11,7 @@ import type { ExportChunk } from './chunks';
 import { trajectoryCsvChunks } from './csv';
 import { npyChunks } from './npy';
 import { trajectoryJsonChunks } from './trajectoryJson';
+import { IoError } from './errors';
 
 export type TrajectoryFormat = 'npy' | 'csv' | 'json';
 export const TRAJECTORY_FORMATS: readonly TrajectoryFormat[] = ['npy', 'csv', 'json'];
@@ -43,7 +44,7 @@ export function trajectoryChunks(
   switch (format) {
     case 'npy':
       if (frames.length !== steps.length * n * 2) {
-        throw new Error(`npy: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
+        throw new IoError('npy', `npy: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
       }
       return npyChunks(frames, [steps.length, n, 2]);
     case 'csv':

@@ -5,6 +5,7 @@
  * Pure functions, no Node or DOM imports.
  */
 import { formatFloat32, joinText, type ExportChunk } from './chunks';
+import { IoError } from './errors';
 
 function coord(v: number | undefined): string {
   return v !== undefined && Number.isFinite(v) ? formatFloat32(v) : 'null';
@@ -18,9 +19,9 @@ export function* trajectoryJsonChunks(
   n: number,
   pointsPerChunk = 20_000,
 ): Generator<ExportChunk> {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`json: particle count must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new IoError('json', `json: particle count must be a non-negative integer, got ${n}`);
   if (frames.length !== steps.length * n * 2) {
-    throw new Error(`json: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
+    throw new IoError('json', `json: ${steps.length} frames of ${n} particles need ${steps.length * n * 2} values, got ${frames.length}`);
   }
   const total = steps.length * n;
   yield { part: `{"meta":${JSON.stringify(meta)},"steps":${JSON.stringify(steps)},"frames":[`, done: 0, total };
