@@ -23,9 +23,10 @@ struct AdaptParams {
 @group(0) @binding(1) var<storage, read> fw: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> state: array<f32>;
 
-const WGA: u32 = 256u;
+// Workgroup size, a power of two (the tree reductions halve it); set from src/gpu/workgroups.ts.
+override WG: u32 = 256u;
 const LOG_FLOOR: f32 = 1e-20;
-var<workgroup> red: array<vec2f, WGA>;
+var<workgroup> red: array<vec2f, WG>;
 
 fn exponentOf(p: f32) -> f32 {
   let q = p / (p - 1.0);
@@ -58,18 +59,18 @@ fn logGhat(f: vec2f, p: f32) -> f32 {
   return log(max(s * sqrt(r2), LOG_FLOOR));
 }
 
-@compute @workgroup_size(WGA)
+@compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
   let n = params.n;
   let p = state[0];
   let r = exponentOf(p);
   var top = -3.0e38;
-  for (var i = lid; i < n; i = i + WGA) {
+  for (var i = lid; i < n; i = i + WG) {
     top = max(top, r * logGhat(fw[i].zw, p));
   }
   red[lid] = vec2f(top, 0.0);
   workgroupBarrier();
-  for (var s = WGA / 2u; s > 0u; s = s / 2u) {
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
     if (lid < s) {
       red[lid].x = max(red[lid].x, red[lid + s].x);
     }
@@ -78,14 +79,14 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   let m = red[0].x;
   workgroupBarrier();
   var acc = vec2f(0.0);
-  for (var i = lid; i < n; i = i + WGA) {
+  for (var i = lid; i < n; i = i + WG) {
     let l = logGhat(fw[i].zw, p);
     let w = exp(r * l - m);
     acc = acc + vec2f(w, w * l);
   }
   red[lid] = acc;
   workgroupBarrier();
-  for (var s = WGA / 2u; s > 0u; s = s / 2u) {
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
     if (lid < s) {
       red[lid] = red[lid] + red[lid + s];
     }

@@ -17,29 +17,33 @@ struct MedianParams {
 @group(0) @binding(1) var<storage, read> pos: array<vec2f>;
 @group(0) @binding(2) var<storage, read_write> bw: array<f32>;
 
+// The subset's capacity (MEDIAN_SUBSET in src/reference/medianBandwidth.ts); params.m <= M.
 const M: u32 = 256u;
+// Workgroup size, a power of two (the max fold halves it); set from src/gpu/workgroups.ts. Thread t
+// handles subset rows a = t, t + WG, ...: maxima and counts are exact, so bw is the same for any WG.
+override WG: u32 = 256u;
 var<workgroup> sub: array<vec2f, M>;
-var<workgroup> red: array<f32, M>;
+var<workgroup> red: array<f32, WG>;
 var<workgroup> count: atomic<u32>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) t: u32) {
   let m = params.m;
   let stride = params.n / max(m, 1u);
-  if (t < m) {
-    sub[t] = pos[t * stride];
+  for (var a = t; a < m; a = a + WG) {
+    sub[a] = pos[a * stride];
   }
   workgroupBarrier();
   var mx = 0.0;
-  if (t < m) {
-    for (var b = t + 1u; b < m; b = b + 1u) {
-      let d = sub[t] - sub[b];
+  for (var a = t; a < m; a = a + WG) {
+    for (var b = a + 1u; b < m; b = b + 1u) {
+      let d = sub[a] - sub[b];
       mx = max(mx, dot(d, d));
     }
   }
   red[t] = mx;
   workgroupBarrier();
-  for (var s = M / 2u; s > 0u; s = s >> 1u) {
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
     if (t < s) {
       red[t] = max(red[t], red[t + s]);
     }
@@ -56,9 +60,9 @@ fn main(@builtin(local_invocation_index) t: u32) {
     }
     workgroupBarrier();
     var c = 0u;
-    if (t < m) {
-      for (var b = t + 1u; b < m; b = b + 1u) {
-        let d = sub[t] - sub[b];
+    for (var a = t; a < m; a = a + WG) {
+      for (var b = a + 1u; b < m; b = b + 1u) {
+        let d = sub[a] - sub[b];
         if (dot(d, d) <= mid) {
           c = c + 1u;
         }

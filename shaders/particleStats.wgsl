@@ -18,7 +18,8 @@ struct StatsParams {
 @group(0) @binding(2) var<storage, read_write> partials: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> result: array<vec4f, 2>;
 
-const WG: u32 = 256u;
+// Workgroup size, a power of two (the tree fold halves it); set from src/gpu/workgroups.ts.
+override WG: u32 = 256u;
 var<workgroup> ra: array<vec4f, WG>;
 var<workgroup> rb: array<vec4f, WG>;
 

@@ -13,7 +13,9 @@ struct PhiloxParams {
 @group(0) @binding(1) var<storage, read_write> words: array<vec4u>;
 @group(0) @binding(2) var<storage, read_write> normals: array<vec2f>;
 
-@compute @workgroup_size(256)
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
   if (i >= params.n) {

@@ -2,6 +2,8 @@
  * Device acquisition: one adapter + device per backend, limits raised to what the adapter allows,
  * a description for the UI/CLI, and a promise that resolves when the device is lost.
  */
+import { minParticleWorkgroup } from './workgroups';
+
 export interface GpuHandle {
   device: GPUDevice;
   description: string;
@@ -40,9 +42,12 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'wgf'): Promis
   return { device, description, isFallback, lost };
 }
 
-/** Largest particle count: scores are vec4f (16 B/particle) and 1-D dispatches have <= 65535 groups of 256. */
+/**
+ * Largest particle count: scores are vec4f (16 B/particle) and 1-D dispatches have <= 65535
+ * workgroups of the smallest per-particle workgroup size (256 by default, src/gpu/workgroups.ts).
+ */
 export function maxParticlesFor(device: GPUDevice): number {
   const byStorage = Math.floor(device.limits.maxStorageBufferBindingSize / 16);
-  const byDispatch = device.limits.maxComputeWorkgroupsPerDimension * 256;
+  const byDispatch = device.limits.maxComputeWorkgroupsPerDimension * minParticleWorkgroup();
   return Math.min(byStorage, byDispatch);
 }

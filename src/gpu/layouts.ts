@@ -1,5 +1,5 @@
 /** Bind group layouts shared across kernels (explicit, so one bind group serves every pipeline). */
-import { TARGET_UNIFORM_BYTES } from '../targets/types';
+import { targetParamsLayout } from './structs';
 
 const targetLayouts = new WeakMap<GPUDevice, GPUBindGroupLayout>();
 
@@ -9,7 +9,7 @@ export function targetLayout(device: GPUDevice): GPUBindGroupLayout {
   if (!l) {
     l = device.createBindGroupLayout({
       label: 'Target.layout',
-      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform', minBindingSize: TARGET_UNIFORM_BYTES } }],
+      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform', minBindingSize: targetParamsLayout().bytes } }],
     });
     targetLayouts.set(device, l);
   }

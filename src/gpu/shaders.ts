@@ -1,11 +1,15 @@
 /**
  * The one WGSL registry: every kernel's source is its own .wgsl file (loaded with ?raw), prefixed by
  * the shaders/common pieces it declares, joined by plain concatenation. No WGSL from templates.
+ * Two namespaces: compute kernels (shaders/*.wgsl, `shaderCode` / `shaderModule`) and render
+ * shaders with vertex + fragment entry points (shaders/render/*.wgsl, `renderShaderCode` /
+ * `renderShaderModule`); both are compiled once per device.
  */
 import trig from '../../shaders/common/trig.wgsl?raw';
 import philox from '../../shaders/common/philox.wgsl?raw';
 import targets from '../../shaders/common/targets.wgsl?raw';
 import fourier from '../../shaders/common/fourier.wgsl?raw';
+import schedule from '../../shaders/common/schedule.wgsl?raw';
 import targetEval from '../../shaders/targetEval.wgsl?raw';
 import langevinStep from '../../shaders/langevinStep.wgsl?raw';
 import svgdStep from '../../shaders/svgdStep.wgsl?raw';
@@ -18,7 +22,6 @@ import pmInterp from '../../shaders/pmInterp.wgsl?raw';
 import medianBandwidth from '../../shaders/medianBandwidth.wgsl?raw';
 import particleStats from '../../shaders/particleStats.wgsl?raw';
 import ksdRows from '../../shaders/ksdRows.wgsl?raw';
-import distRows from '../../shaders/distRows.wgsl?raw';
 import clockTick from '../../shaders/clockTick.wgsl?raw';
 import philoxWords from '../../shaders/philoxWords.wgsl?raw';
 import gwgStep from '../../shaders/gwgStep.wgsl?raw';
@@ -28,11 +31,14 @@ import mmdRows from '../../shaders/mmdRows.wgsl?raw';
 import sinkhornSoftmin from '../../shaders/sinkhornSoftmin.wgsl?raw';
 import sinkhornBarycenter from '../../shaders/sinkhornBarycenter.wgsl?raw';
 import sinkhornReduce from '../../shaders/sinkhornReduce.wgsl?raw';
+import renderDensity from '../../shaders/render/density.wgsl?raw';
+import renderParticles from '../../shaders/render/particles.wgsl?raw';
+import renderBlit from '../../shaders/render/blit.wgsl?raw';
 
-const common = { trig, philox, targets, fourier } as const;
+const common = { trig, philox, targets, fourier, schedule } as const;
 export type CommonName = keyof typeof common;
 /** What each common piece calls in another (prepended before it, once). */
-const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'] };
+const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'], schedule: [] };
 
 /** The common pieces `uses` needs, dependencies first, each once, joined. */
 export function commonPrelude(uses: readonly CommonName[]): string {
@@ -59,35 +65,60 @@ const kernels = {
   medianBandwidth: { source: medianBandwidth, uses: [] },
   particleStats: { source: particleStats, uses: [] },
   ksdRows: { source: ksdRows, uses: [] },
-  distRows: { source: distRows, uses: [] },
   clockTick: { source: clockTick, uses: [] },
   philoxWords: { source: philoxWords, uses: ['philox'] },
   gwgStep: { source: gwgStep, uses: [] },
   gwgAdapt: { source: gwgAdapt, uses: [] },
   mmdFlowStep: { source: mmdFlowStep, uses: [] },
   mmdRows: { source: mmdRows, uses: [] },
-  sinkhornSoftmin: { source: sinkhornSoftmin, uses: [] },
-  sinkhornBarycenter: { source: sinkhornBarycenter, uses: [] },
-  sinkhornReduce: { source: sinkhornReduce, uses: [] },
+  sinkhornSoftmin: { source: sinkhornSoftmin, uses: ['schedule'] },
+  sinkhornBarycenter: { source: sinkhornBarycenter, uses: ['schedule'] },
+  sinkhornReduce: { source: sinkhornReduce, uses: ['schedule'] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type KernelName = keyof typeof kernels;
+
+/** Render shaders (vertex + fragment); the density evaluates the same target_logp as the kernels. */
+const renderShaders = {
+  density: { source: renderDensity, uses: ['targets'] },
+  particles: { source: renderParticles, uses: [] },
+  blit: { source: renderBlit, uses: [] },
+} satisfies Record<string, { source: string; uses: CommonName[] }>;
+
+export type RenderShaderName = keyof typeof renderShaders;
+
+export const kernelNames = Object.keys(kernels) as KernelName[];
+export const renderShaderNames = Object.keys(renderShaders) as RenderShaderName[];
 
 export function shaderCode(name: KernelName): string {
   const k = kernels[name];
   return `${commonPrelude(k.uses)}\n${k.source}`;
 }
 
-const moduleCache = new WeakMap<GPUDevice, Map<KernelName, GPUShaderModule>>();
+export function renderShaderCode(name: RenderShaderName): string {
+  const r = renderShaders[name];
+  return `${commonPrelude(r.uses)}\n${r.source}`;
+}
 
-/** Shader modules are compiled once per device. */
-export function shaderModule(device: GPUDevice, name: KernelName): GPUShaderModule {
+const moduleCache = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
+
+function cachedModule(device: GPUDevice, key: string, label: string, code: () => string): GPUShaderModule {
   let m = moduleCache.get(device);
   if (!m) moduleCache.set(device, (m = new Map()));
-  let mod = m.get(name);
+  let mod = m.get(key);
   if (!mod) {
-    mod = device.createShaderModule({ label: `${name}.wgsl`, code: shaderCode(name) });
-    m.set(name, mod);
+    mod = device.createShaderModule({ label, code: code() });
+    m.set(key, mod);
   }
   return mod;
+}
+
+/** Compute shader modules are compiled once per device. */
+export function shaderModule(device: GPUDevice, name: KernelName): GPUShaderModule {
+  return cachedModule(device, `kernel:${name}`, `${name}.wgsl`, () => shaderCode(name));
+}
+
+/** Render shader modules (shaders/render/<name>.wgsl), compiled once per device. */
+export function renderShaderModule(device: GPUDevice, name: RenderShaderName): GPUShaderModule {
+  return cachedModule(device, `render:${name}`, `render/${name}.wgsl`, () => renderShaderCode(name));
 }

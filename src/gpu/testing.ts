@@ -1,7 +1,9 @@
 /**
  * GPU test helpers (Node, Dawn). A missing adapter FAILS (throws); every GPU call of a test runs
- * inside validation + out-of-memory error scopes that fail the test on any error.
+ * inside validation + out-of-memory error scopes that fail the test on any error; `withDevice`
+ * also destroys everything the test created.
  */
+import { createBuffer, GpuResources, Readback } from './buffers';
 import { acquireDevice } from './device';
 import { nodeGpu } from './node';
 
@@ -34,26 +36,69 @@ export async function withValidation<T>(device: GPUDevice, fn: () => Promise<T> 
 }
 
 export function uploadBuffer(device: GPUDevice, data: ArrayBufferView & { byteLength: number }, usage = GPUBufferUsage.STORAGE, label = 'test'): GPUBuffer {
-  const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
-  const b = device.createBuffer({ label, size, usage: usage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+  const b = createBuffer(device, label, data.byteLength, usage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
   device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
   return b;
 }
 
 export function emptyBuffer(device: GPUDevice, bytes: number, label = 'test'): GPUBuffer {
-  return device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  return createBuffer(device, label, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
 }
 
+/** Copy the first `bytes` of `src` into a one-off staging buffer (src/gpu/buffers.ts Readback), map, copy out, destroy it. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: 'test.staging', size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(src, 0, staging, 0, Math.ceil(bytes / 4) * 4);
-  device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = staging.getMappedRange().slice(0, bytes);
-  staging.unmap();
-  staging.destroy();
-  return out;
+  const staging = new Readback(device, 'test.staging', bytes);
+  try {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(src, 0, staging.buffer, 0, Math.ceil(bytes / 4) * 4);
+    device.queue.submit([enc.finish()]);
+    const out = await staging.read();
+    if (!out) throw new Error('readBuffer: staging buffer destroyed before the read');
+    return out;
+  } finally {
+    staging.destroy();
+  }
+}
+
+/**
+ * One GPU test's device and everything it creates: buffers made through `upload` / `empty`, and
+ * kernels or other objects handed to `track`, are destroyed when the test's `withDevice` ends
+ * (as webgpu-utils testWithDevice / gpuweb cts trackForCleanup do), pass or fail.
+ */
+export interface GpuTest {
+  readonly device: GPUDevice;
+  /** A storage (or `usage`) buffer holding `data`; COPY_SRC | COPY_DST added. */
+  upload(data: ArrayBufferView & { byteLength: number }, usage?: number, label?: string): GPUBuffer;
+  /** A zeroed storage buffer of `bytes` (rounded up to 16); COPY_SRC | COPY_DST. */
+  empty(bytes: number, label?: string): GPUBuffer;
+  /** Read `bytes` of `src` back (a one-off staging buffer, destroyed after). */
+  read(src: GPUBuffer, bytes: number): Promise<ArrayBuffer>;
+  /** Destroy `resource` at the end of the test; returns it. */
+  track<T extends { destroy(): void }>(resource: T): T;
+}
+
+/**
+ * Run a GPU test: the test device (a missing adapter fails), validation + out-of-memory scopes
+ * around `fn` (any error fails), and every tracked resource destroyed at the end, inside the
+ * scopes, so a bad destroy fails the test too.
+ */
+export async function withDevice<T>(fn: (t: GpuTest) => Promise<T> | T): Promise<T> {
+  const device = await testDevice();
+  const owned = new GpuResources(device, 'test');
+  const t: GpuTest = {
+    device,
+    upload: (data, usage = GPUBufferUsage.STORAGE, label = 'test.upload') => owned.track(uploadBuffer(device, data, usage, label)),
+    empty: (bytes, label = 'test.empty') => owned.track(emptyBuffer(device, bytes, label)),
+    read: (src, bytes) => readBuffer(device, src, bytes),
+    track: (resource) => owned.track(resource),
+  };
+  return withValidation(device, async () => {
+    try {
+      return await fn(t);
+    } finally {
+      owned.destroy();
+    }
+  });
 }
 
 /** Record and submit one compute pass. */

@@ -4,9 +4,10 @@
  * 2 log2 G stages in one pass; the stage count is even, so the result lands back in buffer `a`.
  * Twin: src/reference/fft.ts.
  */
+import { createBuffer } from '../gpu/buffers';
 import { bindBuffers } from '../gpu/layouts';
 import { fftStages } from '../reference/fft';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export interface FftPlan {
   /** Record every stage (a -> b -> a ...); the transform ends in `a`. */
@@ -28,7 +29,7 @@ export class Fft extends Kernel {
     const bgs: GPUBindGroup[] = [];
     stages.forEach(({ p: half, axis }, s) => {
       view.set({ g: p.g, batch: p.batch, p: half, axis, dir: p.dir });
-      const u = this.device.createBuffer({ label: `fft.stage${s}.params`, size: view.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      const u = createBuffer(this.device, `fft.stage${s}.params`, view.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       this.device.queue.writeBuffer(u, 0, view.arrayBuffer);
       uniforms.push(u);
       const [src, dst] = s % 2 === 0 ? [a, b] : [b, a];
@@ -37,7 +38,7 @@ export class Fft extends Kernel {
     const threads = (p.batch * p.g * p.g) / 2;
     return {
       encode: (pass) => {
-        for (const bg of bgs) this.dispatch(pass, bg, groups(threads));
+        for (const bg of bgs) this.dispatch(pass, bg, this.groups(threads));
       },
       destroy: () => {
         for (const u of uniforms) u.destroy();

@@ -3,7 +3,7 @@
  * `inner` x (evalF, ascend) then advance. Twin: src/reference/gwgStep.ts.
  */
 import type { MoveRule } from '../reference/gwgStep';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export interface GwgStepConfig {
   n: number;
@@ -37,13 +37,13 @@ export class GwgStep extends Kernel {
   /** `inner` ascent iterations on coef, then posOut = posIn + h v(f) (fw then holds the final (w, f)). */
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number, inner: number): void {
     for (let t = 0; t < inner; t++) {
-      this.dispatch(pass, io, groups(n), undefined, 'evalF');
-      this.dispatch(pass, io, groups(n), undefined, 'ascend');
+      this.dispatch(pass, io, this.groups(n), undefined, 'evalF');
+      this.dispatch(pass, io, this.groups(n), undefined, 'ascend');
     }
-    this.dispatch(pass, io, groups(n), undefined, 'advance');
+    this.dispatch(pass, io, this.groups(n), undefined, 'advance');
   }
   /** A single entry point (for tests). */
   encodeOne(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number, entry: 'evalF' | 'ascend' | 'advance'): void {
-    this.dispatch(pass, io, groups(n), undefined, entry);
+    this.dispatch(pass, io, this.groups(n), undefined, entry);
   }
 }

@@ -2,11 +2,15 @@
  * The shape every kernel class shares: the pipeline is built once in the constructor from the
  * registry's WGSL; a uniform struct named `params` (layout read from the WGSL itself by
  * webgpu-utils, never summed by hand) lives in its own small buffer; `dispatch` records into a
- * compute pass and never submits or reads back.
+ * compute pass and never submits or reads back. The workgroup size comes from src/gpu/workgroups.ts
+ * (pipeline constant WG) and sizes the dispatches (`groups`).
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
-import { shaderCode, shaderModule, type KernelName } from '../gpu/shaders';
+import { makeStructuredView, type StructuredView } from 'webgpu-utils';
+import { createBuffer } from '../gpu/buffers';
+import { shaderModule, type KernelName } from '../gpu/shaders';
 import { bindBuffers, computeLayout, targetLayout } from '../gpu/layouts';
+import { kernelDefs } from '../gpu/structs';
+import { workgroupSize } from '../gpu/workgroups';
 
 export type BindingType = 'uniform' | 'storage' | 'read-only-storage';
 
@@ -17,20 +21,26 @@ export interface KernelOptions {
   entryPoints?: string[];
   /** True when the kernel reads the target (@group(1), shaders/common/targets.wgsl). */
   usesTarget?: boolean;
-  /** Pipeline-overridable constants, e.g. { WG: 256 }. */
+  /** Further pipeline-overridable constants (WG itself comes from src/gpu/workgroups.ts). */
   constants?: Record<string, number>;
 }
-
-const defsCache = new Map<KernelName, ReturnType<typeof makeShaderDataDefinitions>>();
 
 export class Kernel {
   readonly layout: GPUBindGroupLayout;
   readonly pipelines: Map<string, GPUComputePipeline> = new Map();
   readonly params: StructuredView | undefined;
   readonly uniform: GPUBuffer | undefined;
+  /** Invocations per workgroup of this kernel's pipelines. */
+  readonly wg: number;
 
   constructor(readonly device: GPUDevice, readonly options: KernelOptions) {
     const { name } = options;
+    const tuned = workgroupSize(name);
+    this.wg = tuned ?? WG;
+    if (tuned !== undefined && (tuned > device.limits.maxComputeInvocationsPerWorkgroup || tuned > device.limits.maxComputeWorkgroupSizeX)) {
+      throw new Error(`${name}: workgroup size ${tuned} exceeds this device's limit ${Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX)}`);
+    }
+    const constants = { ...(tuned !== undefined ? { WG: tuned } : {}), ...options.constants };
     this.layout = computeLayout(device, `${name}.layout`, options.bindings);
     const layouts = options.usesTarget ? [this.layout, targetLayout(device)] : [this.layout];
     const pipelineLayout = device.createPipelineLayout({ label: `${name}.pipelineLayout`, bindGroupLayouts: layouts });
@@ -39,19 +49,13 @@ export class Kernel {
       this.pipelines.set(entryPoint, device.createComputePipeline({
         label: `${name}.${entryPoint}.pipeline`,
         layout: pipelineLayout,
-        compute: { module, entryPoint, ...(options.constants ? { constants: options.constants } : {}) },
+        compute: { module, entryPoint, ...(Object.keys(constants).length > 0 ? { constants } : {}) },
       }));
     }
-    let defs = defsCache.get(name);
-    if (!defs) defsCache.set(name, (defs = makeShaderDataDefinitions(shaderCode(name))));
-    const paramsDef = defs.uniforms.params;
+    const paramsDef = kernelDefs(name).uniforms.params;
     if (paramsDef) {
       this.params = makeStructuredView(paramsDef);
-      this.uniform = device.createBuffer({
-        label: `${name}.params`,
-        size: this.params.arrayBuffer.byteLength,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      });
+      this.uniform = createBuffer(device, `${name}.params`, this.params.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     } else {
       this.params = undefined;
       this.uniform = undefined;
@@ -83,10 +87,19 @@ export class Kernel {
     if (workgroups > 0) pass.dispatchWorkgroups(workgroups);
   }
 
+  /** Workgroups covering n invocations at this kernel's size. */
+  groups(n: number): number {
+    return Math.ceil(n / this.wg);
+  }
+
   destroy(): void {
     this.uniform?.destroy();
   }
 }
 
+/**
+ * The fixed size of kernels not yet sized by src/gpu/workgroups.ts (their WGSL default); kernel
+ * classes sized there use `this.groups(n)` instead.
+ */
 export const WG = 256;
 export const groups = (n: number): number => Math.ceil(n / WG);

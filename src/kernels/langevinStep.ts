@@ -1,5 +1,5 @@
 /** GPU kernel: one ULA / MALA step in place (shaders/langevinStep.wgsl). Twin: src/reference/langevinStep.ts. */
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class LangevinStep extends Kernel {
   constructor(device: GPUDevice) {
@@ -13,6 +13,6 @@ export class LangevinStep extends Kernel {
     return this.bind([pos, clock, counters]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, target: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n), target);
+    this.dispatch(pass, io, this.groups(n), target);
   }
 }

@@ -5,7 +5,7 @@
  * Twin: src/reference/mmdFlowStep.ts (kernels gaussian | imq | energy, bw2 = sigma^2 or c^2).
  */
 import { MMD_KERNEL_CODE, type MmdKernel } from '../reference/mmdFlowStep';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class MmdFlowStep extends Kernel {
   constructor(device: GPUDevice) {
@@ -18,6 +18,6 @@ export class MmdFlowStep extends Kernel {
     return this.bind([posIn, cloud, posOut]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

@@ -3,6 +3,7 @@
  * configuration gets its own small uniform buffer (a "params block", same WGSL struct layout via
  * webgpu-utils), so no queue write has to land between two dispatches of one submission.
  */
+import { createBuffer } from '../gpu/buffers';
 import { bindBuffers } from '../gpu/layouts';
 import { Kernel } from './kernel';
 
@@ -13,11 +14,7 @@ export class BlockKernel extends Kernel {
   paramBlock(values: Record<string, number>, label: string): GPUBuffer {
     if (!this.params) throw new Error(`${this.options.name}: no params uniform`);
     this.params.set(values);
-    const b = this.device.createBuffer({
-      label: `${this.options.name}.params.${label}`,
-      size: this.params.arrayBuffer.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const b = createBuffer(this.device, `${this.options.name}.params.${label}`, this.params.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.device.queue.writeBuffer(b, 0, this.params.arrayBuffer);
     this.blocks.push(b);
     return b;

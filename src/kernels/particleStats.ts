@@ -1,5 +1,7 @@
 /** GPU kernel: two-pass reduction of particle statistics (shaders/particleStats.wgsl). Twin: src/reference/particleStats.ts. */
-import { Kernel, groups } from './kernel';
+import { storageElementBytes } from '../gpu/structs';
+import { workgroupSize } from '../gpu/workgroups';
+import { Kernel } from './kernel';
 
 export class ParticleStats extends Kernel {
   constructor(device: GPUDevice) {
@@ -9,19 +11,27 @@ export class ParticleStats extends Kernel {
       entryPoints: ['statsPartial', 'statsFinal'],
     });
   }
-  /** Bytes needed for the partials buffer at n particles. */
+  /**
+   * Bytes of the partials buffer at n particles: two `partials` elements (vec4f A, B; element size
+   * from the WGSL) per workgroup, at the workgroup size kernels built now get (src/gpu/workgroups.ts).
+   */
   static partialsBytes(n: number): number {
-    return Math.max(1, groups(n)) * 32;
+    const wg = workgroupSize('particleStats') ?? 256;
+    return Math.max(1, Math.ceil(n / wg)) * 2 * storageElementBytes('particleStats', 'partials');
+  }
+  /** Bytes of the result buffer: `result: array<vec4f, 2>` in the WGSL. */
+  static resultBytes(): number {
+    return 2 * storageElementBytes('particleStats', 'result');
   }
   configure(n: number): void {
-    this.setParams({ n, numPartials: groups(n) });
+    this.setParams({ n, numPartials: this.groups(n) });
   }
   /** result: 32 bytes = vec4 A, vec4 B. */
   bindIO(pos: GPUBuffer, partials: GPUBuffer, result: GPUBuffer): GPUBindGroup {
     return this.bind([pos, partials, result]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n), undefined, 'statsPartial');
+    this.dispatch(pass, io, this.groups(n), undefined, 'statsPartial');
     this.dispatch(pass, io, 1, undefined, 'statsFinal');
   }
 }

@@ -1,5 +1,5 @@
 /** GPU kernel: raw Philox words + normals (shaders/philoxWords.wgsl). Twin: src/reference/philoxWords.ts. */
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class PhiloxWords extends Kernel {
   constructor(device: GPUDevice) {
@@ -9,6 +9,6 @@ export class PhiloxWords extends Kernel {
     this.setParams(p);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

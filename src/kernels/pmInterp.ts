@@ -1,5 +1,5 @@
 /** GPU kernel: cloud-in-cell interpolation of the grid velocity and the wrapped step (shaders/pmInterp.wgsl). Twin: src/reference/pmInterp.ts. */
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class PmInterp extends Kernel {
   constructor(device: GPUDevice) {
@@ -12,6 +12,6 @@ export class PmInterp extends Kernel {
     return this.bind([posIn, field, posOut]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

@@ -1,6 +1,6 @@
 /** GPU kernel: Fourier-space multiply of particle-mesh Riesz SVGD (shaders/pmMultiply.wgsl). Twin: src/reference/pmMultiply.ts. */
 import type { RieszOptions } from '../reference/torusSynth';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class PmMultiply extends Kernel {
   private g = 0;
@@ -16,6 +16,6 @@ export class PmMultiply extends Kernel {
     return this.bind([spec, out]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup): void {
-    this.dispatch(pass, io, groups(this.g * this.g));
+    this.dispatch(pass, io, this.groups(this.g * this.g));
   }
 }

@@ -1,6 +1,6 @@
 /** GPU kernel: one tiled SVGD step (RBF or IMQ kernel, plane or torus), posIn -> posOut (shaders/svgdStep.wgsl). Twin: src/reference/svgdStep.ts. */
 import type { SvgdPlaneKernel } from '../reference/svgdStep';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class SvgdStep extends Kernel {
   constructor(device: GPUDevice) {
@@ -25,6 +25,6 @@ export class SvgdStep extends Kernel {
     return this.bind([posIn, scores, bw, posOut]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

@@ -1,5 +1,5 @@
 /** GPU kernel: log-density and score of the target at points (shaders/targetEval.wgsl). Twin: src/reference/targetEval.ts. */
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class TargetEval extends Kernel {
   constructor(device: GPUDevice) {
@@ -10,6 +10,6 @@ export class TargetEval extends Kernel {
     return this.bind([points, out]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, target: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n), target);
+    this.dispatch(pass, io, this.groups(n), target);
   }
 }

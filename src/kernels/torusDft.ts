@@ -1,6 +1,7 @@
 /** GPU kernel: forward non-uniform DFT of the particles on T^2, modes |xi|_inf <= K (shaders/torusDft.wgsl). Twin: src/reference/torusDft.ts. */
 import { modeCount } from '../reference/fourier';
-import { Kernel, groups } from './kernel';
+import { storageElementBytes } from '../gpu/structs';
+import { Kernel } from './kernel';
 
 export class TorusDft extends Kernel {
   private modes = 0;
@@ -12,14 +13,14 @@ export class TorusDft extends Kernel {
     this.modes = p.modes;
     this.setParams({ n: p.n, modes: p.modes, withScores: p.withScores ? 1 : 0 });
   }
-  /** Bytes of the coefficient buffer: two vec4f per mode. */
+  /** Bytes of the coefficient buffer: two `coef` elements (vec4f: S(xi), then R(xi)) per mode. */
   static coefBytes(modes: number): number {
-    return 32 * modeCount(modes);
+    return 2 * modeCount(modes) * storageElementBytes('torusDft', 'coef');
   }
   bindIO(pos: GPUBuffer, scores: GPUBuffer, coef: GPUBuffer): GPUBindGroup {
     return this.bind([pos, scores, coef]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup): void {
-    this.dispatch(pass, io, groups(modeCount(this.modes)));
+    this.dispatch(pass, io, this.groups(modeCount(this.modes)));
   }
 }

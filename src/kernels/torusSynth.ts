@@ -1,6 +1,6 @@
 /** GPU kernel: Riesz-SVGD velocity synthesised from torusDft's modes, x <- (x + h phi) mod 1 (shaders/torusSynth.wgsl). Twin: src/reference/torusSynth.ts. */
 import type { RieszOptions } from '../reference/torusSynth';
-import { Kernel, groups } from './kernel';
+import { Kernel } from './kernel';
 
 export class TorusSynth extends Kernel {
   constructor(device: GPUDevice) {
@@ -13,6 +13,6 @@ export class TorusSynth extends Kernel {
     return this.bind([posIn, coef, posOut]);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

@@ -1,15 +1,14 @@
 /**
  * Canvas 2D renderer for CPU runs (or when WebGPU is missing): the density evaluated on a coarse
  * grid with the float64 TargetInstance (recomputed only when the target or view changes), then the
- * particles from the CPU engine's own array (no copy through the GPU).
+ * particles from the CPU engine's own array (no copy through the GPU): any ParticleSource with
+ * `positions64` (CPU runs); others are skipped.
  */
-import { CpuSimulation } from '../engine/cpuSimulation';
-import type { Simulation } from '../engine/types';
 import type { TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
 import { CLOUD_STYLE, displayCloud } from './displayCloud';
 import { PARTICLE_STYLE } from './particleStyle';
-import type { Renderer } from './types';
+import type { ParticleSource, Renderer } from './types';
 import { fitView, viewRect, type View } from './view';
 
 const STOPS: [number, [number, number, number]][] = [
@@ -81,8 +80,8 @@ export class CanvasRenderer implements Renderer {
     dctx.putImageData(img, 0, 0);
   }
 
-  draw(sim: Simulation, target: TargetInstance): void {
-    if (!(sim instanceof CpuSimulation)) return;
+  draw(sim: ParticleSource, target: TargetInstance): void {
+    if (!sim.positions64) return;
     const dpr = window.devicePixelRatio || 1;
     const cssW = this.canvas.clientWidth;
     const cssH = this.canvas.clientHeight;

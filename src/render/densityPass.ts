@@ -1,32 +1,31 @@
 /**
- * The density under the particles: shaders/renderDensity.wgsl (after shaders/common/trig.wgsl and targets.wgsl)
- * drawn as one full-screen triangle into a cached texture (at `resolution` x the canvas size),
- * re-rendered only when the target or the view changes; every frame shaders/renderBlit.wgsl
- * copies the texture onto the canvas. Owns its target uniform (re-packed on target change).
+ * The density under the particles: shaders/render/density.wgsl (the registry prepends
+ * shaders/common/trig.wgsl and targets.wgsl) drawn as one full-screen triangle into a cached
+ * texture (at `resolution` x the canvas size), re-rendered only when the target or the view
+ * changes; every frame shaders/render/blit.wgsl copies the texture onto the canvas. Owns its
+ * target uniform (re-packed on target change); uniform layouts are read from the WGSL.
  */
-import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
-import densityWgsl from '../../shaders/renderDensity.wgsl?raw';
-import blitWgsl from '../../shaders/renderBlit.wgsl?raw';
+import { makeStructuredView, type StructuredView } from 'webgpu-utils';
+import { GpuResources } from '../gpu/buffers';
 import { targetLayout } from '../gpu/layouts';
-import { commonPrelude } from '../gpu/shaders';
+import { renderShaderModule } from '../gpu/shaders';
+import { renderUniform, targetParamsLayout } from '../gpu/structs';
 import { packTargetUniform } from '../targets/pack';
-import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
+import type { TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
 import type { Rect } from './view';
-
-const code = `${commonPrelude(['targets'])}\n${densityWgsl}`;
-const defs = makeShaderDataDefinitions(code);
 
 export class DensityPass {
   private readonly pipeline: GPURenderPipeline;
   private readonly blitPipeline: GPURenderPipeline;
   private readonly blitLayout: GPUBindGroupLayout;
   private readonly sampler: GPUSampler;
+  private readonly resources: GpuResources;
   private readonly viewBuffer: GPUBuffer;
   private readonly targetBuffer: GPUBuffer;
   private readonly viewBG: GPUBindGroup;
   private readonly targetBG: GPUBindGroup;
-  private readonly viewData = makeStructuredView(defs.uniforms.view ?? missing('view'));
+  private readonly viewData: StructuredView;
   private texture: GPUTexture | undefined;
   private blitBG: GPUBindGroup | undefined;
   private lastTarget: TargetInstance | undefined;
@@ -37,7 +36,9 @@ export class DensityPass {
     private readonly format: GPUTextureFormat,
     private readonly resolution = 0.5,
   ) {
-    const module = device.createShaderModule({ label: 'renderDensity.wgsl', code });
+    this.resources = new GpuResources(device, 'DensityPass');
+    this.viewData = makeStructuredView(renderUniform('density', 'view'));
+    const module = renderShaderModule(device, 'density');
     const viewLayout = device.createBindGroupLayout({
       label: 'DensityPass.viewLayout',
       entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }],
@@ -49,7 +50,7 @@ export class DensityPass {
       fragment: { module, entryPoint: 'density_fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    const blit = device.createShaderModule({ label: 'renderBlit.wgsl', code: blitWgsl });
+    const blit = renderShaderModule(device, 'blit');
     this.blitLayout = device.createBindGroupLayout({
       label: 'DensityPass.blitLayout',
       entries: [
@@ -65,8 +66,8 @@ export class DensityPass {
       primitive: { topology: 'triangle-list' },
     });
     this.sampler = device.createSampler({ label: 'DensityPass.sampler', magFilter: 'linear', minFilter: 'linear' });
-    this.viewBuffer = device.createBuffer({ label: 'DensityPass.view', size: this.viewData.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.targetBuffer = device.createBuffer({ label: 'DensityPass.target', size: TARGET_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.viewBuffer = this.resources.buffer('view', this.viewData.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.targetBuffer = this.resources.buffer('target', targetParamsLayout().bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.viewBG = device.createBindGroup({ label: 'DensityPass.viewBG', layout: viewLayout, entries: [{ binding: 0, resource: { buffer: this.viewBuffer } }] });
     this.targetBG = device.createBindGroup({ label: 'DensityPass.targetBG', layout: targetLayout(device), entries: [{ binding: 0, resource: { buffer: this.targetBuffer } }] });
   }
@@ -119,12 +120,9 @@ export class DensityPass {
   }
 
   destroy(): void {
-    this.viewBuffer.destroy();
-    this.targetBuffer.destroy();
+    this.resources.destroy();
     this.texture?.destroy();
+    this.texture = undefined;
+    this.blitBG = undefined;
   }
-}
-
-function missing(name: string): never {
-  throw new Error(`renderDensity.wgsl: uniform '${name}' not found`);
 }

@@ -15,7 +15,7 @@ export const CLOUD_STYLE: ParticleStyle = { radiusPx: 1.7, colour: [0.35, 0.72, 
 
 const cache = new WeakMap<TargetInstance, { key: string; points: Float32Array<ArrayBuffer> }>();
 
-export function displayCloud(target: TargetInstance, config: RunConfig): Float32Array<ArrayBuffer> | undefined {
+export function displayCloud(target: TargetInstance, config: Pick<RunConfig, 'seed' | 'n' | 'targetSamples'>): Float32Array<ArrayBuffer> | undefined {
   const m = config.targetSamples ?? config.n;
   const key = `${config.seed}:${m}`;
   const hit = cache.get(target);

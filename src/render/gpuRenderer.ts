@@ -2,15 +2,15 @@
  * WebGPU renderer for GPU runs: one render pass per frame, the density (full-screen shader) then
  * the particles straight from the simulation's position buffer. Shares the backend's device.
  * Sample-only targets have no density: their target cloud is drawn instead (sky blue points).
+ * Draws any ParticleSource that has a position buffer (GPU runs); others are skipped.
  */
-import { GpuSimulation } from '../engine/gpuSimulation';
-import type { Simulation } from '../engine/types';
+import { createBuffer } from '../gpu/buffers';
 import type { TargetInstance } from '../targets/types';
 import { DensityPass } from './densityPass';
 import { CLOUD_STYLE, displayCloud } from './displayCloud';
 import { ParticlePass } from './particlePass';
 import { PARTICLE_STYLE } from './particleStyle';
-import type { Renderer } from './types';
+import type { ParticleSource, Renderer } from './types';
 import { fitView, viewRect, type View } from './view';
 
 export class GpuRenderer implements Renderer {
@@ -30,8 +30,8 @@ export class GpuRenderer implements Renderer {
     const format = navigator.gpu.getPreferredCanvasFormat();
     ctx.configure({ device, format, alphaMode: 'opaque' });
     this.density = new DensityPass(device, format);
-    this.particles = new ParticlePass(device, format);
-    this.cloudPass = new ParticlePass(device, format);
+    this.particles = new ParticlePass(device, format, 'GpuRenderer.particles');
+    this.cloudPass = new ParticlePass(device, format, 'GpuRenderer.cloud');
   }
 
   /** The target cloud's vertex buffer (re-uploaded when the cloud changes). */
@@ -41,9 +41,7 @@ export class GpuRenderer implements Renderer {
       this.cloud.buffer.destroy();
       this.cloud = undefined;
     }
-    const buffer =
-      this.cloud?.buffer ??
-      this.device.createBuffer({ label: 'GpuRenderer.targetCloud', size: Math.max(16, points.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const buffer = this.cloud?.buffer ?? createBuffer(this.device, 'GpuRenderer.targetCloud', points.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     this.device.queue.writeBuffer(buffer, 0, points);
     this.cloud = { points, buffer };
     return buffer;
@@ -53,9 +51,11 @@ export class GpuRenderer implements Renderer {
     this.view = view;
   }
 
-  draw(sim: Simulation, target: TargetInstance): void {
+  draw(sim: ParticleSource, target: TargetInstance): void {
     // Frame pacing: a software GPU can be slower than rAF; never queue a frame behind another.
-    if (this.destroyed || this.inFlight || !(sim instanceof GpuSimulation)) return;
+    if (this.destroyed || this.inFlight) return;
+    const positions = sim.getPositionBuffer?.();
+    if (!positions) return;
     const dpr = window.devicePixelRatio || 1;
     const cssW = this.canvas.clientWidth;
     const cssH = this.canvas.clientHeight;
@@ -77,7 +77,7 @@ export class GpuRenderer implements Renderer {
     });
     if (!target.sampleOnly) this.density.encode(pass);
     if (cloud) this.cloudPass.encode(pass, this.cloudBuffer(cloud), cloud.length / 2);
-    this.particles.encode(pass, sim.getPositionBuffer(), sim.n);
+    this.particles.encode(pass, positions, sim.n);
     pass.end();
     this.device.queue.submit([enc.finish()]);
     this.inFlight = true;

@@ -1,13 +1,14 @@
 /**
- * Particles drawn straight from the simulation's position buffer (shaders/renderParticles.wgsl):
- * instanced quads, additive blending. The simulation ping-pongs between two buffers, so bind
- * groups are cached per buffer (a WeakMap: a destroyed run's buffers drop out with it).
+ * Particles drawn straight from the simulation's position buffer (shaders/render/particles.wgsl,
+ * through the shader registry): instanced quads, additive blending. The simulation ping-pongs
+ * between two buffers, so bind groups are cached per buffer (a WeakMap: a destroyed run's buffers
+ * drop out with it). The view uniform's layout is read from the WGSL.
  */
-import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
-import particlesWgsl from '../../shaders/renderParticles.wgsl?raw';
+import { makeStructuredView, type StructuredView } from 'webgpu-utils';
+import { GpuResources } from '../gpu/buffers';
+import { renderShaderModule } from '../gpu/shaders';
+import { renderUniform } from '../gpu/structs';
 import type { Rect } from './view';
-
-const defs = makeShaderDataDefinitions(particlesWgsl);
 
 export interface ParticleStyle {
   /** Point radius in device pixels. */
@@ -18,12 +19,15 @@ export interface ParticleStyle {
 export class ParticlePass {
   private readonly pipeline: GPURenderPipeline;
   private readonly layout: GPUBindGroupLayout;
+  private readonly resources: GpuResources;
   private readonly viewBuffer: GPUBuffer;
-  private readonly viewData = makeStructuredView(defs.uniforms.view ?? missing('view'));
+  private readonly viewData: StructuredView;
   private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
 
-  constructor(private readonly device: GPUDevice, format: GPUTextureFormat) {
-    const module = device.createShaderModule({ label: 'renderParticles.wgsl', code: particlesWgsl });
+  constructor(private readonly device: GPUDevice, format: GPUTextureFormat, label = 'ParticlePass') {
+    this.resources = new GpuResources(device, label);
+    this.viewData = makeStructuredView(renderUniform('particles', 'view'));
+    const module = renderShaderModule(device, 'particles');
     this.layout = device.createBindGroupLayout({
       label: 'ParticlePass.layout',
       entries: [
@@ -39,7 +43,7 @@ export class ParticlePass {
       fragment: { module, entryPoint: 'particles_fs', targets: [{ format, blend: { color: add, alpha: add } }] },
       primitive: { topology: 'triangle-list' },
     });
-    this.viewBuffer = device.createBuffer({ label: 'ParticlePass.view', size: this.viewData.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.viewBuffer = this.resources.buffer('view', this.viewData.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   }
 
   /** images: 1 on the plane; 3 on the torus (each particle also drawn in the 8 neighbouring cells). */
@@ -79,10 +83,6 @@ export class ParticlePass {
   }
 
   destroy(): void {
-    this.viewBuffer.destroy();
+    this.resources.destroy();
   }
-}
-
-function missing(name: string): never {
-  throw new Error(`renderParticles.wgsl: uniform '${name}' not found`);
 }

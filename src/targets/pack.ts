@@ -19,7 +19,8 @@
  *       [mx, my, logc, prec];  prec = 1/sigma^2, logc = log w - log 2pi + log prec
  *       log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2)                 (normalised)
  */
-import { MAX_COMPONENTS, TARGET_DATA_VEC4, TARGET_UNIFORM_BYTES, type Component, type PackedTarget } from './types';
+import { targetParamsLayout } from '../gpu/structs';
+import { MAX_COMPONENTS, TARGET_DATA_VEC4, type Component, type PackedTarget } from './types';
 
 /** Kind codes shared with `tgt.kind` in shaders/common/targets.wgsl. */
 export const TargetKind = {
@@ -138,12 +139,18 @@ export function packSquiggle(w: number, cov: readonly [number, number, number]):
   return p;
 }
 
-/** The GPU uniform (TargetParams): u32 kind, u32 count, u32 0, u32 0, then TARGET_DATA_VEC4 vec4f. */
+/**
+ * The GPU uniform (TargetParams): u32 kind, u32 count, then TARGET_DATA_VEC4 vec4f, at the size and
+ * offsets read from shaders/common/targets.wgsl (src/gpu/structs.ts). GPU paths only (the layout is
+ * parsed on first use).
+ */
 export function packTargetUniform(p: PackedTarget): ArrayBuffer {
-  const buf = new ArrayBuffer(TARGET_UNIFORM_BYTES);
-  const head = new Uint32Array(buf, 0, 4);
-  head[0] = p.kind;
-  head[1] = p.count;
-  new Float32Array(buf, 16, TARGET_DATA_VEC4 * 4).set(p.data.subarray(0, TARGET_DATA_VEC4 * 4));
+  const l = targetParamsLayout();
+  if (l.dataSlots !== TARGET_DATA_VEC4) throw new Error(`TargetParams.data has ${l.dataSlots} slots in the WGSL, TARGET_DATA_VEC4 = ${TARGET_DATA_VEC4}`);
+  const buf = new ArrayBuffer(l.bytes);
+  const view = new DataView(buf);
+  view.setUint32(l.kindOffset, p.kind, true);
+  view.setUint32(l.countOffset, p.count, true);
+  new Float32Array(buf, l.dataOffset, l.dataSlots * 4).set(p.data.subarray(0, l.dataSlots * 4));
   return buf;
 }

@@ -5,8 +5,12 @@ import type { Rng } from '../reference/philox';
 export const TARGET_DATA_VEC4 = 32;
 /** Maximum mixture components (2 vec4 slots each). */
 export const MAX_COMPONENTS = 16;
-/** Byte size of the GPU uniform: 4 u32 header + 32 vec4f. */
-export const TARGET_UNIFORM_BYTES = 16 + TARGET_DATA_VEC4 * 16;
+/**
+ * Byte size of the GPU uniform TargetParams. GPU code reads the size and offsets from the WGSL
+ * (src/gpu/structs.ts targetParamsLayout); this constant stays for importers that must not parse
+ * WGSL (it needs the WebGPU globals), and src/gpu/structs.test.ts checks it equals the WGSL's size.
+ */
+export const TARGET_UNIFORM_BYTES = 528;
 
 /**
  * A target packed for evaluation: the same numbers drive the WGSL functions (as f32) and the
