@@ -1,0 +1,128 @@
+/**
+ * Landscape presets: energies F(rho) = int V drho + 1/2 int int W(x, y) drho drho on P2(R^2)
+ * (METHODS.md section 6, issue 10). Each preset packs into the numbers that drive both
+ * shaders/common/landscapes.wgsl (f32) and its float64 twin src/reference/landscapes.ts.
+ *
+ *   quadratic      V = |x - m|^2 / 2, W = (c/2) |x - y|^2 (c = 0 by default): the exact tests.
+ *   double-well    V = (x1^2 - 1)^2 / 4 + x2^2 / 2, W = (c/2) |x - y|^2, c = 0.5. F = 1/4 on the
+ *                  saddle (every x = 0), 0 at the minimisers (every particle in one well (+-1, 0)).
+ *                  Default init x1 ~ 0.01 N(0,1), x2 ~ N(0,1) (next to the saddle).
+ *   attract-repel  V = (k/2)|x|^2 (k = 0 by default), W(z) = |z|^a / a - |z|^b / b, a = 4, b = 2.
+ *                  For a = 4, b = 2 (k = 0) every minimiser lies on a circle of radius 1/sqrt(3)
+ *                  around the mean, with isotropic covariance, F = -1/12 (src/landscapes/landscapes.test.ts).
+ */
+import { ParamError, type ParamSpec, type Params } from '../params';
+import { Rng, Stream } from '../reference/philox';
+import type { PackedLandscape } from '../reference/landscapes';
+
+export type LandscapeId = 'quadratic' | 'double-well' | 'attract-repel';
+
+export interface LandscapeDef {
+  id: LandscapeId;
+  label: string;
+  description: string;
+  params: ParamSpec[];
+  pack(params: Params): PackedLandscape;
+  /** The preset's default initial cloud, interleaved (2n), from the Philox init stream. */
+  init(n: number, seed: number): Float64Array;
+  /** A view rectangle [xmin, xmax, ymin, ymax]. */
+  view: [number, number, number, number];
+}
+
+const num = (p: Params, name: string, fallback: number): number => {
+  const v = p[name];
+  return typeof v === 'number' ? v : fallback;
+};
+const vec2 = (p: Params, name: string, fallback: [number, number]): [number, number] => {
+  const v = p[name];
+  return Array.isArray(v) && v.length === 2 ? [v[0] ?? 0, v[1] ?? 0] : fallback;
+};
+
+export function packLandscape(vKind: number, v: number[], wKind: number, w: number[]): PackedLandscape {
+  const pv = new Float64Array(4), pw = new Float64Array(4);
+  pv.set(v.slice(0, 4));
+  pw.set(w.slice(0, 4));
+  return { vKind, wKind, v: pv, w: pw };
+}
+
+/** x_i ~ (sx N(0,1), sy N(0,1)) from the Philox init stream. */
+export function gaussianInit(n: number, seed: number, sx: number, sy: number): Float64Array {
+  const rng = new Rng(seed, Stream.init);
+  const x = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = sx * rng.normal();
+    x[2 * i + 1] = sy * rng.normal();
+  }
+  return x;
+}
+
+const cParam: ParamSpec = { name: 'c', label: 'Interaction c', kind: 'number', default: 0.5, min: 0, max: 100, step: 0.05, description: 'W(x, y) = (c/2)|x - y|^2' };
+
+export const landscapes: Record<LandscapeId, LandscapeDef> = {
+  quadratic: {
+    id: 'quadratic',
+    label: 'Quadratic',
+    description: 'V = |x - m|^2 / 2, W = (c/2)|x - y|^2: convex, the exact tests (Newton with h = 1 converges in one step).',
+    params: [
+      { name: 'mean', label: 'Minimiser m', kind: 'vector', length: 2, default: [0, 0], description: 'm in V = |x - m|^2 / 2' },
+      { ...cParam, default: 0 },
+    ],
+    pack: (p) => packLandscape(1, [...vec2(p, 'mean', [0, 0]), 1, 0], 1, [num(p, 'c', 0)]),
+    init: (n, seed) => gaussianInit(n, seed, 1, 1),
+    view: [-3, 3, -3, 3],
+  },
+  'double-well': {
+    id: 'double-well',
+    label: 'Double well',
+    description: 'V = (x1^2 - 1)^2/4 + x2^2/2, W = (c/2)|x - y|^2: strict saddle at 0 (F = 1/4), minimisers in one well (F = 0).',
+    params: [cParam],
+    pack: (p) => packLandscape(2, [0, 0, 0, 0], 1, [num(p, 'c', 0.5)]),
+    init: (n, seed) => gaussianInit(n, seed, 0.01, 1),
+    view: [-2, 2, -2, 2],
+  },
+  'attract-repel': {
+    id: 'attract-repel',
+    label: 'Attraction-repulsion',
+    description: 'W(z) = |z|^a/a - |z|^b/b (a > b >= 2), optional confinement V = (k/2)|x|^2: particles settle on a ring.',
+    params: [
+      { name: 'a', label: 'Attraction a', kind: 'number', default: 4, min: 2, max: 10, step: 0.5, description: 'W(z) = |z|^a / a - |z|^b / b' },
+      { name: 'b', label: 'Repulsion b', kind: 'number', default: 2, min: 2, max: 10, step: 0.5, description: 'b >= 2 keeps W twice differentiable at z = 0 (the Hessian needs it)' },
+      { name: 'k', label: 'Confinement k', kind: 'number', default: 0, min: 0, max: 100, step: 0.1, description: 'V = (k/2)|x|^2' },
+    ],
+    pack: (p) => {
+      const a = num(p, 'a', 4), b = num(p, 'b', 2);
+      if (!(a > b)) throw new ParamError('a', `a: expected a > b (attraction stronger at long range), got a = ${a}, b = ${b}`);
+      if (!(b >= 2)) throw new ParamError('b', `b: expected b >= 2 (W twice differentiable at 0), got ${b}`);
+      return packLandscape(1, [0, 0, num(p, 'k', 0), 0], 2, [a, b]);
+    },
+    init: (n, seed) => gaussianInit(n, seed, 1, 1),
+    view: [-1.5, 1.5, -1.5, 1.5],
+  },
+};
+
+export function landscapeDef(id: string): LandscapeDef {
+  const d = (landscapes as Record<string, LandscapeDef | undefined>)[id];
+  if (!d) throw new ParamError('target', `unknown landscape '${id}' (expected ${Object.keys(landscapes).join('|')})`);
+  return d;
+}
+
+/** The preset with its parameters' defaults filled in, packed. */
+export function createLandscape(id: string, params: Params = {}): PackedLandscape {
+  const def = landscapeDef(id);
+  const full: Params = {};
+  for (const s of def.params) full[s.name] = params[s.name] ?? s.default;
+  return def.pack(full);
+}
+
+/** The 12 f32 words of the WGSL `Landscape` uniform: [vKind, wKind, 0, 0 (u32)], v (vec4f), w (vec4f). */
+export const LANDSCAPE_UNIFORM_BYTES = 48;
+export function landscapeUniform(L: PackedLandscape): ArrayBuffer {
+  const buf = new ArrayBuffer(LANDSCAPE_UNIFORM_BYTES);
+  const u = new Uint32Array(buf, 0, 4);
+  u[0] = L.vKind;
+  u[1] = L.wKind;
+  const f = new Float32Array(buf, 16, 8);
+  f.set(L.v, 0);
+  f.set(L.w, 4);
+  return buf;
+}

@@ -1,0 +1,22 @@
+/**
+ * w-newton: Wasserstein Newton on a landscape (issue 10, METHODS.md section 6):
+ *   x <- x - h H^-1 g
+ * with H the particle Wasserstein Hessian (shaders/landscapeHvp.wgsl), H^-1 g by k Lanczos steps
+ * (f(theta) = 1/theta on the Ritz values) or densely. Attracted to saddles: H^-1 g points to the
+ * nearest critical point whatever its index. Trust radius and line search: src/landscapes/stepper.ts.
+ */
+import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams, type LandscapeMethodDef } from '../landscapes/stepper';
+
+export const wNewton: LandscapeMethodDef = {
+  id: 'w-newton',
+  label: 'Wasserstein Newton',
+  description: 'x <- x - h H^-1 g (Lanczos on Hessian-vector products): fast near minimisers, attracted to saddles.',
+  params: [...solverParams, ...safeguardParams(true, 1)],
+  createCpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    return createDescentCpu(run, (x, g) => hessianFunction(run.landscape, x, run.n, g, (t) => 1 / t, p), {
+      lineSearch: bool(p, 'lineSearch', true),
+      trust: num(p, 'trust', 1),
+    });
+  },
+};

@@ -1,0 +1,18 @@
+/**
+ * wgd: Wasserstein gradient descent on a landscape (issue 10, METHODS.md section 6):
+ *   x_i <- x_i - h g_i,   g_i = grad V(x_i) + (1/N) sum_j grad_1 W(x_i, x_j)
+ * Plain fixed-step descent by default (lineSearch off); the trust radius caps the RMS move.
+ * Kernels: shaders/landscapeGrad.wgsl (twin src/reference/landscapeGrad.ts).
+ */
+import { bool, createDescentCpu, num, paramDefaults, safeguardParams, type LandscapeMethodDef } from '../landscapes/stepper';
+
+export const wgd: LandscapeMethodDef = {
+  id: 'wgd',
+  label: 'Wasserstein GD',
+  description: 'Wasserstein gradient descent x <- x - h g: first order, lingers near saddles.',
+  params: safeguardParams(false, 1e6),
+  createCpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    return createDescentCpu(run, (_x, g) => ({ d: g }), { lineSearch: bool(p, 'lineSearch', false), trust: num(p, 'trust', 1e6) });
+  },
+};
