@@ -134,3 +134,107 @@ describe('Engine (CPU backend, manual frames)', () => {
     engine.dispose();
   });
 });
+
+describe('Engine: no dead ends (issue 8, bugs 2 and 6)', () => {
+  async function diverged(): Promise<Awaited<ReturnType<typeof manualEngine>>> {
+    const m = await manualEngine({ ...config, stepSize: 1e6 });
+    for (let i = 0; i < 40 && m.engine.getSnapshot().playing; i++) await m.frame();
+    expect(m.engine.getSnapshot().diverged).toBe(true);
+    return m;
+  }
+
+  it('after a blow-up Play and Step run nothing and say to Reset or lower the step size', async () => {
+    const { engine, frame } = await diverged();
+    const step = engine.simulation?.stepCount;
+    engine.play();
+    await frame();
+    expect(engine.getSnapshot().playing).toBe(false);
+    expect(engine.simulation?.stepCount).toBe(step);
+    expect(engine.getSnapshot().message?.event).toEqual({ type: 'blocked-after-divergence', step });
+    engine.stepOnce();
+    await frame();
+    expect(engine.simulation?.stepCount).toBe(step);
+    engine.dispose();
+  });
+
+  for (const change of [{ method: 'svgd', params: {} }, { target: { id: 'banana', params: {} } }, { stepSize: 0.05 }] as const) {
+    it(`after a blow-up a change of ${Object.keys(change)[0]} starts a fresh run and plays`, async () => {
+      const { engine, frame } = await diverged();
+      const old = engine.simulation;
+      expect(engine.configure(change)).toBe(true);
+      const snap = engine.getSnapshot();
+      expect(engine.simulation).not.toBe(old);
+      expect(snap.step).toBe(0);
+      expect(snap.playing).toBe(true);
+      expect(snap.diverged).toBe(false);
+      expect(snap.message?.event).toEqual({ type: 'restarted', after: 'divergence', changed: [Object.keys(change)[0]] });
+      if ('stepSize' in change) {
+        for (let i = 0; i < 20 && engine.getSnapshot().stats === undefined; i++) await frame();
+        expect(engine.simulation?.stepCount ?? 0).toBeGreaterThan(0);
+        expect(engine.getSnapshot().stats?.nonFinite).toBe(0);
+        expect(engine.getSnapshot().diverged).toBe(false);
+      }
+      engine.dispose();
+    });
+  }
+
+  it('a failed start (n too large) is revived by a valid n without Reset', async () => {
+    const { engine, frame } = await manualEngine({ ...config, n: 10_000_000_000 });
+    expect(engine.getSnapshot().status).toBe('failed');
+    expect(engine.simulation).toBeUndefined();
+    expect(engine.getSnapshot().message?.event).toEqual(expect.objectContaining({ type: 'config-rejected', during: 'start', problem: expect.objectContaining({ field: 'n' }) }));
+    expect(engine.configure({ n: -3 })).toBe(false);
+    expect(engine.getSnapshot().message?.event).toEqual(expect.objectContaining({ during: 'revive' }));
+    expect(engine.configure({ n: 64 })).toBe(true);
+    expect(engine.getSnapshot().status).toBe('ready');
+    expect(engine.simulation?.n).toBe(64);
+    for (let i = 0; i < 3; i++) await frame();
+    expect(engine.simulation?.stepCount ?? 0).toBeGreaterThan(0);
+    engine.dispose();
+  });
+
+  it('split view refuses the same method with the same parameters, allows other parameters, and reports both runs', async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.setCompare('langevin')).toBe(false);
+    expect(engine.getSnapshot().compare).toBeUndefined();
+    expect(engine.getSnapshot().message?.event).toEqual({ type: 'compare-identical', method: 'langevin' });
+    expect(engine.setCompare('langevin', { mala: false })).toBe(false); // mala=false is the default: still identical
+    expect(engine.setCompare('langevin', { mala: true })).toBe(true);
+    expect(engine.compareSimulation?.config.params).toEqual({ mala: true });
+    // frames until both runs' stats reached the (throttled, ~10/s) snapshot
+    for (let i = 0; i < 60 && !((engine.getSnapshot().compare?.stats?.step ?? 0) > 0 && (engine.getSnapshot().stats?.step ?? 0) > 0); i++) {
+      await frame();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const snap = engine.getSnapshot();
+    expect(snap.compare?.params).toEqual({ mala: true });
+    expect(snap.compare?.stats?.step).toBeGreaterThan(0);
+    expect(snap.stats?.step).toBeGreaterThan(0);
+    expect(snap.compare?.stepsPerFrame).toBeGreaterThan(0);
+    // the compared run's own parameters; identical ones refused, the run kept
+    expect(engine.setCompareParams({})).toBe(false);
+    expect(engine.compareSimulation?.config.params).toEqual({ mala: true });
+    expect(engine.setCompare('svgd', { bandwidth: 0.5 })).toBe(true);
+    expect(engine.compareSimulation?.config.params).toEqual({ bandwidth: 0.5 });
+    expect(engine.getSnapshot().step).toBe(0); // both runs start together
+    engine.dispose();
+  });
+
+  it('split view on a sample target: a compatible compared method is kept, an unfit one replaced and said', async () => {
+    const { engine } = await manualEngine();
+    expect(engine.setCompare('svgd')).toBe(true);
+    // what the Target control does for a sample-only target: the main run switches to the Sinkhorn flow
+    expect(engine.configure({ target: { id: 'moons', params: {} }, method: 'sinkhorn-flow', params: {} })).toBe(true);
+    let snap = engine.getSnapshot();
+    expect(snap.config.method).toBe('sinkhorn-flow');
+    expect(snap.compare?.method).toBe('mmd-flow');
+    expect(snap.compare?.note).toEqual(expect.objectContaining({ type: 'compare-switched', from: 'svgd', to: 'mmd-flow' }));
+    expect(snap.message?.event?.type).toBe('compare-switched');
+    // another sample target: mmd-flow still fits and is kept
+    expect(engine.configure({ target: { id: '8gaussians', params: {} } })).toBe(true);
+    snap = engine.getSnapshot();
+    expect(snap.compare?.method).toBe('mmd-flow');
+    expect(engine.compareSimulation?.config.target.id).toBe('8gaussians');
+    engine.dispose();
+  });
+});

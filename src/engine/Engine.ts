@@ -526,10 +526,7 @@ export class Engine {
       this.emit(true);
       return true;
     }
-    c.method = m;
-    c.params = p;
-    c.note = undefined;
-    const r = c.build(this.backend, this.config, false);
+    const r = c.choose(this.backend, this.config, m, p);
     if (!r.ok) {
       this.tell(r.event);
       return false;

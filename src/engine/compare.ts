@@ -109,6 +109,24 @@ export class CompareRun {
     return { ok: false, event };
   }
 
+  /**
+   * Switch to `method` with `params` for `primary` (the user asked for it): the new run is
+   * created first, so a refusal (identical to the primary, or invalid here) keeps the current
+   * compared run, if any, as it was.
+   */
+  choose(backend: Backend, primary: RunConfig, method: string, params: Params): BuildResult {
+    const r = this.tryCreate(backend, primary, method, params);
+    if (!r.sim) {
+      const event: EngineEvent = r.problem.field === 'compare' ? { type: 'compare-identical', method } : { type: 'compare-rejected', method, problem: r.problem };
+      return { ok: false, event };
+    }
+    this.method = method;
+    this.params = params;
+    this.note = undefined;
+    this.install(r.sim);
+    return { ok: true };
+  }
+
   private tryCreate(backend: Backend, primary: RunConfig, method: string, params: Params): { sim?: Simulation; problem: ReturnType<typeof configProblem> } {
     if (sameRun(primary, method, params)) return { problem: { field: 'compare', reason: 'identical to the main run', method } };
     try {

@@ -57,7 +57,7 @@ export class Recorder {
   /** Read back and keep the current positions (once per step). */
   async capture(sim: Simulation): Promise<void> {
     const rec = this.recording;
-    if (!rec || rec.n !== sim.n) return;
+    if (!rec || rec.n !== sim.n || this.every <= 0) return; // off, or stopped at the limit
     const step = sim.stepCount;
     const data = await sim.positions();
     if (rec !== this.recording || rec.steps[rec.steps.length - 1] === step) return;
