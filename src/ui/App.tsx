@@ -4,6 +4,7 @@ import type { Engine } from '../engine/Engine';
 import type { View } from '../render/view';
 import { decodeHash, encodeHash } from '../state/urlState';
 import { Stage } from './CanvasView';
+import { CompareControls } from './CompareControls';
 import { ControlPanel } from './ControlPanel';
 import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
@@ -113,6 +114,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         </div>
         <aside className="panel">
           <ControlPanel engine={engine} snap={snap} />
+          <CompareControls engine={engine} snap={snap} />
           {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} {...(mixtureId === 'torus-mixture' ? { targetId: mixtureId } : {})} /> : null}
           <TargetSources engine={engine} snap={snap} painting={painting} setPainting={setPainting} grid={grid} clearGrid={() => setGrid(undefined)} />
           <ExportPanel engine={engine} snap={snap} />

@@ -2,7 +2,7 @@
 import type { Engine } from '../engine/Engine';
 import type { Component } from '../targets/types';
 import { CommitInput } from './CommitInput';
-import { mixtureConfig, spreadOf, withSpread, type MixtureId } from './mixture';
+import { formatWeight, mixtureConfig, spreadOf, weightInput, withSpread, type MixtureId } from './mixture';
 
 interface Props {
   engine: Engine;
@@ -44,14 +44,15 @@ export function MixtureEditor({ engine, components, centre, targetId = 'mixture'
                 type="number"
                 min={0}
                 step="any"
-                value={String(Math.round(c.weight * 1000) / 1000)}
+                value={formatWeight(c.weight)}
                 onCommit={(raw) => {
-                  const w = num(raw);
-                  if (!(w > 0)) {
-                    engine.say('error', `Weight ${k + 1}: must be a positive number, got '${raw}'`);
+                  const r = weightInput(raw, k);
+                  if ('error' in r) {
+                    engine.say('error', r.error);
                     return;
                   }
-                  update(components.map((d, i) => (i === k ? { ...d, weight: w } : d)));
+                  // the target normalises (safely: by the largest weight, floored at 1e-300)
+                  update(components.map((d, i) => (i === k ? { ...d, weight: r.weight } : d)));
                 }}
               />
             </label>
@@ -66,11 +67,11 @@ export function MixtureEditor({ engine, components, centre, targetId = 'mixture'
                 onCommit={(raw) => {
                   const s = num(raw);
                   if (!(s > 0) || !Number.isFinite(s)) {
-                    engine.say('error', `Spread ${k + 1}: must be a positive number, got '${raw}'`);
+                    engine.say('error', `Component ${k + 1} spread: must be a finite positive number, got '${raw}'`);
                     return;
                   }
                   if (torus && s > 0.25) {
-                    engine.say('error', `Spread ${k + 1}: on the unit torus the spread is at most 0.25, got '${raw}'`);
+                    engine.say('error', `Component ${k + 1} spread: on the unit torus the spread is at most 0.25, got '${raw}'`);
                     return;
                   }
                   update(components.map((d, i) => (i === k ? withSpread(d, s) : d)));

@@ -1,7 +1,8 @@
 /** One control built from a ParamSpec: checkbox, select, or a committed text/number input. */
 import { useId } from 'react';
-import { parseParam, ParamError, type ParamSpec, type ParamValue } from '../params';
+import { parseParam, type ParamSpec, type ParamValue } from '../params';
 import { CommitInput } from './CommitInput';
+import { paramErrorText } from './messages';
 
 interface Props {
   spec: ParamSpec;
@@ -57,7 +58,7 @@ export function ParamControl({ spec, value, onChange, onError }: Props): React.J
           try {
             onChange(parseParam(spec, raw));
           } catch (e) {
-            onError(e instanceof ParamError ? `${label}: ${e.message}` : String(e));
+            onError(paramErrorText(label, e));
           }
         }}
       />

@@ -30,3 +30,16 @@ const round = (v: number): number => Math.round(v * 1000) / 1000;
 export function moved(c: Component, x: number, y: number): Component {
   return { ...c, mean: [round(x), round(y)] };
 }
+
+/** A (normalised) weight as the panel shows it: 3 decimals, or 3 significant digits below 1e-3 (never a bare 0). */
+export function formatWeight(w: number): string {
+  if (!(w > 0) || !Number.isFinite(w)) return String(w);
+  return w >= 1e-3 ? String(Math.round(w * 1000) / 1000) : w.toExponential(2);
+}
+
+/** Check a weight typed into the panel: a finite positive number, or the message to show (numbered like the panel). */
+export function weightInput(raw: string, k: number): { weight: number } | { error: string } {
+  const w = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(w) || !(w > 0)) return { error: `Component ${k + 1} weight: must be a finite positive number, got '${raw}'` };
+  return { weight: w };
+}
