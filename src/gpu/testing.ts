@@ -19,20 +19,22 @@ export function testDevice(): Promise<GPUDevice> {
   return devicePromise;
 }
 
-/** Run fn with error scopes open; rejects with the first validation / OOM error. */
+/** Run fn with error scopes open; rejects with the first validation / OOM error (before fn's own error). */
 export async function withValidation<T>(device: GPUDevice, fn: () => Promise<T> | T): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    result = await fn();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
-    if (oom) throw new Error(`WebGPU out-of-memory error: ${oom.message}`);
+    outcome = { ok: true, value: await fn() };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
-  return result;
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
+  if (oom) throw new Error(`WebGPU out-of-memory error: ${oom.message}`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
 
 export function uploadBuffer(device: GPUDevice, data: ArrayBufferView & { byteLength: number }, usage = GPUBufferUsage.STORAGE, label = 'test'): GPUBuffer {

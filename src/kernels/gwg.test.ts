@@ -5,7 +5,7 @@
  * Tolerances: the GPU computes in f32 (unit roundoff 6e-8); each test states what accumulates.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { expectClose, runPass, testDevice, withDevice } from '../gpu/testing';
 import { Rng } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { svgdStep } from '../reference/svgdStep';
@@ -72,31 +72,29 @@ interface GpuOut {
   f: Float64Array;
 }
 
-/** Run `record` on fresh buffers holding the setup; read everything back. */
+/** Run `record` on fresh buffers holding the setup; read everything back (withDevice destroys them). */
 async function onGpu(s: Setup, cfg: { h: number; sigma2: number | null; bw?: number; p: number; lr: number; eps2: number; move: MoveRule; fw?: Float32Array }, record: (k: GwgStep, pass: GPUComputePassEncoder, io: GPUBindGroup) => void): Promise<GpuOut> {
-  return withValidation(device, async () => {
+  return withDevice(async (t) => {
     const { n } = s;
-    const k = new GwgStep(device);
+    const k = t.track(new GwgStep(device));
     k.configure({ n, h: cfg.h, sigma2: cfg.sigma2, lr: cfg.lr, eps2: cfg.eps2, move: cfg.move });
     const bufs = {
-      posIn: uploadBuffer(device, Float32Array.from(s.x)),
-      scores: uploadBuffer(device, vec4Rows(s.score, null, n)),
-      bw: uploadBuffer(device, new Float32Array([cfg.bw ?? 1, 0, 0, 0])),
-      state: uploadBuffer(device, new Float32Array([cfg.p, 0, 0, 0])),
-      coef: uploadBuffer(device, Float32Array.from(s.c)),
-      fw: cfg.fw ? uploadBuffer(device, cfg.fw) : emptyBuffer(device, 16 * n),
-      posOut: emptyBuffer(device, 8 * n),
+      posIn: t.upload(Float32Array.from(s.x)),
+      scores: t.upload(vec4Rows(s.score, null, n)),
+      bw: t.upload(new Float32Array([cfg.bw ?? 1, 0, 0, 0])),
+      state: t.upload(new Float32Array([cfg.p, 0, 0, 0])),
+      coef: t.upload(Float32Array.from(s.c)),
+      fw: cfg.fw ? t.upload(cfg.fw) : t.empty(16 * n),
+      posOut: t.empty(8 * n),
     };
     runPass(device, (pass) => record(k, pass, k.bindIO(bufs)));
-    const fw = new Float32Array(await readBuffer(device, bufs.fw, 16 * n));
+    const fw = new Float32Array(await t.read(bufs.fw, 16 * n));
     const out = {
-      pos: Float64Array.from(new Float32Array(await readBuffer(device, bufs.posOut, 8 * n))),
-      coef: Float64Array.from(new Float32Array(await readBuffer(device, bufs.coef, 8 * n))),
+      pos: Float64Array.from(new Float32Array(await t.read(bufs.posOut, 8 * n))),
+      coef: Float64Array.from(new Float32Array(await t.read(bufs.coef, 8 * n))),
       w: cols(fw, n, 0),
       f: cols(fw, n, 2),
     };
-    k.destroy();
-    for (const b of Object.values(bufs)) b.destroy();
     return out;
   });
 }
@@ -173,17 +171,13 @@ describe('gwgAdapt (WGSL, one workgroup) vs src/reference/gwgAdapt.ts', () => {
       f[1] = 0;
       const opts = { n, rate: 0.1, eps2: 1e-4, move };
       const want = gwgAdapt(f, p, opts);
-      const got = await withValidation(device, async () => {
-        const k = new GwgAdapt(device);
+      const got = await withDevice(async (t) => {
+        const k = t.track(new GwgAdapt(device));
         k.configure(opts);
-        const fw = uploadBuffer(device, vec4Rows(new Float64Array(2 * n), f, n));
-        const state = uploadBuffer(device, new Float32Array([p, 0, 0, 0]));
+        const fw = t.upload(vec4Rows(new Float64Array(2 * n), f, n));
+        const state = t.upload(new Float32Array([p, 0, 0, 0]));
         runPass(device, (pass) => k.encode(pass, k.bindIO(fw, state)));
-        const out = new Float32Array(await readBuffer(device, state, 8));
-        k.destroy();
-        fw.destroy();
-        state.destroy();
-        return out;
+        return new Float32Array(await t.read(state, 8));
       });
       // log|ghat| in f32 (abs error ~1e-6 per term), weighted means of N terms: Lbar to ~1e-5;
       // p(r) is smooth in r, so p inherits rate * 1e-5 plus f32 rounding of p itself.

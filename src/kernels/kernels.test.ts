@@ -1,9 +1,10 @@
 /**
  * Every WGSL kernel against its float64 CPU twin, on a real WebGPU device (Dawn + SwiftShader here).
  * Tolerances: the GPU computes in f32 (unit roundoff 6e-8); each test states what accumulates.
+ * Each GPU test runs in `withDevice`: what it creates (buffers, kernels) is destroyed at its end.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withDevice, withValidation, type GpuTest } from '../gpu/testing';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
 import { Rng } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
@@ -44,8 +45,9 @@ const f32 = (x: ArrayLike<number>): Float32Array => Float32Array.from(x);
 /** The f64 twin fed the same f32-rounded inputs the GPU sees. */
 const asF32 = (x: ArrayLike<number>): Float64Array => Float64Array.from(Float32Array.from(x));
 
-function targetBindGroup(packed: PackedTarget): GPUBindGroup {
-  const u = uploadBuffer(device, new Uint8Array(packTargetUniform(packed)), GPUBufferUsage.UNIFORM);
+/** The target uniform + bind group, destroyed with the test's other resources. */
+function targetBindGroup(t: GpuTest, packed: PackedTarget): GPUBindGroup {
+  const u = t.upload(new Uint8Array(packTargetUniform(packed)), GPUBufferUsage.UNIFORM);
   return bindBuffers(device, 'test.target', targetLayout(device), [u]);
 }
 
@@ -62,13 +64,13 @@ describe('targetEval (WGSL) vs src/reference/targetEval.ts', () => {
         pts[2 * i + 1] = y0 + (y1 - y0) * rng.uniform();
       }
       const want = targetEval(inst.packed, asF32(pts));
-      const got = await withValidation(device, async () => {
-        const k = new TargetEval(device);
+      const got = await withDevice(async (t) => {
+        const k = t.track(new TargetEval(device));
         k.setParams({ n });
-        const p = uploadBuffer(device, f32(pts));
-        const out = emptyBuffer(device, 16 * n);
-        runPass(device, (pass) => k.encode(pass, k.bindIO(p, out), targetBindGroup(inst.packed), n));
-        return new Float32Array(await readBuffer(device, out, 16 * n));
+        const p = t.upload(f32(pts));
+        const out = t.empty(16 * n);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(p, out), targetBindGroup(t, inst.packed), n));
+        return new Float32Array(await t.read(out, 16 * n));
       });
       const logp = Array.from({ length: n }, (_, i) => got[4 * i + 2] ?? NaN);
       const score = Array.from({ length: 2 * n }, (_, i) => got[4 * Math.floor(i / 2) + (i % 2)] ?? NaN);
@@ -88,14 +90,14 @@ describe('langevinStep (WGSL) vs twin', () => {
       const x = randomPoints(n, 1);
       const want = asF32(x);
       const acc = langevinStep(want, inst.packed, { n, h, seed, mala, step });
-      const [got, counts] = await withValidation(device, async () => {
-        const k = new LangevinStep(device);
+      const [got, counts] = await withDevice(async (t) => {
+        const k = t.track(new LangevinStep(device));
         k.configure({ n, h, seed, mala });
-        const pos = uploadBuffer(device, f32(x));
-        const clock = uploadBuffer(device, new Uint32Array([step, 0, 0, 0]));
-        const counters = emptyBuffer(device, 16);
-        runPass(device, (pass) => k.encode(pass, k.bindIO(pos, clock, counters), targetBindGroup(inst.packed), n));
-        return [new Float32Array(await readBuffer(device, pos, 8 * n)), new Uint32Array(await readBuffer(device, counters, 8))] as const;
+        const pos = t.upload(f32(x));
+        const clock = t.upload(new Uint32Array([step, 0, 0, 0]));
+        const counters = t.empty(16);
+        runPass(device, (pass) => k.encode(pass, k.bindIO(pos, clock, counters), targetBindGroup(t, inst.packed), n));
+        return [new Float32Array(await t.read(pos, 8 * n)), new Uint32Array(await t.read(counters, 8))] as const;
       });
       // Same u32 words from Philox; normals differ by f32 log/cos/sin rounding (~1e-6), positions O(3).
       // MALA: a proposal whose log-acceptance lies within f32 noise of log u may flip (allow 0.5%).
@@ -119,20 +121,20 @@ describe('svgdStep (WGSL, tiled) vs twin', () => {
       const { score } = targetEval(inst.packed, x);
       const h = 0.1, sigma2 = sigma * sigma;
       const want = svgdStep(x, score, n, h, sigma2);
-      const got = await withValidation(device, async () => {
-        const k = new SvgdStep(device);
+      const got = await withDevice(async (t) => {
+        const k = t.track(new SvgdStep(device));
         k.configure({ n, h, sigma2 });
         const scores4 = new Float32Array(4 * n);
         for (let i = 0; i < n; i++) {
           scores4[4 * i] = score[2 * i] ?? 0;
           scores4[4 * i + 1] = score[2 * i + 1] ?? 0;
         }
-        const pin = uploadBuffer(device, f32(x));
-        const sc = uploadBuffer(device, scores4);
-        const bw = uploadBuffer(device, new Float32Array([1, 0, 0, 0]));
-        const pout = emptyBuffer(device, 8 * n);
+        const pin = t.upload(f32(x));
+        const sc = t.upload(scores4);
+        const bw = t.upload(new Float32Array([1, 0, 0, 0]));
+        const pout = t.empty(8 * n);
         runPass(device, (pass) => k.encode(pass, k.bindIO(pin, sc, bw, pout), n));
-        return new Float32Array(await readBuffer(device, pout, 8 * n));
+        return new Float32Array(await t.read(pout, 8 * n));
       });
       // N-term f32 sums of O(|s| + |d|/sigma^2) terms, times h/N: error <~ h * N * 6e-8 * max term / N.
       expectClose(got, want, { atol: 2e-5, rtol: 1e-5 }, 'f32 accumulation over N terms, scaled by h/N');
@@ -145,16 +147,16 @@ describe('svgdStep (WGSL, tiled) vs twin', () => {
     const x = asF32(randomPoints(n, 3));
     const { score } = targetEval(inst.packed, x);
     const want = svgdStep(x, score, n, 0.2, 0.25);
-    const got = await withValidation(device, async () => {
-      const k = new SvgdStep(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new SvgdStep(device));
       k.configure({ n, h: 0.2, sigma2: null });
       const scores4 = new Float32Array(4 * n);
       for (let i = 0; i < n; i++) { scores4[4 * i] = score[2 * i] ?? 0; scores4[4 * i + 1] = score[2 * i + 1] ?? 0; }
-      const pin = uploadBuffer(device, f32(x));
-      const pout = emptyBuffer(device, 8 * n);
-      const bw = uploadBuffer(device, new Float32Array([0.25, 0, 0, 0]));
-      runPass(device, (pass) => k.encode(pass, k.bindIO(pin, uploadBuffer(device, scores4), bw, pout), n));
-      return new Float32Array(await readBuffer(device, pout, 8 * n));
+      const pin = t.upload(f32(x));
+      const pout = t.empty(8 * n);
+      const bw = t.upload(new Float32Array([0.25, 0, 0, 0]));
+      runPass(device, (pass) => k.encode(pass, k.bindIO(pin, t.upload(scores4), bw, pout), n));
+      return new Float32Array(await t.read(pout, 8 * n));
     });
     expectClose(got, want, { atol: 2e-5, rtol: 1e-5 }, 'same as above');
   });
@@ -165,13 +167,13 @@ describe('medianBandwidth (WGSL bisection) vs twin (exact sort)', () => {
     it(`N=${n}`, async () => {
       const x = asF32(randomPoints(n, 4, 2, [1, -3]));
       const want = medianBandwidth(x, n);
-      const got = await withValidation(device, async () => {
-        const k = new MedianBandwidth(device);
+      const got = await withDevice(async (t) => {
+        const k = t.track(new MedianBandwidth(device));
         k.configure(n);
-        const pos = uploadBuffer(device, f32(x));
-        const bw = emptyBuffer(device, 16);
+        const pos = t.upload(f32(x));
+        const bw = t.empty(16);
         runPass(device, (pass) => k.encode(pass, k.bindIO(pos, bw)));
-        return new Float32Array(await readBuffer(device, bw, 8));
+        return new Float32Array(await t.read(bw, 8));
       });
       // d2 computed in f32 (relative error ~2e-7 after cancellation of O(10) coordinates), then 40
       // bisection halvings: the GPU lands within a few ulps of the same order statistic.
@@ -188,14 +190,14 @@ describe('particleStats (WGSL two-pass reduction) vs twin', () => {
     x[2 * 500 + 1] = Infinity;
     x[2 * 69_999] = -Infinity;
     const want = particleStats(x, n);
-    const got = await withValidation(device, async () => {
-      const k = new ParticleStats(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new ParticleStats(device));
       k.configure(n);
-      const pos = uploadBuffer(device, f32(x));
-      const partials = emptyBuffer(device, ParticleStats.partialsBytes(n));
-      const result = emptyBuffer(device, 32);
+      const pos = t.upload(f32(x));
+      const partials = t.empty(ParticleStats.partialsBytes(n));
+      const result = t.empty(32);
       runPass(device, (pass) => k.encode(pass, k.bindIO(pos, partials, result), n));
-      return new Float32Array(await readBuffer(device, result, 32));
+      return new Float32Array(await t.read(result, 32));
     });
     // tree sums of 7e4 f32 values: error ~ log2(N) * 6e-8 * sum |terms|; counts are exact integers < 2^24.
     expect(got[0]).toBe(want[0]);
@@ -217,14 +219,14 @@ describe('metric kernels vs twins', () => {
     const x = asF32(randomPoints(m, 6));
     const { score } = targetEval(inst.packed, x);
     const want = ksdRows(x, score, m);
-    const got = await withValidation(device, async () => {
-      const k = new KsdRows(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new KsdRows(device));
       k.configure(m);
       const s4 = new Float32Array(4 * m);
       for (let i = 0; i < m; i++) { s4[4 * i] = score[2 * i] ?? 0; s4[4 * i + 1] = score[2 * i + 1] ?? 0; }
-      const rows = emptyBuffer(device, 4 * m);
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, s4), rows), m));
-      return new Float32Array(await readBuffer(device, rows, 4 * m));
+      const rows = t.empty(4 * m);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(x)), t.upload(s4), rows), m));
+      return new Float32Array(await t.read(rows, 4 * m));
     });
     // rows are sums of m signed O(|s|^2) terms: absolute error ~ m * 6e-8 * max|term|.
     let maxTerm = 0;
@@ -249,12 +251,12 @@ describe('metric kernels vs twins', () => {
   });
 
   it('clockTick advances the GPU step counter', async () => {
-    const got = await withValidation(device, async () => {
-      const k = new ClockTick(device);
-      const clock = uploadBuffer(device, new Uint32Array([5, 0, 0, 0]));
+    const got = await withDevice(async (t) => {
+      const k = t.track(new ClockTick(device));
+      const clock = t.upload(new Uint32Array([5, 0, 0, 0]));
       const bg = k.bind([clock]);
       runPass(device, (pass) => { for (let i = 0; i < 3; i++) k.encode(pass, bg); });
-      return new Uint32Array(await readBuffer(device, clock, 4));
+      return new Uint32Array(await t.read(clock, 4));
     });
     expect(got[0]).toBe(8);
   });
@@ -264,14 +266,14 @@ describe('philox (WGSL) vs twin', () => {
   it('words are bit-identical; normals agree to f32 rounding', async () => {
     const n = 4096, c1 = 123, c2 = 2, seed = 0xdeadbeef;
     const want = (await import('../reference/philoxWords')).philoxWords(n, c1, c2, seed);
-    const [words, normals] = await withValidation(device, async () => {
+    const [words, normals] = await withDevice(async (t) => {
       const { PhiloxWords } = await import('./philoxWords');
-      const k = new PhiloxWords(device);
+      const k = t.track(new PhiloxWords(device));
       k.configure({ n, c1, c2, seed });
-      const w = emptyBuffer(device, 16 * n);
-      const z = emptyBuffer(device, 8 * n);
+      const w = t.empty(16 * n);
+      const z = t.empty(8 * n);
       runPass(device, (pass) => k.encode(pass, k.bind([w, z]), n));
-      return [new Uint32Array(await readBuffer(device, w, 16 * n)), new Float32Array(await readBuffer(device, z, 8 * n))] as const;
+      return [new Uint32Array(await t.read(w, 16 * n)), new Float32Array(await t.read(z, 8 * n))] as const;
     });
     expect(Array.from(words)).toEqual(Array.from(want.words));
     // Box-Muller in f32: sqrt(-2 log u) and cos/sin of 2 pi u, |z| <= 5.8: absolute error ~1e-6.

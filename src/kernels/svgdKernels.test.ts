@@ -4,9 +4,10 @@
  * and the particle-mesh chain pmDeposit / fft / pmMultiply / pmInterp, plus the GPU torus L2 metric.
  * The GPU computes in f32 (unit roundoff 6e-8); each test states what accumulates. Positions on the
  * torus are compared as minimum-image differences (a wrap may land on 0 in f32 and just below 1 in f64).
+ * Each GPU test runs in `withDevice`: what it creates (buffers, kernels, plans) is destroyed at its end.
  */
 import { beforeAll, describe, it } from 'vitest';
-import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { expectClose, runPass, testDevice, uploadBuffer, withDevice, withValidation } from '../gpu/testing';
 import { Rng } from '../reference/philox';
 import { fft2d, naiveDft2d } from '../reference/fft';
 import { minImage } from '../reference/fourier';
@@ -75,15 +76,15 @@ describe('svgdStep: IMQ kernel and torus (minimum image) vs twin', () => {
       const s = normals(2 * n, 2, 2);
       const h = c.periodic ? 0.002 : 0.1;
       const want = svgdStep(x, s, n, h, c.c2, 2, { kernel: c.kernel, beta: c.beta, periodic: c.periodic });
-      const got = await withValidation(device, async () => {
-        const k = new SvgdStep(device);
+      const got = await withDevice(async (t) => {
+        const k = t.track(new SvgdStep(device));
         k.configure({ n, h, sigma2: c.c2, kernel: c.kernel, beta: c.beta, periodic: c.periodic });
-        const pin = uploadBuffer(device, f32(x));
-        const sc = uploadBuffer(device, scoreRows(s));
-        const bw = uploadBuffer(device, new Float32Array(4));
-        const out = emptyBuffer(device, 8 * n);
+        const pin = t.upload(f32(x));
+        const sc = t.upload(scoreRows(s));
+        const bw = t.upload(new Float32Array(4));
+        const out = t.empty(8 * n);
         runPass(device, (pass) => k.encode(pass, k.bindIO(pin, sc, bw, out), n));
-        return new Float32Array(await readBuffer(device, out, 8 * n));
+        return new Float32Array(await t.read(out, 8 * n));
       });
       // N = 300 f32 terms of size <= |k s| ~ 10 (pow via exp/log: ~1e-6 relative each) times h/N,
       // then one f32 add to |x| <= 6: ~1e-6 absolute.
@@ -100,12 +101,12 @@ describe('direct Riesz kernel: torusDft and torusSynth vs twins', () => {
   const s = normals(2 * n, 4, 5);
   it('torusDft: R(xi), S(xi) for |xi|_inf <= 6', async () => {
     const want = torusDft(x, s, n, modes);
-    const got = await withValidation(device, async () => {
-      const k = new TorusDft(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new TorusDft(device));
       k.configure({ n, modes, withScores: true });
-      const coef = emptyBuffer(device, TorusDft.coefBytes(modes));
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, scoreRows(s)), coef)));
-      return new Float32Array(await readBuffer(device, coef, TorusDft.coefBytes(modes)));
+      const coef = t.empty(TorusDft.coefBytes(modes));
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(x)), t.upload(scoreRows(s)), coef)));
+      return new Float32Array(await t.read(coef, TorusDft.coefBytes(modes)));
     });
     // Phases xi.x are exact mod 1 in f32 (fourier.wgsl turns_mod1), e^{2 pi i t} to ~1e-7; the mean of
     // N = 300 terms |s| <~ 20 accumulates ~sqrt(N) 6e-8 * 20 ~ 2e-5 at worst.
@@ -116,12 +117,12 @@ describe('direct Riesz kernel: torusDft and torusSynth vs twins', () => {
     const xb = uniformPoints(big, 7);
     const sb = normals(2 * big, 8, 5);
     const want = torusDft(xb, sb, big, k);
-    const got = await withValidation(device, async () => {
-      const kern = new TorusDft(device);
+    const got = await withDevice(async (t) => {
+      const kern = t.track(new TorusDft(device));
       kern.configure({ n: big, modes: k, withScores: true });
-      const coef = emptyBuffer(device, TorusDft.coefBytes(k));
-      runPass(device, (pass) => kern.encode(pass, kern.bindIO(uploadBuffer(device, f32(xb)), uploadBuffer(device, scoreRows(sb)), coef)));
-      return new Float32Array(await readBuffer(device, coef, TorusDft.coefBytes(k)));
+      const coef = t.empty(TorusDft.coefBytes(k));
+      runPass(device, (pass) => kern.encode(pass, kern.bindIO(t.upload(f32(xb)), t.upload(scoreRows(sb)), coef)));
+      return new Float32Array(await t.read(coef, TorusDft.coefBytes(k)));
     });
     let err = 0;
     for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
@@ -136,12 +137,12 @@ describe('direct Riesz kernel: torusDft and torusSynth vs twins', () => {
     const coef = asF32(torusDft(x, s, n, modes));
     const h = 1e-3;
     const want = torusSynth(x, coef, n, h, o);
-    const got = await withValidation(device, async () => {
-      const k = new TorusSynth(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new TorusSynth(device));
       k.configure({ n, h, ...o });
-      const out = emptyBuffer(device, 8 * n);
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, f32(coef)), out), n));
-      return new Float32Array(await readBuffer(device, out, 8 * n));
+      const out = t.empty(8 * n);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(x)), t.upload(f32(coef)), out), n));
+      return new Float32Array(await t.read(out, 8 * n));
     });
     // |phi| <~ 50 summed over 169 modes in f32 (~1e-5 relative), times h = 1e-3, then an f32 add to x < 1.
     expectClose(torusResidual(got, want), zeros(2 * n), { atol: 2e-6, rtol: 0 }, 'h * f32 mode sum plus one f32 position add');
@@ -157,13 +158,13 @@ describe('particle mesh: pmDeposit, fft, pmMultiply, pmInterp vs twins', () => {
 
   it('pmDeposit: CIC grid of rho and rho s', async () => {
     const want = pmDeposit(x, s, n, g);
-    const got = await withValidation(device, async () => {
-      const k = new PmDeposit(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new PmDeposit(device));
       k.configure({ n, g });
-      const acc = emptyBuffer(device, PmDeposit.accBytes(g));
-      const grid = emptyBuffer(device, PmDeposit.gridBytes(g));
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, scoreRows(s)), acc, grid)));
-      return new Float32Array(await readBuffer(device, grid, PmDeposit.gridBytes(g)));
+      const acc = t.empty(PmDeposit.accBytes(g));
+      const grid = t.empty(PmDeposit.gridBytes(g));
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(x)), t.upload(scoreRows(s)), acc, grid)));
+      return new Float32Array(await t.read(grid, PmDeposit.gridBytes(g)));
     });
     // ~2 N / G^2 = 4 deposits per cell of size <= |s|/N ~ 1e-2, f32 sums in arbitrary (atomic) order.
     expectClose(got, want, { atol: 1e-7, rtol: 1e-5 }, 'f32 atomic sums of ~8 CIC weights per cell');
@@ -177,16 +178,13 @@ describe('particle mesh: pmDeposit, fft, pmMultiply, pmInterp vs twins', () => {
     expectClose(fwd.subarray(0, 2 * g * g), naiveDft2d(field0, g, -1), { atol: 1e-10, rtol: 0 }, 'f64 Stockham vs the O(G^4) definition');
     for (const dir of [-1, 1] as const) {
       const want = fft2d(data, g, 2, dir);
-      const got = await withValidation(device, async () => {
-        const fft = new Fft(device);
-        const a = uploadBuffer(device, f32(data));
-        const b = emptyBuffer(device, 4 * data.length);
-        const plan = fft.plan({ g, batch: 2, dir }, a, b);
+      const got = await withDevice(async (t) => {
+        const fft = t.track(new Fft(device));
+        const a = t.upload(f32(data));
+        const b = t.empty(4 * data.length);
+        const plan = t.track(fft.plan({ g, batch: 2, dir }, a, b));
         runPass(device, (pass) => plan.encode(pass));
-        const out = new Float32Array(await readBuffer(device, a, 4 * data.length));
-        plan.destroy();
-        fft.destroy();
-        return out;
+        return new Float32Array(await t.read(a, 4 * data.length));
       });
       // 2 log2 G = 10 butterfly stages, each ~1 ulp of the running magnitude (~sqrt(G^2) = 32 for N(0,1) input).
       expectClose(got, want, { atol: 2e-4, rtol: 0 }, 'f32 Stockham: 10 stages of ~1e-7 relative on values ~32');
@@ -196,12 +194,12 @@ describe('particle mesh: pmDeposit, fft, pmMultiply, pmInterp vs twins', () => {
   it('pmMultiply: deconvolved Riesz multiplier and gradient term', async () => {
     const spec = asF32(fft2d(pmDeposit(x, s, n, g), g, 2, -1));
     const want = pmMultiply(spec, g, o);
-    const got = await withValidation(device, async () => {
-      const k = new PmMultiply(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new PmMultiply(device));
       k.configure({ g, ...o });
-      const out = emptyBuffer(device, 8 * g * g);
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(spec)), out)));
-      return new Float32Array(await readBuffer(device, out, 8 * g * g));
+      const out = t.empty(8 * g * g);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(spec)), out)));
+      return new Float32Array(await t.read(out, 8 * g * g));
     });
     // A handful of f32 products per cell; the deconvolution 1/sinc^4 <= 4 and |xi|^(-2s) via exp2/log2.
     expectClose(got, want, { atol: 1e-6, rtol: 1e-5 }, 'f32 per-mode products');
@@ -211,12 +209,12 @@ describe('particle mesh: pmDeposit, fft, pmMultiply, pmInterp vs twins', () => {
     const field = asF32(rieszFieldPm(x, s, n, g, o));
     const h = 1e-3;
     const want = pmInterp(x, field, n, g, h);
-    const got = await withValidation(device, async () => {
-      const k = new PmInterp(device);
+    const got = await withDevice(async (t) => {
+      const k = t.track(new PmInterp(device));
       k.configure({ n, g, h });
-      const out = emptyBuffer(device, 8 * n);
-      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(x)), uploadBuffer(device, f32(field)), out), n));
-      return new Float32Array(await readBuffer(device, out, 8 * n));
+      const out = t.empty(8 * n);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(t.upload(f32(x)), t.upload(f32(field)), out), n));
+      return new Float32Array(await t.read(out, 8 * n));
     });
     expectClose(torusResidual(got, want), zeros(2 * n), { atol: 5e-7, rtol: 0 }, 'four f32 products times h, one f32 add to x < 1');
   });
@@ -225,16 +223,14 @@ describe('particle mesh: pmDeposit, fft, pmMultiply, pmInterp vs twins', () => {
     const h = 1e-3;
     const want = rieszStep(x, rieszVelocityPm(x, s, n, g, o), h);
     const vmax = maxAbs(rieszVelocityPm(x, s, n, g, o));
-    const got = await withValidation(device, async () => {
-      const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, f32(x)), emptyBuffer(device, 8 * n)];
-      const r = new RieszSvgdGpu(device, pos, uploadBuffer(device, scoreRows(s)), { n, h, smoothing: 'pm', grid: g, ...o });
+    const got = await withDevice(async (t) => {
+      const pos: [GPUBuffer, GPUBuffer] = [t.upload(f32(x)), t.empty(8 * n)];
+      const r = t.track(new RieszSvgdGpu(device, pos, t.upload(scoreRows(s)), { n, h, smoothing: 'pm', grid: g, ...o }));
       let cur: 0 | 1 = 0;
       runPass(device, (pass) => {
         cur = r.encode(pass, 0);
       });
-      const out = new Float32Array(await readBuffer(device, pos[cur], 8 * n));
-      r.destroy();
-      return out;
+      return new Float32Array(await t.read(pos[cur], 8 * n));
     });
     // Chain of f32 stages (atomic deposit, 20 FFT stages, multiply, interpolation): ~1e-5 of |phi|, times h.
     expectClose(torusResidual(got, want), zeros(2 * n), { atol: 2e-5 * h * vmax + 2e-7, rtol: 0 }, 'f32 PM chain ~1e-5 |phi| h');
