@@ -10,6 +10,10 @@ import philox from '../../shaders/common/philox.wgsl?raw';
 import targets from '../../shaders/common/targets.wgsl?raw';
 import fourier from '../../shaders/common/fourier.wgsl?raw';
 import schedule from '../../shaders/common/schedule.wgsl?raw';
+import landscapes from '../../shaders/common/landscapes.wgsl?raw';
+import landscapeGrad from '../../shaders/landscapeGrad.wgsl?raw';
+import landscapeHvp from '../../shaders/landscapeHvp.wgsl?raw';
+import lanczosVec from '../../shaders/lanczosVec.wgsl?raw';
 import targetEval from '../../shaders/targetEval.wgsl?raw';
 import langevinStep from '../../shaders/langevinStep.wgsl?raw';
 import svgdStep from '../../shaders/svgdStep.wgsl?raw';
@@ -35,10 +39,10 @@ import renderDensity from '../../shaders/render/density.wgsl?raw';
 import renderParticles from '../../shaders/render/particles.wgsl?raw';
 import renderBlit from '../../shaders/render/blit.wgsl?raw';
 
-const common = { trig, philox, targets, fourier, schedule } as const;
+const common = { trig, philox, targets, fourier, schedule, landscapes } as const;
 export type CommonName = keyof typeof common;
 /** What each common piece calls in another (prepended before it, once). */
-const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'], schedule: [] };
+const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'], schedule: [], landscapes: [] };
 
 /** The common pieces `uses` needs, dependencies first, each once, joined. */
 export function commonPrelude(uses: readonly CommonName[]): string {
@@ -74,6 +78,9 @@ const kernels = {
   sinkhornSoftmin: { source: sinkhornSoftmin, uses: ['schedule'] },
   sinkhornBarycenter: { source: sinkhornBarycenter, uses: ['schedule'] },
   sinkhornReduce: { source: sinkhornReduce, uses: ['schedule'] },
+  landscapeGrad: { source: landscapeGrad, uses: ['landscapes'] },
+  landscapeHvp: { source: landscapeHvp, uses: ['landscapes'] },
+  lanczosVec: { source: lanczosVec, uses: [] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type KernelName = keyof typeof kernels;

@@ -11,14 +11,15 @@ import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHessian, landscapeHvp } from '../reference/landscapeHvp';
 import { Rng } from '../reference/philox';
 import { wgd } from '../methods/wgd';
+import type { Params } from '../params';
 import { createLandscape, landscapes } from './presets';
 
-const cases = [
+const cases: { id: string; params: Params }[] = [
   { id: 'quadratic', params: { mean: [0.3, -0.7], c: 0.8 } },
   { id: 'double-well', params: {} },
   { id: 'attract-repel', params: {} },
   { id: 'attract-repel', params: { a: 5, b: 3, k: 0.5 } },
-] as const;
+];
 
 function cloud(n: number, seed: number, s = 1): Float64Array {
   const rng = new Rng(seed, 11);

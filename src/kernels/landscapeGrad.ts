@@ -1,0 +1,20 @@
+/** GPU kernel: landscape gradient g_i, per-particle energy e_i (tiled O(N^2)) and the reduction F, |g|^2 (shaders/landscapeGrad.wgsl). Twin: src/reference/landscapeGrad.ts. */
+import { Kernel } from './kernel';
+
+export class LandscapeGrad extends Kernel {
+  constructor(device: GPUDevice) {
+    super(device, { name: 'landscapeGrad', bindings: ['uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage'], entryPoints: ['main', 'reduce'] });
+  }
+  configure(n: number): void {
+    this.setParams({ n });
+  }
+  /** land: the Landscape uniform (48 bytes); pos: array<vec2f>; grad: array<vec2f>; energy: array<f32> (n); sums: array<f32> (>= 2). */
+  bindIO(land: GPUBuffer, pos: GPUBuffer, grad: GPUBuffer, energy: GPUBuffer, sums: GPUBuffer): GPUBindGroup {
+    return this.bind([land, pos, grad, energy, sums]);
+  }
+  /** g, e, then sums = [F, |g|_mu^2]. */
+  encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
+    this.dispatch(pass, io, this.groups(n));
+    this.dispatch(pass, io, 1, undefined, 'reduce');
+  }
+}
