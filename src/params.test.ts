@@ -1,7 +1,7 @@
 /** Which method parameters the UI shows for the current values (ParamSpec.shownWhen). */
 import { describe, expect, it } from 'vitest';
 import { getMethod } from './methods/registry';
-import { paramShown, type Params } from './params';
+import { ParamError, paramShown, readParams, resolveParams, type Params } from './params';
 
 function shown(method: string, values: Params): string[] {
   const specs = getMethod(method).params;
@@ -20,5 +20,31 @@ describe('paramShown', () => {
     expect(shown('mmd-flow', {})).toEqual(['kernel', 'bandwidth']);
     expect(shown('gwg', {})).not.toContain('pRate');
     expect(shown('gwg', { adaptive: true })).toContain('pRate');
+  });
+});
+
+describe('readParams: typed reads with the specs\' defaults', () => {
+  it('reads numbers, words, booleans and enums, defaults from the specs (never restated)', () => {
+    const svgd = getMethod('svgd').params;
+    const p = readParams(svgd, resolveParams(svgd, { kernel: 'imq', bandwidth: 0.5 }));
+    expect(p.oneOf('kernel', ['rbf', 'imq', 'riesz'] as const)).toBe('imq');
+    expect(p.optNum('bandwidth')).toBe(0.5);
+    expect(p.num('beta')).toBe(-0.5); // the spec's default
+    // 'median' is one of bandwidth's alsoAccept words: optNum says undefined, num refuses it
+    const med = readParams(svgd, {});
+    expect(med.optNum('bandwidth')).toBeUndefined();
+    expect(() => med.num('bandwidth')).toThrow(ParamError);
+    expect(readParams(getMethod('langevin').params, {}).bool('mala')).toBe(false);
+    const sink = readParams(getMethod('sinkhorn-flow').params, { iterations: 4.6 });
+    expect(sink.int('iterations')).toBe(5);
+    expect(sink.optNum('reach')).toBeUndefined(); // 'none'
+    expect(sink.bool('debias')).toBe(true);
+  });
+  it('refuses unknown names (a programming error) and values of the wrong kind (ParamError naming it)', () => {
+    const specs = getMethod('gwg').params;
+    expect(() => readParams(specs, {}).num('nope')).toThrow(/no parameter 'nope'/);
+    expect(() => readParams(specs, { adaptive: 'yes' }).bool('adaptive')).toThrow(ParamError);
+    expect(() => readParams(specs, { move: 'sideways' }).oneOf('move', ['gradHStar', 'f'] as const)).toThrow(/move: expected one of gradHStar\|f/);
+    expect(() => readParams(specs, {}).vec('p')).toThrow(ParamError);
   });
 });

@@ -136,3 +136,77 @@ export function resolveParams(specs: readonly ParamSpec[], given: Params = {}): 
   }
   return out;
 }
+
+/**
+ * Typed reads of resolved parameters, defaults taken from the specs (never restated by the reader):
+ *   const p = readParams(svgd.params, run.params);
+ *   p.num('beta'); p.optNum('bandwidth') (undefined for 'median'); p.oneOf('kernel', KERNELS); p.bool('mala')
+ * A name that is not in the specs is a programming error (throws Error); a value of the wrong kind
+ * throws ParamError naming the parameter.
+ */
+export interface ParamReader {
+  /** A number (the value, or the spec's default). Throws when it is a word such as 'median': use optNum. */
+  num(name: string): number;
+  /** A number, or undefined when the value is one of the spec's `alsoAccept` words ('median', 'none', 'step'). */
+  optNum(name: string): number | undefined;
+  /** A positive integer-valued number, rounded (counts such as iterations), at least `min` (default 1). */
+  int(name: string, min?: number): number;
+  bool(name: string): boolean;
+  str(name: string): string;
+  /** An enum value narrowed to `options` (throws ParamError when it is not one of them). */
+  oneOf<T extends string>(name: string, options: readonly T[]): T;
+  vec(name: string): number[];
+  /** The raw value (given or default). */
+  get(name: string): ParamValue;
+}
+
+export function readParams(specs: readonly ParamSpec[], params: Params = {}): ParamReader {
+  const get = (name: string): ParamValue => {
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`readParams: no parameter '${name}' (known: ${specs.map((s) => s.name).join(', ') || 'none'})`);
+    return params[name] ?? spec.default;
+  };
+  const wrong = (name: string, what: string, v: ParamValue): ParamError =>
+    new ParamError(name, `${name}: expected ${what}, got ${JSON.stringify(v)}`);
+  const optNum = (name: string): number | undefined => {
+    const v = get(name);
+    if (typeof v === 'number') return v;
+    const spec = specs.find((s) => s.name === name);
+    if (typeof v === 'string' && spec?.alsoAccept?.includes(v)) return undefined;
+    throw wrong(name, 'a number', v);
+  };
+  const num = (name: string): number => {
+    const v = optNum(name);
+    if (v === undefined) throw wrong(name, 'a number', get(name));
+    return v;
+  };
+  return {
+    get,
+    num,
+    optNum,
+    int(name, min = 1) {
+      return Math.max(min, Math.round(num(name)));
+    },
+    bool(name) {
+      const v = get(name);
+      if (typeof v !== 'boolean') throw wrong(name, 'true or false', v);
+      return v;
+    },
+    str(name) {
+      const v = get(name);
+      if (typeof v !== 'string') throw wrong(name, 'text', v);
+      return v;
+    },
+    oneOf<T extends string>(name: string, options: readonly T[]): T {
+      const v = get(name);
+      const found = options.find((o) => o === v);
+      if (found === undefined) throw wrong(name, `one of ${options.join('|')}`, v);
+      return found;
+    },
+    vec(name) {
+      const v = get(name);
+      if (!Array.isArray(v)) throw wrong(name, 'numbers', v);
+      return v;
+    },
+  };
+}

@@ -1,42 +1,31 @@
 /**
  * One run on the GPU. Particles live in two storage buffers (ping-pong) from creation to destroy():
  * step() records `count` steps into one compute pass and submits; nothing is created or read back
- * per step. stats() and metrics() reduce on the GPU and read back a few bytes.
+ * per step. stats() reduces on the GPU and reads back a few bytes (with the method's 'stats'
+ * readouts); metrics() hands the current positions to the metrics layer (src/metrics/gpu.ts).
+ * Every read-back goes through a `Readback` (src/gpu/buffers.ts): destroy() while one is pending
+ * resolves it quietly (stats/metrics with `stale: true`, positions with an empty array).
  */
 import { ClockTick } from '../kernels/clockTick';
-import { DistRows } from '../kernels/distRows';
-import { KsdRows } from '../kernels/ksdRows';
 import { ParticleStats } from '../kernels/particleStats';
-import { TargetEval } from '../kernels/targetEval';
+import { GpuResources, Lock, type Readback } from '../gpu/buffers';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
-import { energyFromRows } from '../reference/distRows';
-import { ksdFromRows } from '../reference/ksdRows';
+import { GpuMetrics } from '../metrics/gpu';
+import { targetSamples } from '../metrics/settings';
 import { momentsFromSums } from '../reference/particleStats';
 import { packTargetUniform } from '../targets/pack';
-import { TARGET_UNIFORM_BYTES, type TargetInstance } from '../targets/types';
-import type { GpuStepper } from '../methods/types';
-import { MmdMetric } from '../kernels/mmdRows';
-import { TorusL2Metric } from '../kernels/torusL2';
-import { mmdFromRows } from '../reference/mmdRows';
-import { createGpuSinkhornMetric, type GpuSinkhornMetric } from '../ot/gpuSinkhorn';
-import { checkStepSize, METRIC_SUBSAMPLE, MMD_BANDWIDTH, SINKHORN_METRIC, SINKHORN_SUBSAMPLE, viewDiameter, resolveRun, resolveTarget, TARGET_SAMPLES, targetCloud, targetSamples } from './config';
-import type { BackendInfo, Metrics, ParticleStats as Stats, RunConfig, Simulation, TargetConfig } from './types';
+import type { TargetInstance } from '../targets/types';
+import type { GpuReadout, GpuStepper, Readouts } from '../methods/types';
+import { checkStepSize, resolveRun, resolveTarget, targetCloud } from './config';
+import { staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats as Stats, type RunConfig, type Simulation, type TargetConfig } from './types';
 
-
-/** Serialises async users of one mappable buffer. */
-class Lock {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
+/** Bytes of the reduced statistics (particleStats' result: 8 f32 sums). */
+const STATS_BYTES = 32;
 
 export class GpuSimulation implements Simulation {
   readonly n: number;
   private readonly device: GPUDevice;
-  private readonly owned: GPUBuffer[] = [];
+  private readonly res: GpuResources;
   private readonly pos: [GPUBuffer, GPUBuffer];
   private cur: 0 | 1 = 0;
   private steps = 0;
@@ -49,41 +38,18 @@ export class GpuSimulation implements Simulation {
   private readonly targetBG: GPUBindGroup;
   private readonly clockBG: GPUBindGroup;
   private readonly tick: ClockTick;
-  // stats
+  // stats: the 32-byte reduction, then the stepper's 'stats' readout region, in one staging buffer
   private readonly statsK: ParticleStats;
   private readonly statsBG: [GPUBindGroup, GPUBindGroup];
   private readonly statsResult: GPUBuffer;
-  private readonly counters: GPUBuffer;
-  private readonly bw: GPUBuffer;
-  private readonly statsStaging: GPUBuffer;
+  private readonly statsStaging: Readback;
   private readonly statsLock = new Lock();
-  // metrics
-  private readonly m: number;
-  /** Floats per row block in `rows` (m rounded up to 256 bytes). */
-  private readonly block: number;
-  private readonly metricScores: GPUBuffer;
-  private readonly samples: GPUBuffer;
-  private nSamples = 0;
-  private readonly rows: GPUBuffer;
-  private readonly rowsStaging: GPUBuffer;
-  private readonly evalK: TargetEval;
-  private readonly ksdK: KsdRows;
-  private readonly xyK: DistRows;
-  private readonly xxK: DistRows;
-  private readonly yyK: DistRows;
-  /** Copy of the first m particles, taken at each metrics() call (all metric kernels read it). */
-  private readonly metricX: GPUBuffer;
-  private readonly metricBG: { eval: GPUBindGroup; ksd: GPUBindGroup; xy: GPUBindGroup; xx: GPUBindGroup };
-  private mmd: { metric: MmdMetric; staging: GPUBuffer; nSamples: number } | undefined;
-  private sinkhorn: { metric: GpuSinkhornMetric; nSamples: number } | undefined;
-  /** Torus runs: the L2 distance to the target density over all n particles (both ping-pong buffers bound). */
-  private readonly torusL2: { metric: TorusL2Metric; staging: GPUBuffer } | undefined;
-  /** The stepper's diagnostics (e.g. the Sinkhorn flow's marginal error), copied at metrics time. */
-  private readonly diagStaging: GPUBuffer | undefined;
-  private readonly yyBG: GPUBindGroup;
+  // metrics: the metrics layer, and the stepper's 'metrics' readouts (own staging, made on first use)
+  private readonly metricsK: GpuMetrics;
+  private metricsReadoutStaging: Readback | undefined;
   private readonly metricsLock = new Lock();
-  // read-back of positions (created on first use, then reused)
-  private posStaging: GPUBuffer | undefined;
+  // read-back of positions (made on first use, then reused)
+  private posStaging: Readback | undefined;
   private readonly posLock = new Lock();
   private destroyed = false;
 
@@ -96,76 +62,37 @@ export class GpuSimulation implements Simulation {
     this._config = config;
     this.target = run.target;
     const n = this.n;
-    const buf = (label: string, size: number, usage: number): GPUBuffer => {
-      const b = device.createBuffer({ label: `GpuSimulation.${label}`, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
-      this.owned.push(b);
-      return b;
-    };
-    this.pos = [buf('pos0', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX), buf('pos1', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX)];
+    const res = (this.res = new GpuResources(device, 'GpuSimulation'));
+    this.pos = [res.buffer('pos0', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX), res.buffer('pos1', 8 * n, S | CS | CD | GPUBufferUsage.VERTEX)];
     device.queue.writeBuffer(this.pos[0], 0, Float32Array.from(run.initial));
-    const scores = buf('scores', 16 * n, S);
-    const clock = buf('clock', 16, S | CD);
-    this.counters = buf('counters', 16, S | CS | CD);
-    this.bw = buf('bw', 16, S | CS | CD);
-    device.queue.writeBuffer(this.bw, 0, new Float32Array([1, 0, 0, 0]));
-    this.targetUniform = buf('target', TARGET_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | CD);
+    const scores = res.buffer('scores', 16 * n, S);
+    const clock = res.buffer('clock', 16, S | CD);
+    const counters = res.buffer('counters', 16, S | CS | CD);
+    const bw = res.buffer('bw', 16, S | CS | CD);
+    device.queue.writeBuffer(bw, 0, new Float32Array([1, 0, 0, 0]));
+    const packed = packTargetUniform(this.target.packed);
+    this.targetUniform = res.buffer('target', packed.byteLength, GPUBufferUsage.UNIFORM | CD);
     this.targetBG = bindBuffers(device, 'Target', targetLayout(device), [this.targetUniform]);
-    this.tick = new ClockTick(device);
+    this.tick = res.track(new ClockTick(device));
     this.clockBG = this.tick.bind([clock]);
     if (run.cloud) {
       const m = run.cloud.length / 2;
-      this.cloud = { buffer: buf('targetCloud', 8 * m, S | CD), m };
+      this.cloud = { buffer: res.buffer('targetCloud', 8 * m, S | CD), m };
       device.queue.writeBuffer(this.cloud.buffer, 0, Float32Array.from(run.cloud));
     }
-    this.stepper = run.method.createGpu(
-      { device, pos: this.pos, scores, clock, counters: this.counters, bw: this.bw, ...(this.cloud ? { cloud: this.cloud } : {}) },
+    this.stepper = res.track(run.method.createGpu(
+      { device, pos: this.pos, scores, clock, counters, bw, ...(this.cloud ? { cloud: this.cloud } : {}) },
       { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) },
-    );
+    ));
     // stats
-    this.statsK = new ParticleStats(device);
+    this.statsK = res.track(new ParticleStats(device));
     this.statsK.configure(n);
-    const partials = buf('statsPartials', ParticleStats.partialsBytes(n), S);
-    this.statsResult = buf('statsResult', 32, S | CS);
+    const partials = res.buffer('statsPartials', ParticleStats.partialsBytes(n), S);
+    this.statsResult = res.buffer('statsResult', STATS_BYTES, S | CS);
     this.statsBG = [this.statsK.bindIO(this.pos[0], partials, this.statsResult), this.statsK.bindIO(this.pos[1], partials, this.statsResult)];
-    this.statsStaging = buf('statsStaging', 64, GPUBufferUsage.MAP_READ | CD);
-    // metrics on the first m particles
-    this.m = Math.min(n, METRIC_SUBSAMPLE);
-    this.metricScores = buf('metricScores', 16 * this.m, S);
-    this.samples = buf('targetSamples', 8 * TARGET_SAMPLES, S | CS | CD);
-    // row blocks [ksd m | xy m | xx m | yy M], each starting on a 256-byte boundary (storage binding alignment)
-    this.block = Math.ceil((4 * this.m) / 256) * 64;
-    this.rows = buf('metricRows', 4 * (3 * this.block + TARGET_SAMPLES), S | CS);
-    this.rowsStaging = buf('metricRowsStaging', 4 * (3 * this.block + TARGET_SAMPLES), GPUBufferUsage.MAP_READ | CD);
-    this.evalK = new TargetEval(device);
-    this.evalK.setParams({ n: this.m });
-    this.ksdK = new KsdRows(device);
-    this.ksdK.configure(this.m);
-    this.xyK = new DistRows(device);
-    this.xxK = new DistRows(device);
-    this.xxK.configure(this.m, this.m);
-    this.yyK = new DistRows(device);
-    const rowBlock = (block: number, len: number): GPUBufferBinding => ({ buffer: this.rows, offset: 4 * this.block * block, size: 4 * len });
-    const bindRows = (k: DistRows | KsdRows, a: GPUBuffer, b: GPUBuffer, rows: GPUBufferBinding, label: string): GPUBindGroup => {
-      if (!k.uniform) throw new Error('metric kernel without params');
-      return device.createBindGroup({
-        label, layout: k.layout,
-        entries: [{ binding: 0, resource: { buffer: k.uniform } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: b } }, { binding: 3, resource: rows }],
-      });
-    };
-    this.metricX = buf('metricX', 8 * this.m, S | CS | CD);
-    const x = this.metricX;
-    this.metricBG = {
-      eval: this.evalK.bindIO(x, this.metricScores),
-      ksd: bindRows(this.ksdK, x, this.metricScores, rowBlock(0, this.m), 'ksdRows'),
-      xy: bindRows(this.xyK, x, this.samples, rowBlock(1, this.m), 'xyRows'),
-      xx: bindRows(this.xxK, x, x, rowBlock(2, this.m), 'xxRows'),
-    };
-    this.yyBG = bindRows(this.yyK, this.samples, this.samples, rowBlock(3, TARGET_SAMPLES), 'yyRows');
-    if (this.stepper.diagnostics) this.diagStaging = buf('diagnosticsStaging', this.stepper.diagnostics.bytes, GPUBufferUsage.MAP_READ | CD);
-    if (run.domain === 'torus') {
-      const metric = new TorusL2Metric(device, this.pos, n);
-      this.torusL2 = { metric, staging: buf('torusL2Staging', metric.coefBytes, GPUBufferUsage.MAP_READ | CD) };
-    }
+    this.statsStaging = res.readback('statsStaging', STATS_BYTES + (this.stepper.readouts?.stats?.region().bytes ?? 0));
+    // metrics on any point set: here the current positions
+    this.metricsK = res.track(new GpuMetrics(device, { domain: run.domain, sampleBased: run.method.needs === 'samples' }));
     this.uploadTarget();
   }
 
@@ -184,13 +111,7 @@ export class GpuSimulation implements Simulation {
 
   private uploadTarget(): void {
     this.device.queue.writeBuffer(this.targetUniform, 0, packTargetUniform(this.target.packed));
-    const ys = targetSamples(this.target, this._config.seed);
-    this.nSamples = ys ? ys.length / 2 : 0;
-    if (ys) {
-      this.device.queue.writeBuffer(this.samples, 0, Float32Array.from(ys));
-      this.xyK.configure(this.m, this.nSamples);
-      this.yyK.configure(this.nSamples, this.nSamples);
-    }
+    this.metricsK.setTarget(this.target, targetSamples(this.target, this._config.seed));
   }
 
   step(count: number): void {
@@ -226,159 +147,83 @@ export class GpuSimulation implements Simulation {
     this._config = { ...this._config, stepSize: h };
   }
 
+  /** Resolves with an empty array when the simulation is destroyed before the read completes. */
   positions(): Promise<Float32Array> {
     return this.posLock.run(async () => {
+      if (this.destroyed) return new Float32Array(0);
       const bytes = 8 * this.n;
-      this.posStaging ??= (() => {
-        const b = this.device.createBuffer({ label: 'GpuSimulation.posStaging', size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-        this.owned.push(b);
-        return b;
-      })();
-      const staging = this.posStaging;
+      const staging = (this.posStaging ??= this.res.readback('posStaging', bytes));
       const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.readPositions' });
-      enc.copyBufferToBuffer(this.pos[this.cur], 0, staging, 0, bytes);
+      enc.copyBufferToBuffer(this.pos[this.cur], 0, staging.buffer, 0, bytes);
       this.device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-      const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
-      staging.unmap();
-      return out;
+      const data = await staging.read(bytes);
+      return data ? new Float32Array(data) : new Float32Array(0);
     });
   }
 
   setPositions(data: Float32Array | Float64Array, stepCount?: number): void {
     if (data.length !== 2 * this.n) throw new Error(`setPositions: expected ${2 * this.n} numbers, got ${data.length}`);
+    if (this.destroyed) return;
     this.device.queue.writeBuffer(this.pos[this.cur], 0, Float32Array.from(data));
     if (stepCount !== undefined) this.steps = stepCount;
   }
 
+  /** Record the copy of a stepper readout region into dst at offset (and its reset). */
+  private copyReadout(enc: GPUCommandEncoder, r: GpuReadout, dst: GPUBuffer, offset: number): number {
+    const { buffer, offset: src, bytes } = r.region();
+    enc.copyBufferToBuffer(buffer, src, dst, offset, bytes);
+    if (r.resetOnRead) enc.clearBuffer(buffer, src, bytes);
+    return bytes;
+  }
+
+  /** Stale (`stale: true`) when the simulation is destroyed before the read completes. */
   stats(): Promise<Stats> {
     return this.statsLock.run(async () => {
       const step = this.steps;
+      if (this.destroyed) return staleStats(step);
+      const readout = this.stepper.readouts?.stats;
+      const staging = this.statsStaging;
       const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.stats' });
       const pass = enc.beginComputePass();
       this.statsK.encode(pass, this.statsBG[this.cur], this.n);
       pass.end();
-      enc.copyBufferToBuffer(this.statsResult, 0, this.statsStaging, 0, 32);
-      enc.copyBufferToBuffer(this.counters, 0, this.statsStaging, 32, 16);
-      enc.copyBufferToBuffer(this.bw, 0, this.statsStaging, 48, 16);
-      enc.clearBuffer(this.counters);
+      enc.copyBufferToBuffer(this.statsResult, 0, staging.buffer, 0, STATS_BYTES);
+      const extra = readout ? this.copyReadout(enc, readout, staging.buffer, STATS_BYTES) : 0;
       this.device.queue.submit([enc.finish()]);
-      await this.statsStaging.mapAsync(GPUMapMode.READ);
-      const range = this.statsStaging.getMappedRange();
-      const f = new Float32Array(range.slice(0));
-      const u = new Uint32Array(range.slice(32, 48));
-      this.statsStaging.unmap();
-      const out: Stats = { step, ...momentsFromSums(Array.from(f.subarray(0, 8))) };
-      if (this.stepper.reportsAcceptance && (u[1] ?? 0) > 0) out.acceptance = (u[0] ?? 0) / (u[1] ?? 1);
-      if (this.stepper.reportsBandwidth) out.bandwidth = Math.sqrt(f[12] ?? NaN);
+      const data = await staging.read(STATS_BYTES + extra);
+      if (!data) return staleStats(step);
+      const out: Stats = { step, ...momentsFromSums(Array.from(new Float32Array(data, 0, 8))) };
+      if (readout) withStatsReadouts(out, readout.decode(data.slice(STATS_BYTES)));
       return out;
     });
   }
 
+  /** The stepper's readouts for `when` (after at least one step); undefined when destroyed meanwhile. */
+  private async readMetricsReadouts(step: number): Promise<Readouts | undefined> {
+    const r = step > 0 ? this.stepper.readouts?.metrics : undefined;
+    if (!r) return {};
+    const bytes = r.region().bytes;
+    if (!this.metricsReadoutStaging || this.metricsReadoutStaging.bytes < bytes) {
+      this.metricsReadoutStaging?.destroy();
+      this.metricsReadoutStaging = this.res.readback('metricsReadouts', bytes);
+    }
+    const staging = this.metricsReadoutStaging;
+    const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.metricsReadouts' });
+    this.copyReadout(enc, r, staging.buffer, 0);
+    this.device.queue.submit([enc.finish()]);
+    const data = await staging.read(bytes);
+    return data ? r.decode(data) : undefined;
+  }
+
+  /** Stale (`stale: true`, no metric) when the simulation is destroyed before the reads complete. */
   metrics(): Promise<Metrics> {
     return this.metricsLock.run(async () => {
       const step = this.steps;
-      const bg = this.metricBG;
-      const nS = this.nSamples;
-      const mmd = nS > 0 ? this.mmdMetric(nS) : undefined;
-      const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.metrics' });
-      enc.copyBufferToBuffer(this.pos[this.cur], 0, this.metricX, 0, 8 * this.m);
-      const pass = enc.beginComputePass();
-      mmd?.metric.encode(pass);
-      // On the torus the plane RBF Stein kernel is not periodic (its Stein identity fails at the cell's
-      // edges), so torus runs report the L2 distance to the target density instead of the KSD.
-      const withKsd = !this.target.sampleOnly && this.torusL2 === undefined;
-      this.torusL2?.metric.encode(pass, this.cur);
-      if (withKsd) {
-        this.evalK.encode(pass, bg.eval, this.targetBG, this.m);
-        this.ksdK.encode(pass, bg.ksd, this.m);
-      }
-      if (this.nSamples > 0) {
-        this.xyK.encode(pass, bg.xy, this.m);
-        this.xxK.encode(pass, bg.xx, this.m);
-        this.yyK.encode(pass, this.yyBG, this.nSamples);
-      }
-      pass.end();
-      const B = this.block;
-      const bytes = 4 * (3 * B + this.nSamples);
-      enc.copyBufferToBuffer(this.rows, 0, this.rowsStaging, 0, bytes);
-      if (mmd) enc.copyBufferToBuffer(mmd.metric.rows, 0, mmd.staging, 0, mmd.metric.rowsBytes);
-      const l2 = this.torusL2;
-      if (l2) enc.copyBufferToBuffer(l2.metric.coef, 0, l2.staging, 0, l2.metric.coefBytes);
-      const diag = step > 0 ? this.stepper.diagnostics : undefined;
-      if (diag && this.diagStaging) diag.copy(enc, this.diagStaging, 0);
-      this.device.queue.submit([enc.finish()]);
-      // The Sinkhorn divergence runs its own loop on the GPU (copies metricX and the samples, reads back 8 bytes).
-      const sinkhorn = nS > 0 && this.wantsSinkhorn() ? this.sinkhornMetric(nS).measure(this.metricX, this.samples) : undefined;
-      await this.rowsStaging.mapAsync(GPUMapMode.READ, 0, bytes);
-      const r = new Float32Array(this.rowsStaging.getMappedRange(0, bytes).slice(0));
-      this.rowsStaging.unmap();
-      let mmdRows: Float32Array | undefined;
-      if (mmd) {
-        await mmd.staging.mapAsync(GPUMapMode.READ, 0, mmd.metric.rowsBytes);
-        mmdRows = new Float32Array(mmd.staging.getMappedRange(0, mmd.metric.rowsBytes).slice(0));
-        mmd.staging.unmap();
-      }
-      let modes: ArrayBuffer | undefined;
-      if (l2) {
-        await l2.staging.mapAsync(GPUMapMode.READ, 0, l2.metric.coefBytes);
-        modes = l2.staging.getMappedRange(0, l2.metric.coefBytes).slice(0);
-        l2.staging.unmap();
-      }
-      let diagData: Float32Array | undefined;
-      if (diag && this.diagStaging) {
-        await this.diagStaging.mapAsync(GPUMapMode.READ, 0, diag.bytes);
-        diagData = new Float32Array(this.diagStaging.getMappedRange(0, diag.bytes).slice(0));
-        this.diagStaging.unmap();
-      }
-      const m = this.m;
-      const out: Metrics = { step };
-      const d = diag && diagData ? diag.decode(diagData) : undefined;
-      if (d?.marginalError !== undefined) out.flowMarginalError = d.marginalError;
-      if (l2 && modes) out.l2 = l2.metric.fromModes(modes, this.target);
-      if (withKsd) out.ksd = ksdFromRows(r.subarray(0, m), m);
-      if (this.nSamples > 0) {
-        out.energy = energyFromRows(r.subarray(B, B + m), r.subarray(2 * B, 2 * B + m), r.subarray(3 * B, 3 * B + this.nSamples), m, this.nSamples);
-      }
-      if (mmd && mmdRows) {
-        const [oxx, oyy, oxy] = mmd.metric.offsets;
-        out.mmd = mmdFromRows(mmdRows.subarray(oxx / 4, oxx / 4 + m), mmdRows.subarray(oyy / 4, oyy / 4 + nS), mmdRows.subarray(oxy / 4, oxy / 4 + m), m, nS);
-      }
-      if (sinkhorn) {
-        const r = await sinkhorn;
-        out.sinkhorn = r.value;
-        out.sinkhornIterations = r.iterations;
-        out.sinkhornMarginalError = r.marginalError;
-      }
-      return out;
+      if (this.destroyed) return { step, stale: true };
+      const [values, readouts] = await Promise.all([this.metricsK.measure(this.pos[this.cur], this.n), this.readMetricsReadouts(step)]);
+      if (!values || !readouts || this.destroyed) return { step, stale: true };
+      return withMetricsReadouts({ step, ...values }, readouts);
     });
-  }
-
-  /** The Sinkhorn metric is computed for sample-based runs and sample-only targets (it costs a full Sinkhorn loop). */
-  private wantsSinkhorn(): boolean {
-    return this.cloud !== undefined || this.target.sampleOnly === true;
-  }
-
-  private mmdMetric(nSamples: number): { metric: MmdMetric; staging: GPUBuffer; nSamples: number } {
-    if (this.mmd?.nSamples !== nSamples) {
-      this.mmd?.metric.destroy();
-      this.mmd?.staging.destroy();
-      const metric = new MmdMetric(this.device, this.metricX, this.m, this.samples, nSamples, { kernel: 'gaussian', bw2: MMD_BANDWIDTH ** 2 });
-      const staging = this.device.createBuffer({ label: 'GpuSimulation.mmdStaging', size: Math.ceil(metric.rowsBytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      this.mmd = { metric, staging, nSamples };
-    }
-    return this.mmd;
-  }
-
-  private sinkhornMetric(nSamples: number): GpuSinkhornMetric {
-    if (this.sinkhorn?.nSamples !== nSamples) {
-      this.sinkhorn?.metric.destroy();
-      const metric = createGpuSinkhornMetric(this.device, {
-        ...SINKHORN_METRIC, n: Math.min(this.m, SINKHORN_SUBSAMPLE), m: Math.min(nSamples, SINKHORN_SUBSAMPLE), diameter: viewDiameter(this.target),
-      });
-      this.sinkhorn = { metric, nSamples };
-    }
-    return this.sinkhorn.metric;
   }
 
   async finish(): Promise<void> {
@@ -388,12 +233,6 @@ export class GpuSimulation implements Simulation {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.stepper.destroy();
-    for (const k of [this.tick, this.statsK, this.evalK, this.ksdK, this.xyK, this.xxK, this.yyK]) k.destroy();
-    for (const b of this.owned) b.destroy();
-    this.mmd?.metric.destroy();
-    this.mmd?.staging.destroy();
-    this.sinkhorn?.metric.destroy();
-    this.torusL2?.metric.destroy();
+    this.res.destroy();
   }
 }

@@ -2,6 +2,7 @@
  * The engine's public types. No React, no DOM: the browser UI, the CLI and the benchmarks
  * all drive a `Simulation` (one run: particles + method + target) created on a `Backend`.
  */
+import type { Readouts } from '../methods/types';
 import type { Params } from '../params';
 
 export type BackendKind = 'gpu' | 'cpu';
@@ -53,6 +54,13 @@ export interface ParticleStats {
   acceptance?: number;
   /** Current kernel bandwidth sigma (SVGD), when the method has one. */
   bandwidth?: number;
+  /**
+   * The method's 'stats' readouts (MethodDef.readouts), by key, e.g. { acceptance: 0.74 } or
+   * { bandwidth: 0.31 }; `acceptance` and `bandwidth` are also copied to the fields above.
+   */
+  readouts?: Record<string, number>;
+  /** Set when the simulation was destroyed before this read completed: the numbers mean nothing (NaN). */
+  stale?: true;
 }
 
 export interface Metrics {
@@ -72,6 +80,13 @@ export interface Metrics {
   sinkhornMarginalError?: number;
   /** sinkhorn-flow: the marginal error of the flow's own plan after the last step's iterations. */
   flowMarginalError?: number;
+  /**
+   * The method's 'metrics' readouts (MethodDef.readouts), by key, read after at least one step, e.g.
+   * { flowMarginalError: 0.09 } (also copied to the field above).
+   */
+  readouts?: Record<string, number>;
+  /** Set when the simulation was destroyed before this read completed: no metric is filled in. */
+  stale?: true;
 }
 
 export interface BackendInfo {
@@ -82,6 +97,13 @@ export interface BackendInfo {
   maxParticles: number;
 }
 
+/**
+ * One run. Read-backs and destroy(): destroy() may be called at any time, also while stats(),
+ * metrics() or positions() are pending (a method switch, Reset). Those promises then RESOLVE quietly,
+ * never reject: stats() and metrics() with `stale: true` (and no meaningful numbers), positions() with
+ * an empty Float32Array (length 0, not 2 n). Callers recognise and drop such results. The same holds
+ * for calls made after destroy(). No GPU buffer is destroyed while a read-back maps it.
+ */
 export interface Simulation {
   readonly backend: BackendInfo;
   readonly config: RunConfig;
@@ -128,4 +150,26 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** Stats of a read abandoned by destroy(): `stale`, no meaningful numbers. */
+export function staleStats(step: number): ParticleStats {
+  return { step, mean: [NaN, NaN], cov: [NaN, NaN, NaN], nonFinite: 0, maxAbs: 0, stale: true };
+}
+
+/** A method's 'stats' readouts into ParticleStats: `readouts`, and acceptance / bandwidth in their own fields too. */
+export function withStatsReadouts(out: ParticleStats, r: Readouts): ParticleStats {
+  if (Object.keys(r).length === 0) return out;
+  out.readouts = r;
+  if (r.acceptance !== undefined) out.acceptance = r.acceptance;
+  if (r.bandwidth !== undefined) out.bandwidth = r.bandwidth;
+  return out;
+}
+
+/** A method's 'metrics' readouts into Metrics: `readouts`, and flowMarginalError in its own field too. */
+export function withMetricsReadouts(out: Metrics, r: Readouts): Metrics {
+  if (Object.keys(r).length === 0) return out;
+  out.readouts = r;
+  if (r.flowMarginalError !== undefined) out.flowMarginalError = r.flowMarginalError;
+  return out;
 }

@@ -13,7 +13,7 @@ import { svgdStep } from '../reference/svgdStep';
 import { medianBandwidth } from '../reference/medianBandwidth';
 import { particleStats } from '../reference/particleStats';
 import { ksdRows } from '../reference/ksdRows';
-import { distRows } from '../reference/distRows';
+import { mmdRows } from '../reference/mmdRows';
 import { packTargetUniform } from '../targets/pack';
 import { createTarget, targets } from '../targets/registry';
 import type { PackedTarget } from '../targets/types';
@@ -23,7 +23,7 @@ import { SvgdStep } from './svgdStep';
 import { MedianBandwidth } from './medianBandwidth';
 import { ParticleStats } from './particleStats';
 import { KsdRows } from './ksdRows';
-import { DistRows } from './distRows';
+import { MmdRows } from './mmdRows';
 import { ClockTick } from './clockTick';
 
 let device: GPUDevice;
@@ -234,17 +234,20 @@ describe('metric kernels vs twins', () => {
     expectClose(got, want, { atol: 1e-6 * m * (1 + maxTerm), rtol: 1e-5 }, 'f32 accumulation of signed Stein-kernel terms');
   });
 
-  it('distRows (energy distance)', async () => {
+  it('mmdRows with the energy kernel: the distance rows of the energy distance', async () => {
     const na = 700, nb = 300;
     const a = asF32(randomPoints(na, 7));
     const b = asF32(randomPoints(nb, 8, 1, [1, 1]));
-    const want = distRows(a, na, b, nb);
+    // rows[i] = sum_j |a_i - b_j| (float64), against minus the energy-kernel rows on the GPU
+    const want = Array.from(mmdRows(a, na, b, nb, 'energy', 1), (v) => -v);
     const got = await withValidation(device, async () => {
-      const k = new DistRows(device);
-      k.configure(na, nb);
+      const k = new MmdRows(device);
+      k.configure({ na, nb, kernel: 'energy', bw2: 1 });
       const rows = emptyBuffer(device, 4 * na);
       runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(a)), uploadBuffer(device, f32(b)), rows), na));
-      return new Float32Array(await readBuffer(device, rows, 4 * na));
+      const r = new Float32Array(await readBuffer(device, rows, 4 * na));
+      k.destroy();
+      return Array.from(r, (v) => -v);
     });
     // nb positive terms O(3): relative error ~ nb * 6e-8.
     expectClose(got, want, { atol: 1e-6, rtol: 3e-5 }, 'f32 sums of positive distances');

@@ -10,14 +10,13 @@ import { createCpuBackend } from '../engine/backend';
 import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
 import { mmdFlow } from '../methods/mmdFlow';
 import type { MethodRun } from '../methods/types';
-import { distRows, energyFromRows } from '../reference/distRows';
 import { MMD_KERNELS, mmdFlowStep, mmdVelocity, type MmdKernel } from '../reference/mmdFlowStep';
 import { mmd2, mmdRows } from '../reference/mmdRows';
 import { Rng } from '../reference/philox';
 import { createTarget } from '../targets/registry';
-import { DistRows } from './distRows';
 import { MmdFlowStep } from './mmdFlowStep';
-import { MmdMetric, MmdRows } from './mmdRows';
+import { MmdMetric } from '../metrics/mmd';
+import { MmdRows } from './mmdRows';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -34,6 +33,13 @@ function gaussianCloud(n: number, seed: number, mean: [number, number] = [0, 0],
     x[2 * i + 1] = mean[1] + l[1] * z0 + l[2] * z1;
   }
   return x;
+}
+
+/** (1 / (n m)) sum_ij |x_i - y_j| in float64 (the energy distance's terms, written out). */
+function meanDistance(x: ArrayLike<number>, n: number, y: ArrayLike<number>, m: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) s += Math.hypot((x[2 * i] ?? 0) - (y[2 * j] ?? 0), (x[2 * i + 1] ?? 0) - (y[2 * j + 1] ?? 0));
+  return s / (n * m);
 }
 
 function moments(x: ArrayLike<number>): { mean: [number, number]; cov: [number, number, number] } {
@@ -141,11 +147,11 @@ describe('MMD flow mathematics (float64 twin)', () => {
     }
   });
 
-  it('energy kernel: MMD^2 = the energy distance of src/reference/distRows.ts, so F = ED / 2', () => {
+  it('energy kernel: MMD^2 = the energy distance 2 E|X-Y| - E|X-X\'| - E|Y-Y\'|, so F = ED / 2', () => {
     const n = 200, m = 150;
     const x = gaussianCloud(n, 7);
     const y = gaussianCloud(m, 8, [1, 1], [0.7, 0.2, 1.2]);
-    const ed = energyFromRows(distRows(x, n, y, m), distRows(x, n, x, n), distRows(y, m, y, m), n, m);
+    const ed = (2 * meanDistance(x, n, y, m)) - meanDistance(x, n, x, n) - meanDistance(y, m, y, m);
     expect(ed).toBeGreaterThan(0.1);
     expect(Math.abs(mmd2(x, n, y, m, 'energy') - ed)).toBeLessThan(1e-12 * (1 + ed));
     expect(mmd2(x, n, x, n, 'energy')).toBe(0);
@@ -231,26 +237,27 @@ describe('mmdRows (WGSL) vs src/reference/mmdRows.ts', () => {
     });
   }
 
-  it('energy rows are minus the distRows rows (same GPU, same tiling)', async () => {
-    const [e, dist] = await withValidation(device, async () => {
+  it('energy rows are minus the distance rows sum_j |a_i - b_j| (f32 Euclidean distances, summed as the GPU does)', async () => {
+    const e = await withValidation(device, async () => {
       const k = new MmdRows(device);
-      const d = new DistRows(device);
       k.configure({ na, nb, kernel: 'energy', bw2: 1 });
-      d.configure(na, nb);
-      const pa = uploadBuffer(device, f32(a));
-      const pb = uploadBuffer(device, f32(b));
-      const r1 = emptyBuffer(device, 4 * na);
-      const r2 = emptyBuffer(device, 4 * na);
-      runPass(device, (pass) => {
-        k.encode(pass, k.bindIO(pa, pb, r1), na);
-        d.encode(pass, d.bindIO(pa, pb, r2), na);
-      });
-      const out = [new Float32Array(await readBuffer(device, r1, 4 * na)), new Float32Array(await readBuffer(device, r2, 4 * na))] as const;
+      const rows = emptyBuffer(device, 4 * na);
+      runPass(device, (pass) => k.encode(pass, k.bindIO(uploadBuffer(device, f32(a)), uploadBuffer(device, f32(b)), rows), na));
+      const out = new Float32Array(await readBuffer(device, rows, 4 * na));
       k.destroy();
-      d.destroy();
       return out;
     });
-    // sqrt(dot(d, d)) vs length(d): equal up to a few ulp of each term.
+    // The distance rows in f32 arithmetic, in the shader's order (j = 0..nb-1, one running f32 sum):
+    // the GPU's sqrt(dot(d, d)) vs Math.fround(hypot) differ by a few ulp of each term.
+    const a32 = f32(a), b32 = f32(b);
+    const dist = Array.from({ length: na }, (_, i) => {
+      let acc = 0;
+      for (let j = 0; j < nb; j++) {
+        const d0 = Math.fround((a32[2 * i] ?? 0) - (b32[2 * j] ?? 0)), d1 = Math.fround((a32[2 * i + 1] ?? 0) - (b32[2 * j + 1] ?? 0));
+        acc = Math.fround(acc + Math.fround(Math.sqrt(Math.fround(Math.fround(d0 * d0) + Math.fround(d1 * d1)))));
+      }
+      return acc;
+    });
     expectClose(Array.from(e, (v) => -v), dist, { atol: 1e-5, rtol: 1e-6 }, 'sqrt(dot) vs length per term');
   });
 

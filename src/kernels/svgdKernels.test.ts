@@ -26,7 +26,7 @@ import { PmInterp } from './pmInterp';
 import { PmMultiply } from './pmMultiply';
 import { SvgdStep } from './svgdStep';
 import { TorusDft } from './torusDft';
-import { TorusL2Metric } from './torusL2';
+import { TorusL2Metric } from '../metrics/torusL2';
 import { TorusSynth } from './torusSynth';
 import { RieszSvgdGpu } from '../methods/svgdRiesz';
 

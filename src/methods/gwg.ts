@@ -25,6 +25,8 @@ import { gwgAdapt } from '../reference/gwgAdapt';
 import { gwgStep, type MoveRule } from '../reference/gwgStep';
 import { medianBandwidth } from '../reference/medianBandwidth';
 import { targetEval } from '../reference/targetEval';
+import { readParams } from '../params';
+import { bandwidthReadout } from './svgd';
 import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun } from './types';
 
 /** Smoothing of grad h for p < 2 (src/reference/gwgStep.ts): the inner ascent's curvature stays <= (p-1) / sqrt(eps2)^(2-p). */
@@ -41,21 +43,17 @@ export interface GwgSettings {
   sigma2: number | null;
 }
 
-function num(run: MethodRun, name: string, fallback: number): number {
-  const v = run.params[name];
-  return typeof v === 'number' ? v : fallback;
-}
-
 export function gwgSettings(run: MethodRun): GwgSettings {
-  const b = run.params.bandwidth;
+  const p = readParams(gwg.params, run.params);
+  const b = p.optNum('bandwidth');
   return {
-    p: num(run, 'p', 2),
-    adaptive: run.params.adaptive === true,
-    inner: Math.max(1, Math.round(num(run, 'inner', 3))),
-    lr: num(run, 'innerLr', 1),
-    rate: num(run, 'pRate', 0.05),
-    move: run.params.move === 'f' ? 'f' : 'gradHStar',
-    sigma2: typeof b === 'number' ? b * b : null,
+    p: p.num('p'),
+    adaptive: p.bool('adaptive'),
+    inner: p.int('inner'),
+    lr: p.num('innerLr'),
+    rate: p.num('pRate'),
+    move: p.oneOf('move', ['gradHStar', 'f'] as const),
+    sigma2: b === undefined ? null : b * b,
   };
 }
 
@@ -100,8 +98,7 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
   return {
     state,
     coef,
-    reportsAcceptance: false,
-    reportsBandwidth: true,
+    readouts: { stats: bandwidthReadout(ctx.bw) },
     encode(pass, cur, target) {
       evalK.encode(pass, evalIO[cur], target, n);
       if (s.sigma2 === null) median.encode(pass, medIO[cur]);
@@ -143,7 +140,7 @@ export function createGwgCpu(run: MethodRun): GwgCpuStepper {
     setStepSize(next) {
       h = next;
     },
-    bandwidth: () => Math.sqrt(sigma2),
+    readouts: (when) => (when === 'stats' ? { bandwidth: Math.sqrt(sigma2) } : {}),
     p: () => p,
   };
 }
@@ -163,6 +160,12 @@ export const gwg: MethodDef = {
       name: 'bandwidth', label: 'Bandwidth', kind: 'number', default: 'median', alsoAccept: ['median'],
       min: 1e-4, max: 1e4, step: 0.01, log: true,
       description: "kernel bandwidth sigma, or 'median': sigma^2 = med^2 / (2 log(N+1)) recomputed every step on the GPU",
+    },
+  ],
+  readouts: [
+    {
+      key: 'bandwidth', label: 'σ', when: 'stats',
+      description: "The RBF kernel bandwidth sigma of the function class; with 'median', sqrt(med^2 / (2 log(N+1))) of this step",
     },
   ],
   createGpu: createGwgGpu,

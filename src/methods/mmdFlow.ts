@@ -6,20 +6,18 @@
  * GPU: shaders/mmdFlowStep.wgsl (src/kernels/mmdFlowStep.ts); CPU: src/reference/mmdFlowStep.ts.
  */
 import { MmdFlowStep } from '../kernels/mmdFlowStep';
+import { readParams } from '../params';
 import { MMD_KERNELS, mmdFlowStep, type MmdKernel } from '../reference/mmdFlowStep';
 import type { MethodDef, MethodRun } from './types';
 
 function kernelOf(run: MethodRun): MmdKernel {
-  const k = run.params.kernel;
-  const found = MMD_KERNELS.find((name) => name === k);
-  if (!found) throw new Error(`mmd-flow: unknown kernel '${String(k)}' (expected ${MMD_KERNELS.join('|')})`);
-  return found;
+  return readParams(mmdFlow.params, run.params).oneOf('kernel', MMD_KERNELS);
 }
 
 /** bw2 = sigma^2 (gaussian) or c^2 (imq); unused by the energy kernel. */
 function bw2Of(run: MethodRun): number {
-  const b = run.params.bandwidth;
-  if (typeof b !== 'number' || !(b > 0)) throw new Error(`mmd-flow: bandwidth must be a positive number, got ${String(b)}`);
+  const b = readParams(mmdFlow.params, run.params).num('bandwidth');
+  if (!(b > 0)) throw new Error(`mmd-flow: bandwidth must be a positive number, got ${String(b)}`);
   return b * b;
 }
 
@@ -60,8 +58,6 @@ export const mmdFlow: MethodDef = {
       step.bindIO(ctx.pos[1], cloud.buffer, ctx.pos[0]),
     ] as const;
     return {
-      reportsAcceptance: false,
-      reportsBandwidth: false,
       encode(pass, cur) {
         step.encode(pass, io[cur], n);
         return cur === 0 ? 1 : 0;

@@ -17,6 +17,7 @@ import { CpuSoftminProblem } from '../ot/cpuSinkhorn';
 import { gpuProblemOnBuffers, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { cloudDiameter, epsilonSchedule, sinkhornIteration } from '../ot/sinkhorn';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
+import { readParams } from '../params';
 import type { MethodDef, MethodRun } from './types';
 
 interface FlowSettings {
@@ -31,15 +32,15 @@ interface FlowSettings {
 }
 
 function settings(run: MethodRun): FlowSettings {
-  const p = run.params;
-  const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
+  const p = readParams(sinkhornFlow.params, run.params);
+  const reach = p.optNum('reach');
   return {
-    blur: num(p.blur, 0.1),
-    scaling: num(p.scaling, 0.7),
-    rho: typeof p.reach === 'number' ? p.reach * p.reach : null,
-    tau: typeof p.tau === 'number' ? p.tau : null,
-    iterations: Math.max(1, Math.round(num(p.iterations, 5))),
-    debias: p.debias !== false,
+    blur: p.num('blur'),
+    scaling: p.num('scaling'),
+    rho: reach === undefined ? null : reach * reach,
+    tau: p.optNum('tau') ?? null,
+    iterations: p.int('iterations'),
+    debias: p.bool('debias'),
   };
 }
 
@@ -74,6 +75,12 @@ export const sinkhornFlow: MethodDef = {
     },
     { name: 'iterations', label: 'Sinkhorn iterations', kind: 'number', default: 5, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
     { name: 'debias', label: 'Debias', kind: 'boolean', default: true, description: 'flow S_eps (T_ab - T_aa); off: OT_eps (T_ab - x)' },
+  ],
+  readouts: [
+    {
+      key: 'flowMarginalError', label: 'flow plan marginal err', when: 'metrics',
+      description: "The Sinkhorn flow's own plan after the last step's iterations: L1 error of its marginals (raise Sinkhorn iterations to lower it)",
+    },
   ],
   createGpu(ctx, run) {
     const s = settings(run);
@@ -120,15 +127,14 @@ export const sinkhornFlow: MethodDef = {
       return bg;
     };
     return {
-      reportsAcceptance: false,
-      reportsBandwidth: false,
-      diagnostics: {
-        bytes: 8,
-        copy(enc, dst, offset) {
-          enc.copyBufferToBuffer(problem.resultBuffer, 0, dst, offset, 8);
-        },
-        decode(data) {
-          return { marginalError: Math.max(data[0] ?? NaN, data[1] ?? NaN) };
+      readouts: {
+        // the plan's two marginal errors, written on the GPU by encodeMarginalError() in each step
+        metrics: {
+          region: () => ({ buffer: problem.resultBuffer, offset: 0, bytes: 8 }),
+          decode(bytes) {
+            const [a = NaN, b = NaN] = new Float32Array(bytes, 0, 2);
+            return { flowMarginalError: Math.max(a, b) };
+          },
         },
       },
       encode(pass, cur) {
@@ -210,8 +216,8 @@ export const sinkhornFlow: MethodDef = {
       },
       // After a step the problem still holds the step's particles and potentials at blur^2 (the
       // schedule index saturates there): the same state the GPU stepper measures inside its step.
-      async diagnostics() {
-        return problem ? { marginalError: await problem.marginalError() } : {};
+      async readouts(when) {
+        return when === 'metrics' && problem ? { flowMarginalError: await problem.marginalError() } : {};
       },
       setCloud(next) {
         cloud = next;

@@ -16,9 +16,9 @@ import { medianBandwidth } from '../reference/medianBandwidth';
 import { rieszStep, rieszVelocityDirect, rieszVelocityPm } from '../reference/rieszSvgd';
 import { svgdStep } from '../reference/svgdStep';
 import { targetEval } from '../reference/targetEval';
-import { ParamError, type Params } from '../params';
+import { ParamError, readParams, type Params } from '../params';
 import { RieszSvgdGpu, type Smoothing } from './svgdRiesz';
-import type { MethodDef, MethodRun } from './types';
+import type { GpuReadout, MethodDef, ReadoutSpec } from './types';
 
 export type SvgdKernel = 'rbf' | 'imq' | 'riesz';
 
@@ -27,10 +27,19 @@ export type SvgdSettings =
   | { kernel: 'rbf' | 'imq'; sigma2: number | null; beta: number; periodic: boolean }
   | { kernel: 'riesz'; s: number; k0: number; modes: number; smoothing: Smoothing; grid: number };
 
-const num = (p: Params, name: string, fallback: number): number => {
-  const v = p[name];
-  return typeof v === 'number' ? v : fallback;
+/** The kernel bandwidth sigma (rbf) or c (imq), median or fixed; GWG declares the same readout. */
+export const BANDWIDTH_READOUT: ReadoutSpec = {
+  key: 'bandwidth', label: 'σ', when: 'stats',
+  description: "The kernel bandwidth in use: sigma (rbf) or c (imq); with 'median', sqrt(med^2 / (2 log(N+1))) of this step",
 };
+
+/** The GPU readout of bw[0] = sigma^2 (the bandwidth state shared with medianBandwidth). */
+export function bandwidthReadout(bw: GPUBuffer): GpuReadout {
+  return {
+    region: () => ({ buffer: bw, offset: 0, bytes: 4 }),
+    decode: (bytes) => ({ bandwidth: Math.sqrt(new Float32Array(bytes, 0, 1)[0] ?? NaN) }),
+  };
+}
 
 /**
  * Check the kernel / domain / smoothing combination; throws ParamError naming the parameter.
@@ -38,26 +47,25 @@ const num = (p: Params, name: string, fallback: number): number => {
  * distances; smoothing 'pm' is for riesz only and needs a power-of-two grid with modes <= grid/2 - 1.
  */
 export function svgdSettings(params: Params, domain: 'plane' | 'torus'): SvgdSettings {
-  const kernel = params.kernel ?? 'rbf';
-  const smoothing = params.smoothing ?? 'direct';
+  const p = readParams(svgd.params, params);
+  const kernel = p.oneOf('kernel', ['rbf', 'imq', 'riesz'] as const);
+  const smoothing = p.oneOf('smoothing', ['direct', 'pm'] as const);
   if (kernel === 'riesz') {
     if (domain !== 'torus') throw new ParamError('kernel', "kernel 'riesz' is the Riesz kernel on the torus T^2: run it with domain torus (--domain torus)");
-    if (smoothing !== 'direct' && smoothing !== 'pm') throw new ParamError('smoothing', `smoothing: expected direct|pm, got ${String(smoothing)}`);
-    const modes = num(params, 'modes', 16);
-    const grid = num(params, 'grid', 64);
+    const modes = p.num('modes');
+    const grid = p.num('grid');
     if (!Number.isInteger(modes) || modes < 1) throw new ParamError('modes', `modes: expected a positive integer, got ${modes}`);
     if (smoothing === 'pm') {
       if (!isPowerOfTwo(grid) || grid < 8) throw new ParamError('grid', `grid: expected a power of two >= 8, got ${grid}`);
       if (modes > grid / 2 - 1) throw new ParamError('modes', `modes ${modes} needs grid >= ${2 * (modes + 1)} for smoothing pm (modes <= grid/2 - 1), got grid ${grid}`);
     }
-    return { kernel, s: num(params, 's', 1.5), k0: num(params, 'k0', 1), modes, smoothing, grid };
+    return { kernel, s: p.num('s'), k0: p.num('k0'), modes, smoothing, grid };
   }
-  if (kernel !== 'rbf' && kernel !== 'imq') throw new ParamError('kernel', `kernel: expected rbf|imq|riesz, got ${String(kernel)}`);
   if (smoothing === 'pm') throw new ParamError('smoothing', `smoothing pm is the particle-mesh Riesz kernel: use kernel riesz (kernel ${kernel} sums directly)`);
-  const b = params.bandwidth;
-  const beta = num(params, 'beta', -0.5);
+  const b = p.optNum('bandwidth');
+  const beta = p.num('beta');
   if (!(beta > -1 && beta < 0)) throw new ParamError('beta', `beta: expected a number in (-1, 0), got ${beta}`);
-  return { kernel, sigma2: typeof b === 'number' ? b * b : null, beta, periodic: domain === 'torus' };
+  return { kernel, sigma2: b === undefined ? null : b * b, beta, periodic: domain === 'torus' };
 }
 
 export const svgd: MethodDef = {
@@ -68,6 +76,7 @@ export const svgd: MethodDef = {
     svgdSettings(params, domain);
   },
   domains: ['plane', 'torus'],
+  readouts: [BANDWIDTH_READOUT],
   params: [
     {
       name: 'kernel', label: 'Kernel', kind: 'enum', default: 'rbf', options: ['rbf', 'imq', 'riesz'],
@@ -95,8 +104,6 @@ export const svgd: MethodDef = {
     if (cfg.kernel === 'riesz') {
       const riesz = new RieszSvgdGpu(ctx.device, ctx.pos, ctx.scores, { n, h: run.stepSize, ...cfg });
       return {
-        reportsAcceptance: false,
-        reportsBandwidth: false,
         encode(pass, cur, target) {
           evalK.encode(pass, evalIO[cur], target, n);
           return riesz.encode(pass, cur);
@@ -124,8 +131,7 @@ export const svgd: MethodDef = {
     ] as const;
     if (sigma2 !== null) ctx.device.queue.writeBuffer(ctx.bw, 0, new Float32Array([sigma2, 0, 0, 0]));
     return {
-      reportsAcceptance: false,
-      reportsBandwidth: true,
+      readouts: { stats: bandwidthReadout(ctx.bw) },
       encode(pass, cur, target) {
         evalK.encode(pass, evalIO[cur], target, n);
         if (sigma2 === null) median.encode(pass, medIO[cur]);
@@ -169,7 +175,7 @@ export const svgd: MethodDef = {
       setStepSize(next) {
         h = next;
       },
-      bandwidth: () => Math.sqrt(current),
+      readouts: (when) => (when === 'stats' ? { bandwidth: Math.sqrt(current) } : {}),
     };
   },
 };

@@ -35,33 +35,55 @@ export interface GpuMethodContext {
   cloud?: { buffer: GPUBuffer; m: number };
 }
 
-/** What a stepper can say about its own inner solve, read at metrics time (not per step). */
-export interface StepperDiagnostics {
-  /** sinkhorn-flow: the (particles, target) plan's marginal error after the last step's iterations. */
-  marginalError?: number;
+/**
+ * Readouts: numbers a method reports about itself (MALA acceptance, the kernel bandwidth, an inner
+ * solver's residual, ...), declared once on the MethodDef and shown, printed and plotted generically:
+ * the status bar renders every declared readout that has a value (title = description), the CLI
+ * spreads them into its result line, `ParticleStats.readouts` / `Metrics.readouts` carry them.
+ * Adding one = a ReadoutSpec in `MethodDef.readouts` + the value from the GPU stepper (a buffer
+ * region and its decode) and from the CPU stepper (`readouts(when)`); no UI, engine or CLI code.
+ */
+export type ReadoutWhen = 'stats' | 'metrics';
+
+/** Values by readout key; a key left out has no value now (e.g. no proposals yet). */
+export type Readouts = Record<string, number>;
+
+export interface ReadoutSpec {
+  /** camelCase JSON key, e.g. 'acceptance' (the result line's `final.acceptance`). */
+  key: string;
+  /** Short label shown before the value, e.g. 'accept'. */
+  label: string;
+  /** 'number' (default): 3 decimals, or exponent form for tiny/huge; 'percent': 100 v, 1 decimal, '%'; 'integer'. */
+  format?: 'number' | 'percent' | 'integer';
+  /** Shown after the value, e.g. 'ms'. */
+  unit?: string;
+  /** One line: what the number is (the tooltip). */
+  description: string;
+  /**
+   * 'stats': read with every stats() call (cheap: a few bytes in the same read-back);
+   * 'metrics': read with metrics() (after at least one step), e.g. a solver residual.
+   */
+  when: ReadoutWhen;
 }
 
-/** GPU side: the stepper keeps its diagnostics in a GPU buffer; metrics() copies and decodes them. */
-export interface GpuDiagnostics {
-  /** Bytes to copy (a multiple of 4). */
-  readonly bytes: number;
-  /** Record the copy of the diagnostics into dst at offset. */
-  copy(enc: GPUCommandEncoder, dst: GPUBuffer, offset: number): void;
-  decode(data: Float32Array): StepperDiagnostics;
+/** GPU side of a stepper's readouts for one `when`: a small region of a GPU buffer and its decode. */
+export interface GpuReadout {
+  /** Where the values live now (may change, e.g. when the stepper re-creates its solver). Offset and bytes multiples of 4. */
+  region(): { buffer: GPUBuffer; offset: number; bytes: number };
+  /** Zero the region after each read (counts accumulated since the last read); the buffer needs COPY_DST. */
+  resetOnRead?: boolean;
+  /** The values from the region's bytes, by ReadoutSpec key. */
+  decode(bytes: ArrayBuffer): Readouts;
 }
 
 export interface GpuStepper {
   /** Record one step reading pos[cur]; returns the index of the buffer holding the new positions. */
   encode(pass: GPUComputePassEncoder, cur: 0 | 1, target: GPUBindGroup): 0 | 1;
   setStepSize(h: number): void;
-  /** True when the counters buffer holds MALA acceptances. */
-  readonly reportsAcceptance: boolean;
-  /** True when bw[0] holds the current sigma^2. */
-  readonly reportsBandwidth: boolean;
   /** needs 'samples': the simulation re-uploaded the cloud buffer in place (e.g. a dragged cloud); m may change. */
   setCloud?(m: number): void;
-  /** Optional diagnostics of the method's inner solve (computed on the GPU in the step, read at metrics time). */
-  readonly diagnostics?: GpuDiagnostics;
+  /** The readouts this run reports (see MethodDef.readouts), by when they are read. */
+  readonly readouts?: Partial<Record<ReadoutWhen, GpuReadout>>;
   destroy(): void;
 }
 
@@ -69,14 +91,29 @@ export interface CpuStepper {
   /** One step from x (interleaved, 2n) at clock `step`; returns the new positions (may be x itself). */
   step(x: Float64Array, step: number, target: PackedTarget): Float64Array;
   setStepSize(h: number): void;
-  /** Accepted / proposed since the last take (MALA). */
-  takeAcceptance?(): { accepted: number; proposed: number };
-  /** Current sigma (SVGD). */
-  bandwidth?(): number;
   /** needs 'samples': the target cloud changed (e.g. dragged). */
   setCloud?(cloud: Float64Array): void;
-  /** Optional diagnostics of the method's inner solve, at the state after the last step. */
-  diagnostics?(): Promise<StepperDiagnostics>;
+  /** The readouts of this run for `when` (see MethodDef.readouts), at the state after the last step. */
+  readouts?(when: ReadoutWhen): Readouts | Promise<Readouts>;
+}
+
+/**
+ * A method's default step size. Score-based: h = perCurvature / L, L the curvature scale of -log pi
+ * (src/defaults.ts targetCurvature), at most `max`. Sample-based flows: `fixed` (their step moves a
+ * fraction of the transport, whatever pi's scale).
+ */
+export interface StepSizeRule {
+  perCurvature?: number;
+  fixed?: number;
+  /** Upper bound (default 0.1). */
+  max?: number;
+}
+
+/** What a method sets when the run moves to a domain (see MethodDef.domainDefaults). */
+export interface DomainDefaults {
+  params?: Params;
+  /** The default step size there (overrides the method's StepSizeRule). */
+  stepSize?: number;
 }
 
 export interface MethodDef {
@@ -88,12 +125,26 @@ export interface MethodDef {
   /** Domains the method supports (default ['plane']). */
   domains?: ('plane' | 'torus')[];
   params: ParamSpec[];
+  /** What the method reports about itself (default none): see ReadoutSpec. */
+  readouts?: ReadoutSpec[];
+  /** Its default step size (src/defaults.ts defaultStepSize); absent: DEFAULT_STEP_RULE (score-based, from the target's curvature). */
+  defaultStep?: StepSizeRule;
+  /**
+   * Defaults that follow the domain, e.g. { torus: { params: { kernel: 'riesz' }, stepSize: 5e-4 } }: when the run
+   * moves to a domain, a parameter still at the old domain's default takes the new one's (src/defaults.ts followDefaults).
+   */
+  domainDefaults?: Partial<Record<'plane' | 'torus', DomainDefaults>>;
+  /** When the UI must pick a method for a target (e.g. one known only by samples): the compatible one with the highest priority wins (default 0; ties: registry order). */
+  priority?: number;
+  /** false: left out of `npm run bench` (default: every method is benchmarked). */
+  bench?: boolean;
   /**
    * Checks that depend on several parameters or on the domain (each value alone is checked against
    * its ParamSpec); throws ParamError naming the parameter. Called when a run is resolved, so a bad
-   * combination is refused before anything is created.
+   * combination is refused before anything is created. `cloud`: needs 'samples' only, the target
+   * cloud the run will flow toward (e.g. a schedule whose length depends on its diameter).
    */
-  check?(params: Params, domain: 'plane' | 'torus'): void;
+  check?(params: Params, domain: 'plane' | 'torus', cloud?: Float64Array): void;
   createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
   createCpu(run: MethodRun): CpuStepper;
 }

@@ -3,8 +3,8 @@
  *   rows[i] = sum_{j < nb} k(a_i, b_j),
  *   MMD^2(mu, nu) = (1/N^2) sum k(x, x') + (1/M^2) sum k(y, y') - (2/(N M)) sum k(x, y)   (V-statistic)
  * with the kernels of src/reference/mmdFlowStep.ts. For the energy kernel k = -|x - y| this is
- * exactly the energy distance ED = 2 E|X-Y| - E|X-X'| - E|Y-Y'| (src/reference/distRows.ts), and
- * the MMD flow's energy is F = MMD^2 / 2 = ED / 2.
+ * exactly the energy distance ED = 2 E|X-Y| - E|X-X'| - E|Y-Y'| (Szekely & Rizzo 2013; the live
+ * energy metric is computed this way, src/metrics/), and the MMD flow's energy is F = MMD^2 / 2 = ED / 2.
  */
 import { mmdKernelValue, type MmdKernel } from './mmdFlowStep';
 

@@ -1,9 +1,32 @@
-/** One line: backend + adapter, step, timing, size, latest statistics. */
+/**
+ * One line: backend + adapter, step, timing, size, latest statistics, and the method's readouts.
+ * Readouts are rendered generically from `MethodDef.readouts` (label, format, unit; title = the
+ * description): a method adds one without any code here.
+ */
 import type { EngineSnapshot } from '../engine/Engine';
+import { methods } from '../methods/registry';
+import type { ReadoutSpec } from '../methods/types';
 
 function fmt(v: number | undefined, digits = 3): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits);
+}
+
+/** A readout value as shown: 'percent' 100 v with one decimal and '%', 'integer', or a number (fmt). */
+export function formatReadout(spec: ReadoutSpec, v: number): string {
+  const text = spec.format === 'percent' ? (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–') : spec.format === 'integer' ? (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–') : fmt(v);
+  return spec.unit ? `${text} ${spec.unit}` : text;
+}
+
+/** The declared readouts of the run's method that have a value now, with their values. */
+export function readoutsShown(snap: EngineSnapshot): { spec: ReadoutSpec; value: number }[] {
+  const specs = methods.find((m) => m.id === snap.config.method)?.readouts ?? [];
+  const out: { spec: ReadoutSpec; value: number }[] = [];
+  for (const spec of specs) {
+    const value = spec.when === 'stats' ? snap.stats?.readouts?.[spec.key] : snap.metrics?.readouts?.[spec.key];
+    if (value !== undefined) out.push({ spec, value });
+  }
+  return out;
 }
 
 export function backendLine(snap: EngineSnapshot): string {
@@ -36,13 +59,11 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           S<sub>ε</sub> {snap.metrics.sinkhornIterations ?? '–'} it., marginal err {fmt(snap.metrics.sinkhornMarginalError)}
         </span>
       ) : null}
-      {snap.metrics?.flowMarginalError !== undefined ? (
-        <span title="The Sinkhorn flow's own plan after the last step's iterations: L1 error of its marginals (raise Sinkhorn iterations to lower it)">
-          flow plan marginal err {fmt(snap.metrics.flowMarginalError)}
+      {readoutsShown(snap).map(({ spec, value }) => (
+        <span key={spec.key} title={spec.description} data-readout={spec.key}>
+          {spec.label} {formatReadout(spec, value)}
         </span>
-      ) : null}
-      {s?.acceptance !== undefined ? <span>accept {(100 * s.acceptance).toFixed(1)}%</span> : null}
-      {s?.bandwidth !== undefined ? <span>σ {fmt(s.bandwidth)}</span> : null}
+      ))}
     </div>
   );
 }
