@@ -19,24 +19,7 @@ struct BarycenterParams {
   _pad2: f32,
 }
 
-// steps[k] = (eps_k, lambda_k, 1 / eps_k, 0), as in sinkhornSoftmin
-struct Schedule {
-  iter: u32,
-  last: u32,
-  // > 0: the schedule restarts every `period` ticks (flow steps re-anneal from warm potentials)
-  period: u32,
-  _pad0: u32,
-  steps: array<vec4f>,
-}
-
-fn scheduleIndex() -> u32 {
-  var k = sched.iter;
-  if (sched.period > 0u) {
-    k = k % sched.period;
-  }
-  return min(k, sched.last);
-}
-
+// Schedule and scheduleIndex(): shaders/common/schedule.wgsl (prepended).
 @group(0) @binding(0) var<uniform> params: BarycenterParams;
 @group(0) @binding(1) var<storage, read> sched: Schedule;
 @group(0) @binding(2) var<storage, read> x: array<vec2f>;

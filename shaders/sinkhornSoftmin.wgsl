@@ -6,7 +6,7 @@
 //   out_i = s_i                                                 (raw = 1: marginal-error checks)
 // lambda = 1 / (1 + eps / rho) damps the update for KL-relaxed marginals (Sejourne et al. 2019;
 // lambda = 1 when balanced); blend = 1/2 is GeomLoss's symmetric (averaged) update.
-// eps and lambda come from the annealing schedule on the GPU: steps[min(iter mod period, last)], where iter is
+// eps and lambda come from the annealing schedule on the GPU: steps[scheduleIndex()] (common/schedule.wgsl), where iter is
 // advanced by clockTick between iterations, so many iterations fit in one submission.
 // The sum over j is tiled through workgroup memory (WG (y_j, log w_j + p_j / eps) per tile) and each
 // thread keeps an online log-sum-exp (running max mx, running sum s of exp(v - mx)): exp is only
@@ -25,24 +25,7 @@ struct SoftminParams {
   _pad3: f32,
 }
 
-// steps[k] = (eps_k, lambda_k, 1 / eps_k, 0)
-struct Schedule {
-  iter: u32,
-  last: u32,
-  // > 0: the schedule restarts every `period` ticks (flow steps re-anneal from warm potentials)
-  period: u32,
-  _pad0: u32,
-  steps: array<vec4f>,
-}
-
-fn scheduleIndex() -> u32 {
-  var k = sched.iter;
-  if (sched.period > 0u) {
-    k = k % sched.period;
-  }
-  return min(k, sched.last);
-}
-
+// Schedule and scheduleIndex(): shaders/common/schedule.wgsl (prepended).
 @group(0) @binding(0) var<uniform> params: SoftminParams;
 @group(0) @binding(1) var<storage, read> sched: Schedule;
 @group(0) @binding(2) var<storage, read> x: array<vec2f>;

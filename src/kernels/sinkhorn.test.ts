@@ -1,6 +1,6 @@
 /**
- * The three Sinkhorn kernels (shaders/sinkhorn{Softmin,Barycenter,Reduce}.wgsl) against their float64
- * twins on a real WebGPU device (Dawn + SwiftShader here). Inputs are rounded to f32 first, so the
+ * The three Sinkhorn kernels (shaders/sinkhorn{Softmin,Barycenter,Reduce}.wgsl) and their common
+ * schedule index (shaders/common/schedule.wgsl) against their float64 twins on a real WebGPU device (Dawn + SwiftShader here). Inputs are rounded to f32 first, so the
  * differences measure only the f32 arithmetic of the kernels (unit roundoff u = 6e-8).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { sinkhornReduce } from '../reference/sinkhornReduce';
 import { SinkhornSoftmin } from './sinkhornSoftmin';
 import { SinkhornBarycenter } from './sinkhornBarycenter';
 import { SinkhornReduce } from './sinkhornReduce';
+import { ClockTick } from './clockTick';
+import { scheduleIndex } from '../ot/sinkhorn';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -129,4 +131,50 @@ describe('sinkhornReduce (WGSL, one workgroup) vs twin', () => {
       expectClose([got], [want], { atol: 1e-6, rtol: 1e-5 }, 'f32 weighted sum of n terms');
     });
   }
+});
+
+describe('schedule index (shaders/common/schedule.wgsl) vs its twin scheduleIndex', () => {
+  it('wraps back to offset every period ticks and saturates on the last entry, as the CPU twin', async () => {
+    // steps k = 0..5 with eps_k = k + 1; a raw softmin of one point against itself with log w = -1
+    // and p = 0 is -eps (log w + 0) = eps_k exactly, so each dispatch reports the entry it read.
+    const L = 6, period = 4, offset = 2, ticks = 14;
+    const data = new ArrayBuffer(16 + 16 * L);
+    new Uint32Array(data, 0, 4).set([0, L - 1, period, offset]);
+    const steps = new Float32Array(data, 16);
+    for (let k = 0; k < L; k++) steps.set([k + 1, 1, 1 / (k + 1), 0], 4 * k);
+    const got = await withValidation(device, async () => {
+      const sched = uploadBuffer(device, new Uint8Array(data));
+      const k = new SinkhornSoftmin(device);
+      const tick = new ClockTick(device);
+      const block = k.block({ n: 1, m: 1, blend: 0, raw: true }, 'test');
+      const out = emptyBuffer(device, 16);
+      const all = emptyBuffer(device, 4 * ticks);
+      const one = uploadBuffer(device, new Float32Array([0.3, -0.2]));
+      const bg = k.bindIO(block, { sched, x: one, y: one, logw: uploadBuffer(device, new Float32Array([-1])), pot: uploadBuffer(device, new Float32Array([0])), old: uploadBuffer(device, new Float32Array([0])), out }, 'test');
+      const tickBG = tick.bind([sched]);
+      const enc = device.createCommandEncoder();
+      for (let t = 0; t < ticks; t++) {
+        const pass = enc.beginComputePass();
+        k.encode(pass, bg, 1);
+        tick.encode(pass, tickBG);
+        pass.end();
+        enc.copyBufferToBuffer(out, 0, all, 4 * t, 4);
+      }
+      device.queue.submit([enc.finish()]);
+      const r = Array.from(new Float32Array(await readBuffer(device, all, 4 * ticks)));
+      k.destroy();
+      tick.destroy();
+      return r;
+    });
+    const want = Array.from({ length: ticks }, (_, t) => scheduleIndex(t, L - 1, period, offset) + 1);
+    // exact: 0, 1, then 2, 3, 4, 5 and back to 2 every 4 ticks
+    expect(want).toEqual([1, 2, 3, 4, 5, 6, 3, 4, 5, 6, 3, 4, 5, 6]);
+    expect(got).toEqual(want);
+  });
+
+  it('saturates on the last entry without a period (annealing, then blur^2)', () => {
+    expect(Array.from({ length: 6 }, (_, t) => scheduleIndex(t, 3))).toEqual([0, 1, 2, 3, 3, 3]);
+    // offset larger than the iteration count: the plain index until iter reaches offset
+    expect(Array.from({ length: 7 }, (_, t) => scheduleIndex(t, 9, 2, 4))).toEqual([0, 1, 2, 3, 4, 5, 4]);
+  });
 });

@@ -7,7 +7,7 @@
 import { groups } from './kernel';
 import { BlockKernel } from './paramBlocks';
 
-/** Schedule buffer layout shared by the three Sinkhorn kernels: header (iter, last, period, 0) u32 then vec4f steps. */
+/** Schedule buffer layout shared by the three Sinkhorn kernels (shaders/common/schedule.wgsl): header (iter, last, period, offset) u32 then vec4f steps. */
 export const SINKHORN_SCHEDULE_HEADER_BYTES = 16;
 export const SINKHORN_SCHEDULE_STEP_BYTES = 16;
 

@@ -4,20 +4,23 @@
  *   (1/a_i) grad_{x_i} S_eps(a, b) = (x_i - T_ab(x_i)) - (x_i - T_aa(x_i))
  *   x_i <- x_i + tau (T_ab(x_i) - T_aa(x_i))        (debias, default)
  *   x_i <- x_i + tau (T_ab(x_i) - x_i)              (debias = false: the OT_eps flow)
- * T = barycentric projection of the entropic plan (shaders/sinkhornBarycenter.wgsl). Each step runs
- * the shared loop's symmetric iterations (src/ot/sinkhorn.ts) over the GeomLoss eps schedule
- * (diameter^2 -> blur^2, one iteration per eps) and then `iterations` more at blur^2, warm-started from
- * the previous step's potentials, which stay in GPU buffers (the schedule index wraps on the GPU every
- * L + iterations ticks, so many steps fit in one pass). Re-annealing matters: a step of size tau moves
- * x by O(tau), which changes f by O(tau) >> eps, and warm-started iterations at eps = blur^2 alone
- * then lag behind the particles (measured: the mean overshoots the target's by >100% at tau = 0.5).
+ * T = barycentric projection of the entropic plan (shaders/sinkhornBarycenter.wgsl). The Sinkhorn
+ * solve of each step is recorded by src/ot/sinkhornFlow.ts (recordFlowIterations) on the GPU problem
+ * and on its float64 twin alike, warm-started from the previous step's potentials, which stay in GPU
+ * buffers (the schedule index wraps on the GPU, so many steps fit in one pass). warm = true (default):
+ * the first step anneals over the whole GeomLoss schedule (diameter^2 -> blur^2), later ones re-anneal
+ * only its last `anneal` levels, then `iterations` at blur^2 (26 softmin passes per step instead of
+ * 82 at the defaults, marginal-error check included). warm = false: every step re-runs the whole schedule (the original behaviour).
+ * Some re-annealing matters: a step of size tau moves x by O(tau), which changes f by O(tau) >> eps,
+ * and warm-started iterations at eps = blur^2 alone then lag behind the particles.
  */
 import { SinkhornBarycenter } from '../kernels/sinkhornBarycenter';
 import { CpuSoftminProblem } from '../ot/cpuSinkhorn';
 import { gpuProblemOnBuffers, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
-import { cloudDiameter, epsilonSchedule, sinkhornIteration } from '../ot/sinkhorn';
+import { cloudDiameter, SinkhornOptionError } from '../ot/sinkhorn';
+import { flowSolvePlan, recordFlowIterations, setFlowSchedule, type FlowSolvePlan } from '../ot/sinkhornFlow';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
-import { readParams } from '../params';
+import { ParamError, readParams } from '../params';
 import type { MethodDef, MethodRun } from './types';
 
 interface FlowSettings {
@@ -29,6 +32,8 @@ interface FlowSettings {
   tau: number | null;
   iterations: number;
   debias: boolean;
+  warm: boolean;
+  anneal: number;
 }
 
 function settings(run: MethodRun): FlowSettings {
@@ -41,7 +46,13 @@ function settings(run: MethodRun): FlowSettings {
     tau: p.optNum('tau') ?? null,
     iterations: p.int('iterations'),
     debias: p.bool('debias'),
+    warm: p.bool('warm'),
+    anneal: p.int('anneal', 0),
   };
+}
+
+function planOf(s: FlowSettings, cloud: Float64Array): FlowSolvePlan {
+  return flowSolvePlan(flowDiameter(cloud), s);
 }
 
 /**
@@ -73,7 +84,12 @@ export const sinkhornFlow: MethodDef = {
       name: 'tau', label: 'Flow step', kind: 'number', default: 'step', alsoAccept: ['step'], min: 1e-4, max: 10, step: 0.01, log: true,
       description: "x <- x + tau (T_ab(x) - T_aa(x)); 'step' = the run's step size",
     },
-    { name: 'iterations', label: 'Sinkhorn iterations', kind: 'number', default: 5, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
+    { name: 'iterations', label: 'Sinkhorn iterations', kind: 'number', default: 1, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
+    { name: 'warm', label: 'Warm re-annealing', kind: 'boolean', default: true, description: "later steps re-anneal only the schedule's last levels from the previous potentials (debiased flows); off: the whole schedule every step" },
+    {
+      name: 'anneal', label: 'Re-annealed levels', kind: 'number', default: 5, min: 0, max: 100, step: 1, shownWhen: { warm: [true] },
+      description: 'warm: annealing levels (eps = blur^2 / scaling^(2j), j <= anneal) re-run by every step after the first',
+    },
     { name: 'debias', label: 'Debias', kind: 'boolean', default: true, description: 'flow S_eps (T_ab - T_aa); off: OT_eps (T_ab - x)' },
   ],
   readouts: [
@@ -82,13 +98,24 @@ export const sinkhornFlow: MethodDef = {
       description: "The Sinkhorn flow's own plan after the last step's iterations: L1 error of its marginals (raise Sinkhorn iterations to lower it)",
     },
   ],
+  check(params, domain, cloud) {
+    // The annealing schedule's length depends on the cloud's diameter: refuse one too long for the
+    // GPU schedule buffer here (by parameter), not in createGpu / createCpu.
+    if (!cloud) return;
+    try {
+      planOf(settings({ n: 1, stepSize: 1, seed: 0, params, domain }), cloud);
+    } catch (e) {
+      if (e instanceof SinkhornOptionError) throw new ParamError(e.option, e.message);
+      throw e;
+    }
+  },
   createGpu(ctx, run) {
     const s = settings(run);
     const cloud = ctx.cloud;
     if (!cloud) throw new Error('sinkhorn-flow needs the target cloud buffer');
     const { device } = ctx;
     const n = run.n;
-    const schedule = epsilonSchedule(flowDiameter(needCloud(run)), s.blur, s.scaling);
+    const plan = planOf(s, needCloud(run));
     let tau = s.tau ?? run.stepSize;
     const bary = new SinkhornBarycenter(device);
     const tmp = device.createBuffer({ label: 'SinkhornFlow.tab', size: Math.max(16, Math.ceil((8 * n) / 16) * 16), usage: GPUBufferUsage.STORAGE });
@@ -98,7 +125,7 @@ export const sinkhornFlow: MethodDef = {
     const bindGroups = new Map<string, GPUBindGroup>();
     const configure = (): void => {
       problem = gpuProblemOnBuffers(device, { n, m, xs: ctx.pos, y: cloud.buffer });
-      problem.setSchedule(schedule, s.rho, schedule.length + s.iterations);
+      setFlowSchedule(problem, plan, s.rho);
       problem.reset();
       fresh = true;
       bindGroups.clear();
@@ -140,16 +167,12 @@ export const sinkhornFlow: MethodDef = {
       encode(pass, cur) {
         problem.attach(pass);
         problem.xIndex = cur;
-        if (fresh) {
-          sinkhornIteration(problem, s.debias, 0, false);
-          fresh = false;
-        }
-        // L + K iterations; the index ticks after all but the last (it then sits on blur^2 for the
-        // projections) and once more after them, wrapping to eps_0 for the next step
-        const total = schedule.length + s.iterations;
-        for (let k = 0; k < total; k++) sinkhornIteration(problem, s.debias, 0.5, k < total - 1);
+        // the step's iterations; the index ticks after all but the last (it then sits on blur^2 for
+        // the projections) and once more after them, wrapping to the re-annealing start
+        recordFlowIterations(problem, plan, fresh);
+        fresh = false;
         // the plan's marginal error at blur^2 for these particles, kept on the GPU for metrics()
-        // (two softmin passes and two reductions: ~1/(2 total) of the step's softmin work)
+        // (two softmin passes and two reductions)
         problem.encodeMarginalError();
         if (s.debias) {
           bary.encode(pass, bindGroup('ab', cur), n);
@@ -188,22 +211,23 @@ export const sinkhornFlow: MethodDef = {
     const s = settings(run);
     let cloud = needCloud(run);
     let tau = s.tau ?? run.stepSize;
-    const schedule = epsilonSchedule(flowDiameter(cloud), s.blur, s.scaling);
+    const plan = planOf(s, cloud);
     let problem: CpuSoftminProblem | undefined;
     return {
       step(x) {
         const n = run.n;
+        const first = !problem;
         if (!problem) {
           problem = new CpuSoftminProblem({ points: x }, { points: cloud });
-          problem.setSchedule(schedule, s.rho);
-          sinkhornIteration(problem, s.debias, 0, false);
+          setFlowSchedule(problem, plan, s.rho);
         } else {
+          // the previous step's last tick (the GPU records it after the projections; here it is
+          // deferred so that readouts() between steps still measures at blur^2)
+          problem.commit(true);
           problem.setX(x);
-          problem.setSchedule(schedule, s.rho);
         }
-        // as on the GPU: L + K iterations, the index saturating on blur^2
-        const total = schedule.length + s.iterations;
-        for (let k = 0; k < total; k++) sinkhornIteration(problem, s.debias, 0.5, k < total - 1);
+        // the same updates and ticks as on the GPU (src/ot/sinkhornFlow.ts)
+        recordFlowIterations(problem, plan, first);
         const eps = problem.epsilon;
         if (!s.debias) {
           return sinkhornBarycenter(x, n, problem.y, problem.m, problem.logb, problem.current('gab'), x, { eps, alpha: 1 - tau, beta: tau, gamma: 0 });
@@ -215,7 +239,8 @@ export const sinkhornFlow: MethodDef = {
         if (s.tau === null) tau = h;
       },
       // After a step the problem still holds the step's particles and potentials at blur^2 (the
-      // schedule index saturates there): the same state the GPU stepper measures inside its step.
+      // schedule index sits there until the next step's first tick): the state the GPU stepper
+      // measures inside its step.
       async readouts(when) {
         return when === 'metrics' && problem ? { flowMarginalError: await problem.marginalError() } : {};
       },

@@ -8,7 +8,7 @@
 import { sinkhornReduce } from '../reference/sinkhornReduce';
 import { sinkhornSoftmin } from '../reference/sinkhornSoftmin';
 import {
-  cloudDiameter, logWeights, SinkhornMetric,
+  cloudDiameter, logWeights, scheduleIndex, SinkhornMetric,
   type Measure, type Potential, type Potentials, type SinkhornOptions, type SinkhornResult, type SoftminBackend, type SoftminProblem,
 } from './sinkhorn';
 
@@ -27,7 +27,12 @@ export class CpuSoftminProblem implements SoftminProblem {
   private eps: number[] = [1];
   private lambda: number[] = [1];
   private rho: number | null = null;
+  /** Ticks since setSchedule (the GPU's sched.iter); the entry read is scheduleIndex(k, ...). */
   private k = 0;
+  private period = 0;
+  private offset = 0;
+  /** Softmin evaluations (updates and the undamped ones of marginalError), each one tiled WGSL pass on the GPU. */
+  passes = 0;
 
   constructor(a: Measure, b: Measure) {
     this.loga = logWeights(a, 'a');
@@ -54,19 +59,25 @@ export class CpuSoftminProblem implements SoftminProblem {
 
   /** eps of the current schedule step. */
   get epsilon(): number {
-    return this.eps[Math.min(this.k, this.eps.length - 1)] ?? 1;
+    return this.eps[this.index()] ?? 1;
+  }
+
+  private index(): number {
+    return scheduleIndex(this.k, this.eps.length - 1, this.period, this.offset);
   }
 
   current(p: Potential): Float64Array {
     return this.cur[p];
   }
 
-  setSchedule(eps: readonly number[], rho: number | null): void {
+  setSchedule(eps: readonly number[], rho: number | null, period = 0, offset = 0): void {
     if (eps.length === 0) throw new Error('empty eps schedule');
     this.eps = [...eps];
     this.rho = rho;
     this.lambda = eps.map((e) => (rho === null ? 1 : 1 / (1 + e / rho)));
     this.k = 0;
+    this.period = period;
+    this.offset = offset;
   }
 
   private side(p: Potential): { z: Float64Array; nz: number; w: Float64Array; nw: number; logw: Float64Array; q: Potential } {
@@ -80,7 +91,8 @@ export class CpuSoftminProblem implements SoftminProblem {
 
   softmin(p: Potential, blend: number): void {
     const s = this.side(p);
-    const k = Math.min(this.k, this.eps.length - 1);
+    const k = this.index();
+    this.passes++;
     sinkhornSoftmin(s.z, s.nz, s.w, s.nw, s.logw, this.cur[s.q], this.cur[p], { eps: this.eps[k] ?? 1, lambda: this.lambda[k] ?? 1, blend }, this.next[p]);
     this.written.add(p);
   }
@@ -106,6 +118,7 @@ export class CpuSoftminProblem implements SoftminProblem {
   /** The undamped softmin of the potential opposite p (the would-be update of p), for error checks. */
   private raw(p: Potential): Float64Array {
     const s = this.side(p);
+    this.passes++;
     return sinkhornSoftmin(s.z, s.nz, s.w, s.nw, s.logw, this.cur[s.q], this.cur[p], { eps: this.epsilon, lambda: 1, blend: 0, raw: true });
   }
 

@@ -36,7 +36,7 @@ export class GpuSoftminProblem implements SoftminProblem {
   readonly y: GPUBuffer;
   readonly loga: GPUBuffer;
   readonly logb: GPUBuffer;
-  /** Schedule buffer: (iter, last, period, 0) u32 then (eps, lambda, 1/eps, 0) per step. */
+  /** Schedule buffer: (iter, last, period, offset) u32 then (eps, lambda, 1/eps, 0) per step. */
   readonly sched: GPUBuffer;
   /** Which of `xs` holds a's points for the next recorded updates. */
   xIndex = 0;
@@ -60,6 +60,8 @@ export class GpuSoftminProblem implements SoftminProblem {
   private external: GPUComputePassEncoder | undefined;
   private own: { encoder: GPUCommandEncoder; pass: GPUComputePassEncoder } | undefined;
   private destroyed = false;
+  /** Softmin passes recorded (updates and the undamped ones of encodeMarginalError). */
+  passes = 0;
 
   constructor(readonly device: GPUDevice, inputs: GpuProblemInputs, extraOwned: GPUBuffer[] = []) {
     const { n, m } = inputs;
@@ -137,12 +139,15 @@ export class GpuSoftminProblem implements SoftminProblem {
     this.own = undefined;
   }
 
-  /** period > 0: the index restarts at 0 every `period` ticks (sinkhorn-flow re-anneals each step inside one pass). */
-  setSchedule(eps: readonly number[], rho: number | null, period = 0): void {
+  /**
+   * period > 0: the index wraps back to `offset` every `period` ticks (sinkhorn-flow re-anneals each
+   * step inside one pass; shaders/common/schedule.wgsl).
+   */
+  setSchedule(eps: readonly number[], rho: number | null, period = 0, offset = 0): void {
     if (eps.length === 0 || eps.length > MAX_SCHEDULE) throw new Error(`schedule length ${eps.length} not in [1, ${MAX_SCHEDULE}]`);
     this.flush();
     const data = new ArrayBuffer(SINKHORN_SCHEDULE_HEADER_BYTES + SINKHORN_SCHEDULE_STEP_BYTES * eps.length);
-    new Uint32Array(data, 0, 4).set([0, eps.length - 1, period, 0]);
+    new Uint32Array(data, 0, 4).set([0, eps.length - 1, period, offset]);
     const steps = new Float32Array(data, SINKHORN_SCHEDULE_HEADER_BYTES);
     eps.forEach((e, k) => steps.set([e, rho === null ? 1 : 1 / (1 + e / rho), 1 / e, 0], 4 * k));
     this.device.queue.writeBuffer(this.sched, 0, data);
@@ -196,6 +201,7 @@ export class GpuSoftminProblem implements SoftminProblem {
   softmin(p: Potential, blend: number): void {
     if (this.written.has(p)) throw new Error(`softmin: ${p} updated twice before commit`);
     this.softminK.encode(this.pass(), this.softminBindGroup(p, blend, undefined), this.side(p).nz);
+    this.passes++;
     this.written.add(p);
   }
 
@@ -247,6 +253,7 @@ export class GpuSoftminProblem implements SoftminProblem {
     const pass = this.pass();
     this.softminK.encode(pass, this.softminBindGroup('fab', 0, this.rawA), this.n);
     this.softminK.encode(pass, this.softminBindGroup('gab', 0, this.rawB), this.m);
+    this.passes += 2;
     this.reduceK.encode(pass, this.reduceBindGroup('errA', this.loga, 'fab', 'rawA'));
     this.reduceK.encode(pass, this.reduceBindGroup('errB', this.logb, 'gab', 'rawB'));
   }

@@ -41,8 +41,11 @@ export interface Potentials {
 export interface SoftminProblem {
   readonly n: number;
   readonly m: number;
-  /** Set eps_0..eps_{L-1} (and lambda_k from rho, null = balanced); the schedule index restarts at 0. */
-  setSchedule(eps: readonly number[], rho: number | null): void;
+  /**
+   * Set eps_0..eps_{L-1} (and lambda_k from rho, null = balanced); the tick counter restarts at 0.
+   * period > 0: the index wraps back to `offset` every `period` ticks (see scheduleIndex).
+   */
+  setSchedule(eps: readonly number[], rho: number | null, period?: number, offset?: number): void;
   /**
    * Record next[p] = blend cur[p] + (1 - blend) lambda_k softmin_{eps_k}(C(z, w), log w + cur[q] / eps_k):
    *   fab: z = x, w = (y, b), q = gab;  gab: z = y, w = (x, a), q = fab;
@@ -158,6 +161,17 @@ export function epsilonSchedule(diameter: number, blur: number, scaling: number)
     throw new SinkhornOptionError('scaling', `the annealing schedule from diameter ${diameter} to blur ${blur} with scaling ${scaling} has ${out.length} steps (max ${MAX_SCHEDULE}): lower scaling`);
   }
   return out;
+}
+
+/**
+ * Which schedule entry the kernels read after `iter` ticks (twin of scheduleIndex() in
+ * shaders/common/schedule.wgsl): k = iter, or offset + (iter - offset) mod period once iter >= offset
+ * (period > 0); then min(k, last).
+ */
+export function scheduleIndex(iter: number, last: number, period = 0, offset = 0): number {
+  let k = iter;
+  if (period > 0 && k >= offset) k = offset + ((k - offset) % period);
+  return Math.min(k, last);
 }
 
 /** GeomLoss `max_diameter`: the diagonal of the bounding box of both clouds (at least the blur). */

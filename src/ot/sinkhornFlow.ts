@@ -1,0 +1,121 @@
+/**
+ * The Sinkhorn solve inside one step of the Sinkhorn-divergence flow (method 'sinkhorn-flow',
+ * src/methods/sinkhornFlow.ts; METHODS.md section 4), recorded on any SoftminProblem, so the GPU
+ * stepper and its float64 CPU twin run the same sequence of updates and schedule ticks.
+ *
+ * The schedule is GeomLoss's epsilon_schedule, eps_0 = diameter^2 ... eps_{L-1} = blur^2.
+ *
+ * warm = false (the original behaviour): every step runs the L annealing iterations (averaged
+ *   symmetric updates of f_ab, g_ab, f_aa, g_bb) and K = `iterations` more at blur^2, from the
+ *   previous step's potentials: 4 (L + K) softmin passes per step (80 at blur 0.1, scaling 0.7 on
+ *   8gaussians, L = 15, K = 5).
+ * warm = true (debiased flows only): the first step runs the whole schedule; each later step re-anneals only the last
+ *   J = `anneal` levels before blur^2 (eps_{L-1-J} .. eps_{L-2}), where the previous potentials are
+ *   already nearly right, then K = `iterations` at blur^2, all with the same mirrored update:
+ *     f_ab <- softmin(C_xy, log b + g_ab / eps),  f_aa <- softmin(C_xx, log a + f_aa / eps)
+ *     g_ab <- softmin(C_yx, log a + f_ab / eps),  f_aa <- softmin(C_xx, log a + f_aa / eps)
+ *   (alternating: each half reads the other half's new values; 4 passes, 2 without debias). The
+ *   self-problem gets two half-updates so that where x = y it runs exactly the updates of the (a, b)
+ *   problem: T_ab = T_aa then holds whatever the truncation, as in the averaged loop (the debiasing
+ *   cancels the solver's error, and the S_eps minimiser x = y stays a fixed point of the flow).
+ *   f_aa in the plain iteration f <- S(f) may alternate by a constant; T_aa does not see constants.
+ *   g_bb, the target's self-potential, is left out: the velocity T_ab - T_aa never reads it (it enters
+ *   only the value S_eps). Passes per warm step: 4 (J + K) (24 at J = 5, K = 1), plus the 2 of the
+ *   in-step marginal-error check on the GPU: 26 against 4 (L + K) + 2 = 82 before.
+ * Why the short re-annealing works: a step of size tau moves x by O(tau) and changes the potentials
+ * mostly at large scales (where plain iterations at eps = blur^2 contract slowly: warm starts at
+ * blur^2 alone left the energy distance at 0.29 instead of 0.0012 on moons, N = 512, 20 steps of
+ * tau = 0.5, CPU twin, measured); a few coarse levels repair those scales and keep the fine ones.
+ * Measured on the CPU twin (N = M = 512, tau = 0.5, 21 steps, energy distance to the flow's cloud):
+ * moons 0.00064 (J = 5, K = 1) vs 0.00119 before, 8gaussians 0.00085 vs 0.00084. Alternatives that
+ * were worse: averaged updates on the levels (moons 0.037 at J = 4, unstable), the (a, b) pair
+ * alternating with a single averaged f_aa update (a Gaussian cloud's variance 7% too large: the
+ * solver errors of T_ab and T_aa no longer cancel), J = 3 or 4 (moons stalls at 0.009).
+ * The price: the flow plan's marginal error after a step is larger (0.10 to 0.16 vs 0.04 before on
+ * those runs), since each step solves less; it is reported as it is (Metrics.flowMarginalError).
+ *
+ * Schedule ticks: the index wraps back to `offset` = L - 1 - J every `period` = J + K ticks
+ * (shaders/common/schedule.wgsl), so any number of steps fits in one GPU pass. recordFlowIterations
+ * ticks after each level and each iteration but the last, leaving the index on blur^2 for the
+ * marginal-error check and the projections; the caller ticks once more after them (commit(true)).
+ */
+import { epsilonSchedule, sinkhornIteration, type SoftminProblem } from './sinkhorn';
+
+export interface FlowSolveOptions {
+  blur: number;
+  scaling: number;
+  /** Sinkhorn iterations per step at eps = blur^2 (K). */
+  iterations: number;
+  /** Annealing levels re-run by each warm step (J); clipped to L - 1. */
+  anneal: number;
+  warm: boolean;
+  debias: boolean;
+}
+
+export interface FlowSolvePlan {
+  /** GeomLoss schedule, L entries, the last = blur^2. */
+  schedule: number[];
+  /** Index the schedule wraps back to (0 when not warm). */
+  offset: number;
+  /** Ticks per step. */
+  period: number;
+  /** Levels re-annealed per step (J; L when not warm, all of them, averaged). */
+  levels: number;
+  iterations: number;
+  warm: boolean;
+  debias: boolean;
+}
+
+/** The schedule and the tick layout of one flow; `diameter` sets eps_0 = diameter^2. */
+export function flowSolvePlan(diameter: number, o: FlowSolveOptions): FlowSolvePlan {
+  const schedule = epsilonSchedule(diameter, o.blur, o.scaling);
+  const L = schedule.length;
+  const K = Math.max(1, Math.round(o.iterations));
+  // without debiasing no self-problem cancels the truncation error (a Gaussian cloud's OT_eps flow
+  // came out 7% too wide with the warm steps, measured): the whole schedule every step
+  if (!o.warm || !o.debias) return { schedule, offset: 0, period: L + K, levels: L, iterations: K, warm: false, debias: o.debias };
+  const J = Math.max(0, Math.min(Math.round(o.anneal), L - 1));
+  return { schedule, offset: L - 1 - J, period: J + K, levels: J, iterations: K, warm: true, debias: o.debias };
+}
+
+/** The schedule with its wrap, set once when the problem is created (the ticks then stay on the problem). */
+export function setFlowSchedule(problem: SoftminProblem, plan: FlowSolvePlan, rho: number | null): void {
+  problem.setSchedule(plan.schedule, rho, plan.period, plan.offset);
+}
+
+/**
+ * Record one flow step's Sinkhorn iterations (see the header). `first`: the step that starts from
+ * zero potentials (the init update, then the whole schedule). Every tick of the step but the last is
+ * recorded here; the caller records the last after the projections.
+ */
+export function recordFlowIterations(problem: SoftminProblem, plan: FlowSolvePlan, first: boolean): void {
+  const { debias } = plan;
+  if (first) sinkhornIteration(problem, debias, 0, false);
+  if (!plan.warm) {
+    const total = plan.schedule.length + plan.iterations;
+    for (let k = 0; k < total; k++) sinkhornIteration(problem, debias, 0.5, k < total - 1);
+    return;
+  }
+  // the first step anneals from eps_0 down to the warm levels with GeomLoss's averaged updates
+  if (first) for (let k = 0; k < plan.offset; k++) sinkhornIteration(problem, debias, 0.5, true);
+  for (let j = 0; j < plan.levels; j++) mirroredIteration(problem, debias, true);
+  for (let k = 0; k < plan.iterations; k++) mirroredIteration(problem, debias, k < plan.iterations - 1);
+}
+
+/** f_ab then g_ab (alternating), f_aa twice alongside (see the header). */
+export function mirroredIteration(problem: SoftminProblem, debias: boolean, tick: boolean): void {
+  problem.softmin('fab', 0);
+  if (debias) problem.softmin('faa', 0);
+  problem.commit(false);
+  problem.softmin('gab', 0);
+  if (debias) problem.softmin('faa', 0);
+  problem.commit(tick);
+}
+
+/** Softmin passes recorded by recordFlowIterations for a step (not counting the marginal-error check). */
+export function flowStepPasses(plan: FlowSolvePlan, first: boolean): number {
+  const perSym = plan.debias ? 4 : 2;
+  const init = first ? perSym : 0;
+  if (!plan.warm) return init + perSym * (plan.schedule.length + plan.iterations);
+  return init + (first ? perSym * plan.offset : 0) + perSym * (plan.levels + plan.iterations);
+}
