@@ -1,6 +1,7 @@
 /**
  * Live convergence plots. plotly.js is imported lazily, after the first paint, so the particles
- * start flowing before ~4 MB of plotting code is parsed. Redrawn at most every 500 ms.
+ * start flowing before ~4 MB of plotting code is parsed. Redrawn at most every 500 ms, only the
+ * panes whose data changed, one pane per task.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { MetricsHistory } from '../engine/Engine';
@@ -73,6 +74,10 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const lastDraw = useRef(0);
   const pending = useRef<number | undefined>(undefined);
+  /** Per pane: what it was last drawn from (unchanged data is not redrawn). */
+  const drawn = useRef(new Map<string, string>());
+  /** New data arrived while a redraw was under way: redraw once more after it. */
+  const stale = useRef(false);
   const latest = useRef({ runs, torus });
   latest.current = { runs, torus };
 
@@ -102,36 +107,59 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
 
   useEffect(() => {
     if (!plotly) return;
-    const draw = (): void => {
-      pending.current = undefined;
-      lastDraw.current = performance.now();
+    /** Draw `pane` if its data changed since it was last drawn; true when it drew. */
+    const drawPane = (pane: Pane): boolean => {
+      const el = refs.current.get(pane.key);
+      if (!el || el.hidden) return false;
       const { runs: rs } = latest.current;
       const labels = rs.map((r) => r.label);
       const legend = rs.length > 1;
-      for (const pane of PANES) {
-        const el = refs.current.get(pane.key);
-        if (!el || el.hidden) continue;
-        const traces = rs.map((r, i): Trace => {
-          const raw: readonly (number | null)[] = pane.key === 'ms' ? r.history.msPerStep : r.history[pane.key];
-          const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
-          const name = legend && labels[0] === labels[1] ? `${r.label} (${i === 0 ? 'left' : 'right'})` : r.label;
-          const x = pane.logX ? r.history.step.map((s) => (s > 0 ? s : null)) : [...r.history.step];
-          return {
-            x,
-            y: pane.logY ? raw.map(positive) : raw.map((v) => (v !== null && v > 0 ? v : null)),
-            type: 'scatter',
-            mode: 'lines',
-            name,
-            line: { color: COLOURS[i % COLOURS.length] ?? '#ff9e40', width: 2 },
-            connectgaps: false,
-          };
-        });
-        void plotly.react(el, traces, layout(pane.title, pane.logX, pane.logY, legend), CONFIG);
+      const series = (r: PlotRun): readonly (number | null)[] => (pane.key === 'ms' ? r.history.msPerStep : r.history[pane.key]);
+      const shown = PANES.map((p) => (refs.current.get(p.key)?.hidden ? 0 : 1)).join('');
+      const signature = JSON.stringify([shown, labels, rs.map((r) => [r.history.step.length, r.history.step[r.history.step.length - 1], series(r)[series(r).length - 1]])]);
+      if (drawn.current.get(pane.key) === signature) return false;
+      drawn.current.set(pane.key, signature);
+      const traces = rs.map((r, i): Trace => {
+        const raw = series(r);
+        const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
+        const name = legend && labels[0] === labels[1] ? `${r.label} (${i === 0 ? 'left' : 'right'})` : r.label;
+        const x = pane.logX ? r.history.step.map((s) => (s > 0 ? s : null)) : [...r.history.step];
+        return {
+          x,
+          y: pane.logY ? raw.map(positive) : raw.map((v) => (v !== null && v > 0 ? v : null)),
+          type: 'scatter',
+          mode: 'lines',
+          name,
+          line: { color: COLOURS[i % COLOURS.length] ?? '#ff9e40', width: 2 },
+          connectgaps: false,
+        };
+      });
+      void plotly.react(el, traces, layout(pane.title, pane.logX, pane.logY, legend), CONFIG);
+      return true;
+    };
+    // One changed pane per task (a setTimeout each), never inside React's commit: a click (Pause)
+    // waits for one pane's redraw at most, not for all of them (the page never blocks, issue 7).
+    const drawFrom = (i: number): void => {
+      pending.current = undefined;
+      for (let k = i; k < PANES.length; k++) {
+        const pane = PANES[k];
+        if (pane && drawPane(pane)) {
+          pending.current = window.setTimeout(() => drawFrom(k + 1), 0);
+          return;
+        }
+      }
+      if (stale.current) {
+        stale.current = false;
+        pending.current = window.setTimeout(draw, 500);
       }
     };
+    const draw = (): void => {
+      lastDraw.current = performance.now();
+      drawFrom(0);
+    };
     const wait = 500 - (performance.now() - lastDraw.current);
-    if (wait <= 0) draw();
-    else if (pending.current === undefined) pending.current = window.setTimeout(draw, wait);
+    if (pending.current === undefined) pending.current = window.setTimeout(draw, Math.max(0, wait));
+    else stale.current = true;
   }, [plotly, runs, visibleKey]);
 
   useEffect(
