@@ -12,12 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ParamError } from '../../params';
 import { CpuSimulation } from '../cpuSimulation';
 import { createWorkerCpuBackend, CPU_MAX_PARTICLES } from '../backend';
+import { Engine } from '../Engine';
 import { ConfigError, type BackendInfo, type RunConfig } from '../types';
 import { WorkerClient } from './client';
 import { cpuSimulationHandlers } from './cpuHandlers';
 import { serve } from './host';
 import { CancelledError, transfer, WorkerClosedError, type JobContext, type Port } from './protocol';
-import type { SpawnCpuWorker } from './workerSimulation';
+import type { SpawnCpuWorker, WorkerSimulation } from './workerSimulation';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -344,5 +345,48 @@ describe('WorkerCpuBackend / WorkerSimulation (cpuSimulationHandlers in-process)
     await expect(sim.finish()).rejects.toThrow('could not be loaded');
     await expect(sim.stats()).rejects.toThrow('could not be loaded');
     sim.destroy();
+  });
+});
+
+describe('Engine on the worker backend (manual frames)', () => {
+  it('runs, refuses a bad config synchronously, and after pause() runs no step beyond the batch in flight', async () => {
+    const w = inProcessSpawn();
+    let pending: ((t: number) => void) | undefined;
+    const engine = new Engine({
+      config: svgd(1024),
+      backend: 'cpu',
+      createBackend: () => Promise.resolve(createWorkerCpuBackend(w.spawn)),
+      requestFrame: (cb) => {
+        pending = cb;
+        return 1;
+      },
+      cancelFrame: () => undefined,
+    });
+    cleanups.push(() => engine.dispose());
+    await engine.start();
+    const frame = async (): Promise<void> => {
+      pending?.(performance.now());
+      await new Promise((r) => setTimeout(r, 15)); // ~ a display frame, during which the "worker" steps
+    };
+    for (let i = 0; i < 30; i++) await frame();
+    const sim = engine.simulation as WorkerSimulation | undefined;
+    if (!sim) throw new Error('no simulation');
+    expect(sim.stepCount).toBeGreaterThan(0);
+    expect(engine.configure({ n: 0 })).toBe(false); // ConfigError on the main thread, the run keeps going
+    expect(engine.simulation).toBe(sim);
+    engine.pause();
+    const atPause = sim.stepCount;
+    const inFlight = sim.pendingSteps;
+    const posted = sim.batchesPosted;
+    for (let i = 0; i < 20; i++) await frame();
+    await sim.finish();
+    const worker = await sim.stats();
+    console.log(`engine pause: ${atPause} steps counted at pause() (${inFlight} in flight), worker at ${worker.step} after 20 more frames; batches ${posted} -> ${sim.batchesPosted}`);
+    expect(inFlight).toBeLessThanOrEqual(engine.getSnapshot().stepsPerFrame);
+    expect(sim.stepCount).toBe(atPause);
+    expect(worker.step).toBe(atPause);
+    expect(sim.batchesPosted).toBe(posted);
+    engine.dispose();
+    expect(w.live()).toBe(0);
   });
 });
