@@ -137,7 +137,7 @@ export function eventText(e: EngineEvent): string {
     case 'compare-identical':
       return `Compare with ${methodLabel(e.method)}: the same method with the same parameters would draw the main run twice — pick another method, or pick it under Second run while the split view is on and change one of its parameters`;
     case 'compare-switched':
-      return `Compared run: ${methodLabel(e.from)} ${e.problem.field === 'compare' ? 'would now be identical to the main run' : `cannot run here (${problemText(e.problem)})`}, so it now runs ${methodLabel(e.to)}`;
+      return `Compared run: ${methodLabel(e.from)} ${e.problem.field === 'compare' ? 'would now be identical to the main run' : e.problem.field === 'target' ? 'cannot run on this target' : `cannot run here (${problemText(e.problem)})`}, so it now runs ${methodLabel(e.to)}`;
     case 'compare-off':
       return `Compare with ${methodLabel(e.method)}: ${e.problem.field === 'compare' ? 'now identical to the main run' : problemText(e.problem)} — split view off`;
   }
