@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, parseBenchArgs, type BenchReport } from './bench';
+import { methods } from '../methods/registry';
+import { defaultMethods, main, parseBenchArgs, type BenchReport } from './bench';
 
 const dir = mkdtempSync(join(tmpdir(), 'wgf-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,21 +22,27 @@ async function bench(...argv: string[]): Promise<{ code: number; out: string; er
 describe('bench', () => {
   it('parses sizes, --quick and defaults', () => {
     const d = parseBenchArgs([]);
-    expect(d).toMatchObject({ sizes: [1024, 4096, 16384, 65536], methods: ['svgd', 'langevin'], backends: ['gpu', 'cpu'], out: 'bench-results/bench.json' });
+    expect(d).toMatchObject({ sizes: [1024, 4096, 16384, 65536], backends: ['gpu', 'cpu'], out: 'bench-results/bench.json' });
+    // the steps suite's methods come from the registry: every plane method not marked bench: false
+    expect(d !== 'help' && d.methods).toEqual(defaultMethods());
+    expect(defaultMethods()).toEqual(methods.filter((m) => m.bench !== false && (m.domains ?? ['plane']).includes('plane')).map((m) => m.id));
+    expect(defaultMethods()).toEqual(expect.arrayContaining(['langevin', 'svgd', 'sinkhorn-flow']));
+    expect(parseBenchArgs(['--wg', '128,64', '--flow-sizes', '64', '--flow-steps', '3'])).toMatchObject({ wg: [128, 64], flowSizes: [64], flowSteps: 3 });
+    expect(() => parseBenchArgs(['--wg', '96'])).toThrow(/powers of two/);
     expect(parseBenchArgs(['--quick'])).toMatchObject({ sizes: [1024, 4096] });
     expect(parseBenchArgs(['--sizes', '512,128'])).toMatchObject({ sizes: [128, 512] });
     expect(() => parseBenchArgs(['--sizes', '12,x'])).toThrow(/--sizes expects positive integers, got 'x'/);
     expect(() => parseBenchArgs(['--backends', 'tpu'])).toThrow(/expected gpu or cpu/);
     expect(() => parseBenchArgs(['--frob'])).toThrow(/unknown option '--frob'/);
-    expect(d).toMatchObject({ suites: ['steps', 'sinkhorn', 'pm'], sinkhornSizes: [4096, 16384, 65536], pmSizes: [4096, 65536, 1048576], pmGrids: [64, 128, 256] });
+    expect(d).toMatchObject({ suites: ['steps', 'sinkhorn', 'pm', 'flow'], flowSizes: [512, 4096], flowTargets: ['8gaussians', 'moons'], sinkhornSizes: [4096, 16384, 65536], pmSizes: [4096, 65536, 1048576], pmGrids: [64, 128, 256] });
     expect(parseBenchArgs(['--suites', 'pm', '--pm-grids', '128,32'])).toMatchObject({ suites: ['pm'], pmGrids: [32, 128] });
-    expect(() => parseBenchArgs(['--suites', 'fft'])).toThrow(/--suites: expected steps\|sinkhorn\|pm, got 'fft'/);
+    expect(() => parseBenchArgs(['--suites', 'fft'])).toThrow(/--suites: expected steps\|sinkhorn\|pm\|flow, got 'fft'/);
     expect(() => parseBenchArgs(['--pm-grids', '48'])).toThrow(/powers of two/);
   });
 
   it('measures CPU configurations and writes the JSON report', async () => {
     const out = join(dir, 'nested', 'bench.json');
-    const r = await bench('--suites', 'steps', '--sizes', '32,64', '--backends', 'cpu', '--repeats', '3', '--out', out);
+    const r = await bench('--suites', 'steps', '--methods', 'svgd,langevin', '--sizes', '32,64', '--backends', 'cpu', '--repeats', '3', '--out', out);
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
     expect(JSON.parse(r.out)).toEqual(report);
@@ -48,8 +55,31 @@ describe('bench', () => {
       expect(res.stepsPerRepeat).toBeGreaterThanOrEqual(1);
     }
     expect(report.ratios).toEqual([]);
+    expect(report.timing).toEqual({ steps: 'wall-clock' });
     expect(r.err).toMatch(/method\s+n\s+cpu ms\/step\s+cpu\/gpu/);
   });
+
+  it('flow suite on the CPU twin: before/after rows, >= 3x fewer softmin passes per step, energy distance after the same time', async () => {
+    const r = await bench('--suites', 'flow', '--backends', 'cpu', '--flow-sizes', '64,100000', '--flow-targets', 'moons', '--flow-steps', '4', '--budget-s', '60', '--out', join(dir, 'flow.json'));
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as BenchReport;
+    expect(report.timing).toEqual({ flow: 'wall-clock' });
+    const at = (variant: string, n: number) => report.flow.find((x) => x.variant === variant && x.n === n);
+    const before = at('before', 64), after = at('after', 64);
+    expect(before).toMatchObject({ backend: 'cpu', target: 'moons', m: 64, steps: 4, tau: 0.5, time: 2, params: { warm: false, iterations: 5 } });
+    expect(before?.msPerStep).toBeGreaterThan(0);
+    expect(after?.msPerStep).toBeGreaterThan(0);
+    // passes: 4 (L + 5) + 2 before, 4 (5 + 1) + 2 after (L = the schedule's length, >= 14 here)
+    expect(after?.passesPerStep).toBe(26);
+    expect((before?.passesPerStep ?? 0) / (after?.passesPerStep ?? Infinity)).toBeGreaterThanOrEqual(3);
+    for (const x of [before, after]) {
+      expect(x?.energyDistance).toBeGreaterThan(0);
+      expect(x?.energyDistance).toBeLessThan(1); // from N(0, I) toward the moons, energy distance ~0.5 at t = 0
+      expect(x?.flowMarginalError).toBeGreaterThan(0);
+    }
+    // N = 10^5 is (10^5 / 64)^2 = 2.4e6 times the work: predicted and skipped
+    expect(at('after', 100000)?.skipped).toMatch(/^estimated .* scaled as N\^2/);
+  }, 120_000);
 
   it('skips configurations over the time budget, saying the estimate', async () => {
     const r = await bench('--suites', 'steps', '--sizes', '64,4096', '--methods', 'svgd', '--backends', 'cpu', '--repeats', '2', '--budget-s', '1e-6', '--out', join(dir, 'skip.json'));
@@ -70,6 +100,11 @@ describe('bench', () => {
     const div256 = report.sinkhorn.find((x) => x.kind === 'divergence' && x.n === 256);
     expect(it128?.ms).toBeGreaterThan(0);
     expect(it128?.pairsPerSecond).toBeGreaterThan(0);
+    // GPU timestamps where the adapter has 'timestamp-query', else the wall clock; the JSON says which
+    const kind = report.timestampQuery ? 'timestamp-query' : 'wall-clock';
+    expect(report.timing).toEqual({ sinkhorn: kind, pm: kind });
+    expect(it128?.timing).toMatch(/^(timestamp-query|wall-clock)$/);
+    expect(div256?.timing).toBe('wall-clock');
     // 100 iterations exactly (tol 0), a positive debiased divergence between N(0, I) and N((1, 0), 0.25 I)
     expect(div256).toMatchObject({ iterations: 100 });
     expect(div256?.value).toBeGreaterThan(0.3);

@@ -10,13 +10,23 @@
  *
  * Output: JSON to stdout and to --out (default bench-results/bench.json); a table to stderr.
  * On a machine without a GPU, 'gpu' is SwiftShader (software): its numbers measure correctness
- * paths, not GPU speed (isFallback says so).
+ * paths, not GPU speed (isFallback says so). `timing` says per suite how GPU times were taken:
+ * 'timestamp-query' (GPU timestamps around the recorded pass, src/bench/gpuTimer.ts, where the
+ * adapter has the feature: sinkhorn iterations, pm steps) or 'wall-clock' (submit to
+ * onSubmittedWorkDone: the steps and flow suites, which time the engine's own submissions, and any
+ * suite on an adapter without timestamps).
+ * The steps suite benchmarks every registry method (src/methods/registry.ts) that runs on the plane,
+ * unless its MethodDef says `bench: false`; --methods picks some.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
 import type { Backend, BackendKind, Simulation } from '../engine/types';
 import { guardGpu } from '../cli/gpuGuard';
+import { methods as registryMethods } from '../methods/registry';
+import { setWorkgroupSizes, resetWorkgroupSizes, DEFAULT_WORKGROUP_SIZES } from '../gpu/workgroups';
+import { flowBench, type FlowBenchRow } from './flowBench';
+import type { TimingKind } from './gpuTimer';
 import { pmBench, type PmBenchRow } from './pmBench';
 import { sinkhornBench, type SinkhornBenchRow } from './sinkhornBench';
 import { fmtS, median } from './util';
@@ -31,17 +41,25 @@ const processIo: BenchIo = {
   err: (text) => void process.stderr.write(text),
 };
 
-const SUITES = ['steps', 'sinkhorn', 'pm'] as const;
+const SUITES = ['steps', 'sinkhorn', 'pm', 'flow'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
   --suites S1,S2        steps (ms per method step), sinkhorn (one log-domain iteration and one
                         100-iteration debiased divergence at N = M), pm (Riesz-SVGD on the torus:
-                        particle-mesh vs direct sum, time and error) [steps,sinkhorn,pm]
+                        particle-mesh vs direct sum, time and error), flow (sinkhorn-flow before/after
+                        the warm re-annealing: softmin passes per step, ms, energy distance after the
+                        same simulated time) [steps,sinkhorn,pm,flow]
   --sizes N1,N2,...     steps: particle counts [1024,4096,16384,65536]
-  --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536
-  --methods M1,M2       steps: methods [svgd,langevin]
-  --backends B1,B2      steps: backends [gpu,cpu] (sinkhorn and pm run on the GPU)
+  --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536; flow: 512
+  --methods M1,M2       steps: methods [every registry method that runs on the plane]
+  --backends B1,B2      steps and flow: backends [gpu,cpu] (sinkhorn and pm run on the GPU)
+  --wg W1,W2,...        steps: run the suite once per workgroup size (all tunable kernels,
+                        src/gpu/workgroups.ts), rows tagged with wg [the defaults, untagged]
+  --flow-sizes N,...    flow: N = M [512,4096]
+  --flow-targets T,...  flow: sample targets [8gaussians,moons]
+  --flow-steps K        flow: steps [20]
+  --flow-tau T          flow: step size tau [0.5]
   --sinkhorn-sizes N,.. sinkhorn: N = M [4096,16384,65536]
   --pm-sizes N,...      pm: particle counts [4096,65536,1048576]
   --pm-grids G,...      pm: mesh sizes [64,128,256]
@@ -57,6 +75,12 @@ export interface BenchOptions {
   sinkhornSizes: number[];
   pmSizes: number[];
   pmGrids: number[];
+  flowSizes: number[];
+  flowTargets: string[];
+  flowSteps: number;
+  flowTau: number;
+  /** steps: workgroup sizes to sweep (empty: the defaults, once). */
+  wg: number[];
   methods: string[];
   backends: BackendKind[];
   target: string;
@@ -80,6 +104,8 @@ export interface BenchResult {
   samplesMsPerStep?: number[];
   skipped?: string;
   error?: string;
+  /** --wg sweeps: the workgroup size every tunable kernel ran with. */
+  wg?: number;
 }
 
 export interface BenchReport {
@@ -98,6 +124,12 @@ export interface BenchReport {
   sinkhorn: SinkhornBenchRow[];
   /** Suite 'pm' (src/bench/pmBench.ts): ms per Riesz-SVGD step and relative error vs the direct sum, GPU. */
   pm: PmBenchRow[];
+  /** Suite 'flow' (src/bench/flowBench.ts): sinkhorn-flow before/after, both backends. */
+  flow: FlowBenchRow[];
+  /** How each suite that ran timed the GPU (see the header); the sinkhorn and pm rows carry theirs too. */
+  timing: Partial<Record<Suite, TimingKind>>;
+  /** The adapter has 'timestamp-query' (the bench's device requests it where available). */
+  timestampQuery: boolean | null;
   errors: string[];
 }
 
@@ -118,7 +150,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     sinkhornSizes: [4096, 16384, 65536],
     pmSizes: [4096, 65536, 1048576],
     pmGrids: [64, 128, 256],
-    methods: ['svgd', 'langevin'],
+    flowSizes: [512, 4096],
+    flowTargets: ['8gaussians', 'moons'],
+    flowSteps: 20,
+    flowTau: 0.5,
+    wg: [],
+    methods: defaultMethods(),
     backends: ['gpu', 'cpu'],
     target: 'gaussian',
     repeats: 5,
@@ -134,6 +171,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       opts.sizes = [1024, 4096];
       opts.sinkhornSizes = [1024, 4096];
       opts.pmSizes = [4096, 65536];
+      opts.flowSizes = [512];
       continue;
     }
     const value = argv[i + 1];
@@ -173,6 +211,28 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--methods':
         opts.methods = list(need(), 'methods');
         break;
+      case '--flow-sizes':
+        opts.flowSizes = list(need(), 'flow-sizes').map(positiveInt);
+        break;
+      case '--flow-targets':
+        opts.flowTargets = list(need(), 'flow-targets');
+        break;
+      case '--flow-steps':
+        opts.flowSteps = positiveInt(need());
+        break;
+      case '--flow-tau': {
+        const v = need();
+        opts.flowTau = Number(v);
+        if (!Number.isFinite(opts.flowTau) || opts.flowTau <= 0) throw new BenchArgError(`--flow-tau expects a positive number, got '${v}'`);
+        break;
+      }
+      case '--wg':
+        opts.wg = list(need(), 'wg').map((v) => {
+          const g = positiveInt(v);
+          if ((g & (g - 1)) !== 0 || g > 1024) throw new BenchArgError(`--wg expects powers of two <= 1024, got '${v}'`);
+          return g;
+        });
+        break;
       case '--backends':
         opts.backends = list(need(), 'backends').map((b) => {
           if (b !== 'gpu' && b !== 'cpu') throw new BenchArgError(`--backends: expected gpu or cpu, got '${b}'`);
@@ -198,8 +258,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new BenchArgError(`unknown option '${arg}'`);
     }
   }
-  for (const xs of [opts.sizes, opts.sinkhornSizes, opts.pmSizes, opts.pmGrids]) xs.sort((a, b) => a - b);
+  for (const xs of [opts.sizes, opts.sinkhornSizes, opts.pmSizes, opts.pmGrids, opts.flowSizes]) xs.sort((a, b) => a - b);
   return opts;
+}
+
+/** The registry's methods the steps suite runs by default: those on the plane not marked `bench: false`. */
+export function defaultMethods(): string[] {
+  return registryMethods.filter((m) => m.bench !== false && (m.domains ?? ['plane']).includes('plane')).map((m) => m.id);
 }
 
 
@@ -305,6 +370,9 @@ function gpuSuitesTable(report: BenchReport): string {
   for (const r of report.sinkhorn) {
     lines.push(`sinkhorn ${r.kind.padEnd(10)} N=M=${String(r.n).padEnd(8)} ${ms(r)}${r.pairsPerSecond !== undefined ? `  ${(r.pairsPerSecond / 1e9).toPrecision(3)} G pairs/s` : ''}${r.value !== undefined ? `  S_eps ${sig(r.value)}` : ''}`);
   }
+  for (const r of report.flow) {
+    lines.push(`flow ${r.backend} ${r.target.padEnd(10)} ${r.variant.padEnd(6)} N=M=${String(r.n).padEnd(6)} ${r.msPerStep !== undefined ? `${sig(r.msPerStep)} ms/step` : `skipped (${r.skipped ?? r.error ?? ''})`}  ${r.passesPerStep ?? '?'} passes/step${r.energyDistance !== undefined ? `  ED ${sig(r.energyDistance)} at t=${r.time}` : ''}${r.flowMarginalError !== undefined ? `  plan err ${sig(r.flowMarginalError)}` : ''}`);
+  }
   for (const r of report.pm) {
     lines.push(`pm ${`${r.smoothing}${r.grid ? ` G=${r.grid}` : ''}`.padEnd(12)} N=${String(r.n).padEnd(8)} ${ms(r)}${r.relError !== undefined ? `  rel. error ${sig(r.relError)}` : ''}`);
   }
@@ -331,11 +399,14 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
     ratios: [],
     sinkhorn: [],
     pm: [],
+    flow: [],
+    timing: {},
+    timestampQuery: null,
     errors: [],
   };
   const stepKinds = opts.suites.includes('steps') ? opts.backends : [];
   // The GPU suites run on the gpu backend whatever --backends says (they have no CPU rows).
-  const gpuSuites = opts.suites.filter((x) => x !== 'steps');
+  const gpuSuites = opts.suites.filter((x) => x === 'sinkhorn' || x === 'pm');
   const kinds: BackendKind[] = gpuSuites.length > 0 && !stepKinds.includes('gpu') ? [...stepKinds, 'gpu'] : stepKinds;
   for (const kind of kinds) {
     let backend: Backend;
@@ -349,23 +420,38 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
     if (kind === 'gpu') {
       report.adapter = backend.info.description;
       report.isFallback = fallbackOf(backend);
+      report.timestampQuery = backend.device?.features.has('timestamp-query') ?? null;
+      const gpuTiming: TimingKind = report.timestampQuery ? 'timestamp-query' : 'wall-clock';
+      for (const suite of gpuSuites) report.timing[suite] = gpuTiming;
     }
     const keep: Simulation[] = [];
     try {
       if (kind === 'gpu' && backend.device) await runGpuSuites(backend.device, report, opts, io);
-      if (stepKinds.includes(kind)) for (const method of opts.methods) {
-        let prev: BenchResult | undefined;
-        for (const n of opts.sizes) {
-          let result: BenchResult;
+      if (stepKinds.includes(kind)) {
+        report.timing.steps = 'wall-clock';
+        // --wg: one pass of the suite per workgroup size, set before the simulations build their kernels
+        for (const wg of opts.wg.length > 0 ? opts.wg : [undefined]) {
+          if (wg !== undefined) setWorkgroupSizes(Object.fromEntries(Object.keys(DEFAULT_WORKGROUP_SIZES).map((k) => [k, wg])));
           try {
-            result = await guardGpu(backend, () => benchOne(backend, opts, method, n, prev, keep));
-          } catch (e) {
-            result = { method, backend: kind, n, error: e instanceof Error ? e.message : String(e) };
+            for (const method of opts.methods) {
+              let prev: BenchResult | undefined;
+              for (const n of opts.sizes) {
+                let result: BenchResult;
+                try {
+                  result = await guardGpu(backend, () => benchOne(backend, opts, method, n, prev, keep));
+                } catch (e) {
+                  result = { method, backend: kind, n, error: e instanceof Error ? e.message : String(e) };
+                }
+                if (wg !== undefined) result.wg = wg;
+                report.results.push(result);
+                const shown = result.msPerStep !== undefined ? `${result.msPerStep} ms/step` : (result.skipped ?? `error: ${result.error ?? ''}`);
+                io.err(`bench: ${kind} ${method} n=${n}${wg !== undefined ? ` wg=${wg}` : ''}: ${shown}\n`);
+                prev = result;
+              }
+            }
+          } finally {
+            resetWorkgroupSizes();
           }
-          report.results.push(result);
-          const shown = result.msPerStep !== undefined ? `${result.msPerStep} ms/step` : (result.skipped ?? `error: ${result.error ?? ''}`);
-          io.err(`bench: ${kind} ${method} n=${n}: ${shown}\n`);
-          prev = result;
         }
       }
     } finally {
@@ -373,9 +459,23 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
       backend.destroy();
     }
   }
+  if (opts.suites.includes('flow')) {
+    report.timing.flow = 'wall-clock';
+    try {
+      report.flow = await flowBench({
+        backends: opts.backends, targets: opts.flowTargets, sizes: opts.flowSizes, steps: opts.flowSteps, tau: opts.flowTau, budgetMs: opts.budgetS * 1000,
+        onRow: (r) => io.err(`bench: flow ${r.backend} ${r.target} ${r.variant} N=M=${r.n}: ${r.msPerStep !== undefined ? `${sig(r.msPerStep)} ms/step, ${r.passesPerStep ?? '?'} passes/step, energy distance ${sig(r.energyDistance ?? NaN)}` : (r.skipped ?? `error: ${r.error ?? ''}`)}\n`),
+      });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      report.errors.push(`flow: ${error}`);
+      io.err(`bench: flow: error: ${error}\n`);
+    }
+    for (const r of report.flow) if (r.error !== undefined) report.errors.push(`flow ${r.backend} ${r.target} ${r.variant} N=${r.n}: ${r.error}`);
+  }
   for (const r of report.results) {
     if (r.backend !== 'cpu' || r.msPerStep === undefined) continue;
-    const gpu = report.results.find((g) => g.backend === 'gpu' && g.method === r.method && g.n === r.n);
+    const gpu = report.results.find((g) => g.backend === 'gpu' && g.method === r.method && g.n === r.n && g.wg === r.wg);
     if (gpu?.msPerStep !== undefined && gpu.msPerStep > 0) {
       report.ratios.push({ method: r.method, n: r.n, cpuOverGpu: sig(r.msPerStep / gpu.msPerStep) });
     }

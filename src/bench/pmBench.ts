@@ -4,8 +4,9 @@
  * For each N in `sizes` (default 4096, 65536, 1048576; caps as options so SwiftShader finishes):
  *   'direct': one step of torusDft + torusSynth (exact truncated Fourier series, O(N K^2));
  *   'pm':     one step of pmDeposit + FFT + pmMultiply + inverse FFT + pmInterp at each G in `grids`.
- * ms: median over `repeats` of k steps recorded into one command buffer and timed to
- * onSubmittedWorkDone, divided by k (k from a probe step so a batch lasts ~targetMs, at most
+ * ms: median over `repeats` of k steps recorded into one compute pass, timed by GPU timestamps
+ * around the pass where the adapter has 'timestamp-query', else to onSubmittedWorkDone
+ * (src/bench/gpuTimer.ts; the row's `timing` says which), divided by k (k from a probe step so a batch lasts ~targetMs, at most
  * stepsPerRepeat); the target's score evaluation is not included.
  * relError: one step with h = 1e-3 from the same positions; the displacements (minimum image) of the
  * first min(N, errorSample) particles, || d_pm - d_direct ||_2 / || d_direct ||_2 (f32 position
@@ -18,6 +19,7 @@ import { minImage } from '../reference/fourier';
 import { Rng } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { createTarget } from '../targets/registry';
+import { GpuTimer, type TimingKind } from './gpuTimer';
 import { fmtS, median } from './util';
 
 export interface PmBenchOptions {
@@ -60,6 +62,8 @@ export interface PmBenchRow {
   relError?: number;
   skipped?: string;
   adapter?: string;
+  /** How `ms` was measured (src/bench/gpuTimer.ts). */
+  timing?: TimingKind;
 }
 
 
@@ -80,6 +84,7 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
   const base = { bench: 'pm' as const, modes, ...(options.adapter ? { adapter: options.adapter } : {}) };
   const target = createTarget('torus-mixture', {});
   const rows: PmBenchRow[] = [];
+  const timer = new GpuTimer(device);
   const push = (...rs: PmBenchRow[]): void => {
     for (const r of rs) {
       rows.push(r);
@@ -179,27 +184,25 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
       }
       const perRepeat = Math.max(1, Math.min(maxPerRepeat, Math.round(targetMs / Math.max(probe, 1e-3))));
       const times: number[] = [];
+      let timing: TimingKind = timer.kind;
       for (let rep = 0; rep < repeats; rep++) {
-        await device.queue.onSubmittedWorkDone();
-        const t0 = performance.now();
-        const enc = device.createCommandEncoder({ label: 'pmBench.steps' });
-        const pass = enc.beginComputePass();
-        let cur: 0 | 1 = 0;
-        for (let k = 0; k < perRepeat; k++) cur = r.encode(pass, cur);
-        pass.end();
-        device.queue.submit([enc.finish()]);
-        await device.queue.onSubmittedWorkDone();
-        times.push((performance.now() - t0) / perRepeat);
+        const t = await timer.time('pmBench.steps', (pass) => {
+          let cur: 0 | 1 = 0;
+          for (let k = 0; k < perRepeat; k++) cur = r.encode(pass, cur);
+        });
+        times.push(t.ms / perRepeat);
+        if (t.kind === 'wall-clock') timing = 'wall-clock';
       }
       r.destroy();
       const ms = median(times);
       lastMs.set(key, { n, ms });
-      push({ ...label, ms, steps: perRepeat, ...(relError !== undefined ? { relError } : {}) });
+      push({ ...label, ms, steps: perRepeat, timing, ...(relError !== undefined ? { relError } : {}) });
     }
     pos[0].destroy();
     pos[1].destroy();
     scores.destroy();
     staging.destroy();
   }
+  timer.destroy();
   return rows;
 }

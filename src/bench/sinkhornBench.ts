@@ -4,7 +4,9 @@
  *   'iteration':  one debiased symmetric Sinkhorn iteration (f_ab, g_ab, f_aa, g_bb softmin updates of
  *                 shaders/sinkhornSoftmin.wgsl + the schedule tick): batches of k iterations (k from a
  *                 probe so a batch lasts ~targetMs, at most iterationsPerRepeat) recorded into one
- *                 command buffer, timed to onSubmittedWorkDone; ms = median over repeats of time / k.
+ *                 compute pass, timed by GPU timestamps around the pass where the adapter has
+ *                 'timestamp-query', else submit to onSubmittedWorkDone (src/bench/gpuTimer.ts; the
+ *                 row's `timing` says which); ms = median over repeats of time / k.
  *   'divergence': one full debiased S_eps (src/ot/sinkhorn.ts sinkhornDivergence, blur 0.05,
  *                 scaling 0.9, tol 0: exactly 100 iterations, annealing included, marginal error read
  *                 back every 50), upload, reductions and read-backs included; median over repeats.
@@ -13,6 +15,7 @@
 import { createGpuSinkhorn, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { epsilonSchedule, sinkhornDivergence, sinkhornIteration } from '../ot/sinkhorn';
 import { Rng } from '../reference/philox';
+import { GpuTimer, type TimingKind } from './gpuTimer';
 import { fmtS, median } from './util';
 
 export interface SinkhornBenchOptions {
@@ -53,6 +56,8 @@ export interface SinkhornBenchRow {
   pairsPerSecond?: number;
   skipped?: string;
   adapter?: string;
+  /** How `ms` was measured: GPU timestamps around the pass, or wall clock ('divergence' rows: always wall clock, read-backs included). */
+  timing?: TimingKind;
 }
 
 function cloud(n: number, seed: number, scale: number, shift: number): Float64Array {
@@ -61,13 +66,13 @@ function cloud(n: number, seed: number, scale: number, shift: number): Float64Ar
 }
 
 
-async function timeIterations(device: GPUDevice, problem: GpuSoftminProblem, count: number): Promise<number> {
-  await device.queue.onSubmittedWorkDone();
-  const t0 = performance.now();
-  for (let k = 0; k < count; k++) sinkhornIteration(problem, true, 0.5, true);
-  problem.flush();
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - t0) / count;
+async function timeIterations(timer: GpuTimer, problem: GpuSoftminProblem, count: number): Promise<{ ms: number; kind: TimingKind }> {
+  const t = await timer.time('sinkhornBench.iterations', (pass) => {
+    problem.attach(pass);
+    for (let k = 0; k < count; k++) sinkhornIteration(problem, true, 0.5, true);
+    problem.detach();
+  });
+  return { ms: t.ms / count, kind: t.kind };
 }
 
 
@@ -78,6 +83,7 @@ export async function sinkhornBench(device: GPUDevice, options: SinkhornBenchOpt
   const budgetMs = options.budgetMs ?? Infinity;
   const targetMs = options.targetMs ?? 200;
   const backend = createGpuSinkhorn(device, options.adapter);
+  const timer = new GpuTimer(device);
   const extra = options.adapter !== undefined ? { adapter: options.adapter } : {};
   const rows: SinkhornBenchRow[] = [];
   const push = (...rs: SinkhornBenchRow[]): void => {
@@ -109,13 +115,18 @@ export async function sinkhornBench(device: GPUDevice, options: SinkhornBenchOpt
     const problem = backend.problem(a, b);
     try {
       problem.setSchedule(epsilonSchedule(4, 0.05, 0.9), null);
-      await timeIterations(device, problem, 1);
-      const probe = await timeIterations(device, problem, 1);
+      await timeIterations(timer, problem, 1);
+      const probe = (await timeIterations(timer, problem, 1)).ms;
       const perRepeat = Math.max(1, Math.min(maxPerRepeat, Math.round(targetMs / Math.max(probe, 1e-3))));
       const times: number[] = [];
-      for (let r = 0; r < repeats; r++) times.push(await timeIterations(device, problem, perRepeat));
+      let timing: TimingKind = timer.kind;
+      for (let r = 0; r < repeats; r++) {
+        const t = await timeIterations(timer, problem, perRepeat);
+        times.push(t.ms);
+        if (t.kind === 'wall-clock') timing = 'wall-clock';
+      }
       iterMs = median(times);
-      push({ bench: 'sinkhorn', kind: 'iteration', n, m: n, ms: iterMs, iterations: perRepeat, pairsPerSecond: (4 * n * n) / (iterMs / 1000), ...extra });
+      push({ bench: 'sinkhorn', kind: 'iteration', n, m: n, ms: iterMs, iterations: perRepeat, pairsPerSecond: (4 * n * n) / (iterMs / 1000), timing, ...extra });
     } finally {
       problem.destroy();
     }
@@ -137,8 +148,9 @@ export async function sinkhornBench(device: GPUDevice, options: SinkhornBenchOpt
     }
     push({
       bench: 'sinkhorn', kind: 'divergence', n, m: n, ms: median(times), repeats: divRepeats,
-      ...(result ? { iterations: result.iterations, value: result.value, marginalError: result.marginalError } : {}), ...extra,
+      ...(result ? { iterations: result.iterations, value: result.value, marginalError: result.marginalError } : {}), timing: 'wall-clock', ...extra,
     });
   }
+  timer.destroy();
   return rows;
 }

@@ -55,6 +55,11 @@ function planOf(s: FlowSettings, cloud: Float64Array): FlowSolvePlan {
   return flowSolvePlan(flowDiameter(cloud), s);
 }
 
+/** The schedule and tick layout a run's steppers use (e.g. to count its softmin passes, src/bench/flowBench.ts). */
+export function sinkhornFlowPlan(run: MethodRun): FlowSolvePlan {
+  return planOf(settings(run), needCloud(run));
+}
+
 /**
  * Start of the annealing, eps_0 = diameter^2: the cloud's bounding box joined with [-3, 3]^2 (where
  * the default N(0, I) initial particles lie; the particles are not read back to measure it).
@@ -73,6 +78,9 @@ export const sinkhornFlow: MethodDef = {
   label: 'Sinkhorn flow',
   description: 'Wasserstein gradient flow of the debiased Sinkhorn divergence S_eps toward the target samples (Feydy et al. 2019).',
   needs: 'samples',
+  // tau = h moves each particle a fraction h of the way to its transport target (src/defaults.ts); the preferred flow for sample targets.
+  defaultStep: { fixed: 0.5 },
+  priority: 2,
   params: [
     { name: 'blur', label: 'Blur', kind: 'number', default: 0.1, min: 1e-3, max: 10, step: 0.01, log: true, description: 'entropic blur: eps = blur^2 (GeomLoss blur)' },
     { name: 'scaling', label: 'Scaling', kind: 'number', default: 0.7, min: 0.05, max: 0.99, step: 0.01, description: 'eps-annealing ratio of each step: eps *= scaling^2 per iteration from diameter^2 to blur^2' },
