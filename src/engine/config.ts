@@ -18,7 +18,51 @@ export interface ResolvedRun {
   domain: 'plane' | 'torus';
 }
 
+/** A short text for a bad value in a message (JSON.stringify throws on a BigInt or a cycle). */
+function show(v: unknown): string {
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 80);
+  } catch {
+    return typeof v;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+/**
+ * The shape checks TypeScript cannot make for plain JavaScript callers and JSON configs (a null
+ * params or target, an init without its kind): refused by field instead of a TypeError later.
+ */
+function checkShape(config: RunConfig): void {
+  const c: unknown = config;
+  if (!isRecord(c)) throw new ConfigError('config', `a run config must be an object, got ${show(c)}`);
+  if (c.params !== undefined && !isRecord(c.params)) {
+    throw new ConfigError('params', `method params must be an object {name: value}, got ${show(c.params)}`);
+  }
+  checkTargetShape(c.target);
+  const init = c.init;
+  if (!isRecord(init) || (init.kind !== 'gaussian' && init.kind !== 'positions')) {
+    throw new ConfigError('init', "the initial state must be {kind: 'gaussian', mean: [x, y], std} or {kind: 'positions', data}");
+  }
+  if (init.kind === 'positions' && !ArrayBuffer.isView(init.data) && !Array.isArray(init.data)) {
+    throw new ConfigError('init', 'initial positions need their data (interleaved x, y numbers)');
+  }
+  if (init.kind === 'gaussian' && (!Array.isArray(init.mean) || init.mean.length !== 2 || typeof init.std !== 'number')) {
+    throw new ConfigError('init', 'initial Gaussian needs a mean [x, y] and a number std');
+  }
+}
+
+function checkTargetShape(t: unknown): void {
+  if (!isRecord(t) || typeof t.id !== 'string') throw new ConfigError('target', `the target must be {id, params}, got ${show(t)}`);
+  if (t.params !== undefined && !isRecord(t.params)) {
+    throw new ConfigError('target.params', `target params must be an object {name: value}, got ${show(t.params)}`);
+  }
+}
+
 export function resolveTarget(t: TargetConfig): TargetInstance {
+  checkTargetShape(t);
   try {
     if (t.id === 'cloud') {
       if (!t.cloud) throw new Error("target 'cloud' needs its points (e.g. --target-file y.npy)");
@@ -38,6 +82,7 @@ export function checkStepSize(h: number): void {
 }
 
 export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun {
+  checkShape(config);
   const { n } = config;
   if (!Number.isInteger(n) || n < 1) throw new ConfigError('n', `particle count must be a positive integer, got ${String(n)}`);
   if (n > maxParticles) {
@@ -66,12 +111,15 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   if (!(method.domains ?? ['plane']).includes(domain)) {
     throw new ConfigError('domain', `${method.id} does not run on the ${domain} (supported: ${(method.domains ?? ['plane']).join(', ')})`);
   }
-  try {
-    method.check?.(methodParams, domain);
-  } catch (e) {
-    if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
-    throw e;
-  }
+  const checkParams = (cloud?: Float64Array): void => {
+    try {
+      method.check?.(methodParams, domain, cloud);
+    } catch (e) {
+      if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
+      throw e;
+    }
+  };
+  checkParams();
   if ((domain === 'torus') !== Boolean(target.periodic)) {
     throw new ConfigError('target', domain === 'torus'
       ? `the torus needs a periodic target; '${config.target.id}' is not periodic`
@@ -89,6 +137,7 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     }
     cloud = targetCloud(target, config.seed, m);
     if (!cloud) throw new ConfigError('target', `${method.id} needs samples of the target, and '${config.target.id}' has no exact sampler`);
+    checkParams(cloud);
   }
   const initial = initialPositions(config.init, n, config.seed);
   if (domain === 'torus') for (let i = 0; i < initial.length; i++) initial[i] = (initial[i] ?? 0) - Math.floor(initial[i] ?? 0);
@@ -121,6 +170,10 @@ export function initialPositions(init: InitSpec, n: number, seed: number): Float
   for (let i = 0; i < n; i++) {
     out[2 * i] = init.mean[0] + init.std * rng.normal();
     out[2 * i + 1] = init.mean[1] + init.std * rng.normal();
+    // A finite but huge mean or std (1e308) overflows here: refuse it rather than start from inf.
+    if (!Number.isFinite((out[2 * i] ?? NaN) + (out[2 * i + 1] ?? NaN))) {
+      throw new ConfigError('init', `initial Gaussian N([${init.mean.join(', ')}], ${init.std}^2 I) overflows: initial position ${i} is not finite`);
+    }
   }
   return out;
 }

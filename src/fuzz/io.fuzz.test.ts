@@ -25,7 +25,7 @@ function decodeOrRefuse<T>(fn: () => T, input: string, formats: readonly IoError
     return fn();
   } catch (e) {
     if (e instanceof IoError && formats.includes(e.format) && MESSAGE_START.test(e.message)) return undefined;
-    throw new Error(`not an IoError of ${formats.join('|')} naming its format: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n  input: ${input}`);
+    throw new Error(`not an IoError of ${formats.join('|')} naming its format: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n  input: ${input}`, { cause: e });
   }
 }
 

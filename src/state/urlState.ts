@@ -67,7 +67,12 @@ export interface DecodedHash {
   compare: string | undefined;
 }
 
-/** Parse a hash over `base`; unknown or invalid entries are reported and skipped. */
+/**
+ * Parse a hash over `base`; unknown or invalid entries are reported and skipped. A hash naming both
+ * method and target is complete (encodeHash always writes both): parameters and the domain it leaves
+ * out take their defaults, so a link reproduces its run whatever the page showed before. A partial
+ * hash (e.g. typed by hand, '#n=100') changes only what it names.
+ */
 export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DEFAULT_CONFIG): DecodedHash {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const errors: string[] = [];
@@ -77,11 +82,15 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   const targetId = cloudInUrl ? base.target.id : rawTarget;
   const mSpecs = specs.methodParams(method);
   const tSpecs = specs.targetParams(targetId);
+  const complete = q.has('method') && q.has('target');
+  const keepTarget = !tSpecs || cloudInUrl || (targetId === base.target.id && (!complete || base.target.id === 'cloud'));
   const config: RunConfig = {
     ...base,
     method: mSpecs ? method : base.method,
-    params: method === base.method ? { ...base.params } : {},
-    target: targetId === base.target.id ? { ...base.target, params: { ...base.target.params } } : { id: tSpecs ? targetId : base.target.id, params: {} },
+    // An unknown method or target is skipped: the base's (with its params, and a cloud's points) stays.
+    // A complete hash (as encodeHash writes it) leaves out default values: there, absent means default.
+    params: !mSpecs || (method === base.method && !complete) ? { ...base.params } : {},
+    target: keepTarget ? { ...base.target, params: { ...base.target.params } } : { id: targetId, params: {} },
   };
   if (cloudInUrl) errors.push('target: a cloud (image, painting or dragged samples) is not stored in the URL; the default target is used');
   if (!mSpecs) errors.push(`method: unknown method '${method}'`);
@@ -121,7 +130,10 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   const seed = num('seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32)');
   if (seed !== undefined) config.seed = seed;
   const domain = q.get('domain');
-  if (domain !== null) {
+  // In a complete hash no domain key means the plane (encodeHash leaves the default out).
+  if (domain === null) {
+    if (complete) delete config.domain;
+  } else {
     if (domain === 'plane' || domain === 'torus') config.domain = domain;
     else errors.push(`domain: expected plane or torus, got '${domain}'`);
   }

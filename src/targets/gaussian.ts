@@ -39,6 +39,10 @@ export function parseCov(v: unknown, param: string, where: string = param): Cov 
   if (!(s11 > 0 && s22 > 0 && det > MIN_DET_RATIO * s11 * s22)) {
     throw new ParamError(param, `${where}: [${cov.join(', ')}] is not (numerically) positive definite`);
   }
+  // The GPU reads the precision matrix S^-1 as f32: it must stay finite there (|entries| < 3.4e38).
+  if (![s22 / det, s12 / det, s11 / det].every((p) => Number.isFinite(Math.fround(p)))) {
+    throw new ParamError(param, `${where}: [${cov.join(', ')}] is too small: its inverse overflows float32`);
+  }
   return cov;
 }
 
@@ -69,8 +73,9 @@ export function parseComponents(text: string): Component[] {
     let cov: Cov;
     if (o.cov !== undefined && o.std !== undefined) throw new ParamError('components', `${where}: give cov or std, not both`);
     if (o.std !== undefined) {
-      if (typeof o.std !== 'number' || !(o.std > 0) || !Number.isFinite(o.std)) throw new ParamError('components', `${where}.std: expected a positive number`);
-      cov = [o.std * o.std, 0, o.std * o.std];
+      if (typeof o.std !== 'number' || !(o.std > 0) || !Number.isFinite(o.std * o.std)) throw new ParamError('components', `${where}.std: expected a positive number (std^2 finite)`);
+      // std^2 may underflow to 0 (1e-200) or overflow (1e200): checked like an explicit cov.
+      cov = parseCov([o.std * o.std, 0, o.std * o.std], 'components', `${where}.std`);
     } else if (o.cov !== undefined) {
       cov = parseCov(o.cov, 'components', `${where}.cov`);
     } else {
