@@ -278,20 +278,20 @@ export class WorkerCpuBackend implements Backend {
 
   createSimulation(config: RunConfig): WorkerSimulation {
     const run = resolveRun(config, this.info.maxParticles); // throws before any worker starts
-    let sim: WorkerSimulation | undefined;
-    let early: Error | undefined;
+    // the worker may fail before the simulation exists (a synchronous spawn error): keep it for then
+    const state: { sim: WorkerSimulation | undefined; early: Error | undefined } = { sim: undefined, early: undefined };
     const { port, dispose } = this.spawn((e) => {
-      if (sim) sim.workerFailed(e);
-      else early = e;
+      if (state.sim) state.sim.workerFailed(e);
+      else state.early = e;
     });
     const client = new WorkerClient<CpuHandlers>(port);
     const made: WorkerSimulation = new WorkerSimulation(this.info, config, client, run.initial, () => {
       dispose();
       this.live.delete(made);
     });
-    sim = made;
+    state.sim = made;
     this.live.add(made);
-    if (early) made.workerFailed(early);
+    if (state.early) made.workerFailed(state.early);
     return made;
   }
 
