@@ -116,10 +116,10 @@ describe('fuzz: run configurations (CPU backend)', () => {
   });
 
   it('a seeded few hundred valid runs step on the CPU twin: a non-finite position never goes unnoticed', async () => {
-    let tried = 0, stepped = 0, diverged = 0, nonFiniteRuns = 0, withMetrics = 0;
+    let tried = 0, stepped = 0, diverged = 0, nonFiniteRuns = 0, withMetrics = 0, retargeted = 0;
     const cheap = runConfig.filter((c) => typeof c.n === 'number' && c.n >= 1 && c.n <= 64).map(cheapen);
     await fc.assert(
-      fc.asyncProperty(cheap, fc.integer({ min: 5, max: 20 }), async (c, steps) => {
+      fc.asyncProperty(cheap, fc.integer({ min: 5, max: 20 }), runConfig.map((o) => o.target), async (c, steps, nextTarget) => {
         tried++;
         const sim = tryCreate(c) as CpuSimulation | undefined;
         if (!sim) return;
@@ -144,11 +144,20 @@ describe('fuzz: run configurations (CPU backend)', () => {
           expect(m.step).toBe(steps);
           withMetrics++;
         }
+        // A live target change (a drag, an edit) to another random target: applied or refused by field.
+        try {
+          sim.setTarget(nextTarget as RunConfig['target']);
+          retargeted++;
+          sim.step(1);
+        } catch (e) {
+          const problem = refusalProblem(e);
+          if (problem) throw new Error(`setTarget: ${problem}\n  target: ${describeCase(nextTarget)}\n  config: ${describeCase(c)}`, { cause: e });
+        }
         sim.destroy();
       }),
       { seed: SEED + 1, numRuns: 500 },
     );
-    console.log(`fuzz: ${tried} configs tried, ${stepped} valid runs stepped 5-20 steps on the CPU twin, ${diverged} diverged (all flagged by stats: ${nonFiniteRuns} with NaN/inf), ${withMetrics} with metrics`);
+    console.log(`fuzz: ${tried} configs tried, ${stepped} valid runs stepped 5-20 steps on the CPU twin, ${diverged} diverged (all flagged by stats: ${nonFiniteRuns} with NaN/inf), ${withMetrics} with metrics, ${retargeted} retargeted in place`);
     expect(stepped).toBeGreaterThan(200);
   });
 
