@@ -36,6 +36,15 @@ export interface BenchIo {
   err: (text: string) => void;
 }
 
+/**
+ * Where the GPU comes from. Default: the engine's own lookup (navigator.gpu, or Dawn through
+ * src/gpu/node.ts in Node); the bundled entry (src/bench/cli.ts) passes Dawn explicitly, since the
+ * engine's runtime import of src/gpu/node is hidden from bundlers.
+ */
+export interface BenchEnv {
+  gpu?: () => Promise<GPU>;
+}
+
 const processIo: BenchIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
@@ -385,7 +394,7 @@ function fallbackOf(backend: Backend): boolean | null {
   return /software|swiftshader|fallback/i.test(backend.info.description) ? true : null;
 }
 
-export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchReport> {
+export async function runBench(opts: BenchOptions, io: BenchIo, env: BenchEnv = {}): Promise<BenchReport> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     node: process.version,
@@ -411,7 +420,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
   for (const kind of kinds) {
     let backend: Backend;
     try {
-      backend = await createBackend(kind);
+      backend = await createBackend(kind, kind === 'gpu' ? await env.gpu?.() : undefined);
     } catch (e) {
       report.errors.push(`${kind}: ${e instanceof Error ? e.message : String(e)}`);
       io.err(`bench: ${kind} backend unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -463,6 +472,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
     report.timing.flow = 'wall-clock';
     try {
       report.flow = await flowBench({
+        ...(env.gpu ? { gpu: env.gpu } : {}),
         backends: opts.backends, targets: opts.flowTargets, sizes: opts.flowSizes, steps: opts.flowSteps, tau: opts.flowTau, budgetMs: opts.budgetS * 1000,
         onRow: (r) => io.err(`bench: flow ${r.backend} ${r.target} ${r.variant} N=M=${r.n}: ${r.msPerStep !== undefined ? `${sig(r.msPerStep)} ms/step, ${r.passesPerStep ?? '?'} passes/step, energy distance ${sig(r.energyDistance ?? NaN)}` : (r.skipped ?? `error: ${r.error ?? ''}`)}\n`),
       });
@@ -484,7 +494,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo): Promise<BenchRe
 }
 
 /** Entry point (bin/run-ts.mjs). Exit code 0; 1 when a backend or a configuration failed; 2 for bad arguments. */
-export async function main(argv: string[], io: BenchIo = processIo): Promise<number> {
+export async function main(argv: string[], io: BenchIo = processIo, env: BenchEnv = {}): Promise<number> {
   let opts: BenchOptions | 'help';
   try {
     opts = parseBenchArgs(argv);
@@ -496,7 +506,7 @@ export async function main(argv: string[], io: BenchIo = processIo): Promise<num
     io.out(USAGE);
     return 0;
   }
-  const report = await runBench(opts, io);
+  const report = await runBench(opts, io, env);
   const json = JSON.stringify(report, null, 2);
   io.out(`${json}\n`);
   try {

@@ -33,6 +33,8 @@ export interface FlowBenchOptions {
   tau: number;
   budgetMs: number;
   onRow?: (row: FlowBenchRow) => void;
+  /** The GPU to use (default: the engine's lookup; see BenchEnv in src/bench/bench.ts). */
+  gpu?: () => Promise<GPU>;
 }
 
 export type FlowVariant = 'before' | 'after';
@@ -87,7 +89,7 @@ export async function flowBench(o: FlowBenchOptions): Promise<FlowBenchRow[]> {
   const rows: FlowBenchRow[] = [];
   const method = getMethod('sinkhorn-flow');
   for (const kind of o.backends) {
-    const backend = await createBackend(kind);
+    const backend = await createBackend(kind, kind === 'gpu' ? await o.gpu?.() : undefined);
     const adapter = kind === 'gpu' ? { adapter: backend.info.description } : {};
     try {
       for (const target of o.targets) {

@@ -153,7 +153,7 @@ describe('Sinkhorn loop, CPU float64 backend: exact answers', () => {
   it('metric helper: a warm start on unchanged clouds stops at the first check; moved clouds cost no more than cold', async () => {
     const x = gaussianCloud(80, 6), y = gaussianCloud(80, 7, 1, [0.5, 0]);
     const metric = createCpuSinkhornMetric({ blur: 0.3, scaling: 0.7, tol: 1e-4 });
-    const first = await metric.measure(x, y);
+    await metric.measure(x, y); // the cold first measure: it anneals and leaves warm potentials
     const same = await metric.measure(x, y);
     // a shift d changes f by ~ d |x - T(x)|, i.e. the marginals by ~ d |x - T| / eps: still a warm start
     const moved = x.map((v) => v + 1e-3);
