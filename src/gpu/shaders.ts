@@ -38,6 +38,7 @@ import sinkhornReduce from '../../shaders/sinkhornReduce.wgsl?raw';
 import renderDensity from '../../shaders/render/density.wgsl?raw';
 import renderParticles from '../../shaders/render/particles.wgsl?raw';
 import renderBlit from '../../shaders/render/blit.wgsl?raw';
+import renderMotion from '../../shaders/render/motion.wgsl?raw';
 
 const common = { trig, philox, targets, fourier, schedule, landscapes } as const;
 export type CommonName = keyof typeof common;
@@ -90,6 +91,7 @@ const renderShaders = {
   density: { source: renderDensity, uses: ['targets'] },
   particles: { source: renderParticles, uses: [] },
   blit: { source: renderBlit, uses: [] },
+  motion: { source: renderMotion, uses: [] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type RenderShaderName = keyof typeof renderShaders;

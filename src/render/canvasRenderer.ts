@@ -2,11 +2,15 @@
  * Canvas 2D renderer for CPU runs (or when WebGPU is missing): the density evaluated on a coarse
  * grid with the float64 TargetInstance (recomputed only when the target or view changes), then the
  * particles from the CPU engine's own array (no copy through the GPU): any ParticleSource with
- * `positions64` (CPU runs); others are skipped.
+ * `positions64` (CPU runs); others are skipped. Arrows and trails are drawn from a ring of copies
+ * of the first particles (motion.ts: the same geometry as shaders/render/motion.wgsl), histograms
+ * get a positions sample every SAMPLE_EVERY_MS.
  */
 import type { TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
 import { CLOUD_STYLE, displayCloud } from './displayCloud';
+import { DEFAULT_LAYERS, MAX_SAMPLE, SAMPLE_EVERY_MS, type Layers, type ParticleSample } from './layers';
+import { ARROW_COLOUR, arrowMagnification, MAX_ARROWS, MAX_TRAIL, MAX_TRAIL_PARTICLES, motionSegment, MotionHistory, rmsStep, TRAIL_COLOUR, type MotionParams } from './motion';
 import { PARTICLE_STYLE } from './particleStyle';
 import type { ParticleSource, Renderer } from './types';
 import { fitView, viewRect, type View } from './view';
@@ -37,6 +41,16 @@ export class CanvasRenderer implements Renderer {
   private view: View = fitView([-4, 4, -4, 4], 1, 1);
   private lastTarget: TargetInstance | undefined;
   private lastKey = '';
+  private layers: Layers = DEFAULT_LAYERS;
+  private listener: ((s: ParticleSample) => void) | undefined;
+  private readonly history = new MotionHistory(MAX_TRAIL);
+  private ring = new Float64Array(0);
+  private stride = 0;
+  private lastPushed = -1;
+  private lastSource: ParticleSource | undefined;
+  private lastSampleAt = -Infinity;
+  private rms: number | undefined;
+  private last: { sim: ParticleSource; target: TargetInstance } | undefined;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d');
@@ -46,6 +60,116 @@ export class CanvasRenderer implements Renderer {
 
   setView(view: View): void {
     this.view = view;
+  }
+
+  setLayers(layers: Layers): void {
+    if (!layers.arrows && !layers.trails) this.history.reset();
+    this.layers = layers;
+  }
+
+  setSampleListener(listener: ((s: ParticleSample) => void) | undefined): void {
+    this.listener = listener;
+  }
+
+  redraw(): boolean {
+    if (!this.last) return false;
+    this.draw(this.last.sim, this.last.target);
+    return true;
+  }
+
+  /** Copy the first particles into the next ring slot when they changed (the worker's positions lag its step count). */
+  private record(sim: ParticleSource, x: Float64Array): void {
+    const stride = Math.max(1, Math.min(sim.n, MAX_ARROWS));
+    if (stride !== this.stride) {
+      this.stride = stride;
+      this.ring = new Float64Array(MAX_TRAIL * stride * 2);
+      this.history.reset();
+    }
+    const h = this.history;
+    const same = sim === this.lastSource && h.head >= 0;
+    if (same) {
+      const o = 2 * h.head * stride;
+      let equal = true;
+      for (let i = 0; i < 2 * stride && equal; i++) equal = this.ring[o + i] === x[i];
+      if (equal) return;
+    }
+    // changed positions under an unchanged step count (the worker's count runs ahead) still make a slot
+    const step = same ? Math.max(sim.stepCount, this.lastPushed + 1) : sim.stepCount;
+    const slot = h.push(sim, step, sim.n);
+    if (slot === undefined) return;
+    this.lastSource = sim;
+    this.lastPushed = step;
+    this.ring.set(x.subarray(0, 2 * stride), 2 * slot * stride);
+  }
+
+  private sample(sim: ParticleSource, x: Float64Array): void {
+    const L = this.layers;
+    const now = performance.now();
+    if (!(L.histograms || L.arrows) || now - this.lastSampleAt < SAMPLE_EVERY_MS) return;
+    this.lastSampleAt = now;
+    const periodic = sim.config.domain === 'torus';
+    const h = this.history;
+    if (L.arrows && h.stepsBetween > 0) {
+      const s = this.stride;
+      const prev = (h.head + h.slots - 1) % h.slots;
+      const r = rmsStep(this.ring.subarray(2 * h.head * s, 2 * (h.head + 1) * s), this.ring.subarray(2 * prev * s, 2 * (prev + 1) * s), s, h.stepsBetween, periodic);
+      if (r !== undefined) this.rms = r;
+    }
+    const count = Math.min(sim.n, MAX_SAMPLE);
+    this.listener?.({ points: x.slice(0, 2 * count), count, n: sim.n, step: sim.stepCount, periodic, rmsStep: this.rms });
+  }
+
+  /** Arrows or trails through the float64 twin of motion.wgsl's segment geometry. */
+  private drawMotion(mode: 'arrows' | 'trails', sim: ParticleSource, toPx: (x: number, y: number) => [number, number], dpr: number): void {
+    const h = this.history;
+    const torus = sim.config.domain === 'torus';
+    const ctx = this.ctx;
+    const segments = mode === 'arrows' ? 1 : h.trailSegments(this.layers.trailLength);
+    const mag = arrowMagnification(this.rms, this.view.scale);
+    if (segments < 1 || h.head < 0 || (mode === 'arrows' && (mag === undefined || h.stepsBetween <= 0))) return;
+    const m: Pick<MotionParams, 'stride' | 'slots' | 'head' | 'segments' | 'gain' | 'periodic' | 'mode'> = {
+      stride: this.stride, slots: h.slots, head: h.head, segments, gain: mode === 'arrows' ? (mag ?? 0) / h.stepsBetween : 0, periodic: torus, mode,
+    };
+    const count = Math.min(sim.n, mode === 'arrows' ? MAX_ARROWS : MAX_TRAIL_PARTICLES, this.stride);
+    const [r, g, b, a] = mode === 'arrows' ? ARROW_COLOUR : TRAIL_COLOUR;
+    const css = (alpha: number): string => `rgba(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)}, ${alpha})`;
+    ctx.lineWidth = (mode === 'arrows' ? 1.2 : 1.1) * dpr;
+    const head = 5 * dpr;
+    const shifts = torus ? [-1, 0, 1] : [0];
+    for (let seg = 0; seg < segments; seg++) {
+      const fade = 1 - seg / Math.max(segments, 1);
+      ctx.strokeStyle = css(a * fade);
+      ctx.fillStyle = css(a * fade);
+      ctx.beginPath();
+      const heads: [number, number, number, number][] = [];
+      for (const ox of shifts) for (const oy of shifts) {
+        for (let p = 0; p < count; p++) {
+          const s = motionSegment(this.ring, m, p, seg);
+          const [ax, ay] = toPx(s.a[0] + ox, s.a[1] + oy);
+          const [bx, by] = toPx(s.b[0] + ox, s.b[1] + oy);
+          const len = Math.hypot(bx - ax, by - ay);
+          if (!(len > 1e-4 && len < 1e7)) continue;
+          const hd = mode === 'arrows' ? Math.min(head, 0.5 * len) : 0;
+          const ux = (bx - ax) / len;
+          const uy = (by - ay) / len;
+          ctx.moveTo(ax, ay);
+          ctx.lineTo(bx - ux * hd, by - uy * hd);
+          if (hd > 0) heads.push([bx, by, ux, uy]);
+        }
+      }
+      ctx.stroke();
+      if (heads.length > 0) {
+        ctx.beginPath();
+        for (const [bx, by, ux, uy] of heads) {
+          const hd = head;
+          ctx.moveTo(bx, by);
+          ctx.lineTo(bx - ux * hd - uy * hd * 0.5, by - uy * hd + ux * hd * 0.5);
+          ctx.lineTo(bx - ux * hd + uy * hd * 0.5, by - uy * hd - ux * hd * 0.5);
+          ctx.closePath();
+        }
+        ctx.fill();
+      }
+    }
   }
 
   private renderDensity(target: TargetInstance, cssW: number, cssH: number): void {
@@ -82,6 +206,8 @@ export class CanvasRenderer implements Renderer {
 
   draw(sim: ParticleSource, target: TargetInstance): void {
     if (!sim.positions64) return;
+    this.last = { sim, target };
+    const L = this.layers;
     const dpr = window.devicePixelRatio || 1;
     const cssW = this.canvas.clientWidth;
     const cssH = this.canvas.clientHeight;
@@ -96,11 +222,11 @@ export class CanvasRenderer implements Renderer {
     const [x0, x1, y0, y1] = viewRect(this.view, cssW, cssH);
     const sx = w / (x1 - x0);
     const sy = h / (y1 - y0);
-    if (target.sampleOnly) {
+    if (target.sampleOnly || !L.density) {
       // no density: the target cloud, sky blue, under the particles
       ctx.fillStyle = 'rgb(9, 11, 18)';
       ctx.fillRect(0, 0, w, h);
-      const cloud = displayCloud(target, sim.config);
+      const cloud = target.sampleOnly && L.targetSamples ? displayCloud(target, sim.config) : undefined;
       if (cloud) {
         const [cr, cg, cb] = CLOUD_STYLE.colour;
         ctx.fillStyle = `rgba(${Math.round(cr * 255)}, ${Math.round(cg * 255)}, ${Math.round(cb * 255)}, 0.55)`;
@@ -117,6 +243,9 @@ export class CanvasRenderer implements Renderer {
       ctx.drawImage(this.densityCanvas, 0, 0, w, h);
     }
     const x = sim.positions64();
+    if (L.arrows || L.trails) this.record(sim, x);
+    const toPx = (wx: number, wy: number): [number, number] => [(wx - x0) * sx, (y1 - wy) * sy];
+    if (L.trails) this.drawMotion('trails', sim, toPx, dpr);
     const [r, g, b] = PARTICLE_STYLE.colour;
     const alpha = Math.min(0.9, Math.max(0.12, 0.9 * Math.sqrt(2048 / Math.max(sim.n, 1))));
     ctx.globalCompositeOperation = 'lighter';
@@ -132,6 +261,8 @@ export class CanvasRenderer implements Renderer {
       }
     }
     ctx.globalCompositeOperation = 'source-over';
+    if (L.arrows) this.drawMotion('arrows', sim, toPx, dpr);
+    this.sample(sim, x);
   }
 
   destroy(): void {
