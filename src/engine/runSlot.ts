@@ -117,7 +117,9 @@ export class RunSlot {
       await this.hooks.afterBatch?.(sim);
     })()
       .catch((e: unknown) => {
-        if (runId === this.runId) console.warn('batch failed', e);
+        // A step that fails off the main thread (the CPU worker) or while finishing: pause and say why, as a
+        // synchronous failure does, instead of retrying every frame.
+        if (runId === this.runId) this.hooks.onStepFailed(e);
       })
       .finally(() => {
         if (runId === this.runId) this.busy = false;
