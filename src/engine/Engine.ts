@@ -23,7 +23,7 @@ import { createBackend } from './backend';
 import { CompareRun } from './compare';
 import { resolveRun, resolveTarget } from './config';
 import { configProblem, eventMessage, type EngineEvent, type EngineMessage, type RunRole } from './events';
-import { batchPlan, FRAME_BUDGET_MS, FrameLoop } from './frameLoop';
+import { batchPlan, FRAME_BUDGET_MS, FrameLoop, speedSteps, type Speed } from './frameLoop';
 import { Recorder, type Recording } from './recorder';
 import { SnapshotKeeper } from './recovery';
 import { changedKeys, planChange, type ConfigKey } from './restart';
@@ -33,6 +33,7 @@ import { ConfigError } from './types';
 import type { Backend, BackendInfo, BackendKind, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
 export type { FrameRenderer, MetricsHistory } from './runSlot';
+export type { Speed } from './frameLoop';
 export type { EngineEvent, EngineMessage } from './events';
 export type { Recording } from './recorder';
 
@@ -82,6 +83,8 @@ export interface EngineSnapshot {
   diverged: boolean;
   recordEvery: number;
   recordedFrames: number;
+  /** Steps per frame: 'auto' (adapted), a fixed k, or 'slow' (setSpeed). */
+  speed: Speed;
 }
 
 export interface EngineOptions {
@@ -128,6 +131,8 @@ export class Engine {
   private readonly store: Store<EngineSnapshot>;
   private message: EngineMessage | undefined;
   private noticeEvent: EngineEvent | undefined;
+  private speed: Speed = 'auto';
+  private lastSlowStepAt = -Infinity;
 
   constructor(options: EngineOptions) {
     this.config = options.config;
@@ -200,6 +205,7 @@ export class Engine {
       diverged: this.diverged,
       recordEvery: this.recorder.every,
       recordedFrames: this.recorder.frames,
+      speed: this.speed,
     };
   }
 
@@ -313,10 +319,12 @@ export class Engine {
     const p = this.primary;
     if (!p.sim) return;
     const c = this.compare.sim ? this.compare.slot : undefined;
-    const plan = batchPlan(p.stepsPerFrame, c?.stepsPerFrame, p.sim.stepCount, this.recorder.every);
-    if (this.playing && !p.busy && !c?.busy) {
+    const fixed = speedSteps(this.speed, now, this.lastSlowStepAt);
+    const plan = batchPlan(fixed ?? p.stepsPerFrame, c ? (fixed ?? c.stepsPerFrame) : undefined, p.sim.stepCount, this.recorder.every);
+    if (this.playing && !p.busy && !c?.busy && fixed !== 0) {
       p.runBatch(plan.steps, plan.budgetMs);
       c?.runBatch(plan.steps, plan.budgetMs);
+      if (this.speed === 'slow') this.lastSlowStepAt = now;
     }
     if (this.target) {
       p.draw(this.target);
@@ -371,6 +379,15 @@ export class Engine {
   toggle(): void {
     if (this.playing) this.pause();
     else this.play();
+  }
+
+  /** Steps per frame: 'auto' (adapted to the frame budget, the default), a fixed k >= 1, or 'slow' (one step every 250 ms). */
+  setSpeed(speed: Speed): void {
+    const s: Speed = typeof speed === 'number' ? (Number.isFinite(speed) && speed >= 1 ? Math.floor(speed) : 'auto') : speed;
+    if (s === this.speed) return;
+    this.speed = s;
+    this.lastSlowStepAt = -Infinity;
+    this.emit(true);
   }
 
   /** Pause and advance exactly one step (both runs in split view). */

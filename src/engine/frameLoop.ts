@@ -53,3 +53,15 @@ export class FrameLoop {
     this.onFrame(performance.now());
   };
 }
+
+/** The Speed control: 'auto' (k adapts to the frame budget), a fixed k steps per frame, or 'slow' (one step every SLOW_STEP_MS). */
+export type Speed = 'auto' | 'slow' | number;
+export const SPEEDS: readonly Speed[] = ['auto', 1, 2, 5, 10, 50, 'slow'];
+export const SLOW_STEP_MS = 250;
+
+/** Steps this frame asks for: undefined = the adapted k (auto); 0 = not yet (slow mode between steps). */
+export function speedSteps(speed: Speed, now: number, lastSlowStepAt: number): number | undefined {
+  if (speed === 'auto') return undefined;
+  if (speed === 'slow') return now - lastSlowStepAt >= SLOW_STEP_MS ? 1 : 0;
+  return Math.max(1, Math.floor(speed));
+}
