@@ -11,7 +11,7 @@
  * maxComputeInvocationsPerWorkgroup (checked when a kernel is built).
  *
  * Not listed: clockTick (one invocation by design), and kernels whose classes still size dispatches
- * with the fixed `groups()` of kernel.ts (sinkhorn*, mmdRows, distRows, ksdRows); their WGSL keeps
+ * with the fixed `groups()` of kernel.ts (mmdRows, distRows, ksdRows); their WGSL keeps
  * its default of 256 = kernel.ts WG until they adopt this module (src/gpu/workgroups.test.ts checks it).
  */
 import type { KernelName } from './shaders';
@@ -32,6 +32,9 @@ export const DEFAULT_WORKGROUP_SIZES = {
   gwgStep: 256,
   gwgAdapt: 256,
   mmdFlowStep: 256,
+  sinkhornSoftmin: 256,
+  sinkhornBarycenter: 256,
+  sinkhornReduce: 256,
 } as const satisfies Partial<Record<KernelName, number>>;
 
 export type TunedKernel = keyof typeof DEFAULT_WORKGROUP_SIZES;
@@ -93,5 +96,5 @@ export async function withWorkgroupSizes<T>(sizes: Partial<Record<TunedKernel, n
 /** The smallest size among the kernels that dispatch one invocation per particle (bounds N by the dispatch limit). */
 export function minParticleWorkgroup(): number {
   return Math.min(current.targetEval, current.langevinStep, current.svgdStep, current.particleStats, current.torusSynth,
-    current.pmDeposit, current.pmInterp, current.gwgStep, current.mmdFlowStep);
+    current.pmDeposit, current.pmInterp, current.gwgStep, current.mmdFlowStep, current.sinkhornSoftmin, current.sinkhornBarycenter);
 }

@@ -14,6 +14,7 @@ import { SinkhornBarycenter } from './sinkhornBarycenter';
 import { SinkhornReduce } from './sinkhornReduce';
 import { ClockTick } from './clockTick';
 import { scheduleIndex } from '../ot/sinkhorn';
+import { withWorkgroupSizes } from '../gpu/workgroups';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -176,5 +177,50 @@ describe('schedule index (shaders/common/schedule.wgsl) vs its twin scheduleInde
     expect(Array.from({ length: 6 }, (_, t) => scheduleIndex(t, 3))).toEqual([0, 1, 2, 3, 3, 3]);
     // offset larger than the iteration count: the plain index until iter reaches offset
     expect(Array.from({ length: 7 }, (_, t) => scheduleIndex(t, 9, 2, 4))).toEqual([0, 1, 2, 3, 4, 5, 4]);
+  });
+});
+
+describe('workgroup sizes (src/gpu/workgroups.ts): the Sinkhorn kernels at WG = 64, 128 vs 256', () => {
+  it('softmin and barycenter are bit-identical (each thread runs over j in the same order); reduce equals the twin', async () => {
+    const n = 300, m = 517;
+    const x = normals(2 * n, 11, 1.2), y = normals(2 * m, 12, 0.8, 0.5);
+    const logw = asF32(new Float64Array(m).fill(-Math.log(m)));
+    const pot = normals(m, 13, 0.3), old = normals(n, 14, 0.3);
+    const eps = eps32(0.05);
+    const at = (wg: number): Promise<{ soft: Float32Array; bary: Float32Array; red: number }> => withWorkgroupSizes({ sinkhornSoftmin: wg, sinkhornBarycenter: wg, sinkhornReduce: wg }, () => withValidation(device, async () => {
+      const sched = scheduleBuffer(eps, 1);
+      const xb = uploadBuffer(device, Float32Array.from(x)), yb = uploadBuffer(device, Float32Array.from(y));
+      const lw = uploadBuffer(device, Float32Array.from(logw)), pb = uploadBuffer(device, Float32Array.from(pot));
+      const soft = new SinkhornSoftmin(device), bary = new SinkhornBarycenter(device), red = new SinkhornReduce(device);
+      expect([soft.wg, bary.wg, red.wg]).toEqual([wg, wg, wg]);
+      const sOut = emptyBuffer(device, 4 * n), bOut = emptyBuffer(device, 8 * n), result = emptyBuffer(device, 16);
+      const sBG = soft.bindIO(soft.block({ n, m, blend: 0.5, raw: false }, 'wg'), { sched, x: xb, y: yb, logw: lw, pot: pb, old: uploadBuffer(device, Float32Array.from(old)), out: sOut }, 'wg');
+      const bBG = bary.bindIO(bary.block({ n, m, alpha: 1, beta: -0.25, gamma: 0.25 }, 'wg'), { sched, x: xb, y: yb, logw: lw, pot: pb, addend: xb, out: bOut }, 'wg');
+      const rBG = red.bindIO(red.block({ n: m, mode: 'value', slot: 0, rho: null }, 'wg'), { sched, logw: lw, u: pb, v: uploadBuffer(device, new Float32Array(m)), result }, 'wg');
+      runPass(device, (pass) => {
+        soft.encode(pass, sBG, n);
+        bary.encode(pass, bBG, n);
+        red.encode(pass, rBG);
+      });
+      const r = {
+        soft: new Float32Array(await readBuffer(device, sOut, 4 * n)),
+        bary: new Float32Array(await readBuffer(device, bOut, 8 * n)),
+        red: new Float32Array(await readBuffer(device, result, 16))[0] ?? NaN,
+      };
+      soft.destroy();
+      bary.destroy();
+      red.destroy();
+      return r;
+    }));
+    const ref = await at(256);
+    const want = sinkhornReduce(logw, pot, new Float64Array(m), m, 'value', eps, null);
+    for (const wg of [64, 128]) {
+      const got = await at(wg);
+      expect(Array.from(got.soft)).toEqual(Array.from(ref.soft));
+      expect(Array.from(got.bary)).toEqual(Array.from(ref.bary));
+      // the tree sum's order depends on WG: equal to the float64 sum within f32 rounding
+      expectClose([got.red], [want], { atol: 1e-6, rtol: 1e-5 }, `f32 tree sum of ${m} terms at WG = ${wg}`);
+    }
+    expectClose([ref.red], [want], { atol: 1e-6, rtol: 1e-5 }, 'f32 tree sum at WG = 256');
   });
 });

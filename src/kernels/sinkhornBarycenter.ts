@@ -3,7 +3,6 @@
  * (shaders/sinkhornBarycenter.wgsl): out_i = alpha x_i + beta T(x_i) + gamma addend_i,
  * T(x_i) = sum_j P_ij y_j / sum_j P_ij. Twin: src/reference/sinkhornBarycenter.ts.
  */
-import { groups } from './kernel';
 import { BlockKernel } from './paramBlocks';
 
 export interface BarycenterBlock {
@@ -29,6 +28,6 @@ export class SinkhornBarycenter extends BlockKernel {
     return this.bindBlock(block, [io.sched, io.x, io.y, io.logw, io.pot, io.addend, io.out], label);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }

@@ -4,7 +4,6 @@
  * eps_k, lambda_k read on the GPU from the schedule buffer (see SINKHORN_SCHEDULE_*).
  * Twin: src/reference/sinkhornSoftmin.ts.
  */
-import { groups } from './kernel';
 import { BlockKernel } from './paramBlocks';
 
 /** Schedule buffer layout shared by the three Sinkhorn kernels (shaders/common/schedule.wgsl): header (iter, last, period, offset) u32 then vec4f steps. */
@@ -33,6 +32,6 @@ export class SinkhornSoftmin extends BlockKernel {
     return this.bindBlock(block, [io.sched, io.x, io.y, io.logw, io.pot, io.old, io.out], label);
   }
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    this.dispatch(pass, io, groups(n));
+    this.dispatch(pass, io, this.groups(n));
   }
 }
