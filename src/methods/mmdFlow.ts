@@ -31,6 +31,9 @@ export const mmdFlow: MethodDef = {
   label: 'MMD flow',
   description: 'Gradient flow of MMD^2/2 towards the target samples: kernel attraction to the cloud, repulsion between particles (Arbel et al. 2019); energy kernel = energy-distance flow.',
   needs: 'samples',
+  // A sample-based flow: its step is not tied to pi's curvature (src/defaults.ts); picked after the Sinkhorn flow.
+  defaultStep: { fixed: 0.5 },
+  priority: 1,
   params: [
     {
       name: 'kernel', label: 'Kernel', kind: 'enum', default: 'gaussian', options: [...MMD_KERNELS],

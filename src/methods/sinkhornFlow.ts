@@ -79,7 +79,7 @@ export const sinkhornFlow: MethodDef = {
   description: 'Wasserstein gradient flow of the debiased Sinkhorn divergence S_eps toward the target samples (Feydy et al. 2019).',
   needs: 'samples',
   // tau = h moves each particle a fraction h of the way to its transport target (src/defaults.ts); the preferred flow for sample targets.
-  defaultStep: { fixed: 0.5 },
+  defaultStep: { fixed: 0.2 },
   priority: 2,
   params: [
     { name: 'blur', label: 'Blur', kind: 'number', default: 0.1, min: 1e-3, max: 10, step: 0.01, log: true, description: 'entropic blur: eps = blur^2 (GeomLoss blur)' },

@@ -1,0 +1,282 @@
+/**
+ * The defaults of a run, as data in one place (no method or target id is written in ui/, engine/ or
+ * cli/): the app's and the CLI's default run, the default step size of each (method, target, domain),
+ * and the domain defaults that follow a change of domain (MethodDef.domainDefaults).
+ *
+ * The default step size (issue 8 bug 1): score-based methods take h = c / L, where L is the curvature
+ * scale of -log pi: the 0.95 quantile, over the target's mass, of the largest eigenvalue of the Hessian
+ * of -log pi (central differences of the float64 score; at 512 exact samples when the target has a
+ * sampler, else on a 64 x 64 grid over its view weighted by the density). Explicit Euler on a
+ * quadratic with curvature L is stable for h < 2 / L (ULA: the biased covariance S (I - hP/2)^-1
+ * stays within 1 / (1 - c/2) of S); c = 0.2 (DEFAULT_STEP_RULE) keeps ULA's bias under 11 % in the
+ * stiffest direction. E.g. 25gaussians (component variance 3.1e-4) gets 5e-5, the donut (radial
+ * curvature 2 / 0.033 = 61) 2e-3, a unit Gaussian the cap 0.1. Sample-based flows take a fixed
+ * step (MethodDef.defaultStep.fixed), the torus a method's domainDefaults.torus.stepSize. Values
+ * are rounded down to 1, 2 or 5 times a power of ten. The default is per target id, at the target's
+ * default parameters, so it does not drift while a mixture is dragged or edited.
+ *
+ * "User set the step size": a step size that differs from the default of the run it belongs to is
+ * the user's (typed, or from the URL); followDefaults keeps it, and moves a default one to the new
+ * run's default when the method, the target or the domain changes.
+ */
+import type { Domain, RunConfig } from './engine/types';
+import { methods } from './methods/registry';
+import type { MethodDef, StepSizeRule } from './methods/types';
+import { ParamError, type ParamValue, type Params } from './params';
+import { Rng } from './reference/philox';
+import { createTarget, targets } from './targets/registry';
+import type { TargetInstance } from './targets/types';
+
+/** The app's first run (URL state without a hash): a showcase at N = 4,096. */
+export const APP_DEFAULTS = { method: 'svgd', target: 'mixture', n: 4096, seed: 1 } as const;
+/** `wgf run` without options: the simplest run, Langevin on N(0, I), 1,024 particles, 100 steps. */
+export const CLI_DEFAULTS = { method: 'langevin', target: 'gaussian', n: 1024, seed: 0, steps: 100 } as const;
+/** Where a run leaving the torus goes when its target is periodic (the plane's default target). */
+export const PLANE_TARGET = APP_DEFAULTS.target;
+
+/** Score-based methods without their own rule. */
+export const DEFAULT_STEP_RULE: Required<Pick<StepSizeRule, 'perCurvature' | 'max'>> = { perCurvature: 0.2, max: 0.1 };
+/** Quantile of the curvature over the target's mass (see the header). */
+export const CURVATURE_QUANTILE = 0.95;
+
+function findMethod(id: string): MethodDef | undefined {
+  return methods.find((m) => m.id === id);
+}
+
+/** Largest eigenvalue of the symmetric 2x2 [[a, b], [b, d]]. */
+function maxEig(a: number, b: number, d: number): number {
+  return 0.5 * (a + d) + Math.sqrt(0.25 * (a - d) * (a - d) + b * b);
+}
+
+/** Largest eigenvalue of -Hessian(log pi) at (x, y): central differences of the score, step delta. */
+export function stiffnessAt(t: TargetInstance, x: number, y: number, delta: number): number {
+  const [ax, ay] = t.score(x + delta, y);
+  const [bx, by] = t.score(x - delta, y);
+  const [cx, cy] = t.score(x, y + delta);
+  const [dx, dy] = t.score(x, y - delta);
+  const hxx = (ax - bx) / (2 * delta);
+  const hyy = (cy - dy) / (2 * delta);
+  const hxy = 0.5 * ((ay - by) / (2 * delta) + (cx - dx) / (2 * delta));
+  return maxEig(-hxx, -hxy, -hyy);
+}
+
+/** The weighted `q` quantile of values (weights >= 0). */
+function weightedQuantile(values: number[], weights: number[], q: number): number {
+  const order = values.map((_, i) => i).sort((i, j) => (values[i] ?? 0) - (values[j] ?? 0));
+  const total = weights.reduce((s, w) => s + w, 0);
+  let acc = 0;
+  for (const i of order) {
+    acc += weights[i] ?? 0;
+    if (acc >= q * total) return values[i] ?? 0;
+  }
+  return values[order[order.length - 1] ?? 0] ?? 0;
+}
+
+/**
+ * The curvature scale L of -log pi (see the header); undefined for targets known only by samples
+ * (no score). At least 1e-6 (a flat target still gets a finite step).
+ */
+export function targetCurvature(t: TargetInstance): number | undefined {
+  if (t.sampleOnly) return undefined;
+  const [x0, x1, y0, y1] = t.view;
+  const delta = 1e-4 * Math.max(x1 - x0, y1 - y0);
+  const values: number[] = [];
+  const weights: number[] = [];
+  if (t.sample) {
+    const s = t.sample(new Rng(12345, 0x5e), 512);
+    for (let i = 0; i < s.length / 2; i++) {
+      const v = stiffnessAt(t, s[2 * i] ?? 0, s[2 * i + 1] ?? 0, delta);
+      if (Number.isFinite(v)) {
+        values.push(v);
+        weights.push(1);
+      }
+    }
+  } else {
+    const g = 64;
+    const logp: number[] = [];
+    const pts: [number, number][] = [];
+    for (let i = 0; i < g; i++) {
+      for (let j = 0; j < g; j++) {
+        const x = x0 + ((i + 0.5) / g) * (x1 - x0);
+        const y = y0 + ((j + 0.5) / g) * (y1 - y0);
+        pts.push([x, y]);
+        logp.push(t.logDensity(x, y));
+      }
+    }
+    const top = Math.max(...logp.filter(Number.isFinite));
+    pts.forEach(([x, y], k) => {
+      const w = Math.exp((logp[k] ?? -Infinity) - top);
+      const v = stiffnessAt(t, x, y, delta);
+      if (w > 0 && Number.isFinite(v)) {
+        values.push(v);
+        weights.push(w);
+      }
+    });
+  }
+  if (values.length === 0) return undefined;
+  return Math.max(1e-6, weightedQuantile(values, weights, CURVATURE_QUANTILE));
+}
+
+/** The largest of 1, 2, 5 times a power of ten that is <= h. */
+export function niceFloor(h: number): number {
+  if (!(h > 0) || !Number.isFinite(h)) return h;
+  const p = Math.pow(10, Math.floor(Math.log10(h)));
+  for (const m of [5, 2, 1]) {
+    const v = Number((m * p).toPrecision(1));
+    if (v <= h * (1 + 1e-12)) return v;
+  }
+  return Number(p.toPrecision(1));
+}
+
+const curvatureCache = new Map<string, number | undefined>();
+
+/** Curvature of a registry target at its default parameters (cached); undefined: no score, or not a registry id. */
+export function curvatureOf(targetId: string): number | undefined {
+  if (curvatureCache.has(targetId)) return curvatureCache.get(targetId);
+  let L: number | undefined;
+  if (targets.some((t) => t.id === targetId)) {
+    try {
+      L = targetCurvature(createTarget(targetId));
+    } catch {
+      L = undefined;
+    }
+  }
+  curvatureCache.set(targetId, L);
+  return L;
+}
+
+/** The default step size of `method` on the registry target `targetId` in `domain` (see the header). */
+export function defaultStepSize(methodId: string, targetId: string, domain: Domain = 'plane'): number {
+  const method = findMethod(methodId);
+  const onDomain = method?.domainDefaults?.[domain]?.stepSize;
+  if (onDomain !== undefined) return onDomain;
+  const rule: StepSizeRule = method?.defaultStep ?? DEFAULT_STEP_RULE;
+  if (rule.fixed !== undefined) return rule.fixed;
+  const max = rule.max ?? DEFAULT_STEP_RULE.max;
+  const L = curvatureOf(targetId);
+  if (L === undefined) return max;
+  return niceFloor(Math.min(max, (rule.perCurvature ?? DEFAULT_STEP_RULE.perCurvature) / L));
+}
+
+/** The default step size of a run (its method, target id and domain). */
+export function runStepSize(run: Pick<RunConfig, 'method' | 'target' | 'domain'>): number {
+  return defaultStepSize(run.method, run.target.id, run.domain ?? 'plane');
+}
+
+/** The app's default run (the URL state's base). */
+export function appDefaultRun(): RunConfig {
+  const run = { method: APP_DEFAULTS.method, target: { id: APP_DEFAULTS.target, params: {} } };
+  return { ...run, params: {}, n: APP_DEFAULTS.n, stepSize: runStepSize(run), seed: APP_DEFAULTS.seed, init: { kind: 'gaussian', mean: [0, 0], std: 1 } };
+}
+
+function same(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A method's default for parameter `name` in `domain` (domainDefaults, else the ParamSpec's). */
+export function domainParam(method: MethodDef, domain: Domain, name: string): ParamValue | undefined {
+  return method.domainDefaults?.[domain]?.params?.[name] ?? method.params.find((p) => p.name === name)?.default;
+}
+
+/** The parameter names that have a domain default. */
+function domainParamNames(method: MethodDef): string[] {
+  const names = new Set<string>();
+  for (const d of Object.values(method.domainDefaults ?? {})) for (const k of Object.keys(d.params ?? {})) names.add(k);
+  return [...names];
+}
+
+/** One default that followDefaults changed (for the message the UI shows). */
+export type FollowedDefault =
+  | { kind: 'param'; name: string; label: string; value: ParamValue }
+  | { kind: 'stepSize'; value: number };
+
+/**
+ * The full change for `change` to `config` (a new method, target or domain): parameters still at the
+ * old (method, domain) default take the new domain's default (MethodDef.domainDefaults), and a step
+ * size still at the old run's default takes the new run's; a step size in `change` is kept as given.
+ * Both the Target list and the Domain control call this, so either path gives the same run.
+ */
+export function followDefaults(config: RunConfig, change: Partial<RunConfig>): { change: Partial<RunConfig>; followed: FollowedDefault[] } {
+  const next: RunConfig = { ...config, ...change };
+  const out: Partial<RunConfig> = { ...change };
+  const followed: FollowedDefault[] = [];
+  const method = findMethod(next.method);
+  const fromDomain = config.domain ?? 'plane';
+  const toDomain = next.domain ?? 'plane';
+  if (method) {
+    const sameMethod = next.method === config.method;
+    const params: Params = { ...next.params };
+    let touched = false;
+    for (const name of domainParamNames(method)) {
+      const spec = method.params.find((p) => p.name === name);
+      const current = params[name] ?? spec?.default;
+      const baseline = sameMethod ? domainParam(method, fromDomain, name) : spec?.default;
+      const target = domainParam(method, toDomain, name);
+      if (target !== undefined && same(current, baseline) && !same(current, target)) {
+        params[name] = target;
+        touched = true;
+        followed.push({ kind: 'param', name, label: spec?.label ?? name, value: target });
+      }
+    }
+    // A value the new domain refuses (e.g. a kernel of the other domain set by hand): its domain default.
+    try {
+      method.check?.(params, toDomain);
+    } catch (e) {
+      const fallback = e instanceof ParamError ? domainParam(method, toDomain, e.param) : undefined;
+      if (e instanceof ParamError && fallback !== undefined && !same(params[e.param], fallback) && domainParamNames(method).includes(e.param)) {
+        params[e.param] = fallback;
+        touched = true;
+        followed.push({ kind: 'param', name: e.param, label: method.params.find((p) => p.name === e.param)?.label ?? e.param, value: fallback });
+      }
+    }
+    if (touched) out.params = params;
+  }
+  if (change.stepSize === undefined && config.stepSize === runStepSize(config)) {
+    const h = runStepSize(next);
+    if (h !== config.stepSize) {
+      out.stepSize = h;
+      followed.push({ kind: 'stepSize', value: h });
+    }
+  }
+  return { change: out, followed };
+}
+
+/** "Riesz kernel, step size 0.0005": the followed defaults in words. */
+export function describeFollowed(followed: readonly FollowedDefault[]): string[] {
+  return followed.map((f) => {
+    if (f.kind === 'stepSize') return `step size ${f.value}`;
+    const v = String(f.value);
+    return typeof f.value === 'string' ? `${v.length <= 3 ? v.toUpperCase() : v.charAt(0).toUpperCase() + v.slice(1)} ${f.label.toLowerCase()}` : `${f.label} ${v}`;
+  });
+}
+
+/** The methods in the order the UI tries them when it must pick one: priority first, then registry order. */
+export function methodsByPriority(): MethodDef[] {
+  return methods.map((m, i) => ({ m, i })).sort((a, b) => (b.m.priority ?? 0) - (a.m.priority ?? 0) || a.i - b.i).map((e) => e.m);
+}
+
+/** What a target is, for deciding which methods run on it. */
+export interface TargetFacts {
+  sampleOnly: boolean;
+  hasSamples: boolean;
+  periodic: boolean;
+}
+
+export function factsOf(t: TargetInstance): TargetFacts {
+  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic) };
+}
+
+export function methodDomains(m: MethodDef): Domain[] {
+  return m.domains ?? ['plane'];
+}
+
+/** Why `method` cannot run on a target with `facts` in `domain` (undefined: it can). */
+export function incompatibility(method: MethodDef, facts: TargetFacts | undefined, domain: Domain): string | undefined {
+  if (!methodDomains(method).includes(domain)) return `not on the ${domain}`;
+  if (!facts) return undefined;
+  const needs = method.needs ?? 'score';
+  if (needs === 'score' && facts.sampleOnly) return 'needs a score';
+  if (needs === 'samples' && !facts.hasSamples) return 'needs samples';
+  if (domain === 'torus' && !facts.periodic) return 'target not periodic';
+  return undefined;
+}
