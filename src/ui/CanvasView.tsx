@@ -6,16 +6,24 @@
  * Pan by dragging empty canvas, zoom with the wheel. On the torus the unit square is outlined.
  * Each renderer is rebuilt whenever the engine's backend generation changes (new device), on a
  * fresh <canvas> element since a canvas keeps its first context type.
+ * Above the panes: the Layers group and the Speed select (Layers.tsx); each pane carries the
+ * legend (Legend.tsx) and, when on, the marginal histograms (Histograms.tsx) fed by the renderer's
+ * positions sample. The first pane registers its canvas for the screenshot and video (media.ts).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { CanvasRenderer } from '../render/canvasRenderer';
 import { GpuRenderer } from '../render/gpuRenderer';
+import { DEFAULT_LAYERS, type Layers, type ParticleSample } from '../render/layers';
 import type { Renderer } from '../render/types';
 import { fitView, panBy, toScreen, toWorld, viewRect, zoomAt, type View } from '../render/view';
 import type { Component, TargetInstance } from '../targets/types';
 import { centroid, clusterCentres, labelPoints, runCloud, translated, type ClusterState } from './cloudEdit';
 import { findMethod } from './compat';
+import { Histograms } from './Histograms';
+import { ViewControls } from './Layers';
+import { Legend } from './Legend';
+import { registerCanvas } from './media';
 import { isMixtureId, mixtureConfig, moved } from './mixture';
 import { PaintGrid } from './paint';
 
@@ -45,6 +53,8 @@ export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.
   const target = snap.target;
   const torus = snap.config.domain === 'torus';
   const split = snap.compare !== undefined;
+  const [layers, setLayersState] = useState<Layers>(DEFAULT_LAYERS);
+  const setLayers = useCallback((f: (l: Layers) => Layers) => setLayersState(f), []);
 
   // fit the view when the target (not its live edits), the domain or the pane size first becomes known
   useEffect(() => {
@@ -59,10 +69,13 @@ export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.
   useEffect(() => onViewChange(view, size), [view, size, onViewChange]);
 
   return (
-    <div className={`stage-panes${split ? ' split' : ''}`}>
-      <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} />
-      {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} /> : null}
-    </div>
+    <>
+      <ViewControls engine={engine} snap={snap} layers={layers} setLayers={setLayers} />
+      <div className={`stage-panes${split ? ' split' : ''}`}>
+        <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} layers={layers} />
+        {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
+      </div>
+    </>
   );
 }
 
@@ -75,6 +88,7 @@ interface PaneProps {
   onSize?: (s: [number, number]) => void;
   /** First pane only: editing (handles, paint). */
   paint: PaintState | undefined;
+  layers: Layers;
 }
 
 type Drag =
@@ -112,7 +126,7 @@ function useRunCloud(snap: EngineSnapshot, target: TargetInstance | undefined): 
   }, [target, seed, n, targetSamples, method]);
 }
 
-function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): React.JSX.Element {
+function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: PaneProps): React.JSX.Element {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
@@ -122,6 +136,8 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
   const dragRef = useRef<Drag | undefined>(undefined);
   const clusterRef = useRef<ClusterState | undefined>(undefined);
   const editable = slot === 0;
+  const [sample, setSample] = useState<ParticleSample | undefined>(undefined);
+  const histRef = useRef<HTMLDivElement>(null);
 
   const target = snap.target;
   const mixtureId = editable && isMixtureId(target?.id) ? target?.id : undefined;
@@ -165,8 +181,19 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
       return;
     }
     rendererRef.current = renderer;
+    renderer.setSampleListener?.(setSample);
     const detach = engine.attachRenderer(renderer, slot);
+    const unregister =
+      slot === 0
+        ? registerCanvas({
+            canvas: () => canvasRef.current,
+            redraw: () => renderer.redraw?.() ?? false,
+            overlays: () => Array.from(histRef.current?.querySelectorAll('canvas') ?? []),
+          })
+        : undefined;
     return () => {
+      unregister?.();
+      renderer.setSampleListener?.(undefined);
       detach();
       renderer.destroy();
       rendererRef.current = undefined;
@@ -176,6 +203,10 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
   useEffect(() => {
     rendererRef.current?.setView(view);
   }, [view, size, snap.generation]);
+
+  useEffect(() => {
+    rendererRef.current?.setLayers?.(layers);
+  }, [layers, snap.generation, snap.backendKind]);
 
   // wheel zoom (non-passive so the page does not scroll)
   useEffect(() => {
@@ -342,6 +373,11 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
           style={{ left: paintBox[0]?.[0], top: paintBox[0]?.[1], width: (paintBox[1]?.[0] ?? 0) - (paintBox[0]?.[0] ?? 0), height: (paintBox[1]?.[1] ?? 0) - (paintBox[0]?.[1] ?? 0) }}
         />
       ) : null}
+      {layers.histograms ? (
+        <div ref={histRef} className="hist-layer">
+          <Histograms sample={sample} target={target} config={snap.config} view={view} size={size} bins={layers.bins} />
+        </div>
+      ) : null}
       {snap.compare ? <div className={`pane-label slot${slot}`}>{paneLabel}</div> : null}
       <svg
         ref={svgRef}
@@ -400,6 +436,14 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint }: PaneProps): 
             })()
           : null}
       </svg>
+      <Legend
+        layers={layers}
+        n={snap.config.n}
+        sampleOnly={target?.sampleOnly === true}
+        handles={components.length > 0 ? 'components' : cloud && !painting ? 'cloud' : undefined}
+        rmsStep={sample?.rmsStep}
+        scale={view.scale}
+      />
     </div>
   );
 }

@@ -2,12 +2,15 @@
  * Recording and export. Positions are read back only at every k-th step while "Record every" is
  * on; Export encodes the frames in chunks (yielding to the event loop, with a progress bar) and
  * downloads them through a Blob URL. "Export config" downloads the run's configuration as JSON.
+ * "Screenshot" saves a PNG of the canvas (density, particles, arrows, trails, histograms);
+ * "Record video" records a WebM of the canvas (MediaRecorder, offline) until "Stop recording".
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { drainChunks } from '../io/chunks';
 import { mimeType, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { CommitInput } from './CommitInput';
+import { currentCanvas, MAX_VIDEO_S, screenshotPng, VideoRecording } from './media';
 
 interface Props {
   engine: Engine;
@@ -32,6 +35,54 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
   const abortRef = useRef<AbortController | undefined>(undefined);
 
   const stem = `wgf-${snap.config.method}-${snap.config.target.id}-n${snap.config.n}`;
+  const [video, setVideo] = useState<VideoRecording | undefined>(undefined);
+  const [videoS, setVideoS] = useState(0);
+  const [saving, setSaving] = useState(false);
+
+  const onScreenshot = async (): Promise<void> => {
+    try {
+      const { blob } = await screenshotPng();
+      download([blob], 'image/png', `${stem}-step${snap.step}.png`);
+    } catch (e) {
+      engine.say('error', `Screenshot failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  const stopVideo = async (rec: VideoRecording): Promise<void> => {
+    setVideo(undefined);
+    setSaving(true);
+    try {
+      const blob = await rec.stop();
+      download([blob], 'video/webm', `${stem}-${rec.seconds.toFixed(0)}s.webm`);
+    } catch (e) {
+      engine.say('error', `Video failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const onRecordVideo = (): void => {
+    const canvas = currentCanvas();
+    if (!canvas) return;
+    try {
+      setVideo(new VideoRecording(canvas));
+      setVideoS(0);
+    } catch (e) {
+      engine.say('error', `Video: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  // progress: recording seconds; stops by itself after MAX_VIDEO_S
+  useEffect(() => {
+    if (!video) return;
+    const id = window.setInterval(() => {
+      setVideoS(video.seconds);
+      if (video.seconds >= MAX_VIDEO_S || !video.recording) void stopVideo(video);
+    }, 200);
+    return () => clearInterval(id);
+    // stopVideo only reads the recording handed to it
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [video]);
 
   const onExport = async (): Promise<void> => {
     const rec = await engine.takeRecording();
@@ -104,6 +155,26 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
         ) : null}
       </div>
       {progress !== undefined ? <progress aria-label="Export progress" max={1} value={progress} /> : null}
+      <h2>Picture &amp; video</h2>
+      <div className="transport">
+        <button type="button" onClick={() => void onScreenshot()} title="A PNG of the canvas as shown: density, samples, particles, arrows, trails, histograms">
+          Screenshot
+        </button>
+        {video ? (
+          <button type="button" className="recording" onClick={() => void stopVideo(video)}>
+            Stop recording
+          </button>
+        ) : (
+          <button type="button" onClick={onRecordVideo} disabled={saving} title={`A WebM video of the canvas (at most ${MAX_VIDEO_S} s)`}>
+            Record video
+          </button>
+        )}
+      </div>
+      {video || saving ? (
+        <p className="hint" role="status" aria-label="Video recording">
+          {video ? `Recording video: ${videoS.toFixed(1)} s` : 'Saving the video...'}
+        </p>
+      ) : null}
     </section>
   );
 }
