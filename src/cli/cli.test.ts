@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePointsCsv } from '../io/csv';
 import { decodeNpy, encodeNpy } from '../io/npy';
-import { methods } from '../methods/registry';
+import { CLI_DEFAULTS, defaultStepSize } from '../defaults';
+import { getMethod, methods } from '../methods/registry';
 import { targets } from '../targets/registry';
 import { main, type RunSummary } from './main';
 
@@ -291,5 +292,56 @@ describe('wgf as a process on the GPU backend', () => {
     expect(s.adapter.length).toBeGreaterThan(0);
     expect(s).toMatchObject({ method: 'svgd', target: 'banana', n: 256, frames: 3, final: { nonFinite: 0 } });
     expect(decodeNpy(readFileSync(out)).shape).toEqual([3, 256, 2]);
+  });
+});
+
+describe('one parser: defaults, readouts and the sinkhorn command', () => {
+  it('without --step-size the run takes the stable default of its method and target (src/defaults.ts)', async () => {
+    const out = join(dir, 'default-step.json');
+    const r = await wgf('run', '--backend', 'cpu', '--target', '25gaussians', '--n', '16', '--steps', '5', '--out', out);
+    expect(r.code).toBe(0);
+    const meta = (JSON.parse(readFileSync(out, 'utf8')) as { meta: { stepSize: number; method: string } }).meta;
+    expect(meta.method).toBe(CLI_DEFAULTS.method);
+    expect(meta.stepSize).toBe(defaultStepSize(CLI_DEFAULTS.method, '25gaussians'));
+    expect(summaryOf(r.out).final.nonFinite).toBe(0);
+  });
+
+  it("spreads the method's readouts into the result line's final object", async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--method', 'langevin', '--param', 'mala=true', '--n', '32', '--steps', '10');
+    expect(r.code).toBe(0);
+    const final = summaryOf(r.out).final;
+    const keys = (getMethod('langevin').readouts ?? []).filter((s) => s.when === 'stats').map((s) => s.key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(typeof final[k]).toBe('number');
+  });
+
+  it('wgf sinkhorn: bad arguments are one line "wgf sinkhorn: ..." with exit 2; a CPU run prints one JSON line', async () => {
+    const a = join(dir, 'sa.npy');
+    const b = join(dir, 'sb.npy');
+    writeFileSync(a, encodeNpy(new Float32Array([0, 0, 1, 0, 0, 1]), [3, 2]));
+    writeFileSync(b, encodeNpy(new Float32Array([0.1, 0, 1.1, 0, 0.1, 1]), [3, 2]));
+    const cases: [string[], RegExp][] = [
+      [[a], /expected two point files A B, got 1/],
+      [[a, b, '--blur', '-1'], /--blur must be a positive number, got '-1'/],
+      [[a, b, '--scaling', '1'], /--scaling must be a number in \(0, 1\)/],
+      [[a, b, '--bogus'], /unknown option '--bogus' \(see wgf sinkhorn --help\)/],
+      [[a, b, '--blur'], /--blur needs a value/],
+      [[a, b, '--blur', '0.1', '--blur', '0.2'], /--blur given twice/],
+      [[a, b, '--backend', 'tpu'], /--backend must be gpu or cpu, got 'tpu'/],
+      [[a, b, '--no-debias=1'], /--no-debias takes no value/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await wgf('sinkhorn', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^wgf sinkhorn: [^\n]*\n$/);
+      expect(r.err).toMatch(message);
+    }
+    expect((await wgf('sinkhorn', '--help', '--bogus')).code).toBe(0);
+    const ok = await wgf('sinkhorn', a, b, '--backend', 'cpu', '--blur=0.1', '--no-debias');
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    const j = JSON.parse(ok.out) as { backend: string; n: number; m: number; debias: boolean; value: number };
+    expect(j).toMatchObject({ backend: 'cpu', n: 3, m: 3, debias: false });
+    expect(Number.isFinite(j.value)).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { nodeGpu } from '../gpu/node';
 import { pointsFromFile } from '../io/points';
 import { createCpuSinkhorn } from '../ot/cpuSinkhorn';
 import { createGpuSinkhorn } from '../ot/gpuSinkhorn';
+import { choiceFlag, CliError, numberFlag, parseFlags, type FlagSpec } from './args';
 import { sinkhornDivergence, SinkhornOptionError, SINKHORN_DEFAULTS, type SinkhornOptions, type SoftminBackend } from '../ot/sinkhorn';
 
 export const SINKHORN_USAGE = `Usage: wgf sinkhorn A B [options]
@@ -34,11 +35,12 @@ export interface SinkhornCliIo {
   err: (text: string) => void;
 }
 
-class ArgError extends Error {}
+const PREFIX = 'wgf sinkhorn';
 
-const VALUE_FLAGS = ['blur', 'scaling', 'reach', 'tol', 'check-every', 'max-iter', 'backend'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
-const isValueFlag = (s: string): s is ValueFlag => (VALUE_FLAGS as readonly string[]).includes(s);
+const SINKHORN_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  blur: { type: 'string' }, scaling: { type: 'string' }, reach: { type: 'string' }, tol: { type: 'string' },
+  'check-every': { type: 'string' }, 'max-iter': { type: 'string' }, backend: { type: 'string' }, 'no-debias': { type: 'boolean' },
+};
 
 interface SinkhornArgs {
   files: [string, string];
@@ -46,57 +48,24 @@ interface SinkhornArgs {
   options: SinkhornOptions;
 }
 
-function numberFlag(values: Map<ValueFlag, string>, name: ValueFlag, check: (v: number) => boolean, what: string): number | undefined {
-  const raw = values.get(name);
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new ArgError(`--${name} must be ${what}, got '${raw}'`);
-  return v;
-}
-
+/** Parse and check `wgf sinkhorn` arguments; throws CliError (prefix 'wgf sinkhorn') naming the argument. */
 export function parseSinkhornArgs(argv: readonly string[]): SinkhornArgs | 'help' {
-  const files: string[] = [];
-  const values = new Map<ValueFlag, string>();
-  let debias = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--no-debias') {
-      debias = false;
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      files.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!isValueFlag(name)) throw new ArgError(`unknown option '--${name}' (see wgf sinkhorn --help)`);
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new ArgError(`--${name} needs a value`);
-      i++;
-    }
-    if (values.has(name)) throw new ArgError(`--${name} given twice`);
-    values.set(name, value);
-  }
-  if (files.length !== 2) throw new ArgError(`expected two point files A B, got ${files.length}`);
-  const backend = values.get('backend') ?? 'gpu';
-  if (backend !== 'gpu' && backend !== 'cpu') throw new ArgError(`--backend must be gpu or cpu, got '${backend}'`);
-  const reachRaw = values.get('reach');
-  const reach = reachRaw === 'none' ? null : numberFlag(values, 'reach', (v) => v > 0, 'a positive number or none') ?? null;
+  const { values, flags, positionals, help } = parseFlags(argv, SINKHORN_FLAGS, { positionals: true, seeHelp: 'wgf sinkhorn --help', helpStops: true, prefix: PREFIX });
+  if (help) return 'help';
+  if (positionals.length !== 2) throw new CliError(`expected two point files A B, got ${positionals.length}`, PREFIX);
+  const num = (name: string, check: (v: number) => boolean, what: string): number | undefined => numberFlag(name, values.get(name), check, what, PREFIX);
+  const backend = choiceFlag('backend', values.get('backend'), ['gpu', 'cpu'] as const, PREFIX) ?? 'gpu';
+  const reach = values.get('reach') === 'none' ? null : num('reach', (v) => v > 0, 'a positive number or none') ?? null;
   const options: SinkhornOptions = {
-    blur: numberFlag(values, 'blur', (v) => v > 0, 'a positive number') ?? 0.05,
-    scaling: numberFlag(values, 'scaling', (v) => v > 0 && v < 1, 'a number in (0, 1)') ?? SINKHORN_DEFAULTS.scaling,
+    blur: num('blur', (v) => v > 0, 'a positive number') ?? 0.05,
+    scaling: num('scaling', (v) => v > 0 && v < 1, 'a number in (0, 1)') ?? SINKHORN_DEFAULTS.scaling,
     reach,
-    debias,
-    tol: numberFlag(values, 'tol', (v) => v >= 0, 'a number >= 0') ?? SINKHORN_DEFAULTS.tol,
-    checkEvery: numberFlag(values, 'check-every', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1') ?? SINKHORN_DEFAULTS.checkEvery,
-    maxIter: numberFlag(values, 'max-iter', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? SINKHORN_DEFAULTS.maxIter,
+    debias: !flags.has('no-debias'),
+    tol: num('tol', (v) => v >= 0, 'a number >= 0') ?? SINKHORN_DEFAULTS.tol,
+    checkEvery: num('check-every', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1') ?? SINKHORN_DEFAULTS.checkEvery,
+    maxIter: num('max-iter', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? SINKHORN_DEFAULTS.maxIter,
   };
-  return { files: [files[0] ?? '', files[1] ?? ''], backend, options };
+  return { files: [positionals[0] ?? '', positionals[1] ?? ''], backend, options };
 }
 
 async function readPoints(file: string): Promise<Float64Array> {
@@ -106,16 +75,7 @@ async function readPoints(file: string): Promise<Float64Array> {
 
 /** `wgf sinkhorn ...`; returns the exit code (never calls process.exit). */
 export async function sinkhornCommand(argv: string[], io: SinkhornCliIo): Promise<number> {
-  let args: SinkhornArgs | 'help';
-  try {
-    args = parseSinkhornArgs(argv);
-  } catch (e) {
-    if (e instanceof ArgError) {
-      io.err(`wgf sinkhorn: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const args = parseSinkhornArgs(argv); // a CliError: main prints it (exit 2)
   if (args === 'help') {
     io.out(SINKHORN_USAGE);
     return 0;
@@ -156,10 +116,7 @@ export async function sinkhornCommand(argv: string[], io: SinkhornCliIo): Promis
     }) + '\n');
     return 0;
   } catch (e) {
-    if (e instanceof SinkhornOptionError) {
-      io.err(`wgf sinkhorn: ${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof SinkhornOptionError) throw new CliError(e.message, PREFIX);
     io.err(`wgf sinkhorn: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {

@@ -1,0 +1,70 @@
+/** `wgf list [--json]`: every method and target with its parameters (and its default step size rule). */
+import { methods } from '../methods/registry';
+import type { ParamSpec } from '../params';
+import { targets } from '../targets/registry';
+import { CliError, parseFlags } from './args';
+
+function fmtDefault(spec: ParamSpec): string {
+  return Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
+}
+
+function fmtRange(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'number': {
+      const range = `[${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`;
+      return spec.alsoAccept?.length ? `${range} or ${spec.alsoAccept.join('|')}` : range;
+    }
+    case 'enum':
+      return (spec.options ?? []).join('|');
+    case 'vector':
+      return spec.length !== undefined ? `${spec.length} numbers` : 'numbers';
+    case 'boolean':
+      return 'true|false';
+    case 'json':
+      return 'JSON';
+  }
+}
+
+/** `wgf list`: every method and target with its parameters. */
+export function listText(): string {
+  const lines: string[] = [];
+  const section = (title: string, defs: readonly { id: string; label: string; description: string; params: ParamSpec[] }[]): void => {
+    lines.push(`${title}:`);
+    for (const d of defs) {
+      lines.push(`  ${d.id.padEnd(10)} ${d.label}: ${d.description}`);
+      if (d.params.length === 0) lines.push('      (no parameters)');
+      for (const p of d.params) {
+        // Long defaults (JSON) go on a line of their own so the columns stay aligned.
+        const def = fmtDefault(p);
+        const shown = def.length <= 10 ? def : '(below)';
+        lines.push(`      ${p.name.padEnd(12)} ${p.kind.padEnd(8)} default ${shown.padEnd(10)} ${fmtRange(p).padEnd(22)} ${p.description}`);
+        if (shown !== def) lines.push(`${' '.repeat(19)}default: ${def}`);
+      }
+    }
+  };
+  section('methods', methods);
+  lines.push('');
+  section('targets', targets);
+  lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).');
+  return `${lines.join('\n')}\n`;
+}
+
+export function listJson(): string {
+  const strip = (defs: readonly { id: string; label: string; description: string; params: ParamSpec[] }[]): object[] =>
+    defs.map(({ id, label, description, params }) => ({ id, label, description, params }));
+  return `${JSON.stringify({ methods: strip(methods), targets: strip(targets) })}\n`;
+}
+
+/** `wgf list [--json]`; returns the exit code. */
+export function listCommand(argv: readonly string[], io: { out: (text: string) => void }): number {
+  let flags;
+  try {
+    flags = parseFlags(argv, { json: { type: 'boolean' } }, { seeHelp: 'wgf --help' });
+  } catch (e) {
+    const extra = argv.find((a) => a !== '--json') ?? '';
+    throw e instanceof CliError ? new CliError(`list: unexpected argument '${extra}'`) : e;
+  }
+  if (flags.help) throw new CliError("list: unexpected argument '--help'");
+  io.out(flags.flags.has('json') ? listJson() : listText());
+  return 0;
+}

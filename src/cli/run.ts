@@ -1,0 +1,393 @@
+/**
+ * `wgf run`: run a particle sampler in Node on the same engine and WGSL as the browser, write the
+ * trajectory (.npy / .csv / .json), print one JSON summary line. The defaults (method, target, n,
+ * the step size rule) are data in src/defaults.ts; flags are split by the one parser (./args.ts).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CLI_DEFAULTS, defaultStepSize } from '../defaults';
+import { createBackend } from '../engine/backend';
+import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
+import { drainChunks } from '../io/chunks';
+import { decodeNpy } from '../io/npy';
+import { pointsFromFile } from '../io/points';
+import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
+import { methods, getMethod } from '../methods/registry';
+import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
+import { targets, getTarget } from '../targets/registry';
+import { choiceFlag, CliError, integerFlag, numberFlag, oneLine, parseFlags, type FlagSpec } from './args';
+import { GpuRunError, guardGpu } from './gpuGuard';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const USAGE = `wgf: Wasserstein gradient flow particle samplers on WebGPU (Dawn) or the float64 CPU twin.
+
+Usage:
+  wgf run [options]     run a sampler; prints one JSON line to stdout
+  wgf list [--json]     list methods and targets with their parameters
+  wgf sinkhorn A B ...  Sinkhorn divergence between two point clouds (wgf sinkhorn --help)
+  wgf train ...         train a one-step generator (wflow, uotm, sjko) as ONNX (wgf train --help)
+  wgf sample ...        sample a generator .onnx with onnxruntime-web (wgf sample --help)
+  wgf --help            this text
+
+Options for run (defaults in brackets):
+  --target ID           target density [${CLI_DEFAULTS.target}]; see \`wgf list\`
+  --target-file FILE    target known only by samples: a .npy [m,2] or .csv (x,y columns) point
+                        cloud (target id 'cloud'); for sample-based methods, e.g. --method mmd-flow
+  --method ID           sampler [${CLI_DEFAULTS.method}]; see \`wgf list\`
+  --n N                 number of particles [${CLI_DEFAULTS.n}, or the row count of --init FILE]
+  --steps S             number of steps [${CLI_DEFAULTS.steps}]
+  --every K             save a frame every K steps [S: first and last frame only]
+  --step-size H         step size [the stable default of the method on the target: h = 0.2 / L for
+                        score-based methods, L the curvature of -log pi (at most 0.1); a fixed step
+                        for the sample-based flows; the method's torus step on the torus]
+  --seed SEED           random seed, integer >= 0 [${CLI_DEFAULTS.seed}]
+  --backend gpu|cpu     gpu: WebGPU through Dawn; cpu: float64 reference [gpu]
+  --param NAME=VALUE    a method or target parameter (repeatable); prefix with method. or
+                        target. when a name is ambiguous, e.g. --param bandwidth=median
+  --domain plane|torus  the plane R^2 [plane], or the torus [0,1)^2 (periodic targets, e.g.
+                        svgd with --param kernel=riesz)
+  --target-samples M    target cloud size for sample-based methods (mmd-flow, sinkhorn-flow) [n]
+  --init gaussian|FILE  initial positions: N(0, I) [gaussian], or a .npy ([n,2] or the last
+                        frame of [frames,n,2]) or .csv (x,y columns) file
+  --out FILE            write the trajectory; format by extension:
+                          .npy   float32 array [frames, n, 2]
+                          .csv   step,particle,x,y
+                          .json  {"meta": ..., "steps": [...], "frames": [[[x, y], ...], ...]}
+                        frames = floor(S/K) + 1 at steps 0, K, 2K, ...; frame 0 = initial state;
+                        steps after the last frame (S not a multiple of K) still run
+
+Output: {"backend","adapter","method","target","n","steps","every","frames","wallMs",
+"msPerStep","out","final":{"mean","cov","nonFinite"}}; cov = [c11, c12, c22]; wallMs includes
+the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
+Exit codes: 0 ok, 1 runtime failure, 2 bad arguments, 3 non-finite particles.
+
+Example:
+  wgf run --target banana --method svgd --n 4096 --steps 500 --every 10 --step-size 0.05 --seed 1 --out traj.npy
+`;
+
+export interface RunArgs {
+  target: string;
+  method: string;
+  /** Undefined: CLI_DEFAULTS.n, or the --init file's row count. */
+  n: number | undefined;
+  steps: number;
+  every: number;
+  stepSize: number;
+  seed: number;
+  backend: BackendKind;
+  methodParams: Params;
+  targetParams: Params;
+  init: string;
+  /** --target-file: the target is the point cloud in this file (target id 'cloud'). */
+  targetFile: string | undefined;
+  /** --domain plane|torus. */
+  domain: Domain;
+  /** --target-samples M: size of the target cloud drawn for sample-based methods (default n). */
+  targetSamples: number | undefined;
+  out: string | undefined;
+  format: TrajectoryFormat | undefined;
+}
+
+/** Route `name=value` to the method's or the target's parameter list and parse it there. */
+function routeParam(raw: string, methodSpecs: readonly ParamSpec[], targetSpecs: readonly ParamSpec[], methodParams: Params, targetParams: Params, ids: { method: string; target: string }): void {
+  const eq = raw.indexOf('=');
+  if (eq <= 0) throw new CliError(`--param expects name=value, got '${raw}'`);
+  let name = raw.slice(0, eq).trim();
+  const value = raw.slice(eq + 1);
+  let owner: 'method' | 'target' | undefined;
+  if (name.startsWith('method.')) [owner, name] = ['method', name.slice(7)];
+  else if (name.startsWith('target.')) [owner, name] = ['target', name.slice(7)];
+  const m = owner !== 'target' ? methodSpecs.find((s) => s.name === name) : undefined;
+  const t = owner !== 'method' ? targetSpecs.find((s) => s.name === name) : undefined;
+  if (m && t) throw new CliError(`--param ${name} is ambiguous: use method.${name} or target.${name}`);
+  const spec = m ?? t;
+  if (!spec) {
+    const known = [...methodSpecs.map((s) => s.name), ...targetSpecs.map((s) => s.name)];
+    throw new CliError(
+      `--param ${name}: unknown parameter for method '${ids.method}' and target '${ids.target}' (known: ${known.join(', ') || 'none'})`,
+    );
+  }
+  const into = m ? methodParams : targetParams;
+  if (into[spec.name] !== undefined) throw new CliError(`--param ${spec.name} given twice`);
+  try {
+    into[spec.name] = parseParam(spec, value);
+  } catch (e) {
+    if (e instanceof ParamError) throw new CliError(`--param ${e.message}`);
+    throw e;
+  }
+}
+
+function lookupId<T extends { id: string }>(flag: string, id: string, all: readonly T[], get: (id: string) => T): T {
+  try {
+    return get(id);
+  } catch {
+    throw new CliError(`--${flag}: unknown ${flag} '${id}' (known: ${all.map((d) => d.id).join(', ')})`);
+  }
+}
+
+/** Flags of `wgf run` (`--param` may repeat). */
+const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(
+  ['target', 'target-file', 'method', 'n', 'steps', 'every', 'step-size', 'seed', 'backend', 'init', 'out', 'domain', 'target-samples']
+    .map((name) => [name, { type: 'string' } as FlagSpec])
+    .concat([['param', { type: 'string', multiple: true }]]),
+);
+
+/** Parse and check the `wgf run` options (no file access). Throws CliError naming the argument. */
+export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
+  const { values, lists, help } = parseFlags(argv, RUN_FLAGS, { seeHelp: 'wgf --help' });
+  if (help) return 'help';
+  const targetFile = values.get('target-file');
+  if (targetFile !== undefined && targetFile.trim() === '') throw new CliError('--target-file needs a file name (.npy or .csv)');
+  const targetGiven = values.get('target');
+  if (targetFile !== undefined && targetGiven !== undefined && targetGiven !== 'cloud') {
+    throw new CliError(`--target ${targetGiven} and --target-file both set the target: give one`);
+  }
+  if (targetFile === undefined && targetGiven === 'cloud') throw new CliError("--target cloud needs --target-file FILE (.npy [m,2] or .csv)");
+  const target = targetFile !== undefined ? 'cloud' : (targetGiven ?? CLI_DEFAULTS.target);
+  const method = values.get('method') ?? CLI_DEFAULTS.method;
+  const methodDef = lookupId('method', method, methods, getMethod);
+  // The file cloud has no parameters and no registry entry (src/engine/config.ts resolveTarget).
+  const targetDef = targetFile !== undefined ? { params: [] as ParamSpec[] } : lookupId('target', target, targets, getTarget);
+
+  const n = integerFlag('n', values.get('n'), 1);
+  const steps = integerFlag('steps', values.get('steps'), 0) ?? CLI_DEFAULTS.steps;
+  const everyGiven = integerFlag('every', values.get('every'), 1);
+  if (everyGiven !== undefined && everyGiven > steps) {
+    throw new CliError(`--every (${everyGiven}) must not exceed --steps (${steps})`);
+  }
+  const every = everyGiven ?? Math.max(steps, 1);
+  const stepGiven = numberFlag('step-size', values.get('step-size'), (v) => v > 0, 'a finite number > 0');
+  const seed = integerFlag('seed', values.get('seed'), 0) ?? CLI_DEFAULTS.seed;
+  if (seed > 0xffffffff) throw new CliError(`--seed must be below 2^32, got ${seed}`);
+  const backend = choiceFlag('backend', values.get('backend'), ['gpu', 'cpu'] as const) ?? 'gpu';
+
+  const methodParams: Params = {};
+  const targetParams: Params = {};
+  for (const p of lists.get('param') ?? []) routeParam(p, methodDef.params, targetDef.params, methodParams, targetParams, { method, target });
+
+  const init = values.get('init') ?? 'gaussian';
+  if (init.trim() === '') throw new CliError('--init needs gaussian or a file name');
+  const out = values.get('out');
+  let format: TrajectoryFormat | undefined;
+  if (out !== undefined) {
+    format = formatFromFileName(out);
+    if (format === undefined) throw new CliError(`--out: unknown file extension in '${out}' (use .npy, .csv or .json)`);
+  }
+  const domain: Domain = choiceFlag('domain', values.get('domain'), ['plane', 'torus'] as const) ?? 'plane';
+  const targetSamples = integerFlag('target-samples', values.get('target-samples'), 1);
+  // Absent --step-size: the same stable default as the app's (src/defaults.ts).
+  const stepSize = stepGiven ?? defaultStepSize(method, target, domain);
+  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, domain, targetSamples, out, format };
+}
+/** The initial positions and the particle count they imply. Throws CliError for a bad file. */
+async function loadInit(args: RunArgs): Promise<{ init: InitSpec; n: number }> {
+  if (args.init === 'gaussian') return { init: { kind: 'gaussian', mean: [0, 0], std: 1 }, n: args.n ?? CLI_DEFAULTS.n };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(args.init);
+  } catch (e) {
+    throw new CliError(`--init: cannot read '${args.init}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let points;
+  try {
+    points = pointsFromFile(args.init, bytes);
+  } catch (e) {
+    throw new CliError(`--init ${args.init}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (args.n !== undefined && args.n !== points.n) {
+    throw new CliError(`--n ${args.n} does not match the ${points.n} points in --init ${args.init}`);
+  }
+  return { init: { kind: 'positions', data: points.data }, n: points.n };
+}
+
+/** The --target-file point cloud (interleaved, float64), or undefined. Throws CliError for a bad file. */
+async function loadTargetCloud(args: RunArgs): Promise<Float64Array | undefined> {
+  const file = args.targetFile;
+  if (file === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new CliError(`--target-file: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    const points = pointsFromFile(file, bytes);
+    if (points.n < 1) throw new Error('no points');
+    // Only [m, 2] (a cloud, not a trajectory): the last frame of [frames, m, 2] would surprise here.
+    if (file.toLowerCase().endsWith('.npy')) {
+      const shape = decodeNpy(bytes).shape;
+      if (shape.length !== 2) throw new Error(`npy: expected shape (m, 2), got (${shape.join(', ')})`);
+    }
+    for (let i = 0; i < points.data.length; i++) {
+      if (!Number.isFinite(points.data[i] ?? NaN)) throw new Error(`point ${Math.floor(i / 2)} has a non-finite coordinate`);
+    }
+    return Float64Array.from(points.data);
+  } catch (e) {
+    throw new CliError(`--target-file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export interface RunSummary {
+  backend: BackendKind;
+  adapter: string;
+  method: string;
+  target: string;
+  n: number;
+  steps: number;
+  every: number;
+  frames: number;
+  wallMs: number;
+  msPerStep: number;
+  out: string | null;
+  /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth. */
+  final: { mean: [number, number]; cov: [number, number, number]; nonFinite: number } & Record<string, number | number[]>;
+}
+
+const round = (v: number, digits = 4): number => Number(v.toPrecision(digits));
+/** 7 significant digits; NaN/Infinity stay (JSON.stringify writes them as null). */
+const roundStat = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(7)) : v);
+
+/** Step the simulation, reading back a frame every `every` steps when `frames` is given. */
+async function runLoop(sim: Simulation, args: RunArgs, frameCount: number, frames: Float32Array | undefined): Promise<{ wallMs: number; stepMs: number }> {
+  const stride = sim.n * 2;
+  const t0 = performance.now();
+  let stepMs = 0;
+  if (frames) frames.set(await sim.positions(), 0);
+  let done = 0;
+  for (let f = 1; f < frameCount; f++) {
+    const s0 = performance.now();
+    sim.step(args.every);
+    await sim.finish();
+    stepMs += performance.now() - s0;
+    done += args.every;
+    if (frames) frames.set(await sim.positions(), f * stride);
+  }
+  if (done < args.steps) {
+    // Steps after the last frame (steps not a multiple of every): run, not saved.
+    const s0 = performance.now();
+    sim.step(args.steps - done);
+    await sim.finish();
+    stepMs += performance.now() - s0;
+  }
+  return { wallMs: performance.now() - t0, stepMs };
+}
+
+export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  const { init, n } = await loadInit(args);
+  const cloud = await loadTargetCloud(args);
+  const config: RunConfig = {
+    method: args.method,
+    params: args.methodParams,
+    target: cloud ? { id: 'cloud', params: {}, cloud } : { id: args.target, params: args.targetParams },
+    n,
+    stepSize: args.stepSize,
+    seed: args.seed,
+    init,
+    domain: args.domain,
+    ...(args.targetSamples !== undefined ? { targetSamples: args.targetSamples } : {}),
+  };
+  let backend: Backend;
+  try {
+    backend = await createBackend(args.backend);
+  } catch (e) {
+    io.err(`wgf: cannot start the ${args.backend} backend: ${oneLine(e)}\n`);
+    return 1;
+  }
+  let sim: Simulation | undefined;
+  try {
+    const frameCount = Math.floor(args.steps / args.every) + 1;
+    const frames = args.out !== undefined ? new Float32Array(frameCount * n * 2) : undefined;
+    let run: { wallMs: number; stepMs: number; stats: ParticleStats; metrics: Metrics | undefined };
+    try {
+      run = await guardGpu(backend, async () => {
+        try {
+          sim = backend.createSimulation(config);
+        } catch (e) {
+          if (e instanceof ConfigError || e instanceof ParamError) throw new CliError(e.message);
+          throw e;
+        }
+        const timing = await runLoop(sim, args, frameCount, frames);
+        // The method's 'metrics' readouts (e.g. an inner solve's residual) need a metrics() call: only then.
+        const wantsMetrics = getMethod(args.method).readouts?.some((r) => r.when === 'metrics') === true && args.steps > 0;
+        return { ...timing, stats: await sim.stats(), metrics: wantsMetrics ? await sim.metrics() : undefined };
+      });
+    } catch (e) {
+      if (e instanceof GpuRunError) {
+        io.err(`wgf: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    const { wallMs, stepMs, stats, metrics } = run;
+
+    if (frames && args.out !== undefined && args.format !== undefined) {
+      const steps = Array.from({ length: frameCount }, (_, f) => f * args.every);
+      const meta = {
+        method: args.method,
+        params: resolveParams(getMethod(args.method).params, args.methodParams),
+        target: args.target,
+        targetParams: args.targetFile !== undefined ? {} : resolveParams(getTarget(args.target).params, args.targetParams),
+        ...(args.targetFile !== undefined ? { targetFile: args.targetFile } : {}),
+        n,
+        steps: args.steps,
+        every: args.every,
+        stepSize: args.stepSize,
+        seed: args.seed,
+        init: args.init,
+        backend: args.backend,
+        adapter: backend.info.description,
+      };
+      // Chunked even here: no single string over V8's length limit for large CSV/JSON exports.
+      const parts = await drainChunks(trajectoryChunks(args.format, frames, steps, n, meta), { budgetMs: 1000 });
+      try {
+        await mkdir(dirname(args.out), { recursive: true });
+        await writeFile(args.out, parts);
+      } catch (e) {
+        io.err(`wgf: cannot write --out ${args.out}: ${oneLine(e)}\n`);
+        return 1;
+      }
+    }
+
+    const summary: RunSummary = {
+      backend: args.backend,
+      adapter: backend.info.description,
+      method: args.method,
+      target: args.target,
+      n,
+      steps: args.steps,
+      every: args.every,
+      frames: frameCount,
+      wallMs: round(wallMs),
+      msPerStep: args.steps > 0 ? round(stepMs / args.steps) : 0,
+      out: args.out ?? null,
+      final: {
+        mean: [roundStat(stats.mean[0]), roundStat(stats.mean[1])],
+        cov: [roundStat(stats.cov[0]), roundStat(stats.cov[1]), roundStat(stats.cov[2])],
+        nonFinite: stats.nonFinite,
+        ...readoutsOf(stats),
+        ...(metrics ? readoutsOf(metrics) : {}),
+      },
+    };
+    io.out(`${JSON.stringify(summary)}\n`);
+    if (stats.nonFinite > 0) {
+      io.err(`wgf: warning: ${stats.nonFinite} of ${n} particles are non-finite after ${args.steps} steps (try a smaller --step-size)\n`);
+      return 3;
+    }
+    return 0;
+  } finally {
+    sim?.destroy();
+    backend.destroy();
+  }
+}
+
+
+/** A readouts record, its values rounded like the stats (keys as the method declares them). */
+function readoutsOf(x: { readouts?: Record<string, number> }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(x.readouts ?? {})) out[k] = roundStat(v);
+  return out;
+}
