@@ -1,0 +1,230 @@
+/**
+ * The generators library: the MLP's hand-written backward against central finite differences, the
+ * ONNX writer against onnxruntime-web (wasm, Node), the reader's refusals, training determinism,
+ * a short W-Flow run lowering S_eps, and the CLI train / sample commands.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSample } from '../cli/sample';
+import { runTrain } from '../cli/train';
+import { expectClose } from '../gpu/testing';
+import { decodeNpy } from '../io/npy';
+import { Rng } from '../reference/philox';
+import { energyDistance, modeStats, sinkhornMetric, targetModes } from './metrics';
+import { backward, createMlp, flatParameters, forward, forwardCached, roundToFloat32, zeroGrads, type Mlp } from './mlp';
+import { generate, generateChain, sampleNoise, type GeneratorModel } from './model';
+import { nodeOrt } from './nodeOrt';
+import { decodeOnnxObject, encodeOnnxObject, GeneratorModelError, readGeneratorModel, writeGeneratorOnnx } from './onnx';
+import { OnnxGenerator } from './runtime';
+import { resolveTrainParams, trainGenerator } from './train';
+import { targetSampler } from './targets';
+
+const spec = (hidden: number, residual = true, out = 2) => ({ sizes: [2, hidden, hidden, out], activation: 'silu' as const, residual });
+
+/** A random MLP with a random (non-zero) last layer. */
+function randomMlp(seed: number, hidden = 16): Mlp {
+  return createMlp(spec(hidden), new Rng(seed, 11, 1), false);
+}
+
+describe('MLP backward (reverse mode) = central finite differences', () => {
+  it('parameter and input gradients of L = sum_i c_i . out_i match (h = 1e-6), residual and plain nets', () => {
+    for (const residual of [true, false]) {
+      const net = createMlp(spec(7, residual, 2), new Rng(3, 11, 2), false);
+      const B = 5;
+      const x = sampleNoise(4, B);
+      const c = sampleNoise(5, B);
+      const loss = (m: Mlp, xin: Float64Array): number => {
+        const o = forward(m, xin, B);
+        let s = 0;
+        for (let i = 0; i < o.length; i++) s += (c[i] ?? 0) * (o[i] ?? 0);
+        return s;
+      };
+      const cache = forwardCached(net, x, B);
+      const grads = zeroGrads(net);
+      const gx = backward(net, cache, c, grads);
+      const h = 1e-6;
+      // every input coordinate
+      const fdx = Array.from(x, (_, i) => {
+        const xp = x.slice(), xm = x.slice();
+        xp[i] = (xp[i] ?? 0) + h;
+        xm[i] = (xm[i] ?? 0) - h;
+        return (loss(net, xp) - loss(net, xm)) / (2 * h);
+      });
+      // float64 central differences: truncation O(h^2) ~ 1e-12, rounding ~ 1e-16 / h ~ 1e-10
+      expectClose(gx, fdx, { atol: 1e-7, rtol: 1e-6 }, 'dL/dx vs FD');
+      // every parameter of every layer
+      net.layers.forEach((d, l) => {
+        for (const [arr, g] of [[d.w, grads.w[l]], [d.b, grads.b[l]]] as const) {
+          if (!g) throw new Error('missing grads');
+          const fd = Array.from(arr, (_, i) => {
+            const v = arr[i] ?? 0;
+            arr[i] = v + h;
+            const lp = loss(net, x);
+            arr[i] = v - h;
+            const lm = loss(net, x);
+            arr[i] = v;
+            return (lp - lm) / (2 * h);
+          });
+          expectClose(g, fd, { atol: 1e-7, rtol: 1e-6 }, `layer ${l} param grads vs FD`);
+        }
+      });
+    }
+  });
+
+  it('a zero last layer makes a residual map the identity (exact)', () => {
+    const id = createMlp(spec(8), new Rng(1, 11, 3), true);
+    const z = sampleNoise(9, 10);
+    expect(Array.from(forward(id, z, 10))).toEqual(Array.from(z));
+  });
+});
+
+describe('ONNX writer: onnxruntime-web (wasm) output = the TS forward pass', () => {
+  it('a 3-stage chain, every output x_1, x_2, x, B = 1000 and B = 1, within 1e-5', async () => {
+    const stages = [randomMlp(1, 32), randomMlp(2, 16), randomMlp(3, 8)];
+    const bytes = writeGeneratorOnnx(stages);
+    const info = readGeneratorModel(bytes);
+    expect(info).toMatchObject({ irVersion: 8, opset: 13, inputName: 'z', outputName: 'x', outputs: ['x_1', 'x_2', 'x'] });
+    // only standard ops
+    const ops = new Set(((decodeOnnxObject(bytes).graph as { node: { op_type: string }[] }).node).map((n) => n.op_type));
+    expect([...ops].sort()).toEqual(['Add', 'Gemm', 'Mul', 'Sigmoid']);
+    const gen = await OnnxGenerator.load(await nodeOrt(), bytes);
+    try {
+      const model: GeneratorModel = { method: 'sjko', stages: stages.map(roundToFloat32) };
+      for (const n of [1000, 1]) {
+        const z = Float64Array.from(Float32Array.from(sampleNoise(5, n)));
+        const ours = generateChain(model, z, n);
+        const ort = await gen.run(z, n);
+        // float32 evaluation of ~ 32 + 32*32 + 32 multiply-adds per output, |x| <= ~10: ~1e-6
+        ['x_1', 'x_2', 'x'].forEach((name, k) => expectClose(ort[name] ?? [], ours[k] ?? [], { atol: 1e-5, rtol: 0 }, `${name}, B = ${n}`));
+      }
+      // sample(): noise from sampleNoise(seed)
+      const s = await gen.sample(64, 7);
+      expectClose(s, generate(model, sampleNoise(7, 64), 64), { atol: 1e-5, rtol: 0 }, 'sample(64, 7)');
+    } finally {
+      gen.release();
+    }
+  });
+});
+
+describe('reader: bad files are refused with a clear error', () => {
+  const good = writeGeneratorOnnx([randomMlp(4)]);
+
+  it('truncated files (every 97th cut) and empty files', () => {
+    expect(() => readGeneratorModel(new Uint8Array(0))).toThrow(/empty/);
+    let refused = 0;
+    for (let cut = 1; cut < good.length; cut += 97) {
+      expect(() => readGeneratorModel(good.subarray(0, cut)), `cut at ${cut}`).toThrow(GeneratorModelError);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(10);
+  });
+
+  it('random bytes (200 seeded files) and a text file', () => {
+    const rng = new Rng(1, 12, 0);
+    for (let k = 0; k < 200; k++) {
+      const b = new Uint8Array(1 + rng.int(3000));
+      for (let i = 0; i < b.length; i++) b[i] = rng.int(256);
+      expect(() => readGeneratorModel(b), `random file ${k}`).toThrow(GeneratorModelError);
+    }
+    expect(() => readGeneratorModel(new TextEncoder().encode('x,y\n1,2\n'))).toThrow(/not an ONNX model|no graph/);
+  });
+
+  it('other input/output shapes or types', () => {
+    const edit = (f: (m: { graph: { input: { type: { tensor_type: { elem_type: number; shape: { dim: Record<string, unknown>[] } } } }[]; output: { name: string; type: { tensor_type: { elem_type: number; shape: { dim: Record<string, unknown>[] } } } }[] } }) => void): Uint8Array => {
+      const m = decodeOnnxObject(good) as Parameters<typeof f>[0];
+      f(m);
+      return encodeOnnxObject(m as unknown as Record<string, unknown>);
+    };
+    const inp = (m: Parameters<Parameters<typeof edit>[0]>[0]) => m.graph.input[0]?.type.tensor_type;
+    const out = (m: Parameters<Parameters<typeof edit>[0]>[0]) => m.graph.output[0]?.type.tensor_type;
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['input [B, 3]', edit((m) => { const t = inp(m); if (t) t.shape.dim[1] = { dim_value: 3 }; }), /input 'z' is float32 \[B, 3\]/],
+      ['input float64', edit((m) => { const t = inp(m); if (t) t.elem_type = 11; }), /float64/],
+      ['fixed batch', edit((m) => { const t = inp(m); if (t) t.shape.dim[0] = { dim_value: 16 }; }), /fixed batch size 16/],
+      ['output int64', edit((m) => { const t = out(m); if (t) t.elem_type = 7; }), /output 'x' is int64/],
+      ['output [B]', edit((m) => { const t = out(m); if (t) t.shape.dim = [{ dim_param: 'B' }]; }), /output 'x' is float32 \[B\]/],
+      ['two inputs', edit((m) => { const i0 = m.graph.input[0]; if (i0) m.graph.input.push({ ...i0, name: 'w' } as never); }), /exactly one input/],
+    ];
+    for (const [what, bytes, msg] of cases) expect(() => readGeneratorModel(bytes), what).toThrow(msg);
+  });
+
+  it('a model the reader accepts but onnxruntime refuses: the error is wrapped', async () => {
+    const m = decodeOnnxObject(good) as { graph: { node: { op_type: string }[] } };
+    const n0 = m.graph.node[0];
+    if (n0) n0.op_type = 'NoSuchOp';
+    const bytes = encodeOnnxObject(m as unknown as Record<string, unknown>);
+    expect(() => readGeneratorModel(bytes)).not.toThrow();
+    await expect(OnnxGenerator.load(await nodeOrt(), bytes)).rejects.toThrow(/onnxruntime refused the model/);
+  });
+});
+
+describe('training', () => {
+  const tiny = { hidden: 8, batch: 32 };
+  it('same seed, same weights bit for bit (wflow, uotm, sjko); another seed differs', async () => {
+    const target = targetSampler('8gaussians');
+    for (const method of ['wflow', 'uotm', 'sjko'] as const) {
+      const params = resolveTrainParams(method, method === 'sjko' ? { ...tiny, stages: 2 } : tiny);
+      const run = async (seed: number) => flatParameters(((await trainGenerator({ method, steps: 4, seed, params, target })).model.stages.at(-1) ?? randomMlp(0)));
+      const a = await run(3), b = await run(3), c = await run(4);
+      expect(a.length).toBeGreaterThan(0);
+      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `${method}: same seed`).toBe(true);
+      expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer)), `${method}: other seed`).toBe(false);
+    }
+  });
+
+  it('a short wflow run lowers S_eps to the target (8gaussians, 80 steps)', async () => {
+    const target = targetSampler('8gaussians');
+    const params = resolveTrainParams('wflow', { hidden: 32, batch: 128 });
+    const r = await trainGenerator({ method: 'wflow', steps: 80, seed: 2, params, target });
+    const y = target(new Rng(9, 13, 0), 512);
+    const z = sampleNoise(10, 512);
+    const before = await sinkhornMetric(z, y);
+    const after = await sinkhornMetric(generate(r.model, z, 512), y);
+    // measured: S_eps 1.44 (N(0, I) vs the ring of radius 2.83) -> 0.84 after 80 steps
+    expect(after).toBeLessThan(0.75 * before);
+    expect(energyDistance(generate(r.model, z, 512), y)).toBeLessThan(0.75 * energyDistance(z, y));
+  });
+
+  it('modes: exact counts on constructed samples', () => {
+    const modes = targetModes('8gaussians') ?? [];
+    expect(modes).toHaveLength(8);
+    // 100 points on each of the first 3 centres, 100 far away: 3 of 8 modes, 3/4 high quality
+    const pts: number[] = [];
+    for (let k = 0; k < 3; k++) for (let i = 0; i < 100; i++) pts.push(modes[k]?.centre[0] ?? 0, modes[k]?.centre[1] ?? 0);
+    for (let i = 0; i < 100; i++) pts.push(50, 50);
+    const s = modeStats(pts, modes);
+    expect(s).toEqual({ modes: 3 / 8, highQuality: 0.75, counts: [100, 100, 100, 0, 0, 0, 0, 0] });
+  });
+});
+
+describe('CLI: wgf train and wgf sample', () => {
+  it('train writes model.onnx + model.json and prints one JSON line; sample writes float32 [N, 2]', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wgf-gen-'));
+    const out: string[] = [], err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    const model = join(dir, 'm.onnx');
+    const code = await runTrain(['--method', 'uotm', '--target', '8gaussians', '--steps', '5', '--seed', '1', '--out', model, '--param', 'hidden=8', '--param', 'batch=32', '--no-sinkhorn'], io);
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    const line = JSON.parse(out[0] ?? '{}') as Record<string, unknown>;
+    expect(Object.keys(line)).toEqual(expect.arrayContaining(['method', 'target', 'steps', 'wallMs', 'metrics']));
+    expect(line).toMatchObject({ method: 'uotm', target: '8gaussians', steps: 5 });
+    const card = JSON.parse(await readFile(join(dir, 'm.json'), 'utf8')) as { metrics: { energy: number; modes: number } };
+    expect(card.metrics.energy).toBeGreaterThan(0);
+    out.length = 0;
+    const npy = join(dir, 'x.npy');
+    expect(await runSample(['--model', model, '--n', '100', '--seed', '3', '--out', npy], io)).toBe(0);
+    const arr = decodeNpy(new Uint8Array(await readFile(npy)));
+    expect(arr.shape).toEqual([100, 2]);
+    expect(arr.data).toBeInstanceOf(Float32Array);
+    // bad arguments: exit 2, one line; a bad model file: exit 1 with the reader's message
+    err.length = 0;
+    expect(await runTrain(['--method', 'gan', '--target', '8gaussians'], io)).toBe(2);
+    expect(await runTrain(['--method', 'wflow', '--target', '8gaussians', '--param', 'hidden=-1'], io)).toBe(2);
+    expect(await runSample(['--model', npy, '--out', join(dir, 'y.npy')], io)).toBe(1);
+    expect(err.at(-1)).toMatch(/not an ONNX model|no graph|refused/);
+  });
+});

@@ -1,0 +1,329 @@
+/**
+ * The three one-step generator trainers, float64 on the CPU, deterministic for a seed (every random
+ * draw from Philox streams keyed by the seed, src/generators/model.ts TRAIN_HI; no Math.random):
+ *
+ * wflow (W-Flow; METHODS.md section 9): per step draw z (batch B) and a target batch y (B), x = G(z);
+ *   move x one step along the debiased Sinkhorn-divergence flow with the project's log-domain
+ *   solver (src/ot/sinkhorn.ts sinkhornLoop on the CPU softmin, src/ot/cpuSinkhorn.ts; barycentric
+ *   projections by the twin src/reference/sinkhornBarycenter.ts, as the sinkhorn-flow method does):
+ *     x' = x + tau (T_ab(x) - T_aa(x))
+ *   and take one Adam step on the MSE  (1/B) sum_i |G(z_i) - stop_grad(x'_i)|^2.
+ *   The MSE gradient is 2 tau (T_aa - T_ab) / B = 2 tau grad_x S_eps: W-Flow is gradient descent
+ *   on the minibatch Sinkhorn divergence through G.
+ *
+ * uotm (UOTM; METHODS.md section 8, Choi et al.): potential v (MLP 2-H-H-1) and map T (the residual
+ *   generator). c(z, x) = tau |z - x|^2 / 2. Per step: `critic` potential steps minimising
+ *     L_v = mean_z Psi1*(-(c(z, T(z)) - v(T(z)))) + mean_y Psi2*(-v(y))     (T fixed)
+ *   then one map step minimising  L_T = mean_z [c(z, T(z)) - v(T(z))]   (v fixed; needs grad_x v).
+ *   Psi* (the convex conjugate of the marginal penalty): kl  e^t - 1;  chi2  t + t^2/4 (t >= -2),
+ *   else -1;  none  t (balanced OT: the OTM baseline). Adam with betas (0.5, 0.9), as adversarial
+ *   training usually does. UOTM's R1 gradient penalty on v is left out (it needs second derivatives
+ *   through the hand-written backward).
+ *
+ * sjko (S-JKO; METHODS.md section 7): K = `stages` JKO steps for F(rho) = KL(rho | nu) with step h:
+ *   rho_{k+1} = argmin_rho KL(rho | nu) + W2^2(rho, rho_k) / (2 h)
+ *   each written as the semi-dual UOT problem with a hard source marginal (Psi1*(t) = t), a KL
+ *   target penalty (Psi2*(t) = e^t - 1) and c(x, y) = |x - y|^2 / (2 h), i.e. one uotm stage whose
+ *   source is rho_k = (T_k o ... o T_1)#N(0, I). T_{k+1} starts at the identity (zero last layer),
+ *   v is warm-started from stage k; steps / K map steps per stage. The trained maps are all kept:
+ *   the chain x_k = T_k(x_{k-1}) steps through k = 0..K.
+ *
+ * All methods: Adam's learning rate follows a cosine from lr to lr / 20 over the steps (per stage
+ * for sjko): the last steps settle the fine structure.
+ */
+import { createCpuSinkhorn } from '../ot/cpuSinkhorn';
+import { cloudDiameter, resolveSinkhornOptions, sinkhornLoop } from '../ot/sinkhorn';
+import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
+import type { Rng } from '../reference/philox';
+import { Adam, backward, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpSpec } from './mlp';
+import { generateChain, TRAIN_HI, type GeneratorMethod, type GeneratorModel } from './model';
+import { trainRng, type TargetSampler } from './targets';
+
+export type Penalty = 'kl' | 'chi2' | 'none';
+
+export interface TrainParams {
+  /** Hidden width and number of hidden layers of every MLP. */
+  hidden: number;
+  layers: number;
+  batch: number;
+  lr: number;
+  /** wflow: flow step; uotm: cost coefficient (c = tau |z - x|^2 / 2); sjko: unused (see h). */
+  tau: number;
+  /** wflow: the Sinkhorn blur (eps = blur^2) and annealing ratio of the flow's solve. */
+  blur: number;
+  scaling: number;
+  /** wflow: Sinkhorn iterations at blur^2 after the annealing (cap). */
+  iterations: number;
+  /** uotm: the marginal penalty (both sides); sjko uses kl on the target side. */
+  penalty: Penalty;
+  /** uotm / sjko: potential steps per map step. */
+  critic: number;
+  /** sjko: number of JKO steps K and the JKO step h. */
+  stages: number;
+  h: number;
+}
+
+export const TRAIN_DEFAULTS: Record<GeneratorMethod, TrainParams> = {
+  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, penalty: 'none', critic: 1, stages: 1, h: 1 },
+  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, penalty: 'kl', critic: 2, stages: 1, h: 1 },
+  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, penalty: 'kl', critic: 2, stages: 6, h: 1 },
+};
+
+const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h'];
+const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages']);
+
+export class TrainParamError extends Error {
+  constructor(readonly param: string, message: string) {
+    super(message);
+    this.name = 'TrainParamError';
+  }
+}
+
+/** Defaults overlaid with `given` (strings or numbers), checked. Unknown names are refused. */
+export function resolveTrainParams(method: GeneratorMethod, given: Record<string, string | number>): TrainParams {
+  const p: TrainParams = { ...TRAIN_DEFAULTS[method] };
+  for (const [name, raw] of Object.entries(given)) {
+    if (name === 'penalty') {
+      if (raw !== 'kl' && raw !== 'chi2' && raw !== 'none') throw new TrainParamError(name, `penalty must be kl, chi2 or none, got '${raw}'`);
+      p.penalty = raw;
+      continue;
+    }
+    const key = NUMERIC.find((k) => k === name);
+    if (!key) throw new TrainParamError(name, `unknown training parameter '${name}' (known: ${[...NUMERIC, 'penalty'].join(', ')})`);
+    const v = typeof raw === 'number' ? raw : raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(v) || v <= 0 || (INTEGER.has(key) && !Number.isInteger(v))) throw new TrainParamError(name, `${name} must be a positive ${INTEGER.has(key) ? 'integer' : 'number'}, got '${raw}'`);
+    if (key === 'scaling' && v >= 1) throw new TrainParamError(name, `scaling must lie in (0, 1), got ${v}`);
+    if (key === 'hidden' && v > 1024) throw new TrainParamError(name, `hidden must be at most 1024, got ${v}`);
+    if (key === 'layers' && v > 8) throw new TrainParamError(name, `layers must be at most 8, got ${v}`);
+    if (key === 'stages' && v > 64) throw new TrainParamError(name, `stages must be at most 64, got ${v}`);
+    p[key] = v as never;
+  }
+  return p;
+}
+
+export function mapSpec(p: TrainParams): MlpSpec {
+  return { sizes: [2, ...Array.from({ length: p.layers }, () => p.hidden), 2], activation: 'silu', residual: true };
+}
+
+export function potentialSpec(p: TrainParams): MlpSpec {
+  return { sizes: [2, ...Array.from({ length: p.layers }, () => p.hidden), 1], activation: 'silu', residual: false };
+}
+
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  /** wflow: S_eps of the batch before the step; uotm/sjko: the potential loss L_v. */
+  loss: number;
+  /** sjko: the stage being trained (1-based); 1 otherwise. */
+  stage: number;
+}
+
+export interface TrainHooks {
+  /** Called every `progressEvery` steps and at the end; may return a promise (e.g. to yield in a worker). */
+  onProgress?: (p: TrainProgress) => void | Promise<void>;
+  progressEvery?: number;
+  /** Checked at each progress call: true stops the training (the model so far is returned). */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainRequest {
+  method: GeneratorMethod;
+  steps: number;
+  seed: number;
+  params: TrainParams;
+  target: TargetSampler;
+}
+
+export interface TrainResult {
+  model: GeneratorModel;
+  /** Steps actually run (fewer when stopped). */
+  steps: number;
+  stopped: boolean;
+  /** Loss every progressEvery steps. */
+  history: TrainProgress[];
+}
+
+function lrAt(p: TrainParams, step: number, steps: number): number {
+  const t = steps > 1 ? step / (steps - 1) : 1;
+  return p.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+function noiseBatch(rng: Rng, n: number): Float64Array {
+  const z = new Float64Array(2 * n);
+  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+  return z;
+}
+
+class Progress {
+  readonly history: TrainProgress[] = [];
+  stopped = false;
+  private readonly every: number;
+  constructor(private readonly hooks: TrainHooks, private readonly total: number) {
+    this.every = Math.max(1, Math.round(hooks.progressEvery ?? 50));
+  }
+  /** After step `done` (1-based count); returns true to stop. */
+  async after(done: number, loss: number, stage: number): Promise<boolean> {
+    if (done % this.every !== 0 && done !== this.total) return false;
+    const p = { step: done, steps: this.total, loss, stage };
+    this.history.push(p);
+    await this.hooks.onProgress?.(p);
+    if (this.hooks.shouldStop?.()) this.stopped = true;
+    return this.stopped;
+  }
+}
+
+// ---------------------------------------------------------------- wflow
+async function trainWflow(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
+  const p = req.params;
+  const g = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true);
+  const opt = new Adam(g, { lr: p.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
+  const backend = createCpuSinkhorn();
+  const B = p.batch;
+  const options = resolveSinkhornOptions({ blur: p.blur, scaling: p.scaling, tol: 1e-3, checkEvery: 5, maxIter: 0 });
+  let done = 0;
+  for (let step = 0; step < req.steps; step++) {
+    const z = noiseBatch(zr, B);
+    const y = req.target(yr, B);
+    const cache = forwardCached(g, z, B);
+    const x = cache.out;
+    const problem = backend.problem({ points: x }, { points: y });
+    // the annealing (one iteration per eps level) then at most `iterations` more at blur^2
+    const diameter = cloudDiameter(x, y);
+    const levels = Math.ceil(Math.log(p.blur / diameter) / Math.log(p.scaling)) + 2;
+    const r = await sinkhornLoop(problem, { ...options, maxIter: levels + p.iterations }, diameter);
+    const eps = problem.epsilon;
+    const tab = sinkhornBarycenter(x, B, problem.y, B, problem.logb, problem.current('gab'), x, { eps, alpha: 0, beta: 1, gamma: 0 });
+    const xNew = sinkhornBarycenter(x, B, x, B, problem.loga, problem.current('faa'), tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
+    problem.destroy();
+    // MSE to stop_grad(x'): dL/dG = 2 (G(z) - x') / B
+    const d = new Float64Array(2 * B);
+    for (let i = 0; i < d.length; i++) d[i] = (2 * ((x[i] ?? 0) - (xNew[i] ?? 0))) / B;
+    const grads = zeroGrads(g);
+    backward(g, cache, d, grads);
+    opt.step(grads, lrAt(p, step, req.steps));
+    done = step + 1;
+    if (await progress.after(done, r.value, 1)) break;
+  }
+  backend.destroy();
+  return { model: { method: 'wflow', stages: [g] }, steps: done };
+}
+
+// ---------------------------------------------------------------- semi-dual (U)OT stages: uotm, sjko
+function conj(pen: Penalty, t: number): { value: number; slope: number } {
+  switch (pen) {
+    case 'kl': {
+      const e = Math.exp(Math.min(t, 50));
+      return { value: e - 1, slope: e };
+    }
+    case 'chi2':
+      return t >= -2 ? { value: t + (t * t) / 4, slope: 1 + t / 2 } : { value: -1, slope: 0 };
+    case 'none':
+      return { value: t, slope: 1 };
+  }
+}
+
+interface SemiDualStage {
+  /** Source batch x (interleaved, n points): noise for uotm, rho_k for sjko. */
+  source: (n: number) => Float64Array;
+  map: Mlp;
+  potential: Mlp;
+  /** Cost coefficient: c(x, y) = tau |x - y|^2 / 2. */
+  tau: number;
+  psi1: Penalty;
+  psi2: Penalty;
+}
+
+async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, steps: number, progress: Progress, offset: number, stageIndex: number): Promise<number> {
+  const p = req.params;
+  const B = p.batch;
+  const { map, potential: v, tau } = stage;
+  const adamT = new Adam(map, { lr: p.lr, beta1: 0.5, beta2: 0.9, eps: 1e-8 });
+  const adamV = new Adam(v, { lr: p.lr, beta1: 0.5, beta2: 0.9, eps: 1e-8 });
+  const ones = new Float64Array(B).fill(1);
+  let done = 0;
+  for (let step = 0; step < steps; step++) {
+    const lr = lrAt(p, step, steps);
+    let lossV = 0;
+    for (let c = 0; c < p.critic; c++) {
+      const x = stage.source(B);
+      const tx = forward(map, x, B);
+      const y = req.target(yr, B);
+      const cg = forwardCached(v, tx, B);
+      const cy = forwardCached(v, y, B);
+      const dg = new Float64Array(B), dy = new Float64Array(B);
+      lossV = 0;
+      for (let i = 0; i < B; i++) {
+        const d0 = (tx[2 * i] ?? 0) - (x[2 * i] ?? 0), d1 = (tx[2 * i + 1] ?? 0) - (x[2 * i + 1] ?? 0);
+        const cost = 0.5 * tau * (d0 * d0 + d1 * d1);
+        // Psi1*(-(c - v(T x))): d/dv(Tx) = Psi1*'(v - c)
+        const a = conj(stage.psi1, (cg.out[i] ?? 0) - cost);
+        // Psi2*(-v(y)): d/dv(y) = -Psi2*'(-v(y))
+        const b = conj(stage.psi2, -(cy.out[i] ?? 0));
+        lossV += (a.value + b.value) / B;
+        dg[i] = a.slope / B;
+        dy[i] = -b.slope / B;
+      }
+      const grads = zeroGrads(v);
+      backward(v, cg, dg, grads);
+      backward(v, cy, dy, grads);
+      adamV.step(grads, lr);
+    }
+    // map step: L_T = mean [tau |x - T x|^2 / 2 - v(T x)]
+    const x = stage.source(B);
+    const ct = forwardCached(map, x, B);
+    const tx = ct.out;
+    const gv = backward(v, forwardCached(v, tx, B), ones);
+    const d = new Float64Array(2 * B);
+    for (let i = 0; i < d.length; i++) d[i] = (tau * ((tx[i] ?? 0) - (x[i] ?? 0)) - (gv[i] ?? 0)) / B;
+    const grads = zeroGrads(map);
+    backward(map, ct, d, grads);
+    adamT.step(grads, lr);
+    done = step + 1;
+    if (await progress.after(offset + done, lossV, stageIndex)) break;
+  }
+  return done;
+}
+
+async function trainUotm(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
+  const p = req.params;
+  const map = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true);
+  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false);
+  const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
+  const steps = await trainSemiDual({ source: (n) => noiseBatch(zr, n), map, potential, tau: p.tau, psi1: p.penalty, psi2: p.penalty }, req, yr, req.steps, progress, 0, 1);
+  return { model: { method: 'uotm', stages: [map] }, steps };
+}
+
+async function trainSjko(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
+  const p = req.params;
+  const K = p.stages;
+  const per = Math.max(1, Math.floor(req.steps / K));
+  const wr = trainRng(req.seed, TRAIN_HI.weights);
+  const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
+  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false);
+  const model: GeneratorModel = { method: 'sjko', stages: [] };
+  let total = 0;
+  for (let k = 1; k <= K; k++) {
+    const map = createMlp(mapSpec(p), wr, true);
+    const prev: GeneratorModel = { method: 'sjko', stages: [...model.stages] };
+    const source = (n: number): Float64Array => {
+      const z = noiseBatch(zr, n);
+      const chain = generateChain(prev, z, n);
+      return chain[chain.length - 1] ?? z;
+    };
+    model.stages.push(map);
+    const steps = k === K ? Math.max(1, req.steps - per * (K - 1)) : per;
+    total += await trainSemiDual({ source, map, potential, tau: 1 / p.h, psi1: 'none', psi2: p.penalty }, req, yr, steps, progress, total, k);
+    if (progress.stopped) break;
+  }
+  return { model, steps: total };
+}
+
+/** Train a generator (see the header); deterministic for (method, steps, seed, params, target). */
+export async function trainGenerator(req: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
+  if (!(Number.isInteger(req.steps) && req.steps >= 1)) throw new TrainParamError('steps', `steps must be an integer >= 1, got ${req.steps}`);
+  const progress = new Progress(hooks, req.steps);
+  const run = req.method === 'wflow' ? trainWflow : req.method === 'uotm' ? trainUotm : trainSjko;
+  const r = await run(req, progress);
+  return { model: r.model, steps: r.steps, stopped: progress.stopped, history: progress.history };
+}
