@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CLI_DEFAULTS, defaultStepSize } from '../defaults';
+import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../defaults';
 import { createBackend } from '../engine/backend';
 import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { drainChunks } from '../io/chunks';
@@ -13,6 +13,11 @@ import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { methods, getMethod } from '../methods/registry';
+
+/** Registry data for the usage text (no method id is written in the CLI). */
+const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m.id);
+const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
+const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
 import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
 import { targets, getTarget } from '../targets/registry';
 import { choiceFlag, CliError, integerFlag, numberFlag, oneLine, parseFlags, type FlagSpec } from './args';
@@ -36,7 +41,7 @@ Usage:
 Options for run (defaults in brackets):
   --target ID           target density [${CLI_DEFAULTS.target}]; see \`wgf list\`
   --target-file FILE    target known only by samples: a .npy [m,2] or .csv (x,y columns) point
-                        cloud (target id 'cloud'); for sample-based methods, e.g. --method mmd-flow
+                        cloud (target id 'cloud'); for sample-based methods, e.g. --method ${SAMPLE_METHODS[0] ?? ''}
   --method ID           sampler [${CLI_DEFAULTS.method}]; see \`wgf list\`
   --n N                 number of particles [${CLI_DEFAULTS.n}, or the row count of --init FILE]
   --steps S             number of steps [${CLI_DEFAULTS.steps}]
@@ -49,8 +54,8 @@ Options for run (defaults in brackets):
   --param NAME=VALUE    a method or target parameter (repeatable); prefix with method. or
                         target. when a name is ambiguous, e.g. --param bandwidth=median
   --domain plane|torus  the plane R^2 [plane], or the torus [0,1)^2 (periodic targets, e.g.
-                        svgd with --param kernel=riesz)
-  --target-samples M    target cloud size for sample-based methods (mmd-flow, sinkhorn-flow) [n]
+                        ${TORUS_METHOD?.id ?? ''} with ${TORUS_PARAMS})
+  --target-samples M    target cloud size for sample-based methods (${SAMPLE_METHODS.join(', ')}) [n]
   --init gaussian|FILE  initial positions: N(0, I) [gaussian], or a .npy ([n,2] or the last
                         frame of [frames,n,2]) or .csv (x,y columns) file
   --out FILE            write the trajectory; format by extension:
@@ -61,12 +66,13 @@ Options for run (defaults in brackets):
                         steps after the last frame (S not a multiple of K) still run
 
 Output: {"backend","adapter","method","target","n","steps","every","frames","wallMs",
-"msPerStep","out","final":{"mean","cov","nonFinite"}}; cov = [c11, c12, c22]; wallMs includes
+"msPerStep","out","final":{"mean","cov","nonFinite", and the method's readouts, e.g. "acceptance"}};
+cov = [c11, c12, c22]; wallMs includes
 the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
 Exit codes: 0 ok, 1 runtime failure, 2 bad arguments, 3 non-finite particles.
 
 Example:
-  wgf run --target banana --method svgd --n 4096 --steps 500 --every 10 --step-size 0.05 --seed 1 --out traj.npy
+  wgf run --target banana --method ${APP_DEFAULTS.method} --n 4096 --steps 500 --every 10 --step-size 0.05 --seed 1 --out traj.npy
 `;
 
 export interface RunArgs {

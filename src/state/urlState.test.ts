@@ -59,4 +59,20 @@ describe('URL hash state', () => {
     expect(c.errors.join('\n')).toMatch(/not stored in the URL/);
     expect(c.errors.join('\n')).toMatch(/cmp: unknown method 'nope'/);
   });
+
+  it('without h the step size is the default of the run the hash describes; with h it is the given one', () => {
+    const withDefaults: SpecLookup = { ...specs, stepSize: (run) => (run.method === 'langevin' && run.target.id === 'gaussian' ? 0.05 : 0.1) };
+    expect(decodeHash('#method=langevin&target=gaussian', withDefaults).config.stepSize).toBe(0.05);
+    expect(decodeHash('#method=svgd&target=gaussian', withDefaults).config.stepSize).toBe(0.1);
+    expect(decodeHash('#method=langevin&target=gaussian&h=0.3', withDefaults).config.stepSize).toBe(0.3);
+    // a bad h is reported and the default taken
+    const bad = decodeHash('#method=langevin&target=gaussian&h=-1', withDefaults);
+    expect(bad.config.stepSize).toBe(0.05);
+    expect(bad.errors.join('\n')).toMatch(/^h:/m);
+  });
+
+  it('the default configuration is the app default run of src/defaults.ts', async () => {
+    const { appDefaultRun } = await import('../defaults');
+    expect(DEFAULT_CONFIG).toEqual(appDefaultRun());
+  });
 });

@@ -6,24 +6,25 @@
  * Also the domain (`domain=torus`, plane is the default) and the split view's second method
  * (`cmp=mmd-flow`). A target cloud from a file, an image, a painting or a dragged sample cloud is
  * NOT stored (too big): the hash says `target=cloud` and loading it falls back with a message.
+ * Without `h` the step size is the run's default (SpecLookup.stepSize); with it, the user's.
  */
 import { parseParam, type ParamSpec, type ParamValue, type Params } from '../params';
+import { appDefaultRun } from '../defaults';
 import type { RunConfig } from '../engine/types';
 
 export interface SpecLookup {
   methodParams(id: string): readonly ParamSpec[] | undefined;
   targetParams(id: string): readonly ParamSpec[] | undefined;
+  /**
+   * The default step size of a run (src/defaults.ts runStepSize). A hash without `h` takes it; a
+   * hash with `h` is the user's step size (kept when the target or method changes, as long as it
+   * differs from the default: see src/defaults.ts followDefaults). Absent: the base's step size.
+   */
+  stepSize?(run: Pick<RunConfig, 'method' | 'target' | 'domain'>): number;
 }
 
-export const DEFAULT_CONFIG: RunConfig = {
-  method: 'svgd',
-  params: {},
-  target: { id: 'mixture', params: {} },
-  n: 4096,
-  stepSize: 0.1,
-  seed: 1,
-  init: { kind: 'gaussian', mean: [0, 0], std: 1 },
-};
+/** The app's default run (src/defaults.ts: method, target, n, seed and its default step size). */
+export const DEFAULT_CONFIG: RunConfig = appDefaultRun();
 
 function formatValue(v: ParamValue): string {
   return Array.isArray(v) ? v.join(',') : String(v);
@@ -137,6 +138,8 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     if (domain === 'plane' || domain === 'torus') config.domain = domain;
     else errors.push(`domain: expected plane or torus, got '${domain}'`);
   }
+  // No (valid) h: the default step size of the run the hash describes.
+  if (h === undefined && specs.stepSize) config.stepSize = specs.stepSize(config);
   let compare: string | undefined;
   const cmp = q.get('cmp');
   if (cmp !== null && cmp !== 'none') {

@@ -4,8 +4,9 @@ import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
 import { paramShown, type ParamValue } from '../params';
-import type { Domain } from '../engine/types';
-import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts } from './compat';
+import type { Domain, RunConfig } from '../engine/types';
+import { describeFollowed, followDefaults, PLANE_TARGET } from '../defaults';
+import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts, torusRefusal } from './compat';
 import { isMixtureId } from './mixture';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
@@ -31,7 +32,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
   const domain: Domain = config.domain ?? 'plane';
   const facts = snap.target ? factsOf(snap.target) : targetFacts(config.target.id);
   const torusCapable = methods.some((m) => methodDomains(m).includes('torus'));
-  const showDomain = domain === 'torus' || (method !== undefined && methodDomains(method).includes('torus'));
+  // Shown for every method: one that cannot run on the torus says so on the disabled option.
+  const torusWhy = domain === 'torus' ? undefined : torusRefusal(method);
 
   const chooseTarget = (id: string): void => {
     const f = targetFacts(id);
@@ -40,30 +42,30 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
     if (engine.configure(change) && note) engine.say('info', `Target ${getTarget(id).label}: ${note}`);
   };
 
+  const chooseMethod = (id: string): void => {
+    const { change, followed } = followDefaults(config, { method: id, params: {} });
+    const words = describeFollowed(followed);
+    if (engine.configure(change) && words.length > 0) engine.say('info', `Method ${attempt(() => getMethod(id).label) ?? id}: ${words.join(', ')}`);
+  };
+
+  // The same defaults as picking a target of the other domain in the Target list (src/defaults.ts followDefaults).
   const chooseDomain = (d: Domain): void => {
     if (d === domain) return;
-    const kernelSpec = method?.params.find((p) => p.name === 'kernel');
-    const hasRiesz = kernelSpec?.kind === 'enum' && (kernelSpec.options ?? []).includes('riesz');
+    let target: RunConfig['target'] | undefined;
     if (d === 'torus') {
       const periodic = facts?.periodic ? undefined : firstPeriodicTarget();
       if (!facts?.periodic && !periodic) {
         engine.say('error', 'Domain: the torus needs a periodic target, and none is registered');
         return;
       }
-      // The torus is where the Riesz kernel lives; its targets are a unit cell wide, so the plane's
-      // step sizes (~0.1) throw particles across the cell: start from the paper-scale 5e-4.
-      const stepSize = config.stepSize > 1e-3 ? 5e-4 : config.stepSize;
-      const params = hasRiesz ? { ...config.params, kernel: 'riesz' } : config.params;
-      if (engine.configure({ domain: 'torus', params, stepSize, ...(periodic ? { target: { id: periodic, params: {} } } : {}) })) {
-        const changes = [periodic ? `target ${getTarget(periodic).label}` : '', hasRiesz ? 'Riesz kernel' : '', stepSize !== config.stepSize ? `step size ${stepSize}` : ''].filter((x) => x);
-        if (changes.length > 0) engine.say('info', `Domain torus: ${changes.join(', ')}`);
-      }
-    } else {
-      const params = config.params.kernel === 'riesz' ? { ...config.params, kernel: 'rbf' } : config.params;
-      const stepSize = config.stepSize < 1e-3 ? 0.1 : config.stepSize;
-      if (engine.configure({ domain: 'plane', params, stepSize, ...(facts?.periodic ? { target: { id: 'mixture', params: {} } } : {}) })) {
-        if (params !== config.params || stepSize !== config.stepSize) engine.say('info', `Domain plane: ${params !== config.params ? 'RBF kernel, ' : ''}step size ${stepSize}`);
-      }
+      if (periodic) target = { id: periodic, params: {} };
+    } else if (facts?.periodic) {
+      target = { id: PLANE_TARGET, params: {} };
+    }
+    const { change, followed } = followDefaults(config, { domain: d, ...(target ? { target } : {}) });
+    if (engine.configure(change)) {
+      const changes = [d === 'torus' && target ? `target ${getTarget(target.id).label}` : '', ...describeFollowed(followed)].filter((x) => x);
+      if (changes.length > 0) engine.say('info', `Domain ${d}: ${changes.join(', ')}`);
     }
   };
   const maxN = snap.backend?.maxParticles ?? 65536;
@@ -93,7 +95,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
             const f = targetFacts(t.id);
             const tag = f?.periodic ? ' (torus)' : f?.sampleOnly ? ' (samples)' : '';
             return (
-              <option key={t.id} value={t.id} disabled={domain === 'torus' ? !f?.periodic : false}>
+              <option key={t.id} value={t.id}>
                 {t.label}
                 {tag}
               </option>
@@ -116,7 +118,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
 
       <div className="row">
         <label htmlFor={ids.method}>Method</label>
-        <select id={ids.method} value={config.method} onChange={(e) => engine.configure({ method: e.target.value, params: {} })}>
+        <select id={ids.method} value={config.method} onChange={(e) => chooseMethod(e.target.value)}>
           {methods.map((m) => {
             const why = incompatibility(m, facts, domain);
             return (
@@ -129,12 +131,14 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
         </select>
       </div>
       {facts?.sampleOnly ? <p className="hint">This target is known only by samples: score-based methods are off; the flows move toward its cloud (blue).</p> : null}
-      {showDomain && torusCapable ? (
-        <div className="row">
+      {torusCapable ? (
+        <div className="row" title={torusWhy}>
           <label htmlFor={ids.domain}>Domain</label>
           <select id={ids.domain} value={domain} onChange={(e) => chooseDomain(e.target.value === 'torus' ? 'torus' : 'plane')}>
             <option value="plane">plane ℝ²</option>
-            <option value="torus">torus [0,1)²</option>
+            <option value="torus" disabled={torusWhy !== undefined} title={torusWhy}>
+              {torusWhy ? `torus [0,1)² — ${torusWhy}` : 'torus [0,1)²'}
+            </option>
           </select>
         </div>
       ) : null}

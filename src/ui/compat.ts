@@ -1,25 +1,20 @@
 /**
- * What runs on what: a method's `needs` ('score' | 'samples') and `domains` against a target's
- * facts (sample-only? exact sampler? periodic?). The controls use it to annotate and disable
- * choices before the engine's validation would refuse them (its message is shown when it does).
+ * What runs on what, for the controls: a method's `needs` ('score' | 'samples') and `domains`
+ * against a target's facts (sample-only? exact sampler? periodic?), from src/defaults.ts. The
+ * controls use it to annotate and disable choices before the engine's validation would refuse
+ * them (its message is shown when it does). Which method to switch to, which parameters and step
+ * size follow a change: registry data (MethodDef.priority, domainDefaults, defaultStep) read by
+ * src/defaults.ts; no method id is written here.
  */
-import { getMethod, methods } from '../methods/registry';
+import { describeFollowed, factsOf, followDefaults, incompatibility, methodDomains, methodsByPriority, type TargetFacts } from '../defaults';
+import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { createTarget, getTarget, targets } from '../targets/registry';
-import type { TargetInstance } from '../targets/types';
 import type { Domain, RunConfig } from '../engine/types';
 
-export interface TargetFacts {
-  sampleOnly: boolean;
-  hasSamples: boolean;
-  periodic: boolean;
-}
+export { factsOf, incompatibility, methodDomains, type TargetFacts } from '../defaults';
 
 const factsCache = new Map<string, TargetFacts>();
-
-export function factsOf(t: TargetInstance): TargetFacts {
-  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic) };
-}
 
 /** Facts of a registry target at its default parameters ('cloud': a fixed sample cloud). */
 export function targetFacts(id: string): TargetFacts | undefined {
@@ -36,21 +31,6 @@ export function targetFacts(id: string): TargetFacts | undefined {
   }
 }
 
-export function methodDomains(m: MethodDef): Domain[] {
-  return m.domains ?? ['plane'];
-}
-
-/** Why `method` cannot run on a target with `facts` in `domain` (undefined: it can). */
-export function incompatibility(method: MethodDef, facts: TargetFacts | undefined, domain: Domain): string | undefined {
-  if (!methodDomains(method).includes(domain)) return `not on the ${domain}`;
-  if (!facts) return undefined;
-  const needs = method.needs ?? 'score';
-  if (needs === 'score' && facts.sampleOnly) return 'needs a score';
-  if (needs === 'samples' && !facts.hasSamples) return 'needs samples';
-  if (domain === 'torus' && !facts.periodic) return 'target not periodic';
-  return undefined;
-}
-
 export function findMethod(id: string): MethodDef | undefined {
   try {
     return getMethod(id);
@@ -59,10 +39,14 @@ export function findMethod(id: string): MethodDef | undefined {
   }
 }
 
-/** The sample-based method to switch to for a sample-only target: Sinkhorn flow if registered, else MMD flow, else any. */
+/** The method to switch to for a target with `facts` in `domain`: the compatible one of highest priority (MethodDef.priority). */
+export function preferredMethod(facts: TargetFacts, domain: Domain = 'plane'): MethodDef | undefined {
+  return methodsByPriority().find((m) => incompatibility(m, facts, domain) === undefined);
+}
+
+/** The sample-based method to switch to for a sample-only target. */
 export function preferredSampleMethod(domain: Domain = 'plane'): MethodDef | undefined {
-  const ok = methods.filter((m) => m.needs === 'samples' && methodDomains(m).includes(domain));
-  return ok.find((m) => m.id === 'sinkhorn-flow') ?? ok.find((m) => m.id === 'mmd-flow') ?? ok[0];
+  return preferredMethod({ sampleOnly: true, hasSamples: true, periodic: false }, domain);
 }
 
 /** The first periodic target of the registry (for switching to the torus), if any. */
@@ -75,22 +59,34 @@ export function periodicTargetIds(): string[] {
   return targets.map((t) => t.id).filter((id) => targetFacts(id)?.periodic);
 }
 
+/** Why a method cannot run on the torus at all (undefined: it can), for the Domain control. */
+export function torusRefusal(method: MethodDef | undefined): string | undefined {
+  if (!method || methodDomains(method).includes('torus')) return undefined;
+  return `${method.label} runs on the plane only`;
+}
+
 /**
- * The config change for a new target chosen by the user: a score-based method on a sample-only
- * target switches to a sample-based flow (and says so), the domain follows the target.
+ * The config change for a new target chosen by the user (the Target list, an image, a painting):
+ * the domain follows the target; a method that cannot run on it switches to the preferred one (and
+ * says so); the domain's parameters and a default step size follow (src/defaults.ts followDefaults),
+ * exactly as the Domain control does.
  */
 export function retarget(config: RunConfig, target: RunConfig['target'], facts: TargetFacts): { change: Partial<RunConfig>; note?: string } {
   const domain: Domain = facts.periodic ? 'torus' : 'plane';
   const method = findMethod(config.method);
   const change: Partial<RunConfig> = { target };
   if ((config.domain ?? 'plane') !== domain) change.domain = domain;
-  if (method && incompatibility(method, facts, domain) !== undefined) {
-    const alt = facts.sampleOnly ? preferredSampleMethod(domain) : methods.find((m) => incompatibility(m, facts, domain) === undefined);
+  const notes: string[] = [];
+  const why = method ? incompatibility(method, facts, domain) : undefined;
+  if (method && why !== undefined) {
+    const alt = preferredMethod(facts, domain);
     if (alt) {
       change.method = alt.id;
       change.params = {};
-      return { change, note: `switched to ${alt.label}: ${method.label} ${incompatibility(method, facts, domain) ?? ''}` };
+      notes.push(`switched to ${alt.label}: ${method.label} ${why}`);
     }
   }
-  return { change };
+  const { change: full, followed } = followDefaults(config, change);
+  notes.push(...describeFollowed(followed));
+  return notes.length > 0 ? { change: full, note: notes.join(', ') } : { change: full };
 }

@@ -1,4 +1,5 @@
 /** Registry look-ups for the URL state and the controls (unknown ids give undefined). */
+import { runStepSize } from '../defaults';
 import { getMethod } from '../methods/registry';
 import type { ParamSpec } from '../params';
 import type { SpecLookup } from '../state/urlState';
@@ -15,4 +16,5 @@ function attempt<T>(fn: () => T): T | undefined {
 export const specLookup: SpecLookup = {
   methodParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getMethod(id).params),
   targetParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getTarget(id).params),
+  stepSize: (run) => runStepSize(run),
 };
