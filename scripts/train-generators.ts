@@ -5,7 +5,8 @@
  *   ids: <method>-<target> for the 8 sample targets x wflow, uotm, sjko, plus the outlier demo of
  *   the UOTM paper on 8gaussians with 1% of the mass on a far cluster: otm-8gaussians-outliers
  *   (balanced, penalty none) and uotm-8gaussians-outliers (KL).
- * Options: --only ID[,ID...]  --out DIR [public/models]  --no-sinkhorn  --list
+ * Options: --only ID[,ID...]  --out DIR [public/models]  --no-sinkhorn  --list  --readme (only rewrite
+ * DIR/README.md, the results table built from the cards)
  * Every model is deterministic (fixed seed, src/generators/train.ts); the steps per method are below.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,37 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { trainModel, type ModelCard } from '../src/generators/card';
 import { shippedJobs } from '../src/generators/shipped';
+
+const fmt = (v: number | undefined): string => (v === undefined ? '-' : v.toPrecision(3));
+
+/** DIR/README.md: what the cards say, as a table (every number read from a card, none typed). */
+export function resultsReadme(cards: readonly ModelCard[]): string {
+  const rows = cards.map((c) => {
+    const m = c.metrics;
+    const ratio = m.energy / c.floor.energy;
+    return `| ${c.id} | ${c.label} | ${c.steps} | ${(c.wallMs / 1000).toFixed(0)} s | ${fmt(m.energy)} | ${fmt(c.floor.energy)} | ${ratio.toFixed(1)}x | ${fmt(m.sinkhorn)} | ${m.modes === undefined ? '-' : `${Math.round(m.modes * (c.target === '25gaussians' ? 25 : 8))}/${c.target === '25gaussians' ? 25 : 8}`} | ${m.highQuality === undefined ? '-' : m.highQuality.toFixed(3)} | ${m.outlierFraction === undefined ? '-' : m.outlierFraction.toFixed(4)} |`;
+  });
+  return [
+    '# Shipped one-step generators',
+    '',
+    'Written by `npm run train:generators` (scripts/train-generators.ts) from the model cards `<id>.json`;',
+    'every number below is read from a card. Each model: ONNX IR 8, opset 13, input `z` float32 [B, 2],',
+    'output `x` float32 [B, 2] (S-JKO also `x_1` .. `x_{K-1}`, the chain), trained on the CPU in',
+    'float64 (src/generators/). Metrics: 4,096 generated samples (noise seed in the card) vs 4,096',
+    'held-out exact target samples. `energy` = energy distance (V-statistic); `floor` = energy distance',
+    'between two independent exact 4,096-samples (what a perfect generator scores); `S_eps` = debiased',
+    'Sinkhorn divergence at blur 0.05 (on the first points a side, see `evaluation.sinkhorn` in the card);',
+    '`modes`: a mode of K receives samples when >= 1/(4K) of the samples (25 modes: 1%, 8 modes: 3.1%)',
+    'lie within 3 std of its centre; `hq` = fraction of samples within 3 std of some mode (exact: 0.989);',
+    '`outliers` = fraction of samples within 1.0 of the far cluster centre (5, 5) that 1% of the',
+    'training mass sat on (outlier-demo models; measured against the clean target).',
+    '',
+    '| id | method | steps | train | energy | floor | energy/floor | S_eps | modes | hq | outliers |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
 
 async function readCards(dir: string): Promise<ModelCard[]> {
   try {
@@ -24,8 +56,12 @@ async function readCards(dir: string): Promise<ModelCard[]> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, out: { type: 'string' }, 'no-sinkhorn': { type: 'boolean' }, list: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, out: { type: 'string' }, 'no-sinkhorn': { type: 'boolean' }, list: { type: 'boolean' }, readme: { type: 'boolean' } } });
   const dir = values.out ?? 'public/models';
+  if (values.readme) {
+    await writeFile(join(dir, 'README.md'), resultsReadme(await readCards(dir)));
+    return 0;
+  }
   let jobs = shippedJobs();
   if (values.list) {
     for (const j of jobs) process.stdout.write(`${j.id}\n`);
@@ -53,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     const order = shippedJobs().map((j) => j.id);
     const models = [...cards.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     await writeFile(join(dir, 'index.json'), JSON.stringify({ cardVersion: r.card.cardVersion, models }, null, 2) + '\n');
+    await writeFile(join(dir, 'README.md'), resultsReadme(models));
     process.stdout.write(JSON.stringify({ id: job.id, wallMs: card.wallMs, totalMs: Math.round(performance.now() - t0), metrics: card.metrics, floor: card.floor }) + '\n');
   }
   return 0;
