@@ -482,6 +482,12 @@ export async function runBench(opts: BenchOptions, io: BenchIo, env: BenchEnv = 
       io.err(`bench: flow: error: ${error}\n`);
     }
     for (const r of report.flow) if (r.error !== undefined) report.errors.push(`flow ${r.backend} ${r.target} ${r.variant} N=${r.n}: ${r.error}`);
+    // a flow-only run creates its GPU backend in flowBench: take the adapter from its rows
+    const gpuRow = report.flow.find((r) => r.adapter !== undefined);
+    if (report.adapter === null && gpuRow?.adapter !== undefined) {
+      report.adapter = gpuRow.adapter;
+      report.isFallback = /software|swiftshader|fallback/i.test(gpuRow.adapter) ? true : null;
+    }
   }
   for (const r of report.results) {
     if (r.backend !== 'cpu' || r.msPerStep === undefined) continue;
