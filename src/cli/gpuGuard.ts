@@ -28,15 +28,17 @@ export async function guardGpu<T>(backend: Backend, work: () => Promise<T>): Pro
   });
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
-  try {
-    result = await work();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (validation) throw new GpuRunError(`GPU validation error: ${firstLine(validation.message)}`);
-    if (oom) throw new GpuRunError(`GPU out of memory: ${firstLine(oom.message)}`);
-  }
+  // The scopes are popped whether or not `work` threw; a GPU error found there wins over the work's own error.
+  const outcome = await work().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation) throw new GpuRunError(`GPU validation error: ${firstLine(validation.message)}`);
+  if (oom) throw new GpuRunError(`GPU out of memory: ${firstLine(oom.message)}`);
+  if (!outcome.ok) throw outcome.error;
+  const result = outcome.value;
   if (lostReason !== undefined) throw new GpuRunError(`GPU device lost: ${lostReason}`);
   return result;
 }

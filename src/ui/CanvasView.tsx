@@ -134,7 +134,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const rendererRef = useRef<Renderer | undefined>(undefined);
   const [size, setSize] = useState<[number, number]>([800, 600]);
   const dragRef = useRef<Drag | undefined>(undefined);
-  const clusterRef = useRef<ClusterState | undefined>(undefined);
+  const [clusterState, setClusterState] = useState<ClusterState | undefined>(undefined);
   const editable = slot === 0;
   const [sample, setSample] = useState<ParticleSample | undefined>(undefined);
   const histRef = useRef<HTMLDivElement>(null);
@@ -145,7 +145,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const cloud = useRunCloud(snap, editable ? target : undefined);
   const cloudCentre = useMemo(() => (cloud ? centroid(cloud) : undefined), [cloud]);
   // cluster handles: the toy mixture's centres, or the centres we moved while dragging it apart
-  const cs = clusterRef.current;
+  const cs = clusterState;
   const clusters: [number, number][] | undefined =
     cloud && target
       ? cs && snap.config.target.id === 'cloud' && snap.config.target.cloud === cs.cloud
@@ -278,7 +278,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
       const start = world(e);
       if (which !== 'all' && clusters) {
         const k = Number(which);
-        const st = clusterRef.current;
+        const st = clusterState;
         const labels = st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters);
         dragRef.current = { kind: 'cloud', start, base: cloud, labels, cluster: k, centres: clusters.map((c) => [c[0], c[1]]) };
       } else {
@@ -295,7 +295,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     if (d.centres) {
       const centres = d.centres.map((c, k): [number, number] => (d.cluster === undefined || d.cluster === k ? [c[0] + dx, c[1] + dy] : c));
       const labels = d.labels ?? (clusters ? labelPoints(d.base, d.centres) : undefined);
-      clusterRef.current = labels ? { cloud: next, labels, centres } : undefined;
+      setClusterState(labels ? { cloud: next, labels, centres } : undefined);
     }
     engine.setTarget({ id: 'cloud', params: {}, cloud: next });
   };
@@ -345,7 +345,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const onCloudKey = (e: React.KeyboardEvent, cluster: number | undefined): void => {
     const d = arrow(e);
     if (!d || !cloud) return;
-    const st = clusterRef.current;
+    const st = clusterState;
     const labels = cluster !== undefined && clusters ? (st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters)) : undefined;
     moveCloud({ kind: 'cloud', start: [0, 0], base: cloud, ...(labels ? { labels } : {}), ...(cluster !== undefined ? { cluster } : {}), ...(clusters ? { centres: clusters } : {}) }, d[0], d[1]);
   };

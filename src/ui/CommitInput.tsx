@@ -2,7 +2,7 @@
  * A text/number input that commits on Enter or blur (not per keystroke): a run is rebuilt per
  * commit, and half-typed values never reach the engine. Shows the engine's value when not editing.
  */
-import { useEffect, useState, type InputHTMLAttributes } from 'react';
+import { useState, type InputHTMLAttributes } from 'react';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'defaultValue'> & {
   value: string;
@@ -12,9 +12,6 @@ type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 
 export function CommitInput({ value, onCommit, ...rest }: Props): React.JSX.Element {
   const [draft, setDraft] = useState(value);
   const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    if (!editing) setDraft(value);
-  }, [value, editing]);
   const commit = (): void => {
     setEditing(false);
     if (draft !== value) onCommit(draft);

@@ -37,7 +37,7 @@ export async function imageCloud(file: File, m: number, seed: number): Promise<I
   try {
     bitmap = await createImageBitmap(file);
   } catch (e) {
-    throw new Error(`${name} is not an image (it could not be decoded${e instanceof Error && e.message ? `: ${e.message}` : ''})`);
+    throw new Error(`${name} is not an image (it could not be decoded${e instanceof Error && e.message ? `: ${e.message}` : ''})`, { cause: e });
   }
   try {
     const { rgba, width, height } = rgbaOf(bitmap);
@@ -55,7 +55,7 @@ export async function imageCloud(file: File, m: number, seed: number): Promise<I
     try {
       cloud = cloudFromIntensity(gray, width, height, m, new Rng(seed, Stream.sampler), undefined, { invert: darkIsMass });
     } catch (e) {
-      throw new Error(`${name} cannot be a target: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`${name} cannot be a target: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     return { cloud, width, height, darkIsMass };
   } finally {
