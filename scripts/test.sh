@@ -3,7 +3,7 @@
 #   - Debian's chromium (the e2e browser, and its SwiftShader Vulkan driver for WebGPU in Node)
 #   - libvulkan1 (the Vulkan loader Dawn needs)
 #   - npm ci
-# then: types, unit + GPU kernel tests (vitest, Dawn on SwiftShader), production build, e2e (Playwright).
+# then: types, lint (ESLint) and import boundaries (dependency-cruiser), unit + GPU kernel tests (vitest, Dawn on SwiftShader), production build, e2e (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,9 @@ fi
 mkdir -p test-results
 npx tsc --noEmit -p tsconfig.json
 echo "typecheck: ok"
+npx eslint . --max-warnings 0
+echo "lint: ok"
+npx depcruise src --config .dependency-cruiser.cjs
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 npx vite build --logLevel warn
 PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json
