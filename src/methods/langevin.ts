@@ -12,8 +12,19 @@ export const langevin: MethodDef = {
   id: 'langevin',
   label: 'Langevin (ULA / MALA)',
   description: 'x <- x + h grad log pi(x) + sqrt(2h) xi; MALA adds a Metropolis-Hastings test (exact target).',
+  about: {
+    tex: String.raw`x_i \leftarrow x_i + h\,\nabla \log \pi(x_i) + \sqrt{2h}\,\xi_i, \qquad \xi_i \sim \mathcal{N}(0, I)`,
+    text: 'Each particle climbs the score (the gradient of log π) and is shaken by Gaussian noise: the particle picture of the Fokker–Planck equation, the Wasserstein gradient flow of KL(ρ | π). Without MALA a finite step h leaves a small bias (the cloud is a little too wide).',
+    params: {
+      mala: 'Metropolis-adjusted Langevin: accept each move with probability min(1, π(y) q(x | y) / (π(x) q(y | x))), else stay; the particles then sample π exactly at any h (the status bar shows the acceptance rate).',
+    },
+    papers: [
+      { authors: 'R. Jordan, D. Kinderlehrer, F. Otto', title: 'The variational formulation of the Fokker–Planck equation', year: 1998, venue: 'SIAM Journal on Mathematical Analysis 29(1)' },
+      { authors: 'G. O. Roberts, R. L. Tweedie', title: 'Exponential convergence of Langevin distributions and their discrete approximations', year: 1996, venue: 'Bernoulli 2(4)' },
+    ],
+  },
   params: [
-    { name: 'mala', label: 'MALA', kind: 'boolean', default: false, description: 'Metropolis-adjusted: accept/reject each proposal' },
+    { name: 'mala', label: 'MALA (Metropolis accept/reject)', kind: 'boolean', default: false, description: 'Metropolis-adjusted: accept/reject each proposal' },
   ],
   readouts: READOUTS,
   createGpu(ctx, run) {

@@ -34,6 +34,15 @@ export const mmdFlow: MethodDef = {
   // A sample-based flow: its step is not tied to pi's curvature (src/defaults.ts); picked after the Sinkhorn flow.
   defaultStep: { fixed: 0.5 },
   priority: 1,
+  about: {
+    tex: String.raw`F(\mu) = \tfrac12\,\mathrm{MMD}_k^2(\mu, \nu), \qquad x_i \leftarrow x_i - h\,\nabla_{x}\Big[\frac{1}{N}\sum_{j=1}^{N} k(x, x_j) - \frac{1}{M}\sum_{m=1}^{M} k(x, y_m)\Big]_{x = x_i}`,
+    text: 'A flow toward a cloud of target samples y_m (no density needed): each particle is attracted by the target samples and repelled by the other particles through the kernel k. With the energy kernel k = −|x − y| it is the energy-distance flow.',
+    params: {
+      kernel: 'The kernel k: gaussian exp(−|x−y|²/(2σ²)), imq (c² + |x−y|²)^(−1/2), or energy −|x−y| (no length scale).',
+      bandwidth: 'The length scale σ (gaussian) or c (imq): small, only nearby samples attract (particles can get stuck between clusters); large, a smooth global pull.',
+    },
+    papers: [{ authors: 'M. Arbel, A. Korba, A. Salim, A. Gretton', title: 'Maximum mean discrepancy gradient flow', year: 2019, venue: 'NeurIPS 2019' }],
+  },
   params: [
     {
       name: 'kernel', label: 'Kernel', kind: 'enum', default: 'gaussian', options: [...MMD_KERNELS],

@@ -81,24 +81,39 @@ export const sinkhornFlow: MethodDef = {
   // tau = h moves each particle a fraction h of the way to its transport target (src/defaults.ts); the preferred flow for sample targets.
   defaultStep: { fixed: 0.2 },
   priority: 2,
+  about: {
+    tex: String.raw`\begin{gathered} S_\varepsilon(a, b) = \mathrm{OT}_\varepsilon(a, b) - \tfrac12\,\mathrm{OT}_\varepsilon(a, a) - \tfrac12\,\mathrm{OT}_\varepsilon(b, b), \qquad \varepsilon = \mathrm{blur}^2 \\ x_i \leftarrow x_i + \tau\,\big(T_{ab}(x_i) - T_{aa}(x_i)\big), \qquad T_{ab}(x_i) = \frac{1}{a_i}\sum_{j} P_{ij}\, y_j \end{gathered}`,
+    text: 'Entropic optimal transport (log-domain Sinkhorn) matches the particles a with the target samples b; each particle moves a fraction τ toward where the plan P sends it, minus where the particles’ own self-transport sends it (the debiasing), which keeps them from collapsing. It is the Wasserstein gradient flow of the Sinkhorn divergence S_ε.',
+    params: {
+      blur: 'Entropic blur: ε = blur². Small blur is close to true optimal transport (sharper, slower to solve); large blur behaves like an MMD.',
+      scaling: 'ε-annealing: each Sinkhorn iteration multiplies ε by scaling², from the cloud diameter² down to blur². Closer to 1: more iterations, more accurate.',
+      reach: "Unbalanced transport: marginals relaxed by KL with ρ = reach² (mass may be created or destroyed far away; robust to outliers); 'none' = balanced OT.",
+      tau: "The flow step τ: the fraction of the way to the transport target moved per step; 'step' uses the run's Step size.",
+      iterations: 'Sinkhorn iterations per flow step at ε = blur², after the re-annealing: more, a better converged plan (the status bar shows its marginal error).',
+      warm: "Warm start: later steps re-anneal only the schedule's last levels from the previous potentials (about 3× fewer passes); off: the whole schedule every step.",
+      anneal: 'With warm start: how many of the last ε levels each step re-runs.',
+      debias: 'On: flow S_ε (T_ab − T_aa, no shrinkage); off: flow OT_ε (T_ab − x), which contracts the cloud by the blur.',
+    },
+    papers: [{ authors: 'J. Feydy, T. Séjourné, F.-X. Vialard, S. Amari, A. Trouvé, G. Peyré', title: 'Interpolating between optimal transport and MMD using Sinkhorn divergences', year: 2019, venue: 'AISTATS 2019 (PMLR 89)' }],
+  },
   params: [
-    { name: 'blur', label: 'Blur', kind: 'number', default: 0.1, min: 1e-3, max: 10, step: 0.01, log: true, description: 'entropic blur: eps = blur^2 (GeomLoss blur)' },
-    { name: 'scaling', label: 'Scaling', kind: 'number', default: 0.7, min: 0.05, max: 0.99, step: 0.01, description: 'eps-annealing ratio of each step: eps *= scaling^2 per iteration from diameter^2 to blur^2' },
+    { name: 'blur', label: 'Entropic blur (ε = blur²)', kind: 'number', default: 0.1, min: 1e-3, max: 10, step: 0.01, log: true, description: 'entropic blur: eps = blur^2 (GeomLoss blur)' },
+    { name: 'scaling', label: 'ε-annealing ratio (scaling)', kind: 'number', default: 0.7, min: 0.05, max: 0.99, step: 0.01, description: 'eps-annealing ratio of each step: eps *= scaling^2 per iteration from diameter^2 to blur^2' },
     {
-      name: 'reach', label: 'Reach', kind: 'number', default: 'none', alsoAccept: ['none'], min: 1e-3, max: 1e3, step: 0.1, log: true,
+      name: 'reach', label: 'Unbalanced reach (ρ = reach²)', kind: 'number', default: 'none', alsoAccept: ['none'], min: 1e-3, max: 1e3, step: 0.1, log: true,
       description: "unbalanced OT: KL-relaxed marginals with rho = reach^2 (updates damped by 1/(1 + eps/rho)); 'none' = balanced",
     },
     {
-      name: 'tau', label: 'Flow step', kind: 'number', default: 'step', alsoAccept: ['step'], min: 1e-4, max: 10, step: 0.01, log: true,
+      name: 'tau', label: 'Flow step τ', kind: 'number', default: 'step', alsoAccept: ['step'], min: 1e-4, max: 10, step: 0.01, log: true,
       description: "x <- x + tau (T_ab(x) - T_aa(x)); 'step' = the run's step size",
     },
-    { name: 'iterations', label: 'Sinkhorn iterations', kind: 'number', default: 1, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
-    { name: 'warm', label: 'Warm re-annealing', kind: 'boolean', default: true, description: "later steps re-anneal only the schedule's last levels from the previous potentials (debiased flows); off: the whole schedule every step" },
+    { name: 'iterations', label: 'Sinkhorn iterations per step', kind: 'number', default: 1, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
+    { name: 'warm', label: 'Warm start (re-anneal last levels)', kind: 'boolean', default: true, description: "later steps re-anneal only the schedule's last levels from the previous potentials (debiased flows); off: the whole schedule every step" },
     {
-      name: 'anneal', label: 'Re-annealed levels', kind: 'number', default: 5, min: 0, max: 100, step: 1, shownWhen: { warm: [true] },
+      name: 'anneal', label: 'Re-annealed ε levels', kind: 'number', default: 5, min: 0, max: 100, step: 1, shownWhen: { warm: [true] },
       description: 'warm: annealing levels (eps = blur^2 / scaling^(2j), j <= anneal) re-run by every step after the first',
     },
-    { name: 'debias', label: 'Debias', kind: 'boolean', default: true, description: 'flow S_eps (T_ab - T_aa); off: OT_eps (T_ab - x)' },
+    { name: 'debias', label: 'Debias (flow S_ε, not OT_ε)', kind: 'boolean', default: true, description: 'flow S_eps (T_ab - T_aa); off: OT_eps (T_ab - x)' },
   ],
   readouts: [
     {

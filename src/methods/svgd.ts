@@ -79,6 +79,24 @@ export const svgd: MethodDef = {
   // The torus is where the Riesz kernel lives; its targets are a unit cell wide: the paper-scale step 5e-4.
   domainDefaults: { torus: { params: { kernel: 'riesz' }, stepSize: 5e-4 } },
   readouts: [BANDWIDTH_READOUT],
+  about: {
+    tex: String.raw`\phi(x_i) = \frac{1}{N}\sum_{j=1}^{N}\Big[\,k(x_j, x_i)\,\nabla \log \pi(x_j) + \nabla_{x_j} k(x_j, x_i)\Big], \qquad x_i \leftarrow x_i + h\,\phi(x_i)`,
+    text: 'Deterministic particles: the first term pulls each particle toward high density, smoothed over its neighbours by the kernel k; the second pushes particles apart, so they spread over π instead of collapsing on its mode. In the mean-field limit it is the gradient flow of KL(ρ | π) in a kernelised Wasserstein metric.',
+    params: {
+      kernel: 'The kernel k: rbf exp(−|x−y|²/(2σ²)), imq (c² + |x−y|²)^β, or riesz (torus only), whose Fourier coefficients are |ξ|^(−2s).',
+      bandwidth: "The kernel's length scale σ (rbf) or c (imq); 'median' sets σ² = med²/(2 log(N+1)) from the median pairwise distance, every step.",
+      beta: 'The IMQ exponent β in (−1, 0): closer to 0, heavier tails and longer-range repulsion.',
+      s: 'The Riesz order s: larger s, a smoother kernel (in 2-D continuous for s > 1, C¹ for s > 1.5, C² for s > 2).',
+      k0: 'The zero Fourier mode k̂(0) of the Riesz kernel: a constant added to k (it does not change the repulsion).',
+      modes: 'Fourier truncation K: the Riesz kernel keeps the modes |ξ|∞ ≤ K, (2K+1)² of them.',
+      smoothing: 'How the Riesz sum is evaluated: direct (the exact truncated Fourier sum, O(N K²)) or pm (particle-mesh: deposit on a grid, FFT, multiply, interpolate back).',
+      grid: 'The particle-mesh grid size G (a power of two with K ≤ G/2 − 1): finer G, smaller error, more work per step.',
+    },
+    papers: [
+      { authors: 'Q. Liu, D. Wang', title: 'Stein variational gradient descent: a general purpose Bayesian inference algorithm', year: 2016, venue: 'NeurIPS 2016' },
+      { authors: 'L. Chizat, M. Colombo, R. Colombo, X. Fernández-Real', title: 'Quantitative local convergence of mean-field Stein variational gradient flow (Riesz kernels on the torus)', year: 2026, venue: 'arXiv:2605.09456' },
+    ],
+  },
   params: [
     {
       name: 'kernel', label: 'Kernel', kind: 'enum', default: 'rbf', options: ['rbf', 'imq', 'riesz'],
@@ -90,11 +108,11 @@ export const svgd: MethodDef = {
       description: "rbf: sigma; imq: c; or 'median': sigma^2 (c^2) = med^2 / (2 log(N+1)) recomputed every step on the GPU",
       shownWhen: { kernel: ['rbf', 'imq'] },
     },
-    { name: 'beta', label: 'IMQ beta', kind: 'number', default: -0.5, min: -0.999, max: -0.001, step: 0.01, description: 'imq exponent beta in (-1, 0)', shownWhen: { kernel: ['imq'] } },
+    { name: 'beta', label: 'IMQ exponent β', kind: 'number', default: -0.5, min: -0.999, max: -0.001, step: 0.01, description: 'imq exponent beta in (-1, 0)', shownWhen: { kernel: ['imq'] } },
     { name: 's', label: 'Riesz order s', kind: 'number', default: 1.5, min: 0.5, max: 4, step: 0.05, description: 'riesz: khat(xi) = |xi|^(-2s); s > 1 continuous, s > 1.5 C^1, s > 2 C^2 kernel (d = 2)', shownWhen: { kernel: ['riesz'] } },
-    { name: 'k0', label: 'Riesz khat(0)', kind: 'number', default: 1, min: 0, max: 1000, step: 0.1, description: 'riesz: the zero mode khat(0) (a constant added to the kernel)', shownWhen: { kernel: ['riesz'] } },
-    { name: 'modes', label: 'Fourier modes K', kind: 'number', default: 16, min: 1, max: 255, step: 1, description: 'riesz: truncation |xi|_inf <= K ((2K+1)^2 modes)', shownWhen: { kernel: ['riesz'] } },
-    { name: 'smoothing', label: 'Smoothing', kind: 'enum', default: 'direct', options: ['direct', 'pm'], description: 'riesz: direct = exact truncated Fourier sum O(N K^2); pm = particle-mesh convolution (CIC deposit, FFT, multiply, inverse FFT, interpolate)', shownWhen: { kernel: ['riesz'] } },
+    { name: 'k0', label: 'Riesz zero mode k̂(0)', kind: 'number', default: 1, min: 0, max: 1000, step: 0.1, description: 'riesz: the zero mode khat(0) (a constant added to the kernel)', shownWhen: { kernel: ['riesz'] } },
+    { name: 'modes', label: 'Fourier modes K (|ξ| ≤ K)', kind: 'number', default: 16, min: 1, max: 255, step: 1, description: 'riesz: truncation |xi|_inf <= K ((2K+1)^2 modes)', shownWhen: { kernel: ['riesz'] } },
+    { name: 'smoothing', label: 'Riesz sum (direct or mesh)', kind: 'enum', default: 'direct', options: ['direct', 'pm'], description: 'riesz: direct = exact truncated Fourier sum O(N K^2); pm = particle-mesh convolution (CIC deposit, FFT, multiply, inverse FFT, interpolate)', shownWhen: { kernel: ['riesz'] } },
     { name: 'grid', label: 'PM grid G', kind: 'number', default: 64, min: 8, max: 1024, step: 1, log: true, description: 'riesz pm: G x G mesh, a power of two with modes <= G/2 - 1', shownWhen: { kernel: ['riesz'], smoothing: ['pm'] } },
   ],
   createGpu(ctx, run) {

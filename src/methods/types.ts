@@ -4,7 +4,7 @@
  * Adding a method = its .wgsl + kernel class + twin + a file here + one line in registry.ts.
  */
 import type { ParamSpec, Params } from '../params';
-import type { PackedTarget } from '../targets/types';
+import type { About, PackedTarget } from '../targets/types';
 
 export interface MethodRun {
   n: number;
@@ -125,6 +125,8 @@ export interface MethodDef {
   /** Domains the method supports (default ['plane']). */
   domains?: ('plane' | 'torus')[];
   params: ParamSpec[];
+  /** What the About panel shows: the update equation in TeX, one line per parameter, the paper(s). */
+  about?: About;
   /** What the method reports about itself (default none): see ReadoutSpec. */
   readouts?: ReadoutSpec[];
   /** Its default step size (src/defaults.ts defaultStepSize); absent: DEFAULT_STEP_RULE (score-based, from the target's curvature). */

@@ -71,6 +71,25 @@ describe('URL hash state', () => {
     expect(bad.errors.join('\n')).toMatch(/^h:/m);
   });
 
+  it('backend and Record every round-trip; a link without them (older links) leaves them undefined; bad values name their key', () => {
+    const h = encodeHash(DEFAULT_CONFIG, specs, { backend: 'cpu', every: 5 });
+    expect(h).toContain('backend=cpu');
+    expect(h).toContain('every=5');
+    const r = decodeHash(h, specs);
+    expect(r.errors).toEqual([]);
+    expect([r.backend, r.every]).toEqual(['cpu', 5]);
+    expect(r.config).toEqual(decodeHash(encodeHash(DEFAULT_CONFIG, specs), specs).config);
+    // every = 0 (recording off) is not written; gpu is
+    const off = encodeHash(DEFAULT_CONFIG, specs, { backend: 'gpu', every: 0 });
+    expect(off).toContain('backend=gpu');
+    expect(off).not.toContain('every=');
+    const old = decodeHash('#method=svgd&target=gaussian&n=256', specs);
+    expect([old.backend, old.every, old.errors]).toEqual([undefined, undefined, []]);
+    const bad = decodeHash('#backend=tpu&every=1.5', specs);
+    expect([bad.backend, bad.every]).toEqual([undefined, undefined]);
+    expect(bad.errors).toEqual(["backend: expected gpu or cpu, got 'tpu'", "every: expected a whole number of steps >= 1, got '1.5'"]);
+  });
+
   it('the default configuration is the app default run of src/defaults.ts', async () => {
     const { appDefaultRun } = await import('../defaults');
     expect(DEFAULT_CONFIG).toEqual(appDefaultRun());

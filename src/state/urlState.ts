@@ -7,6 +7,8 @@
  * (`cmp=mmd-flow`). A target cloud from a file, an image, a painting or a dragged sample cloud is
  * NOT stored (too big): the hash says `target=cloud` and loading it falls back with a message.
  * Without `h` the step size is the run's default (SpecLookup.stepSize); with it, the user's.
+ * Also the page's backend (`backend=gpu|cpu`) and the export's "Record every" (`every=k`, k > 0):
+ * a link without them (older links) leaves the page's backend and recording as they are.
  */
 import { parseParam, type ParamSpec, type ParamValue, type Params } from '../params';
 import { appDefaultRun } from '../defaults';
@@ -30,9 +32,15 @@ function formatValue(v: ParamValue): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
+export type HashBackend = 'gpu' | 'cpu';
+
 export interface HashExtras {
   /** Split view: the compared method. */
   compare?: string | undefined;
+  /** The backend the run is on (written as `backend=`). */
+  backend?: HashBackend | undefined;
+  /** Export: record every k-th step (0 / absent: off, not written). */
+  every?: number | undefined;
 }
 
 /** The hash (without '#') for a configuration; parameters equal to their defaults are left out. */
@@ -57,6 +65,8 @@ export function encodeHash(config: RunConfig, specs: SpecLookup, extras: HashExt
   q.set('seed', String(config.seed));
   if (config.domain === 'torus') q.set('domain', 'torus');
   if (extras.compare) q.set('cmp', extras.compare);
+  if (extras.backend) q.set('backend', extras.backend);
+  if (extras.every !== undefined && extras.every > 0) q.set('every', String(extras.every));
   return q.toString();
 }
 
@@ -66,6 +76,10 @@ export interface DecodedHash {
   errors: string[];
   /** Split view: the compared method (undefined: off). */
   compare: string | undefined;
+  /** `backend=`: the backend to run on (undefined: not in the hash, keep the page's). */
+  backend: HashBackend | undefined;
+  /** `every=`: record every k-th step, k >= 1 (undefined: not in the hash, keep the page's). */
+  every: number | undefined;
 }
 
 /**
@@ -146,5 +160,12 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     if (specs.methodParams(cmp)) compare = cmp;
     else errors.push(`cmp: unknown method '${cmp}'`);
   }
-  return { config, errors, compare };
+  let backend: HashBackend | undefined;
+  const b = q.get('backend');
+  if (b !== null) {
+    if (b === 'gpu' || b === 'cpu') backend = b;
+    else errors.push(`backend: expected gpu or cpu, got '${b}'`);
+  }
+  const every = num('every', (v) => Number.isInteger(v) && v >= 1 && v <= 1e9, 'a whole number of steps >= 1');
+  return { config, errors, compare, backend, every };
 }

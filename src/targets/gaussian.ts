@@ -200,9 +200,14 @@ export const gaussian: TargetDef = {
   id: 'gaussian',
   label: 'Gaussian',
   description: 'N(m, S). Exact samples.',
+  about: {
+    tex: String.raw`\pi(x) = \mathcal{N}(x;\ m, S) = \frac{1}{2\pi\sqrt{\det S}}\,\exp\!\Big(-\tfrac12\,(x - m)^{\top} S^{-1} (x - m)\Big)`,
+    text: 'The reference target: everything is known in closed form (mean, covariance, exact samples), so you can see how close each method gets and how the step size biases it. Drag its handle on the canvas to move the mean.',
+    params: { mean: 'The mean m = (m₁, m₂).', cov: 'The covariance S as s₁₁, s₁₂, s₂₂ (symmetric positive definite): the ellipse drawn around the handle.' },
+  },
   params: [
-    { name: 'mean', label: 'mean', kind: 'vector', length: 2, default: [0, 0], description: 'Mean m = (m1, m2).' },
-    { name: 'cov', label: 'covariance', kind: 'vector', default: [1, 0, 1], description: 'Covariance S as s11,s12,s22 or row-major s11,s12,s21,s22; symmetric positive definite.' },
+    { name: 'mean', label: 'Mean m (m1, m2)', kind: 'vector', length: 2, default: [0, 0], description: 'Mean m = (m1, m2).' },
+    { name: 'cov', label: 'Covariance S (s11, s12, s22)', kind: 'vector', default: [1, 0, 1], description: 'Covariance S as s11,s12,s22 or row-major s11,s12,s21,s22; symmetric positive definite.' },
   ],
   create(params) {
     const mean = parseVec2(params.mean, 'mean');
@@ -227,6 +232,11 @@ export const mixture: TargetDef = {
   id: 'mixture',
   label: 'Gaussian mixture',
   description: 'sum_k w_k N(m_k, S_k); drag the components on the canvas. Exact samples.',
+  about: {
+    tex: String.raw`\pi(x) = \sum_{k=1}^{K} w_k\,\mathcal{N}(x;\ m_k, S_k), \qquad \sum_{k} w_k = 1`,
+    text: 'Separated modes: a sampler must find each bump and put the right share w_k of the particles in it. Drag a component on the canvas and watch the particles follow; the side panel sets each weight and spread.',
+    params: { components: 'The components {mean m_k, covariance S_k (or std), weight w_k}, 1 to 16; weights are normalised to sum to 1.' },
+  },
   params: [componentsSpec],
   create(params) {
     const text: ParamValue | undefined = params.components;

@@ -70,6 +70,12 @@ export const torusMixture: TargetDef = {
   id: 'torus-mixture',
   label: 'Torus mixture (wrapped Gaussians)',
   description: 'sum_k w_k N(m_k, S_k) wrapped onto the torus [0,1)^2 (periodic; run with domain torus); drag the components. Exact samples.',
+  about: {
+    tex: String.raw`\pi(x) = \sum_{k=1}^{K} w_k \sum_{n \in \mathbb{Z}^2} \mathcal{N}(x + n;\ m_k, S_k), \qquad x \in \mathbb{T}^2 = [0, 1)^2`,
+    text: 'Gaussians wrapped onto the flat torus: leave the unit square on one side and you come back on the other (the canvas draws the neighbouring copies). The setting of the mean-field SVGD analysis with Riesz kernels.',
+    params: { components: 'The components {mean m_k in [0,1)², covariance S_k (variances ≤ 0.0625), weight w_k}; means wrap mod 1, weights are normalised.' },
+    papers: [{ authors: 'L. Chizat, M. Colombo, R. Colombo, X. Fernández-Real', title: 'Quantitative local convergence of mean-field Stein variational gradient flow', year: 2026, venue: 'arXiv:2605.09456' }],
+  },
   params: [
     {
       name: 'components',

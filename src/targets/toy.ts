@@ -79,10 +79,10 @@ function sampleOnlyInstance(id: string, params: Params, view: View, sample: Samp
 }
 
 const stdSpec = (def: number, what: string): ParamSpec => ({
-  name: 'std', label: 'std', kind: 'number', default: def, min: 1e-3, max: 10, step: 0.01, log: true, description: what,
+  name: 'std', label: 'Cluster std σ', kind: 'number', default: def, min: 1e-3, max: 10, step: 0.01, log: true, description: what,
 });
 const noiseSpec = (def: number, what: string): ParamSpec => ({
-  name: 'noise', label: 'noise', kind: 'number', default: def, min: 0, max: 10, step: 0.01, description: what,
+  name: 'noise', label: 'Noise std ν', kind: 'number', default: def, min: 0, max: 10, step: 0.01, description: what,
 });
 
 // ---------------------------------------------------------------- 8gaussians
@@ -100,8 +100,14 @@ export const eightGaussians: TargetDef = {
   id: '8gaussians',
   label: '8 Gaussians',
   description: 'ffjord toy: 8 equal Gaussians on a circle, (4 (cos k pi/4, sin k pi/4) + 0.5 z) / 1.414. Exact samples and density.',
+  about: {
+    tex: String.raw`\pi = \frac18 \sum_{k=0}^{7} \mathcal{N}\Big(\tfrac{r}{1.414}\big(\cos\tfrac{k\pi}{4}, \sin\tfrac{k\pi}{4}\big),\ \big(\tfrac{\sigma}{1.414}\big)^2 I\Big)`,
+    text: 'Eight equal Gaussians on a circle, the standard mode-coverage test: does every cluster get one eighth of the particles? Known by samples (the flows use them); its density is drawn too.',
+    params: { scale: 'The circle radius r before the division by 1.414.', std: 'Each cluster’s std σ before the division by 1.414.' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [
-    { name: 'scale', label: 'scale', kind: 'number', default: 4, min: 0, max: 100, step: 0.1, description: 'circle radius before the division by 1.414' },
+    { name: 'scale', label: 'Circle radius r', kind: 'number', default: 4, min: 0, max: 100, step: 0.1, description: 'circle radius before the division by 1.414' },
     stdSpec(0.5, 'component std before the division by 1.414'),
   ],
   create(params) {
@@ -141,6 +147,12 @@ export const twentyFiveGaussians: TargetDef = {
   id: '25gaussians',
   label: '25 Gaussians',
   description: 'WGAN-GP toy: a 5 x 5 grid of equal Gaussians, (2 (i, j) + 0.05 z) / 2.828, i, j in -2..2. Exact samples and density.',
+  about: {
+    tex: String.raw`\pi = \frac{1}{25} \sum_{i, j = -2}^{2} \mathcal{N}\Big(\tfrac{2\,(i, j)}{2.828},\ \big(\tfrac{\sigma}{2.828}\big)^2 I\Big)`,
+    text: 'A 5 × 5 grid of very narrow Gaussians: the score is steep near each cluster and tiny between them, so a score method needs a small step, and every method must spread over 25 modes.',
+    params: { std: 'Each cluster’s std σ before the division by 2.828.' },
+    papers: [{ authors: 'I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville', title: 'Improved training of Wasserstein GANs', year: 2017, venue: 'NeurIPS 2017' }],
+  },
   params: [stdSpec(0.05, 'component std before the division by 2.828')],
   create(params) {
     const std = num(params, 'std');
@@ -165,6 +177,12 @@ export const checkerboard: TargetDef = {
   id: 'checkerboard',
   label: 'Checkerboard',
   description: 'ffjord toy: uniform on the 8 squares of side 2 in [-4, 4]^2 with floor(x/2) + floor(y/2) even. Samples only.',
+  about: {
+    tex: String.raw`\pi = \mathrm{Uniform}\Big\{x \in [-4, 4)^2 :\ \big\lfloor \tfrac{x_1}{2} \big\rfloor + \big\lfloor \tfrac{x_2}{2} \big\rfloor \text{ even}\Big\}`,
+    text: 'Uniform on the 8 dark squares of a checkerboard: sharp edges and no score, so only the sample-based flows run on it.',
+    params: {},
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [],
   create(params) {
     return sampleOnlyInstance('checkerboard', params, squareView(-4, 4, -4, 4), (rng, n) => {
@@ -187,6 +205,12 @@ export const rings: TargetDef = {
   id: 'rings',
   label: 'Rings',
   description: 'ffjord toy: 4 concentric circles of radii 3, 2.25, 1.5, 0.75 (n/4 points each) plus N(0, noise^2 I). Samples only.',
+  about: {
+    tex: String.raw`x = r_k\,(\cos t, \sin t) + \nu\,z, \qquad r_k \in \{3,\ 2.25,\ 1.5,\ 0.75\}, \ \ t \in [0, 2\pi) \text{ evenly spaced}, \ \ z \sim \mathcal{N}(0, I)`,
+    text: 'Four concentric noisy circles, a quarter of the samples each: the particles must fill nested rings without bridging them.',
+    params: { noise: 'The std ν of the Gaussian noise added to each coordinate.' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [noiseSpec(0.08, 'std of the Gaussian noise added to each coordinate')],
   create(params) {
     const noise = num(params, 'noise');
@@ -215,6 +239,12 @@ export const moons: TargetDef = {
   id: 'moons',
   label: 'Two moons',
   description: 'ffjord toy: sklearn make_moons(noise 0.1), scaled 2 x + (-1, -0.2). Samples only.',
+  about: {
+    tex: String.raw`x = 2\,(u + \nu z) - (1, 0.2), \qquad u \in \big\{(\cos t, \sin t)\big\} \cup \big\{(1 - \cos t,\ \tfrac12 - \sin t)\big\}, \ \ t \in [0, \pi], \ \ z \sim \mathcal{N}(0, I)`,
+    text: 'Two interleaved half circles (scikit-learn’s make_moons), half of the samples each.',
+    params: { noise: 'The std ν of the noise added before the scaling by 2.' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [noiseSpec(0.1, 'make_moons noise std (before the scaling by 2)')],
   create(params) {
     const noise = num(params, 'noise');
@@ -247,10 +277,16 @@ export const pinwheel: TargetDef = {
   id: 'pinwheel',
   label: 'Pinwheel',
   description: 'ffjord toy: 5 curved arms, f = (1 + 0.3 z1, 0.1 z2) rotated by 2 pi l/5 + 0.25 exp(f1), times 2. Samples only.',
+  about: {
+    tex: String.raw`f = (1 + \sigma_r z_1,\ \sigma_t z_2), \quad \theta = \tfrac{2\pi l}{5} + c\,e^{f_1}, \quad x = 2 \begin{pmatrix} \cos\theta & \sin\theta \\ -\sin\theta & \cos\theta \end{pmatrix} f, \quad l \in \{0, \dots, 4\}`,
+    text: 'Five curved arms: each arm is a Gaussian blob rotated by an angle that grows with its distance from the centre.',
+    params: { radialStd: 'σ_r: the spread along each arm.', tangentialStd: 'σ_t: the thickness of each arm.', rate: 'c: how much the arms twist (0: straight spokes).' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [
-    { name: 'radialStd', label: 'radial std', kind: 'number', default: 0.3, min: 0, max: 2, step: 0.01, description: 'radial_std' },
-    { name: 'tangentialStd', label: 'tangential std', kind: 'number', default: 0.1, min: 0, max: 2, step: 0.01, description: 'tangential_std' },
-    { name: 'rate', label: 'rate', kind: 'number', default: 0.25, min: 0, max: 2, step: 0.01, description: 'twist: angle += rate exp(f1)' },
+    { name: 'radialStd', label: 'Radial spread σ_r', kind: 'number', default: 0.3, min: 0, max: 2, step: 0.01, description: 'radial_std' },
+    { name: 'tangentialStd', label: 'Arm thickness σ_t', kind: 'number', default: 0.1, min: 0, max: 2, step: 0.01, description: 'tangential_std' },
+    { name: 'rate', label: 'Twist rate c', kind: 'number', default: 0.25, min: 0, max: 2, step: 0.01, description: 'twist: angle += rate exp(f1)' },
   ],
   create(params) {
     const rs = num(params, 'radialStd');
@@ -278,6 +314,12 @@ export const twoSpirals: TargetDef = {
   id: '2spirals',
   label: 'Two spirals',
   description: 'ffjord toy: r = 3 pi sqrt(u), (-r cos r, r sin r) + U[0, 0.5)^2 and its mirror, / 3, + N(0, 0.1^2 I). Samples only.',
+  about: {
+    tex: String.raw`r = 3\pi\sqrt{u}, \quad x = \pm\tfrac13\big((-r\cos r,\ r \sin r) + e\big) + \nu z, \qquad u \sim U[0, 1),\ e \sim U[0, 0.5)^2,\ z \sim \mathcal{N}(0, I)`,
+    text: 'Two interleaved spirals (one the mirror image of the other): long thin arms that are close together near the centre.',
+    params: { noise: 'The std ν of the Gaussian noise added after the division by 3.' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [noiseSpec(0.1, 'std of the Gaussian noise added after the division by 3')],
   create(params) {
     const noise = num(params, 'noise');
@@ -302,6 +344,12 @@ export const swissroll: TargetDef = {
   id: 'swissroll',
   label: 'Swiss roll',
   description: 'ffjord toy: sklearn make_swiss_roll(noise 1.0) coordinates (x, z) / 5. Samples only.',
+  about: {
+    tex: String.raw`t = \tfrac{3\pi}{2}\,(1 + 2u), \qquad x = \tfrac15\big(t \cos t + \nu z_1,\ t \sin t + \nu z_2\big), \qquad u \sim U[0, 1),\ z \sim \mathcal{N}(0, I)`,
+    text: 'A spiral band (scikit-learn’s swiss roll seen from the side): one long arm whose density thins out toward the outside.',
+    params: { noise: 'The std ν of the noise before the division by 5.' },
+    papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
+  },
   params: [noiseSpec(1, 'make_swiss_roll noise std (before the division by 5)')],
   create(params) {
     const noise = num(params, 'noise');
