@@ -1,11 +1,13 @@
 /** Validation shared by both backends: a RunConfig becomes a resolved, checked run (or a ConfigError naming the field). */
 import { ParamError, resolveParams, type Params } from '../params';
-import { getMethod } from '../methods/registry';
+import { getMethod, methods } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { Rng, Stream } from '../reference/philox';
 import { cloudTarget } from '../targets/cloud';
 import { createTarget } from '../targets/registry';
+import { landscapeTargets } from '../targets/landscape';
 import type { TargetInstance } from '../targets/types';
+import type { PackedLandscape } from '../reference/landscapes';
 import { ConfigError, type InitSpec, type RunConfig, type TargetConfig } from './types';
 
 export interface ResolvedRun {
@@ -16,6 +18,8 @@ export interface ResolvedRun {
   /** Sample-based methods: the target cloud y (interleaved). */
   cloud?: Float64Array;
   domain: 'plane' | 'torus';
+  /** Landscape methods: the energy (the target's TargetInstance.landscape). */
+  landscape?: PackedLandscape;
 }
 
 /** A short text for a bad value in a message (JSON.stringify throws on a BigInt or a cycle). */
@@ -113,7 +117,7 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   }
   const checkParams = (cloud?: Float64Array): void => {
     try {
-      method.check?.(methodParams, domain, cloud);
+      method.check?.(methodParams, domain, cloud, n);
     } catch (e) {
       if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
       throw e;
@@ -126,8 +130,14 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
       : `'${config.target.id}' is a target on the torus: run it with domain torus`);
   }
   const needs = method.needs ?? 'score';
+  if (needs === 'landscape' && !target.landscape) {
+    throw new ConfigError('target', `${method.id} descends an energy landscape, and '${config.target.id}' is a density: use a landscape target (${LANDSCAPE_IDS})`);
+  }
+  if (needs !== 'landscape' && target.landscape) {
+    throw new ConfigError('target', `'${config.target.id}' is an energy landscape, not a density: ${method.id} needs ${needs === 'samples' ? 'target samples' : "the target's score"}; use a landscape method (${landscapeMethodIds()})`);
+  }
   if (needs === 'score' && target.sampleOnly) {
-    throw new ConfigError('target', `${method.id} needs the target's score, but '${config.target.id}' is known only by samples: use a sample-based flow (e.g. mmd-flow, sinkhorn-flow)`);
+    throw new ConfigError('target', `${method.id} needs the target's score, but '${config.target.id}' is known only by samples: use a sample-based flow (${methods.filter((m) => m.needs === 'samples').map((m) => m.id).join(', ')})`);
   }
   let cloud: Float64Array | undefined;
   if (needs === 'samples') {
@@ -139,9 +149,22 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     if (!cloud) throw new ConfigError('target', `${method.id} needs samples of the target, and '${config.target.id}' has no exact sampler`);
     checkParams(cloud);
   }
-  const initial = initialPositions(config.init, n, config.seed);
+  const initial = target.defaultInit && isStandardInit(config.init) ? target.defaultInit(n, config.seed) : initialPositions(config.init, n, config.seed);
   if (domain === 'torus') for (let i = 0; i < initial.length; i++) initial[i] = (initial[i] ?? 0) - Math.floor(initial[i] ?? 0);
-  return { method, methodParams, target, initial, domain, ...(cloud ? { cloud } : {}) };
+  return { method, methodParams, target, initial, domain, ...(cloud ? { cloud } : {}), ...(target.landscape ? { landscape: target.landscape } : {}) };
+}
+
+/** The landscape target ids, for messages. */
+const LANDSCAPE_IDS = landscapeTargets.map((t) => t.id).join(', ');
+const landscapeMethodIds = (): string => methods.filter((m) => m.needs === 'landscape').map((m) => m.id).join(', ');
+
+/**
+ * The standard initial state N(0, I) (the app's and the CLI's default). On a landscape target it
+ * means the landscape's own default init (TargetInstance.defaultInit: the double well starts next
+ * to its saddle, x1 ~ 0.01 N(0,1), x2 ~ N(0,1)); pass explicit positions for N(0, I) there.
+ */
+export function isStandardInit(init: InitSpec): boolean {
+  return init.kind === 'gaussian' && init.mean[0] === 0 && init.mean[1] === 0 && init.std === 1;
 }
 
 /** The cloud a sample-based method flows toward: the target's fixed cloud, or m exact samples. */

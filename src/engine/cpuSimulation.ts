@@ -9,7 +9,7 @@ import { targetSamples } from '../metrics/settings';
 import type { CpuStepper } from '../methods/types';
 import type { TargetInstance } from '../targets/types';
 import { checkStepSize, resolveRun, resolveTarget, targetCloud } from './config';
-import { staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats, type RunConfig, type Simulation, type TargetConfig } from './types';
+import { ConfigError, staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats, type RunConfig, type Simulation, type TargetConfig } from './types';
 
 export class CpuSimulation implements Simulation {
   readonly n: number;
@@ -30,7 +30,7 @@ export class CpuSimulation implements Simulation {
     this.x = run.initial;
     this.target = run.target;
     this.needsSamples = run.method.needs === 'samples';
-    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) });
+    this.stepper = run.method.createCpu({ n: this.n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}), ...(run.landscape ? { landscape: run.landscape } : {}) });
     this.metricsK = new CpuMetrics({ domain: run.domain, sampleBased: this.needsSamples });
     this.metricsK.setTarget(this.target, targetSamples(this.target, config.seed));
   }
@@ -53,7 +53,10 @@ export class CpuSimulation implements Simulation {
   }
 
   setTarget(t: TargetConfig): void {
-    this.target = resolveTarget(t);
+    const target = resolveTarget(t);
+    if (Boolean(target.landscape) !== Boolean(this.target.landscape)) throw new ConfigError('target', `target '${t.id}' is ${target.landscape ? 'an energy landscape' : 'a density'} and this run's method is not: choose a method for it`);
+    if (target.landscape) this.stepper.setLandscape?.(target.landscape);
+    this.target = target;
     this._config = { ...this._config, target: t };
     this.metricsK.setTarget(this.target, targetSamples(this.target, this._config.seed));
     if (this.needsSamples) {

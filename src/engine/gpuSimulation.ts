@@ -5,6 +5,9 @@
  * readouts); metrics() hands the current positions to the metrics layer (src/metrics/gpu.ts).
  * Every read-back goes through a `Readback` (src/gpu/buffers.ts): destroy() while one is pending
  * resolves it quietly (stats/metrics with `stale: true`, positions with an empty array).
+ * Asynchronous steppers (GpuStepper.stepAsync: the landscape methods, whose steps read back a few
+ * numbers) are chained instead: step() queues them, stepCount counts the finished ones, finish()
+ * awaits the chain (and rethrows a step's failure), setPositions() waits its turn in the chain.
  */
 import { ClockTick } from '../kernels/clockTick';
 import { ParticleStats } from '../kernels/particleStats';
@@ -16,8 +19,9 @@ import { momentsFromSums } from '../reference/particleStats';
 import { packTargetUniform } from '../targets/pack';
 import type { TargetInstance } from '../targets/types';
 import type { GpuReadout, GpuStepper, Readouts } from '../methods/types';
+import { clockTick } from '../reference/clockTick';
 import { checkStepSize, resolveRun, resolveTarget, targetCloud } from './config';
-import { staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats as Stats, type RunConfig, type Simulation, type TargetConfig } from './types';
+import { ConfigError, staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats as Stats, type RunConfig, type Simulation, type TargetConfig } from './types';
 
 /** Bytes of the reduced statistics (particleStats' result: 8 f32 sums). */
 const STATS_BYTES = 32;
@@ -52,6 +56,10 @@ export class GpuSimulation implements Simulation {
   private posStaging: Readback | undefined;
   private readonly posLock = new Lock();
   private destroyed = false;
+  // asynchronous steppers: the chain of queued steps, the host clock, a failure for finish()
+  private chain: Promise<void> = Promise.resolve();
+  private clock = 0;
+  private failure: { error: unknown } | undefined;
 
   constructor(readonly backend: BackendInfo, device: GPUDevice, config: RunConfig) {
     const run = resolveRun(config, backend.maxParticles);
@@ -82,7 +90,7 @@ export class GpuSimulation implements Simulation {
     }
     this.stepper = res.track(run.method.createGpu(
       { device, pos: this.pos, scores, clock, counters, bw, ...(this.cloud ? { cloud: this.cloud } : {}) },
-      { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}) },
+      { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}), ...(run.landscape ? { landscape: run.landscape } : {}) },
     ));
     // stats
     this.statsK = res.track(new ParticleStats(device));
@@ -104,6 +112,11 @@ export class GpuSimulation implements Simulation {
     return this.steps;
   }
 
+  /** Where the method's steps run: 'gpu' (WGSL) or 'cpu' (its float64 twin on the host, e.g. jko). */
+  get stepperRunsOn(): 'gpu' | 'cpu' {
+    return this.stepper.runsOn ?? 'gpu';
+  }
+
   /** The buffer holding the current positions (array<vec2f>); alternates between two buffers. */
   getPositionBuffer(): GPUBuffer {
     return this.pos[this.cur];
@@ -116,6 +129,17 @@ export class GpuSimulation implements Simulation {
 
   step(count: number): void {
     if (this.destroyed || count <= 0) return;
+    const stepAsync = this.stepper.stepAsync?.bind(this.stepper);
+    if (stepAsync) {
+      this.enqueue(async () => {
+        for (let k = 0; k < count && !this.destroyed && !this.failure; k++) {
+          this.cur = await stepAsync(this.cur, this.clock);
+          this.clock = clockTick(this.clock);
+          this.steps++;
+        }
+      });
+      return;
+    }
     const enc = this.device.createCommandEncoder({ label: 'GpuSimulation.step' });
     const pass = enc.beginComputePass({ label: 'GpuSimulation.steps' });
     for (let k = 0; k < count; k++) {
@@ -127,8 +151,26 @@ export class GpuSimulation implements Simulation {
     this.steps += count;
   }
 
+  /** Queue work behind the asynchronous steps; a failure is kept for finish(), later work is skipped. */
+  private enqueue(work: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.destroyed || this.failure) return;
+      try {
+        await work();
+      } catch (error) {
+        if (!this.destroyed) this.failure = { error };
+      }
+    });
+  }
+
   setTarget(t: TargetConfig): void {
     const target = resolveTarget(t);
+    if (Boolean(target.landscape) !== Boolean(this.target.landscape)) throw new ConfigError('target', `target '${t.id}' is ${target.landscape ? 'an energy landscape' : 'a density'} and this run's method is not: choose a method for it`);
+    if (target.landscape) {
+      const L = target.landscape;
+      if (this.stepper.stepAsync) this.enqueue(() => Promise.resolve(this.stepper.setLandscape?.(L)));
+      else this.stepper.setLandscape?.(L);
+    }
     if (this.cloud) {
       const ys = targetCloud(target, this._config.seed, this.cloud.m);
       if (!ys) throw new Error(`target '${t.id}' has no samples for ${this._config.method}`);
@@ -164,8 +206,13 @@ export class GpuSimulation implements Simulation {
   setPositions(data: Float32Array | Float64Array, stepCount?: number): void {
     if (data.length !== 2 * this.n) throw new Error(`setPositions: expected ${2 * this.n} numbers, got ${data.length}`);
     if (this.destroyed) return;
-    this.device.queue.writeBuffer(this.pos[this.cur], 0, Float32Array.from(data));
-    if (stepCount !== undefined) this.steps = stepCount;
+    const write = (): void => {
+      this.device.queue.writeBuffer(this.pos[this.cur], 0, Float32Array.from(data));
+      this.stepper.positionsChanged?.();
+      if (stepCount !== undefined) this.steps = stepCount;
+    };
+    if (this.stepper.stepAsync) this.enqueue(() => Promise.resolve(write()));
+    else write();
   }
 
   /** Record the copy of a stepper readout region into dst at offset (and its reset). */
@@ -194,6 +241,8 @@ export class GpuSimulation implements Simulation {
       if (!data) return staleStats(step);
       const out: Stats = { step, ...momentsFromSums(Array.from(new Float32Array(data, 0, 8))) };
       if (readout) withStatsReadouts(out, readout.decode(data.slice(STATS_BYTES)));
+      const host = this.stepper.hostReadouts?.('stats');
+      if (host && Object.keys(host).length > 0) withStatsReadouts(out, { ...out.readouts, ...host });
       return out;
     });
   }
@@ -201,7 +250,7 @@ export class GpuSimulation implements Simulation {
   /** The stepper's readouts for `when` (after at least one step); undefined when destroyed meanwhile. */
   private async readMetricsReadouts(step: number): Promise<Readouts | undefined> {
     const r = step > 0 ? this.stepper.readouts?.metrics : undefined;
-    if (!r) return {};
+    if (!r) return step > 0 ? (this.stepper.hostReadouts?.('metrics') ?? {}) : {};
     const bytes = r.region().bytes;
     if (!this.metricsReadoutStaging || this.metricsReadoutStaging.bytes < bytes) {
       this.metricsReadoutStaging?.destroy();
@@ -227,6 +276,13 @@ export class GpuSimulation implements Simulation {
   }
 
   async finish(): Promise<void> {
+    await this.chain;
+    const f = this.failure;
+    if (f) {
+      this.failure = undefined;
+      throw f.error instanceof Error ? f.error : new Error(String(f.error));
+    }
+    if (this.destroyed) return;
     await this.device.queue.onSubmittedWorkDone();
   }
 

@@ -175,7 +175,7 @@ export const cloudValue: fc.Arbitrary<unknown> = fc.oneof(
 /** What each registry target offers with its default params: a score (not sample-only), exact samples. */
 const targetTraits = new Map(targets.map((t) => {
   const inst = createTarget(t.id);
-  return [t.id, { score: !inst.sampleOnly, samples: inst.sample !== undefined || inst.cloud !== undefined, torus: Boolean(inst.periodic) }];
+  return [t.id, { score: !inst.sampleOnly && !inst.landscape, samples: inst.sample !== undefined || inst.cloud !== undefined, torus: Boolean(inst.periodic), landscape: Boolean(inst.landscape) }];
 }));
 
 /**
@@ -220,7 +220,7 @@ export const runConfig: fc.Arbitrary<Record<string, unknown>> = fc
     const needs = def?.needs ?? 'score';
     const fitting = targets.filter((t) => {
       const tr = targetTraits.get(t.id);
-      return tr !== undefined && tr.torus === torus && (needs === 'score' ? tr.score : tr.samples);
+      return tr !== undefined && tr.torus === torus && (needs === 'landscape' ? tr.landscape : needs === 'score' ? tr.score : tr.samples);
     });
     const pool = ok && fitting.length > 0 ? fitting : targets;
     const pick = Math.floor(targetPick / 3) % (pool.length + (ok ? 0 : 2));

@@ -71,7 +71,8 @@ function tryCreate(c: Record<string, unknown>): Simulation | undefined {
  * 1.3 s a step at N = 16, sinkhorn-flow with 1000 iterations 1 s. Values above the cap are lowered
  * to it (still legal); hostile values (NaN, strings, ...) are left as they are.
  */
-const COST_CAPS: Record<string, number> = { modes: 24, grid: 64, iterations: 40, anneal: 20, inner: 10, scaling: 0.9 };
+// innerIters (jko) and k (Lanczos, landscape methods): 1000 inner Newton solves of k = 128 Lanczos steps cost minutes per step at N = 64
+const COST_CAPS: Record<string, number> = { modes: 24, grid: 64, iterations: 40, anneal: 20, inner: 10, scaling: 0.9, innerIters: 10, k: 20 };
 
 function cheapen(c: Record<string, unknown>): Record<string, unknown> {
   const p = c.params;

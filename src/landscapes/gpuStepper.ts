@@ -14,7 +14,7 @@ import { GpuLanczos } from '../kernels/lanczos';
 import { LandscapeGrad } from '../kernels/landscapeGrad';
 import { lanczosCoefficients, ritz } from '../reference/lanczos';
 import type { PackedLandscape } from '../reference/landscapes';
-import { acceptBound, type LandscapeReadouts } from './stepper';
+import { acceptBound, probeVector, type LandscapeReadouts } from './stepper';
 import { LANDSCAPE_UNIFORM_BYTES, landscapeUniform } from './presets';
 
 export interface LandscapeGpuOptions {
@@ -26,6 +26,14 @@ export interface LandscapeGpuOptions {
   k?: number;
   lineSearch: boolean;
   trust: number;
+  /** The simulation's ping-pong position buffers (array<vec2f>, STORAGE | COPY_SRC | COPY_DST); absent: the stepper makes its own. */
+  pos?: [GPUBuffer, GPUBuffer];
+  /**
+   * wgd-perturbed: asked after the gradient is known, with |g|_mu and the step; returns the perturbed
+   * positions (interleaved) or null. The positions are read back for it and written after (rare:
+   * only when |g| is small, at most once per `every` steps).
+   */
+  perturb?: { wants(step: number, gradNorm: number): boolean; apply(x: Float64Array, step: number): Float64Array };
 }
 
 export class LandscapeGpuStepper {
@@ -42,6 +50,8 @@ export class LandscapeGpuStepper {
   private readonly posRead: Readback;
   private readonly gradIO: GPUBindGroup[];
   private readonly lzIO: { hvp: GPUBindGroup; vec: GPUBindGroup }[] = [];
+  /** Lanczos from the fixed probe vector (the twin's probeVector): the smallest Ritz value when g = 0. */
+  private readonly probeIO: { hvp: GPUBindGroup; vec: GPUBindGroup }[] = [];
   private readonly axpyIO: GPUBindGroup[];
   private cur: 0 | 1 = 0;
   private gradFresh = false;
@@ -56,7 +66,7 @@ export class LandscapeGpuStepper {
     this.land = this.res.buffer('landscape', LANDSCAPE_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(this.land, 0, landscapeUniform(L));
     const two = (label: string, bytes: number): [GPUBuffer, GPUBuffer] => [this.res.buffer(`${label}0`, bytes, st), this.res.buffer(`${label}1`, bytes, st)];
-    this.pos = two('pos', 8 * n);
+    this.pos = opts.pos ?? two('pos', 8 * n);
     this.grad = two('grad', 8 * n);
     this.energy = two('energy', 4 * n);
     this.sums = two('sums', 16);
@@ -70,6 +80,9 @@ export class LandscapeGpuStepper {
       const k = Math.min(opts.k ?? 20, 2 * n);
       this.lz = this.res.track(new GpuLanczos(device, n, k));
       for (const p of [0, 1]) this.lzIO.push(this.lz.bindIO(this.land, this.pos[p] as GPUBuffer, this.grad[p] as GPUBuffer, this.s));
+      const probe = this.res.buffer('probe', 8 * n, st);
+      device.queue.writeBuffer(probe, 0, Float32Array.from(probeVector(2 * n)));
+      for (const p of [0, 1]) this.probeIO.push(this.lz.bindIO(this.land, this.pos[p] as GPUBuffer, probe, this.s));
     } else {
       this.lz = undefined;
     }
@@ -85,6 +98,24 @@ export class LandscapeGpuStepper {
 
   setStepSize(h: number): void {
     this.h = h;
+  }
+  /** The index of the buffer holding the current positions. */
+  get current(): 0 | 1 {
+    return this.cur;
+  }
+  /** Continue from pos[c] (the simulation's buffers); the cached gradient is dropped when c moved. */
+  setCurrent(c: 0 | 1): void {
+    if (c !== this.cur) this.gradFresh = false;
+    this.cur = c;
+  }
+  /** The positions changed outside the stepper. */
+  invalidate(): void {
+    this.gradFresh = false;
+  }
+  /** New landscape parameters (particles kept). */
+  setLandscape(L: PackedLandscape): void {
+    this.device.queue.writeBuffer(this.land, 0, landscapeUniform(L));
+    this.gradFresh = false;
   }
   readouts(): LandscapeReadouts {
     return this.last;
@@ -109,10 +140,11 @@ export class LandscapeGpuStepper {
     return [f[0] ?? NaN, f[1] ?? NaN];
   }
 
-  /** One step; resolves with the readouts (energy at the new positions). */
-  async step(): Promise<LandscapeReadouts> {
+  /** One step; resolves with the readouts (energy at the new positions). `step`: the clock (wgd-perturbed's noise counter). */
+  async step(step = 0): Promise<LandscapeReadouts> {
     const { n, trust } = this.opts;
     const c = this.cur;
+    if (this.opts.perturb) await this.maybePerturb(step);
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
     if (!this.gradFresh) this.gk.encode(pass, this.gradIO[c] as GPUBindGroup, n);
@@ -130,7 +162,7 @@ export class LandscapeGpuStepper {
       if (!ab || !this.opts.f) throw new Error('LandscapeGpuStepper destroyed');
       const r = ritz(ab.alpha, ab.beta);
       const sol = lanczosCoefficients(r, ab.norm, this.opts.f);
-      minEig = ab.norm > 0 ? r.values[0] : NaN;
+      minEig = ab.norm > 0 ? r.values[0] : await this.probeMinEig(c);
       residual = sol.residual;
       let y2 = 0;
       for (const v of sol.y) y2 += v * v;
@@ -153,6 +185,47 @@ export class LandscapeGpuStepper {
     coef = -this.h * scale;
     gs = coef * g2;
     return this.finishStep(F0, Math.sqrt(g2), gs, coef, minEig, residual);
+  }
+
+  /**
+   * g = 0 (an exact critical point, e.g. Newton on the saddle): g's Krylov space is empty, so the
+   * smallest Ritz value comes from a Lanczos run on the fixed probe vector, as in the twin. It
+   * overwrites the basis; the direction is 0 here (y = |g| ... = 0), so combine still gives s = 0.
+   */
+  private async probeMinEig(c: 0 | 1): Promise<number> {
+    const lz = this.lz;
+    const io = this.probeIO[c];
+    if (!lz || !io) return NaN;
+    const enc = this.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    lz.configure();
+    lz.encode(pass, io, lz.kmax);
+    pass.end();
+    lz.copyState(enc);
+    this.device.queue.submit([enc.finish()]);
+    const ab = await lz.readAlphaBeta(lz.kmax);
+    if (!ab) throw new Error('LandscapeGpuStepper destroyed');
+    return ab.norm > 0 ? (ritz(ab.alpha, ab.beta).values[0] ?? NaN) : NaN;
+  }
+
+  /** wgd-perturbed: the gradient norm from the GPU; when the hook perturbs, the new positions are written back. */
+  private async maybePerturb(step: number): Promise<void> {
+    const { n } = this.opts;
+    const c = this.cur;
+    const enc = this.device.createCommandEncoder();
+    if (!this.gradFresh) {
+      const pass = enc.beginComputePass();
+      this.gk.encode(pass, this.gradIO[c] as GPUBindGroup, n);
+      pass.end();
+    }
+    const [, g2] = await this.readSums(enc, c);
+    this.gradFresh = true;
+    const p = this.opts.perturb;
+    if (!p?.wants(step, Math.sqrt(g2))) return;
+    const x = await this.positions();
+    if (!x) throw new Error('LandscapeGpuStepper destroyed');
+    this.device.queue.writeBuffer(this.pos[c], 0, Float32Array.from(p.apply(Float64Array.from(x), step)));
+    this.gradFresh = false;
   }
 
   private async finishStep(F0: number, gradNorm: number, gs: number, coef: number, minEig: number | undefined, residual: number | undefined): Promise<LandscapeReadouts> {

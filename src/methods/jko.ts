@@ -11,9 +11,10 @@
  * (x + tau m) / (1 + tau) exactly (src/methods/landscapeMethods.test.ts).
  */
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
-import { backtrack, bool, hessianFunction, mean2, num, paramDefaults, solverParams, type LandscapeMethodDef, type LandscapeReadouts } from '../landscapes/stepper';
+import { backtrack, bool, hessianFunction, mean2, num, paramDefaults, solverParams, type LandscapeReadouts } from '../landscapes/stepper';
+import type { LandscapeMethodSpec } from '../landscapes/method';
 
-export const jko: LandscapeMethodDef = {
+export const jko: LandscapeMethodSpec = {
   id: 'jko',
   label: 'JKO (particles)',
   description: 'Implicit step argmin_Y F(Y) + W2^2(Y, X)/(2 tau), solved by inner Newton (Lanczos) or gradient iterations.',
@@ -25,6 +26,9 @@ export const jko: LandscapeMethodDef = {
     ...solverParams,
     { name: 'lineSearch', label: 'Line search', kind: 'boolean', default: true, description: "inner 'newton': backtracking on the JKO objective" },
   ],
+  readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual'],
+  defaultStep: { fixed: 0.5 },
+  // no gpu(): the inner solves run in the float64 twin, on the host also on the GPU backend (said in the UI and CLI)
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
     const { n, landscape: L } = run;

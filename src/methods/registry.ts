@@ -4,9 +4,16 @@ import { svgd } from './svgd';
 import { mmdFlow } from './mmdFlow';
 import { sinkhornFlow } from './sinkhornFlow';
 import { gwg } from './gwg';
+import { wgd } from './wgd';
+import { wgdPerturbed } from './wgdPerturbed';
+import { wNewton } from './wNewton';
+import { wsfn } from './wsfn';
+import { jko } from './jko';
+import { landscapeMethod } from '../landscapes/method';
 import type { MethodDef } from './types';
 
-export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow, gwg];
+/** Density samplers and flows, then the landscape methods (issue 10: needs 'landscape'). */
+export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow, gwg, ...[wgd, wgdPerturbed, wNewton, wsfn, jko].map(landscapeMethod)];
 
 export function getMethod(id: string): MethodDef {
   const m = methods.find((d) => d.id === id);

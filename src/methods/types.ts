@@ -5,6 +5,7 @@
  */
 import type { ParamSpec, Params } from '../params';
 import type { About, PackedTarget } from '../targets/types';
+import type { PackedLandscape } from '../reference/landscapes';
 
 export interface MethodRun {
   n: number;
@@ -16,6 +17,8 @@ export interface MethodRun {
   cloud?: Float64Array;
   /** 'torus': positions live in [0,1)^2 and the method wraps them after each step. */
   domain: 'plane' | 'torus';
+  /** needs 'landscape' only: the energy the method descends (src/targets/landscape.ts). */
+  landscape?: PackedLandscape;
 }
 
 /** GPU resources a simulation owns and lends to its method. */
@@ -64,6 +67,10 @@ export interface ReadoutSpec {
    * 'metrics': read with metrics() (after at least one step), e.g. a solver residual.
    */
   when: ReadoutWhen;
+  /** Plot this readout against the step for every run that reports it (the plots draw declared readouts generically). */
+  plot?: boolean;
+  /** The plot's y axis (default 'linear'); 'log' drops non-positive values. */
+  scale?: 'linear' | 'log';
 }
 
 /** GPU side of a stepper's readouts for one `when`: a small region of a GPU buffer and its decode. */
@@ -84,6 +91,24 @@ export interface GpuStepper {
   setCloud?(m: number): void;
   /** The readouts this run reports (see MethodDef.readouts), by when they are read. */
   readonly readouts?: Partial<Record<ReadoutWhen, GpuReadout>>;
+  /**
+   * Asynchronous steppers (the landscape methods: each step reads back a few numbers, Lanczos's
+   * tridiagonal and the line search's energies): one step from pos[cur] at clock `step`, resolving
+   * with the index of the buffer that holds the new positions. When present, encode() is never
+   * called: GpuSimulation.step() chains these steps and finish() awaits them.
+   */
+  stepAsync?(cur: 0 | 1, step: number): Promise<0 | 1>;
+  /** Readouts the stepper already holds on the host (read back during its asynchronous steps). */
+  hostReadouts?(when: ReadoutWhen): Readouts;
+  /** The simulation overwrote the positions (setPositions): drop anything computed from the old ones. */
+  positionsChanged?(): void;
+  /** needs 'landscape': the energy's parameters changed in place (particles kept). */
+  setLandscape?(L: PackedLandscape): void;
+  /**
+   * Where the steps run: 'gpu' (default: WGSL kernels) or 'cpu' (the float64 twin on the host, the
+   * positions read back and written each step): said by the UI and the CLI's result line.
+   */
+  readonly runsOn?: 'gpu' | 'cpu';
   destroy(): void;
 }
 
@@ -95,6 +120,8 @@ export interface CpuStepper {
   setCloud?(cloud: Float64Array): void;
   /** The readouts of this run for `when` (see MethodDef.readouts), at the state after the last step. */
   readouts?(when: ReadoutWhen): Readouts | Promise<Readouts>;
+  /** needs 'landscape': the energy's parameters changed in place (particles kept). */
+  setLandscape?(L: PackedLandscape): void;
 }
 
 /**
@@ -120,8 +147,11 @@ export interface MethodDef {
   id: string;
   label: string;
   description: string;
-  /** 'score' (default): needs grad log pi; 'samples': flows toward the target's sample cloud. */
-  needs?: 'score' | 'samples';
+  /**
+   * 'score' (default): needs grad log pi; 'samples': flows toward the target's sample cloud;
+   * 'landscape': descends an energy landscape target (TargetInstance.landscape, issue 10).
+   */
+  needs?: 'score' | 'samples' | 'landscape';
   /** Domains the method supports (default ['plane']). */
   domains?: ('plane' | 'torus')[];
   params: ParamSpec[];
@@ -138,15 +168,18 @@ export interface MethodDef {
   domainDefaults?: Partial<Record<'plane' | 'torus', DomainDefaults>>;
   /** When the UI must pick a method for a target (e.g. one known only by samples): the compatible one with the highest priority wins (default 0; ties: registry order). */
   priority?: number;
+  /** 'cpu': the GPU backend runs this method's float64 twin on the host (no WGSL stepper yet); said in the UI and CLI. */
+  gpuStepper?: 'gpu' | 'cpu';
   /** false: left out of `npm run bench` (default: every method is benchmarked). */
   bench?: boolean;
   /**
    * Checks that depend on several parameters or on the domain (each value alone is checked against
    * its ParamSpec); throws ParamError naming the parameter. Called when a run is resolved, so a bad
    * combination is refused before anything is created. `cloud`: needs 'samples' only, the target
-   * cloud the run will flow toward (e.g. a schedule whose length depends on its diameter).
+   * cloud the run will flow toward (e.g. a schedule whose length depends on its diameter). `n`: the
+   * particle count (e.g. a dense 2N x 2N eigendecomposition refused at large N).
    */
-  check?(params: Params, domain: 'plane' | 'torus', cloud?: Float64Array): void;
+  check?(params: Params, domain: 'plane' | 'torus', cloud?: Float64Array, n?: number): void;
   createGpu(ctx: GpuMethodContext, run: MethodRun): GpuStepper;
   createCpu(run: MethodRun): CpuStepper;
 }

@@ -5,13 +5,22 @@
  * (f(theta) = 1/theta on the Ritz values) or densely. Attracted to saddles: H^-1 g points to the
  * nearest critical point whatever its index. Trust radius and line search: src/landscapes/stepper.ts.
  */
-import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams, type LandscapeMethodDef } from '../landscapes/stepper';
+import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
+import type { LandscapeMethodSpec } from '../landscapes/method';
 
-export const wNewton: LandscapeMethodDef = {
+export const wNewton: LandscapeMethodSpec = {
   id: 'w-newton',
   label: 'Wasserstein Newton',
   description: 'x <- x - h H^-1 g (Lanczos on Hessian-vector products): fast near minimisers, attracted to saddles.',
   params: [...solverParams, ...safeguardParams(true, 1)],
+  readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
+  defaultStep: { fixed: 1 },
+  gpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    // solver 'dense' is the CPU reference (a 2N x 2N eigendecomposition): the twin runs on the host
+    if (p.solver === 'dense') return undefined;
+    return { f: (t) => 1 / t, k: Math.round(num(p, 'k', 20)), lineSearch: bool(p, 'lineSearch', true), trust: num(p, 'trust', 1) };
+  },
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
     return createDescentCpu(run, (x, g) => hessianFunction(run.landscape, x, run.n, g, (t) => 1 / t, p), {

@@ -4,13 +4,20 @@
  * Plain fixed-step descent by default (lineSearch off); the trust radius caps the RMS move.
  * Kernels: shaders/landscapeGrad.wgsl (twin src/reference/landscapeGrad.ts).
  */
-import { bool, createDescentCpu, num, paramDefaults, safeguardParams, type LandscapeMethodDef } from '../landscapes/stepper';
+import { bool, createDescentCpu, num, paramDefaults, safeguardParams } from '../landscapes/stepper';
+import type { LandscapeMethodSpec } from '../landscapes/method';
 
-export const wgd: LandscapeMethodDef = {
+export const wgd: LandscapeMethodSpec = {
   id: 'wgd',
   label: 'Wasserstein GD',
   description: 'Wasserstein gradient descent x <- x - h g: first order, lingers near saddles.',
   params: safeguardParams(false, 1e6),
+  readouts: ['energy', 'gradNorm', 'stepScale'],
+  defaultStep: { fixed: 0.2 },
+  gpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    return { lineSearch: bool(p, 'lineSearch', false), trust: num(p, 'trust', 1e6) };
+  },
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
     return createDescentCpu(run, (_x, g) => ({ d: g }), { lineSearch: bool(p, 'lineSearch', false), trust: num(p, 'trust', 1e6) });

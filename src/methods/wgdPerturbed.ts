@@ -7,7 +7,8 @@
  * then the wgd step from the perturbed positions.
  */
 import { philox4x32, philoxNormal2, PHILOX_KEY_HI } from '../reference/philox';
-import { bool, createDescentCpu, num, paramDefaults, safeguardParams, type LandscapeMethodDef } from '../landscapes/stepper';
+import { bool, createDescentCpu, num, paramDefaults, safeguardParams } from '../landscapes/stepper';
+import type { LandscapeMethodSpec } from '../landscapes/method';
 
 /** Philox stream of the perturbation noise. */
 export const PERTURB_STREAM = 7;
@@ -25,7 +26,22 @@ export function perturbParticles(x: Float64Array, n: number, r: number, seed: nu
   return out;
 }
 
-export const wgdPerturbed: LandscapeMethodDef = {
+/**
+ * When to perturb: |g|_mu below the threshold and at least `every` steps since the last time. One
+ * policy for both steppers (the GPU one applies perturbParticles to the positions it reads back).
+ */
+export function perturbPolicy(thr: number, every: number): { wants(step: number, gradNorm: number): boolean } {
+  let lastPerturb = -Infinity;
+  return {
+    wants(step, gradNorm) {
+      if (!(gradNorm < thr) || step - lastPerturb < every) return false;
+      lastPerturb = step;
+      return true;
+    },
+  };
+}
+
+export const wgdPerturbed: LandscapeMethodSpec = {
   id: 'wgd-perturbed',
   label: 'Perturbed WGD',
   description: 'Wasserstein gradient descent with isotropic noise of radius r whenever |g| is small.',
@@ -35,18 +51,27 @@ export const wgdPerturbed: LandscapeMethodDef = {
     { name: 'every', label: 'Min steps between', kind: 'number', default: 20, min: 1, max: 1e6, step: 1, description: 'at least this many steps between two perturbations' },
     ...safeguardParams(false, 1e6),
   ],
+  readouts: ['energy', 'gradNorm', 'stepScale'],
+  defaultStep: { fixed: 0.2 },
+  gpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    const r = num(p, 'radius', 0.01);
+    const policy = perturbPolicy(num(p, 'gradThreshold', 1e-3), num(p, 'every', 20));
+    return {
+      lineSearch: bool(p, 'lineSearch', false),
+      trust: num(p, 'trust', 1e6),
+      // the noise is added to the read-back positions by the twin (Philox words bit-identical): rare, see perturbPolicy
+      perturb: { wants: (step, gradNorm) => policy.wants(step, gradNorm), apply: (x, step) => perturbParticles(x, run.n, r, run.seed, step) },
+    };
+  },
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
-    const r = num(p, 'radius', 0.01), thr = num(p, 'gradThreshold', 1e-3), every = num(p, 'every', 20);
-    let lastPerturb = -Infinity;
+    const r = num(p, 'radius', 0.01);
+    const policy = perturbPolicy(num(p, 'gradThreshold', 1e-3), num(p, 'every', 20));
     return createDescentCpu(run, (_x, g) => ({ d: g }), {
       lineSearch: bool(p, 'lineSearch', false),
       trust: num(p, 'trust', 1e6),
-      perturb(x, step, gradNorm) {
-        if (!(gradNorm < thr) || step - lastPerturb < every) return null;
-        lastPerturb = step;
-        return perturbParticles(x, run.n, r, run.seed, step);
-      },
+      perturb: (x, step, gradNorm) => (policy.wants(step, gradNorm) ? perturbParticles(x, run.n, r, run.seed, step) : null),
     });
   },
 };

@@ -7,9 +7,10 @@
  * saddles and converge linearly near a non-degenerate minimiser (rate ~ 1 - h |theta| / sqrt(theta^2
  * + lambda) per mode). Matrix function by Lanczos on Hessian-vector products or densely.
  */
-import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams, type LandscapeMethodDef } from '../landscapes/stepper';
+import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
+import type { LandscapeMethodSpec } from '../landscapes/method';
 
-export const wsfn: LandscapeMethodDef = {
+export const wsfn: LandscapeMethodSpec = {
   id: 'wsfn',
   label: 'Saddle-free Newton (WSFN)',
   description: 'x <- x - h (H^2 + lambda I)^(-1/2) g: negative curvature repels, escapes saddles, converges linearly.',
@@ -18,6 +19,15 @@ export const wsfn: LandscapeMethodDef = {
     ...solverParams,
     ...safeguardParams(true, 1),
   ],
+  readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
+  defaultStep: { fixed: 1 },
+  priority: 1,
+  gpu(run) {
+    const p = paramDefaults(this.params, run.params);
+    if (p.solver === 'dense') return undefined;
+    const lambda = num(p, 'lambda', 0.5);
+    return { f: (t) => 1 / Math.sqrt(t * t + lambda), k: Math.round(num(p, 'k', 20)), lineSearch: bool(p, 'lineSearch', true), trust: num(p, 'trust', 1) };
+  },
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
     const lambda = num(p, 'lambda', 0.5);

@@ -50,6 +50,7 @@ export class CpuMetrics implements MetricBackend<Float64Array> {
     return metricPlan({
       domain: this.options.domain,
       sampleOnly: this.target?.sampleOnly === true,
+      landscape: this.target?.landscape !== undefined,
       hasSamples: this.samples !== undefined,
       sampleBased: this.options.sampleBased,
     });

@@ -109,6 +109,7 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
     return metricPlan({
       domain: this.options.domain,
       sampleOnly: this.target?.sampleOnly === true,
+      landscape: this.target?.landscape !== undefined,
       hasSamples: this.nSamples > 0,
       sampleBased: this.options.sampleBased,
     });

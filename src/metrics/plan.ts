@@ -6,6 +6,8 @@
  *   mmd       targets with samples: MMD^2, Gaussian kernel of bandwidth MMD_BANDWIDTH
  *   sinkhorn  targets with samples, when the run flows toward samples or the target is known only by
  *             samples (it costs a full Sinkhorn loop): debiased S_eps, blur 0.1
+ * Energy landscapes (issue 10) have no target density to compare with: none applies; the landscape
+ * methods' readouts (F, |g|, the smallest Hessian eigenvalue) are their metrics.
  */
 export type MetricName = 'ksd' | 'energy' | 'mmd' | 'sinkhorn' | 'l2';
 export type MetricPlan = Record<MetricName, boolean>;
@@ -18,10 +20,13 @@ export interface PlanInputs {
   hasSamples: boolean;
   /** The method flows toward the target's samples (MethodDef.needs === 'samples'). */
   sampleBased: boolean;
+  /** The target is an energy landscape (TargetInstance.landscape). */
+  landscape?: boolean;
 }
 
 export function metricPlan(p: PlanInputs): MetricPlan {
   const torus = p.domain === 'torus';
+  if (p.landscape) return { l2: false, ksd: false, energy: false, mmd: false, sinkhorn: false };
   return {
     l2: torus,
     ksd: !torus && !p.sampleOnly,

@@ -7,13 +7,14 @@ import { banana, donut, funnel, squiggle, u1, u2, u3, u4 } from './analytic';
 import { gaussian, mixture } from './gaussian';
 import { toyTargets } from './toy';
 import { torusMixture } from './torus';
+import { landscapeTargets } from './landscape';
 import type { TargetDef, TargetInstance } from './types';
 
 export { mixtureFromComponents } from './gaussian';
 export { torusMixtureFromComponents } from './torus';
 
-/** Analytic targets first, then the sample clouds of src/targets/toy.ts. */
-export const targets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, torusMixture, ...toyTargets];
+/** Analytic targets first, then the sample clouds of src/targets/toy.ts, then the energy landscapes (src/targets/landscape.ts). */
+export const targets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, torusMixture, ...toyTargets, ...landscapeTargets];
 
 export function getTarget(id: string): TargetDef {
   const t = targets.find((d) => d.id === id);

@@ -1,5 +1,6 @@
 import type { ParamSpec, Params } from '../params';
 import type { Rng } from '../reference/philox';
+import type { PackedLandscape } from '../reference/landscapes';
 
 /** Maximum number of vec4 slots in the packed target (shaders/common/targets.wgsl TargetParams.data). */
 export const TARGET_DATA_VEC4 = 32;
@@ -55,6 +56,14 @@ export interface TargetInstance {
   cloud?: Float64Array;
   /** True for targets on the torus T^2 = [0,1)^2 (1-periodic density); only these run with domain 'torus'. */
   periodic?: boolean;
+  /**
+   * Energy landscapes (issue 10, src/targets/landscape.ts): the energy F(rho) = int V + 1/2 int int W the
+   * landscape methods (MethodDef.needs 'landscape') descend; logDensity is -V there (for drawing only),
+   * and no score/sample method runs on it.
+   */
+  landscape?: PackedLandscape;
+  /** Landscapes: the default initial cloud (interleaved, 2n) for a seed, e.g. next to the double well's saddle. */
+  defaultInit?: (n: number, seed: number) => Float64Array;
 }
 
 /** A paper a method or target comes from (the About panel cites it). */

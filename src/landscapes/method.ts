@@ -1,0 +1,214 @@
+/**
+ * A landscape method (src/methods/{wgd,wgdPerturbed,wNewton,wsfn,jko}.ts) as a registry MethodDef
+ * (issue 10): needs 'landscape', its readouts declared (energy F, |g|, the smallest Ritz value,
+ * the inner residual), a CPU stepper (the float64 twins) and a GPU stepper:
+ *   - `gpu(run)` gives LandscapeGpuStepper options: the steps run in WGSL (landscapeGrad,
+ *     landscapeHvp + GpuLanczos, lanczosVec axpy), asynchronously (GpuStepper.stepAsync: each step
+ *     reads back Lanczos's 2k + 1 numbers and one energy per line-search trial);
+ *   - `gpu(run)` undefined (jko, or solver 'dense'): the GPU backend runs the float64 twin on the
+ *     host, keeping its float64 state and writing the positions to the simulation's buffers after
+ *     each step; `runsOn: 'cpu'` says so (MethodDef.gpuStepper 'cpu' when it is always so).
+ */
+import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun, ReadoutSpec, ReadoutWhen, Readouts, StepSizeRule } from '../methods/types';
+import { ParamError, type ParamSpec, type Params } from '../params';
+import type { PackedLandscape } from '../reference/landscapes';
+import { GpuResources, type Readback } from '../gpu/buffers';
+import { LandscapeGpuStepper, type LandscapeGpuOptions } from './gpuStepper';
+import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from './stepper';
+
+/** The readouts a landscape method may declare (key = the result line's `final.<key>`). */
+export const LANDSCAPE_READOUTS = {
+  energy: { key: 'energy', label: 'F', description: 'the energy F(rho_N) = (1/N) sum V(x_i) + (1/2N^2) sum W(x_i, x_j) after the last step', when: 'metrics', plot: true, scale: 'log' },
+  gradNorm: { key: 'gradNorm', label: '|g|', description: 'the Wasserstein gradient norm sqrt((1/N) sum |g_i|^2) at the start of the last step', when: 'metrics', plot: true, scale: 'log' },
+  minEig: { key: 'minEig', label: 'min eig', description: 'the smallest eigenvalue estimate of the particle Wasserstein Hessian H (smallest Lanczos Ritz value, or the dense eigenvalue) at the start of the last step', when: 'metrics', plot: true },
+  innerResidual: { key: 'innerResidual', label: 'inner res', description: 'the inner solve\'s residual: jko, RMS of grad F + (y - x)/tau at the returned Y; w-newton/wsfn (Lanczos), the relative residual estimate of the matrix function', when: 'metrics', plot: true, scale: 'log' },
+  stepScale: { key: 'stepScale', label: 'step t', description: 'the accepted fraction t of the (trust-scaled) step after backtracking (1: full step, 0: refused)', when: 'metrics' },
+} as const satisfies Record<string, ReadoutSpec>;
+
+export type LandscapeReadoutKey = keyof typeof LANDSCAPE_READOUTS;
+
+/** What a landscape method file declares (src/methods/wgd.ts etc.). */
+export interface LandscapeMethodSpec {
+  id: string;
+  label: string;
+  description: string;
+  params: ParamSpec[];
+  /** The readouts this method reports, in display order. */
+  readouts: LandscapeReadoutKey[];
+  defaultStep: StepSizeRule;
+  /** MethodDef.priority: the method the UI picks first for a landscape target (wsfn). */
+  priority?: number;
+  createCpu(run: LandscapeRun): LandscapeCpuStepper;
+  /** GPU stepper options (n, h and the buffers are added here); absent or undefined: the twin runs on the host. */
+  gpu?(run: LandscapeRun): Omit<LandscapeGpuOptions, 'n' | 'h' | 'pos'> | undefined;
+}
+
+/** The readouts' values by key (the declared ones that have a value). */
+export function readoutValues(r: LandscapeReadouts, keys: readonly LandscapeReadoutKey[]): Readouts {
+  const out: Readouts = {};
+  for (const k of keys) {
+    const v = r[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function landscapeRun(run: MethodRun): LandscapeRun {
+  if (!run.landscape) throw new Error('a landscape method needs a landscape target (MethodRun.landscape)');
+  return { n: run.n, stepSize: run.stepSize, seed: run.seed, params: run.params, landscape: run.landscape };
+}
+
+/** The CPU stepper: the twin; a new landscape rebuilds it at the current step size (particles kept). */
+function cpuStepper(spec: LandscapeMethodSpec, base: LandscapeRun): CpuStepper & { inner(): LandscapeCpuStepper } {
+  let run = base;
+  let st = spec.createCpu(run);
+  let stepped = false;
+  return {
+    inner: () => st,
+    step(x, step) {
+      stepped = true;
+      return st.step(x, step);
+    },
+    setStepSize(h) {
+      run = { ...run, stepSize: h };
+      st.setStepSize(h);
+    },
+    setLandscape(L: PackedLandscape) {
+      run = { ...run, landscape: L };
+      st = spec.createCpu(run);
+      stepped = false;
+    },
+    readouts: (when: ReadoutWhen) => (when === 'metrics' && stepped ? readoutValues(st.readouts(), spec.readouts) : {}),
+  };
+}
+
+/** The WGSL stepper behind GpuStepper.stepAsync. */
+class AsyncLandscapeStepper implements GpuStepper {
+  readonly runsOn = 'gpu' as const;
+  private readonly s: LandscapeGpuStepper;
+  private stepped = false;
+
+  constructor(ctx: GpuMethodContext, run: LandscapeRun, opts: Omit<LandscapeGpuOptions, 'n' | 'h' | 'pos'>, private readonly keys: readonly LandscapeReadoutKey[]) {
+    this.s = new LandscapeGpuStepper(ctx.device, run.landscape, { ...opts, n: run.n, h: run.stepSize, pos: ctx.pos });
+  }
+  encode(): 0 | 1 {
+    throw new Error('a landscape stepper is asynchronous: GpuSimulation calls stepAsync');
+  }
+  async stepAsync(cur: 0 | 1, step: number): Promise<0 | 1> {
+    this.s.setCurrent(cur);
+    await this.s.step(step);
+    this.stepped = true;
+    return this.s.current;
+  }
+  hostReadouts(when: ReadoutWhen): Readouts {
+    return when === 'metrics' && this.stepped ? readoutValues(this.s.readouts(), this.keys) : {};
+  }
+  positionsChanged(): void {
+    this.s.invalidate();
+  }
+  setLandscape(L: PackedLandscape): void {
+    this.s.setLandscape(L);
+  }
+  setStepSize(h: number): void {
+    this.s.setStepSize(h);
+  }
+  destroy(): void {
+    this.s.destroy();
+  }
+}
+
+/**
+ * The twin on the GPU backend, said as such (runsOn 'cpu'): float64 state on the host, the new
+ * positions written into pos[1 - cur] after each step; pos[cur] is read back only after the
+ * simulation overwrote it (setPositions).
+ */
+class HostLandscapeStepper implements GpuStepper {
+  readonly runsOn = 'cpu' as const;
+  private readonly res: GpuResources;
+  private readonly staging: Readback;
+  private x: Float64Array | undefined;
+  private readonly cpu: CpuStepper & { inner(): LandscapeCpuStepper };
+
+  constructor(private readonly ctx: GpuMethodContext, spec: LandscapeMethodSpec, run: LandscapeRun, initial: Float64Array | undefined) {
+    this.cpu = cpuStepper(spec, run);
+    this.res = new GpuResources(ctx.device, 'HostLandscapeStepper');
+    this.staging = this.res.readback('positions', 8 * run.n);
+    this.x = initial;
+  }
+  encode(): 0 | 1 {
+    throw new Error('a landscape stepper is asynchronous: GpuSimulation calls stepAsync');
+  }
+  async stepAsync(cur: 0 | 1, step: number): Promise<0 | 1> {
+    const { device, pos } = this.ctx;
+    if (!this.x) {
+      const enc = device.createCommandEncoder({ label: 'HostLandscapeStepper.read' });
+      enc.copyBufferToBuffer(pos[cur], 0, this.staging.buffer, 0, this.staging.bytes);
+      device.queue.submit([enc.finish()]);
+      const data = await this.staging.read();
+      if (!data) throw new Error('HostLandscapeStepper destroyed');
+      this.x = Float64Array.from(new Float32Array(data));
+    }
+    this.x = this.cpu.step(this.x, step, { kind: 0, count: 0, data: new Float64Array(0) });
+    const next = (1 - cur) as 0 | 1;
+    device.queue.writeBuffer(pos[next], 0, Float32Array.from(this.x));
+    return next;
+  }
+  hostReadouts(when: ReadoutWhen): Readouts {
+    const r = this.cpu.readouts?.(when);
+    return r instanceof Promise || !r ? {} : r;
+  }
+  positionsChanged(): void {
+    this.x = undefined;
+  }
+  setLandscape(L: PackedLandscape): void {
+    this.cpu.setLandscape?.(L);
+  }
+  setStepSize(h: number): void {
+    this.cpu.setStepSize(h);
+  }
+  destroy(): void {
+    this.res.destroy();
+  }
+}
+
+/**
+ * Largest N for solver 'dense': the Jacobi eigendecomposition of the 2N x 2N Hessian costs ~60 sweeps
+ * of (2N)^3 per step: one wsfn step took 175 ms at N = 64 and 492 ms at N = 128 (measured, CPU twin);
+ * by the (2N)^3 scaling N = 512 would take ~30 s a step.
+ */
+export const DENSE_MAX_N = 128;
+
+/** The registry entry of a landscape method. */
+export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
+  return {
+    id: spec.id,
+    label: spec.label,
+    description: spec.description,
+    needs: 'landscape',
+    params: spec.params,
+    readouts: spec.readouts.map((k) => LANDSCAPE_READOUTS[k]),
+    defaultStep: spec.defaultStep,
+    // benchmarked by the 'newton' suite (src/bench/newtonBench.ts), not by 'steps' (it runs densities)
+    bench: false,
+    ...(spec.gpu ? {} : { gpuStepper: 'cpu' as const }),
+    ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+    check(params, _domain, _cloud, n) {
+      if (params.solver === 'dense' && n !== undefined && n > DENSE_MAX_N) {
+        throw new ParamError('solver', `solver 'dense' (the full 2N x 2N eigendecomposition, the exact reference) is for N <= ${DENSE_MAX_N}; use 'lanczos' for N = ${n}`);
+      }
+    },
+    createCpu: (run) => cpuStepper(spec, landscapeRun(run)),
+    createGpu(ctx, run) {
+      const lr = landscapeRun(run);
+      const opts = spec.gpu?.(lr);
+      return opts ? new AsyncLandscapeStepper(ctx, lr, opts, spec.readouts) : new HostLandscapeStepper(ctx, spec, lr, undefined);
+    },
+  };
+}
+
+/** Resolved params with the ParamSpec defaults filled (the registry resolves them; tests may not). */
+export function withDefaults(specs: readonly ParamSpec[], params: Params): Params {
+  const out: Params = { ...params };
+  for (const s of specs) out[s.name] ??= s.default;
+  return out;
+}

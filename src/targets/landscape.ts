@@ -1,0 +1,47 @@
+/**
+ * Energy landscapes as targets (issue 10): the presets of src/landscapes/presets.ts (`quadratic`,
+ * `double-well`, `attract-repel`) wrapped as TargetDefs, so they are listed by `wgf list`, chosen in
+ * the UI's Target list and resolved like any target. A landscape target is not a density:
+ *   - `landscape` holds the packed energy F(rho) = int V drho + 1/2 int int W drho drho (the same
+ *     numbers as shaders/common/landscapes.wgsl); only methods with needs 'landscape' run on it;
+ *   - logDensity = -V and score = -grad V, for drawing (the canvas shades V) and nothing else;
+ *   - `packed` is the 'none' target (log p = 0, score 0 on both backends): no score method uses it;
+ *   - `defaultInit` is the preset's initial cloud (double well: x1 ~ 0.01 N(0,1), x2 ~ N(0,1));
+ *   - no exact sampler: KSD / energy / MMD / Sinkhorn do not apply (src/metrics/plan.ts), the
+ *     method's readouts (F, |g|, smallest Hessian eigenvalue) are the metrics.
+ */
+import type { Params } from '../params';
+import { landscapes, type LandscapeDef } from '../landscapes/presets';
+import { landGradV, landV } from '../reference/landscapes';
+import { emptyPacked, TargetKind } from './pack';
+import type { TargetDef, TargetInstance } from './types';
+
+function landscapeTarget(def: LandscapeDef): TargetDef {
+  return {
+    id: def.id,
+    label: def.label,
+    description: `Energy landscape: ${def.description}`,
+    params: def.params,
+    create(params: Params): TargetInstance {
+      const L = def.pack(params);
+      return {
+        id: def.id,
+        params,
+        packed: emptyPacked(TargetKind.none),
+        logDensity: (x, y) => -landV(L, x, y),
+        score: (x, y) => {
+          const [g0, g1] = landGradV(L, x, y);
+          return [-g0, -g1];
+        },
+        view: def.view,
+        landscape: L,
+        defaultInit: (n, seed) => def.init(n, seed),
+      };
+    },
+  };
+}
+
+/** In menu order: the canonical saddle demo first. */
+export const landscapeTargets: TargetDef[] = [landscapes['double-well'], landscapes['attract-repel'], landscapes.quadratic].map(landscapeTarget);
+
+export const isLandscapeTarget = (t: TargetInstance): boolean => t.landscape !== undefined;
