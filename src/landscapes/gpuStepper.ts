@@ -149,7 +149,7 @@ export class LandscapeGpuStepper {
     const pass = enc.beginComputePass();
     if (!this.gradFresh) this.gk.encode(pass, this.gradIO[c] as GPUBindGroup, n);
     let minEig: number | undefined, residual: number | undefined;
-    let coef = -this.h, gs: number;
+    let coef: number, gs: number;
     if (this.lz) {
       const io = this.lzIO[c];
       if (!io) throw new Error('no Lanczos bind group');
