@@ -249,7 +249,9 @@ export interface RunSummary {
   wallMs: number;
   msPerStep: number;
   out: string | null;
-  /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth. */
+  /** 'cpu (float64 twin on the host)' when the GPU backend ran a method without a WGSL stepper (jko, solver 'dense'). */
+  stepper?: string;
+  /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth, energy, gradNorm, minEig. */
   final: { mean: [number, number]; cov: [number, number, number]; nonFinite: number } & Record<string, number | number[]>;
 }
 
@@ -370,6 +372,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       wallMs: round(wallMs),
       msPerStep: args.steps > 0 ? round(stepMs / args.steps) : 0,
       out: args.out ?? null,
+      // the GPU backend ran the method's float64 twin on the host (no WGSL stepper for it): said here
+      ...(sim?.stepperRunsOn === 'cpu' ? { stepper: 'cpu (float64 twin on the host)' } : {}),
       final: {
         mean: [roundStat(stats.mean[0]), roundStat(stats.mean[1])],
         cov: [roundStat(stats.cov[0]), roundStat(stats.cov[1]), roundStat(stats.cov[2])],

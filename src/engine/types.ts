@@ -110,6 +110,11 @@ export interface Simulation {
   readonly n: number;
   /** Steps taken since creation / the last reset. */
   readonly stepCount: number;
+  /**
+   * GPU backend: where the method's steps run, 'gpu' (WGSL) or 'cpu' (its float64 twin on the host, e.g.
+   * jko, or a landscape method with solver 'dense'); absent on the CPU backend.
+   */
+  readonly stepperRunsOn?: 'gpu' | 'cpu';
   /** Advance `count` steps (GPU: records and submits, no read-back). */
   step(count: number): void;
   /** Change the target in place (e.g. a dragged mixture component); particles are kept. */
