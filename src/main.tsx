@@ -14,10 +14,11 @@ declare global {
   }
 }
 
-const { config, errors, compare } = decodeHash(location.hash, specLookup);
-const engine = new Engine({ config, backend: 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
+const { config, errors, compare, backend, every } = decodeHash(location.hash, specLookup);
+const engine = new Engine({ config, backend: backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
 window.__wgf = engine;
 if (compare) engine.setCompare(compare);
+if (every !== undefined) engine.setRecordEvery(every);
 if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')} (defaults used)`);
 void engine.start();
 

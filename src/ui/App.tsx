@@ -1,8 +1,18 @@
-/** The page: canvas + overlay, side panel of controls, status line, live plots. */
+/**
+ * The page: header (presets, Share, theme), one-line status, first-visit hint, canvas + overlay,
+ * side panel of controls, live plots. Narrow screens (styles.css, <= 760 px): the canvas first at
+ * full width, then the controls, then the plots one per row.
+ */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Engine } from '../engine/Engine';
 import type { View } from '../render/view';
 import { decodeHash, encodeHash } from '../state/urlState';
+import { methods } from '../methods/registry';
+import type { ReadoutSpec } from '../methods/types';
+import { Hint } from './Hint';
+import { Presets } from './Presets';
+import { useReadoutSeries } from './readoutHistory';
+import { useTheme, type ThemeChoice } from './theme';
 import { Stage } from './CanvasView';
 import { CompareControls } from './CompareControls';
 import { ControlPanel } from './ControlPanel';
@@ -22,8 +32,14 @@ function isTyping(el: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
 
+/** The readouts a method declares for plotting (`plot: true`). */
+function plottedReadouts(method: string | undefined): ReadoutSpec[] {
+  return methods.find((m) => m.id === method)?.readouts?.filter((r) => r.plot === true) ?? [];
+}
+
 export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const snap = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
+  const { choice: themeChoice, theme, setChoice: setTheme } = useTheme();
   const [centre, setCentre] = useState<[number, number]>([0, 0]);
   const onViewChange = useCallback((v: View) => setCentre([v.cx, v.cy]), []);
   const [painting, setPainting] = useState(false);
@@ -55,16 +71,20 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
 
   // config -> URL hash (debounced: live drags change the target many times a second)
   const lastHash = useRef('');
+  const hashNow = useCallback((): string => {
+    const s = engine.getSnapshot();
+    return encodeHash(s.config, specLookup, { compare: s.compare?.method, backend: s.backendKind, every: s.recordEvery });
+  }, [engine]);
   useEffect(() => {
     const id = window.setTimeout(() => {
-      const h = encodeHash(snap.config, specLookup, { compare: snap.compare?.method });
+      const h = hashNow();
       if (h !== lastHash.current) {
         lastHash.current = h;
         history.replaceState(null, '', `#${h}`);
       }
     }, 250);
     return () => clearTimeout(id);
-  }, [snap.config, snap.compare?.method]);
+  }, [snap.config, snap.compare?.method, snap.backendKind, snap.recordEvery, hashNow]);
 
   // URL hash edited by hand -> config
   useEffect(() => {
@@ -72,10 +92,13 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       const h = location.hash.replace(/^#/, '');
       if (h === lastHash.current) return;
       lastHash.current = h;
-      const { config, errors, compare } = decodeHash(h, specLookup, engine.getSnapshot().config);
+      const { config, errors, compare, backend, every } = decodeHash(h, specLookup, engine.getSnapshot().config);
       if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')}`);
       engine.configure({ method: config.method, params: config.params, target: config.target, n: config.n, stepSize: config.stepSize, seed: config.seed, domain: config.domain ?? 'plane' });
       engine.setCompare(compare);
+      // absent (older links): the page's backend and recording stay as they are
+      if (every !== undefined) engine.setRecordEvery(every);
+      if (backend !== undefined && backend !== engine.getSnapshot().backendKind) void engine.setBackend(backend);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -84,12 +107,45 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const mixtureId = isMixtureId(snap.target?.id) ? snap.target?.id : undefined;
   const comps = mixtureId ? snap.target?.components : undefined;
 
+  // method readouts declared for plotting, gathered per run (no method named here)
+  const mainReadouts = useMemo(() => plottedReadouts(snap.config.method), [snap.config.method]);
+  const cmpReadouts = useMemo(() => plottedReadouts(snap.compare?.method), [snap.compare?.method]);
+  const mainSeries = useReadoutSeries(mainReadouts, snap.config.method, snap.stats, snap.metrics);
+  const cmpSeries = useReadoutSeries(cmpReadouts, snap.compare?.method ?? '', snap.compare?.stats, snap.compare?.metrics);
+  const plotReadouts = useMemo(() => {
+    const byKey = new Map<string, ReadoutSpec>();
+    for (const r of [...mainReadouts, ...(snap.compare ? cmpReadouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
+    return [...byKey.values()];
+  }, [mainReadouts, cmpReadouts, snap.compare]);
+  const plotRuns = useMemo(
+    () =>
+      snap.compare
+        ? [
+            { label: snap.label, history: snap.history, readouts: mainSeries },
+            { label: snap.compare.label, history: snap.compare.history, readouts: cmpSeries },
+          ]
+        : [{ label: snap.label, history: snap.history, readouts: mainSeries }],
+    [snap.label, snap.history, snap.compare, mainSeries, cmpSeries],
+  );
+
   return (
     <div className="app">
       <header className="top">
         <h1>WGF Playground</h1>
         <StatusBar snap={snap} />
+        <div className="top-tools">
+          <Presets currentHash={hashNow} />
+          <label className="theme-pick">
+            Theme
+            <select value={themeChoice} onChange={(e) => setTheme(e.target.value as ThemeChoice)} title="system follows the browser's light/dark setting">
+              <option value="system">system</option>
+              <option value="light">light</option>
+              <option value="dark">dark</option>
+            </select>
+          </label>
+        </div>
       </header>
+      <Hint />
       {noticeText(snap) ? (
         <p className="notice" role="note">
           {noticeText(snap)}
@@ -107,9 +163,11 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         <div className="stage">
           <Stage engine={engine} snap={snap} paint={paint} onViewChange={onViewChange} />
           <Plots
-            runs={snap.compare ? [{ label: snap.label, history: snap.history }, { label: snap.compare.label, history: snap.compare.history }] : [{ label: snap.label, history: snap.history }]}
-            expect={{ ksd: snap.target !== undefined && !snap.target.sampleOnly && snap.config.domain !== 'torus', energy: snap.target?.sample !== undefined || snap.target?.cloud !== undefined }}
+            runs={plotRuns}
+            expect={{ ksd: snap.target !== undefined && !snap.target.sampleOnly && !snap.target.landscape && snap.config.domain !== 'torus', energy: snap.target?.sample !== undefined || snap.target?.cloud !== undefined, l2: snap.config.domain === 'torus' }}
             torus={snap.config.domain === 'torus'}
+            readouts={plotReadouts}
+            theme={theme}
           />
         </div>
         <aside className="panel">

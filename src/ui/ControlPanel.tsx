@@ -6,6 +6,8 @@ import { targets, getTarget } from '../targets/registry';
 import { paramShown, type ParamValue } from '../params';
 import type { Domain, RunConfig } from '../engine/types';
 import { describeFollowed, followDefaults, PLANE_TARGET } from '../defaults';
+import { sameRun } from '../engine/compare';
+import { AboutButton } from './About';
 import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts, torusRefusal } from './compat';
 import { isMixtureId } from './mixture';
 import { CommitInput } from './CommitInput';
@@ -69,6 +71,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
     }
   };
   const maxN = snap.backend?.maxParticles ?? 65536;
+  // what "Compare with" would start the second run with: the engine keeps its params when the method is unchanged
+  const compareParamsFor = (id: string): Record<string, ParamValue> => (snap.compare?.method === id ? snap.compare.params : {});
   const num = (raw: string): number => (raw.trim() === '' ? NaN : Number(raw));
 
   return (
@@ -104,6 +108,11 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           {config.target.id === 'cloud' ? <option value="cloud">Cloud ({((config.target.cloud?.length ?? 0) / 2).toLocaleString('en-US')} points)</option> : null}
         </select>
       </div>
+      {targetDef ? (
+        <div className="about-row">
+          <AboutButton subject={{ kind: 'Target', label: targetDef.label, about: targetDef.about, params: targetDef.params }} />
+        </div>
+      ) : null}
       {targetDef && !isMixtureId(config.target.id)
         ? targetDef.params.map((spec) => (
             <ParamControl
@@ -130,6 +139,11 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           })}
         </select>
       </div>
+      {method ? (
+        <div className="about-row">
+          <AboutButton subject={{ kind: 'Method', label: method.label, about: method.about, params: method.params, readouts: method.readouts }} />
+        </div>
+      ) : null}
       {facts?.sampleOnly ? <p className="hint">This target is known only by samples: score-based methods are off; the flows move toward its cloud (blue).</p> : null}
       {torusCapable ? (
         <div className="row" title={torusWhy}>
@@ -157,9 +171,10 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
         <select id={ids.compare} value={snap.compare?.method ?? 'none'} onChange={(e) => engine.setCompare(e.target.value)}>
           <option value="none">none</option>
           {methods.map((m) => {
-            const why = incompatibility(m, facts, domain);
+            // bug 6: never offer a run identical to the main one (the engine would refuse it)
+            const why = incompatibility(m, facts, domain) ?? (sameRun(config, m.id, compareParamsFor(m.id)) ? 'same as the main run' : undefined);
             return (
-              <option key={m.id} value={m.id} disabled={why !== undefined}>
+              <option key={m.id} value={m.id} disabled={why !== undefined && m.id !== snap.compare?.method} title={why}>
                 {m.label}
                 {why ? ` — ${why}` : ''}
               </option>
@@ -167,6 +182,11 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           })}
         </select>
       </div>
+      {!snap.compare && method && sameRun(config, method.id, {}) ? (
+        <p className="hint">
+          {method.label} against itself: pick another method here, then {method.label} under Second run with other parameters.
+        </p>
+      ) : null}
       <div className="row">
         <label htmlFor={ids.n}>Particles</label>
         <CommitInput id={ids.n} type="number" min={1} max={maxN} step={1} value={String(config.n)} onCommit={(raw) => engine.configure({ n: num(raw) })} />

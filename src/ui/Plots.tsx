@@ -2,10 +2,20 @@
  * Live convergence plots. plotly.js is imported lazily, after the first paint, so the particles
  * start flowing before ~4 MB of plotting code is parsed. Redrawn at most every 500 ms, only the
  * panes whose data changed, one pane per task.
+ *
+ * Panes: the target metrics that have data (before the first metrics arrive, the ones the run
+ * expects keep their place), then every plotted method readout (MethodDef.readouts with
+ * `plot: true`: no code here per method), then ms per step (the first, warm-up point left out and
+ * the y range clipped to the 95% quantile). Each has a y-axis title; log axes spanning a decade or
+ * more tick at powers of ten. The section's height is reserved for the panes it expects, so the
+ * page does not jump while they appear. Colours follow the theme.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MetricsHistory } from '../engine/Engine';
 import type { MetricKey } from '../engine/runSlot';
+import type { ReadoutSpec } from '../methods/types';
+import type { ReadoutSeries } from './readoutHistory';
+import { PLOT_THEME, type Theme } from './theme';
 
 interface PlotlyModule {
   react: typeof import('plotly.js-dist-min').react;
@@ -17,58 +27,134 @@ type Trace = import('plotly.js-dist-min').Trace;
 export interface PlotRun {
   label: string;
   history: MetricsHistory;
+  /** The run's plotted readouts (src/ui/readoutHistory.ts). */
+  readouts?: ReadoutSeries;
 }
 
 interface Props {
   /** The primary run, then the compared run (split view). */
   runs: PlotRun[];
-  /** Panes to keep even before their first point (the target's own metrics). */
+  /** Panes the run will have (the target's own metrics): their place is kept before the first point. */
   expect: Partial<Record<MetricKey, boolean>>;
   /** Torus: L2 is drawn on log-log axes. */
   torus: boolean;
+  /** Plotted readouts of the runs' methods (`plot: true`), one pane each. */
+  readouts?: readonly ReadoutSpec[];
+  theme?: Theme;
+}
+
+interface Series {
+  x: readonly number[];
+  y: readonly (number | null)[];
 }
 
 interface Pane {
-  key: MetricKey | 'ms';
+  key: string;
   title: string;
+  yTitle: string;
+  /** Tooltip: what the curve is. */
+  what: string;
   logX: boolean;
   logY: boolean;
+  series(r: PlotRun): Series;
+  /** ms per step: y range clipped to a robust quantile. */
+  robust?: boolean;
 }
 
-const PANES: Pane[] = [
-  { key: 'ksd', title: 'KSD (IMQ) vs step', logX: false, logY: true },
-  { key: 'energy', title: 'Energy distance to target samples', logX: false, logY: true },
-  { key: 'sinkhorn', title: 'Sinkhorn divergence to the target cloud', logX: false, logY: true },
-  { key: 'mmd', title: 'MMD² to the target cloud', logX: false, logY: true },
-  { key: 'l2', title: 'L2 distance to the target density (log-log)', logX: true, logY: true },
-  { key: 'ms', title: 'ms per step', logX: false, logY: false },
+const metricPane = (key: MetricKey, title: string, yTitle: string, what: string, logX = false): Pane => ({
+  key,
+  title,
+  yTitle,
+  what,
+  logX,
+  logY: true,
+  series: (r) => ({ x: r.history.step, y: r.history[key] }),
+});
+
+const METRIC_PANES: Pane[] = [
+  metricPane('ksd', 'Kernel Stein discrepancy', 'KSD (IMQ)', 'Kernel Stein discrepancy of the particles (IMQ kernel): needs only the score; 0 at the target'),
+  metricPane('energy', 'Energy distance to target samples', 'energy dist.', 'Energy distance between the particles and exact target samples'),
+  metricPane('sinkhorn', 'Sinkhorn divergence to the target cloud', 'S_ε (blur 0.1)', 'Debiased Sinkhorn divergence S_ε (blur 0.1) to the target cloud'),
+  metricPane('mmd', 'MMD² to the target cloud', 'MMD² (Gauss.)', 'Squared maximum mean discrepancy (Gaussian kernel) to the target cloud'),
+  metricPane('l2', 'L2 distance to the target density (log-log)', 'L2 distance', 'L2 distance between the heat-smoothed particle density and the target density on the torus', true),
 ];
 
-const COLOURS = ['#ff9e40', '#5ad1c0'];
+const MS_PANE: Pane = {
+  key: 'ms',
+  title: 'ms per step',
+  yTitle: 'ms / step',
+  what: 'Wall time per step (smoothed); the first, warm-up point is left out',
+  logX: false,
+  logY: false,
+  robust: true,
+  series: (r) => ({ x: r.history.step.slice(1), y: r.history.msPerStep.slice(1) }),
+};
 
-const AXIS = { gridcolor: '#223047', zerolinecolor: '#223047', color: '#9fb0c8', tickfont: { size: 10 } };
-
-function layout(title: string, logX: boolean, logY: boolean, legend: boolean): Record<string, unknown> {
+function readoutPane(spec: ReadoutSpec): Pane {
+  const unit = spec.unit ? ` (${spec.unit})` : '';
   return {
-    title: { text: title, font: { size: 12, color: '#c9d5e6' }, x: 0.02, xanchor: 'left' },
-    paper_bgcolor: 'rgba(0,0,0,0)',
-    plot_bgcolor: '#0c1220',
-    margin: { l: 46, r: 10, t: 26, b: 28 },
-    xaxis: { ...AXIS, type: logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 } } },
-    yaxis: { ...AXIS, type: logY ? 'log' : 'linear', exponentformat: 'power' },
-    showlegend: legend,
-    legend: { x: 1, xanchor: 'right', y: 1, bgcolor: 'rgba(12,18,32,0.7)', font: { size: 10, color: '#c9d5e6' } },
-    autosize: true,
+    key: `readout:${spec.key}`,
+    title: `${spec.label} vs step`,
+    yTitle: `${spec.label}${unit}`,
+    what: spec.description,
+    logX: false,
+    logY: spec.scale === 'log',
+    series: (r) => {
+      const s = r.readouts?.[spec.key];
+      return s ? { x: s.step, y: s.value } : { x: [], y: [] };
+    },
   };
 }
 
 const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
 
-function hasData(runs: PlotRun[], key: MetricKey): boolean {
-  return runs.some((r) => r.history[key].some((v) => v !== null && v > 0));
+const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+
+function hasPoints(pane: Pane, runs: PlotRun[]): boolean {
+  return runs.some((r) => pane.series(r).y.some((v) => finite(v) && (!pane.logY || v > 0)));
 }
 
-export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
+/** The q-quantile of the values (q in [0, 1]); undefined when there are none. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i];
+}
+
+/** Log-axis ticks: powers of ten when the data span a decade or more, else plotly's own. */
+export function logTicks(values: readonly number[]): Record<string, unknown> {
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (pos.length === 0) return {};
+  const decades = Math.log10(Math.max(...pos)) - Math.log10(Math.min(...pos));
+  return decades >= 1 ? { dtick: 1, exponentformat: 'power', showexponent: 'all' } : { exponentformat: 'power', nticks: 4 };
+}
+
+function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme): Record<string, unknown> {
+  const c = PLOT_THEME[theme];
+  const axis = { gridcolor: c.grid, zerolinecolor: c.grid, color: c.axis, tickfont: { size: 10 }, automargin: true };
+  const ys = traces.flatMap((t) => t.y.filter(finite));
+  const xs = traces.flatMap((t) => [...t.x]);
+  let yRange: Record<string, unknown> = {};
+  if (pane.robust) {
+    const hi = quantile(ys, 0.95);
+    if (hi !== undefined && hi > 0) yRange = { range: [0, 1.15 * hi], autorange: false };
+  }
+  return {
+    title: { text: pane.title, font: { size: 12, color: c.title }, x: 0.02, xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 5 } },
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: c.plotBg,
+    margin: { l: 50, r: 10, t: legend ? 42 : 26, b: 30 },
+    xaxis: { ...axis, type: pane.logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 }, standoff: 2 }, ...(pane.logX ? logTicks(xs) : {}) },
+    yaxis: { ...axis, type: pane.logY ? 'log' : 'linear', exponentformat: 'power', title: { text: pane.yTitle, font: { size: 10 }, standoff: 4 }, ...(pane.logY ? logTicks(ys) : {}), ...yRange },
+    showlegend: legend,
+    // above the plot area, under the title: never over the curves
+    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom', bgcolor: c.legendBg, font: { size: 10, color: c.title } },
+    autosize: true,
+  };
+}
+
+export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Props): React.JSX.Element {
   const refs = useRef(new Map<string, HTMLDivElement>());
   const [plotly, setPlotly] = useState<PlotlyModule | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
@@ -78,8 +164,21 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
   const drawn = useRef(new Map<string, string>());
   /** New data arrived while a redraw was under way: redraw once more after it. */
   const stale = useRef(false);
-  const latest = useRef({ runs, torus });
-  latest.current = { runs, torus };
+
+  const panes = [...METRIC_PANES, ...readouts.map(readoutPane), MS_PANE];
+  const withData = new Set(panes.filter((p) => hasPoints(p, runs)).map((p) => p.key));
+  const anyMetric = [...METRIC_PANES, ...readouts.map(readoutPane)].some((p) => withData.has(p.key));
+  const expected = (p: Pane): boolean => p.key !== 'ms' && expect[p.key as MetricKey] === true && (p.key !== 'l2' || torus);
+  const isShown = (p: Pane): boolean => p.key === 'ms' || withData.has(p.key) || (!anyMetric && expected(p));
+  const shown = panes.filter(isShown);
+  const reserved = Math.max(shown.length, panes.filter((p) => p.key === 'ms' || expected(p) || withData.has(p.key)).length);
+  const shownKey = shown.map((p) => p.key).join(',');
+
+  const latest = useRef({ runs, panes: shown, theme });
+  // before the draw effect below reads it (layout effects run first)
+  useLayoutEffect(() => {
+    latest.current = { runs, panes: shown, theme };
+  });
 
   useEffect(() => {
     let cancelled = false;
@@ -102,47 +201,43 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
     };
   }, []);
 
-  const visible = PANES.filter((p) => p.key === 'ms' || expect[p.key] === true || hasData(runs, p.key));
-  const visibleKey = visible.map((p) => p.key).join(',');
-
   useEffect(() => {
     if (!plotly) return;
     /** Draw `pane` if its data changed since it was last drawn; true when it drew. */
     const drawPane = (pane: Pane): boolean => {
       const el = refs.current.get(pane.key);
-      if (!el || el.hidden) return false;
-      const { runs: rs } = latest.current;
+      if (!el) return false;
+      const { runs: rs, panes: ps, theme: th } = latest.current;
       const labels = rs.map((r) => r.label);
       const legend = rs.length > 1;
-      const series = (r: PlotRun): readonly (number | null)[] => (pane.key === 'ms' ? r.history.msPerStep : r.history[pane.key]);
-      const shown = PANES.map((p) => (refs.current.get(p.key)?.hidden ? 0 : 1)).join('');
-      const signature = JSON.stringify([shown, labels, rs.map((r) => [r.history.step.length, r.history.step[r.history.step.length - 1], series(r)[series(r).length - 1]])]);
+      const data = rs.map((r) => pane.series(r));
+      const signature = JSON.stringify([th, ps.map((p) => p.key), labels, data.map((d) => [d.x.length, d.x[d.x.length - 1], d.y[d.y.length - 1]])]);
       if (drawn.current.get(pane.key) === signature) return false;
       drawn.current.set(pane.key, signature);
+      const colours = PLOT_THEME[th].traces;
       const traces = rs.map((r, i): Trace => {
-        const raw = series(r);
-        const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
+        const d = data[i] ?? { x: [], y: [] };
         const name = legend && labels[0] === labels[1] ? `${r.label} (${i === 0 ? 'left' : 'right'})` : r.label;
-        const x = pane.logX ? r.history.step.map((s) => (s > 0 ? s : null)) : [...r.history.step];
         return {
-          x,
-          y: pane.logY ? raw.map(positive) : raw.map((v) => (v !== null && v > 0 ? v : null)),
+          x: pane.logX ? d.x.map((s) => (s > 0 ? s : null)) : [...d.x],
+          y: d.y.map((v) => (finite(v) && (!pane.logY || v > 0) ? v : null)),
           type: 'scatter',
           mode: 'lines',
           name,
-          line: { color: COLOURS[i % COLOURS.length] ?? '#ff9e40', width: 2 },
+          line: { color: colours[i % colours.length] ?? colours[0], width: 2 },
           connectgaps: false,
         };
       });
-      void plotly.react(el, traces, layout(pane.title, pane.logX, pane.logY, legend), CONFIG);
+      void plotly.react(el, traces, layout(pane, data, legend, th), CONFIG);
       return true;
     };
     // One changed pane per task (a setTimeout each), never inside React's commit: a click (Pause)
     // waits for one pane's redraw at most, not for all of them (the page never blocks, issue 7).
     const drawFrom = (i: number): void => {
       pending.current = undefined;
-      for (let k = i; k < PANES.length; k++) {
-        const pane = PANES[k];
+      const ps = latest.current.panes;
+      for (let k = i; k < ps.length; k++) {
+        const pane = ps[k];
         if (pane && drawPane(pane)) {
           pending.current = window.setTimeout(() => drawFrom(k + 1), 0);
           return;
@@ -160,7 +255,17 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
     const wait = 500 - (performance.now() - lastDraw.current);
     if (pending.current === undefined) pending.current = window.setTimeout(draw, Math.max(0, wait));
     else stale.current = true;
-  }, [plotly, runs, visibleKey]);
+  }, [plotly, runs, shownKey, theme]);
+
+  // panes that went away (another method, another target): release their plot (resize listeners) and signature
+  useEffect(() => {
+    for (const [key, el] of refs.current) {
+      if (el.isConnected) continue;
+      if (plotly) plotly.purge(el);
+      refs.current.delete(key);
+      drawn.current.delete(key);
+    }
+  }, [plotly, shownKey]);
 
   useEffect(
     () => () => {
@@ -171,18 +276,18 @@ export function Plots({ runs, expect, torus }: Props): React.JSX.Element {
   );
 
   return (
-    <section id="plots" className="plots" aria-label="Convergence plots">
+    <section id="plots" className="plots" aria-label="Convergence plots" style={{ '--panes': reserved } as React.CSSProperties} data-panes={shown.length}>
       {loadError ? <p className="hint">Plots unavailable: {loadError}</p> : null}
       {!plotly && !loadError ? <p className="hint loading">Loading plots…</p> : null}
-      {PANES.map((p) => (
+      {shown.map((p) => (
         <div
           key={p.key}
           className="plot"
-          data-plot={p.key}
-          hidden={!visible.includes(p) || (p.key === 'l2' && !torus && !hasData(runs, 'l2'))}
+          data-plot={p.key.replace('readout:', 'readout-')}
+          title={p.what}
           ref={(el) => {
+            // set only: a pane that goes away is purged by the effect below (a ref callback also gets null on every re-render)
             if (el) refs.current.set(p.key, el);
-            else refs.current.delete(p.key);
           }}
         />
       ))}

@@ -1,5 +1,6 @@
 /**
- * One line: backend + adapter, step, timing, size, latest statistics, and the method's readouts.
+ * One line: backend + adapter, step, timing, size, latest statistics, and the method's readouts;
+ * in split view the compared run's too.
  * Readouts are rendered generically from `MethodDef.readouts` (label, format, unit; title = the
  * description): a method adds one without any code here.
  */
@@ -18,14 +19,34 @@ export function formatReadout(spec: ReadoutSpec, v: number): string {
   return spec.unit ? `${text} ${spec.unit}` : text;
 }
 
-/** The declared readouts of the run's method that have a value now, with their values. */
-export function readoutsShown(snap: EngineSnapshot): { spec: ReadoutSpec; value: number }[] {
-  const specs = methods.find((m) => m.id === snap.config.method)?.readouts ?? [];
+interface RunView {
+  method: string;
+  stats: EngineSnapshot['stats'];
+  metrics: EngineSnapshot['metrics'];
+}
+
+/** The declared readouts of a run's method that have a value now, with their values. */
+export function readoutsOf(run: RunView): { spec: ReadoutSpec; value: number }[] {
+  const specs = methods.find((m) => m.id === run.method)?.readouts ?? [];
   const out: { spec: ReadoutSpec; value: number }[] = [];
   for (const spec of specs) {
-    const value = spec.when === 'stats' ? snap.stats?.readouts?.[spec.key] : snap.metrics?.readouts?.[spec.key];
+    const value = spec.when === 'stats' ? run.stats?.readouts?.[spec.key] : run.metrics?.readouts?.[spec.key];
     if (value !== undefined) out.push({ spec, value });
   }
+  return out;
+}
+
+/** The primary run's readouts that have a value now. */
+export function readoutsShown(snap: EngineSnapshot): { spec: ReadoutSpec; value: number }[] {
+  return readoutsOf({ method: snap.config.method, stats: snap.stats, metrics: snap.metrics });
+}
+
+/** The metrics of a run worth one glance: KSD, S_eps, energy distance, L2 (those it has). */
+function metricSpans(m: EngineSnapshot['metrics']): React.JSX.Element[] {
+  if (!m) return [];
+  const out: React.JSX.Element[] = [];
+  if (m.ksd !== undefined) out.push(<span key="ksd">KSD {fmt(m.ksd)}</span>);
+  if (m.l2 !== undefined) out.push(<span key="l2">L2 {fmt(m.l2)}</span>);
   return out;
 }
 
@@ -36,10 +57,15 @@ export function backendLine(snap: EngineSnapshot): string {
   return b.kind === 'gpu' ? `WebGPU: ${b.description}` : 'CPU engine (float64)';
 }
 
+/**
+ * One line that never wraps (it scrolls sideways when narrow): the primary run, then, in split
+ * view, the compared run (right canvas) with its own step, timing, mean, metrics and readouts.
+ */
 export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element {
   const s = snap.stats;
+  const c = snap.compare;
   return (
-    <div className="status" role="status" aria-label="Status">
+    <div className="status" role="status" aria-label="Status" title={c ? `Left: ${snap.label}; right: ${c.label}` : undefined}>
       <span className={`badge ${snap.backendKind}`}>{backendLine(snap)}</span>
       <span>{snap.playing ? '▶ running' : '❚❚ paused'}</span>
       <span>
@@ -53,17 +79,37 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           mean ({fmt(s.mean[0], 2)}, {fmt(s.mean[1], 2)})
         </span>
       ) : null}
-      {snap.metrics?.ksd !== undefined ? <span>KSD {fmt(snap.metrics.ksd)}</span> : null}
+      {metricSpans(snap.metrics)}
       {snap.metrics?.sinkhornMarginalError !== undefined ? (
         <span title="The plotted Sinkhorn divergence's solve: iterations (eps-annealing included) and the L1 error of its plan's marginals, checked every 10 iterations (tolerance 1e-3, at most 300)">
           S<sub>ε</sub> {snap.metrics.sinkhornIterations ?? '–'} it., marginal err {fmt(snap.metrics.sinkhornMarginalError)}
         </span>
       ) : null}
       {readoutsShown(snap).map(({ spec, value }) => (
-        <span key={spec.key} title={spec.description} data-readout={spec.key}>
+        <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
           {spec.label} {formatReadout(spec, value)}
         </span>
       ))}
+      {c ? (
+        <span className="status-compare" data-testid="status-compare">
+          <span className="status-run">right: {c.label}</span>
+          <span>
+            step <b>{c.step.toLocaleString('en-US')}</b>
+          </span>
+          <span>{fmt(c.msPerStep, 2)} ms/step</span>
+          {c.stats ? (
+            <span>
+              mean ({fmt(c.stats.mean[0], 2)}, {fmt(c.stats.mean[1], 2)})
+            </span>
+          ) : null}
+          {metricSpans(c.metrics)}
+          {readoutsOf({ method: c.method, stats: c.stats, metrics: c.metrics }).map(({ spec, value }) => (
+            <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
+              {spec.label} {formatReadout(spec, value)}
+            </span>
+          ))}
+        </span>
+      ) : null}
     </div>
   );
 }
