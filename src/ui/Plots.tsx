@@ -217,7 +217,7 @@ export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Pr
       const colours = PLOT_THEME[th].traces;
       const traces = rs.map((r, i): Trace => {
         const d = data[i] ?? { x: [], y: [] };
-        const name = legend && labels[0] === labels[1] ? `${r.label} (${i === 0 ? 'left' : 'right'})` : r.label;
+        const name = legend && labels.filter((l) => l === r.label).length > 1 ? `${r.label} (${['left', 'right', 'third'][i] ?? i + 1})` : r.label;
         return {
           x: pane.logX ? d.x.map((s) => (s > 0 ? s : null)) : [...d.x],
           y: d.y.map((v) => (finite(v) && (!pane.logY || v > 0) ? v : null)),

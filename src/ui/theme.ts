@@ -58,7 +58,7 @@ export function useTheme(): { choice: ThemeChoice; theme: Theme; setChoice: (c: 
 }
 
 /** Colours the plots use per theme (plotly takes colours, not CSS variables). */
-export const PLOT_THEME: Record<Theme, { plotBg: string; grid: string; axis: string; title: string; legendBg: string; traces: [string, string] }> = {
-  dark: { plotBg: '#0c1220', grid: '#223047', axis: '#9fb0c8', title: '#c9d5e6', legendBg: 'rgba(12,18,32,0.7)', traces: ['#ff9e40', '#5ad1c0'] },
-  light: { plotBg: '#ffffff', grid: '#dfe5ee', axis: '#4a586c', title: '#1d2a3c', legendBg: 'rgba(255,255,255,0.8)', traces: ['#d9690b', '#0f8f7f'] },
+export const PLOT_THEME: Record<Theme, { plotBg: string; grid: string; axis: string; title: string; legendBg: string; traces: [string, string, string] }> = {
+  dark: { plotBg: '#0c1220', grid: '#223047', axis: '#9fb0c8', title: '#c9d5e6', legendBg: 'rgba(12,18,32,0.7)', traces: ['#ff9e40', '#5ad1c0', '#b98cff'] },
+  light: { plotBg: '#ffffff', grid: '#dfe5ee', axis: '#4a586c', title: '#1d2a3c', legendBg: 'rgba(255,255,255,0.8)', traces: ['#d9690b', '#0f8f7f', '#7b4fd6'] },
 };
