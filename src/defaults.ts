@@ -260,10 +260,12 @@ export interface TargetFacts {
   sampleOnly: boolean;
   hasSamples: boolean;
   periodic: boolean;
+  /** An energy landscape (issue 10): only landscape methods run on it, and they run on nothing else. */
+  landscape?: boolean;
 }
 
 export function factsOf(t: TargetInstance): TargetFacts {
-  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic) };
+  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape) };
 }
 
 export function methodDomains(m: MethodDef): Domain[] {
@@ -275,6 +277,7 @@ export function incompatibility(method: MethodDef, facts: TargetFacts | undefine
   if (!methodDomains(method).includes(domain)) return `not on the ${domain}`;
   if (!facts) return undefined;
   const needs = method.needs ?? 'score';
+  if ((needs === 'landscape') !== Boolean(facts.landscape)) return needs === 'landscape' ? 'needs an energy landscape' : 'not on an energy landscape';
   if (needs === 'score' && facts.sampleOnly) return 'needs a score';
   if (needs === 'samples' && !facts.hasSamples) return 'needs samples';
   if (domain === 'torus' && !facts.periodic) return 'target not periodic';

@@ -14,10 +14,11 @@ declare global {
   }
 }
 
-const { config, errors, compare, backend, every } = decodeHash(location.hash, specLookup);
+const { config, errors, compare, compare2, backend, every } = decodeHash(location.hash, specLookup);
 const engine = new Engine({ config, backend: backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
 window.__wgf = engine;
 if (compare) engine.setCompare(compare);
+if (compare2) engine.setCompare2(compare2);
 if (every !== undefined) engine.setRecordEvery(every);
 if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')} (defaults used)`);
 void engine.start();

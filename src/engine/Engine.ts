@@ -74,6 +74,8 @@ export interface EngineSnapshot {
   label: string;
   /** Split view: the second run, when "Compare with" is on. */
   compare: CompareSnapshot | undefined;
+  /** Split view: a third run (e.g. the "Saddle escape" preset: w-newton, wgd and wsfn side by side), when set. */
+  compare2?: CompareSnapshot | undefined;
   /** The latest event worth telling (errors, divergence, recovery); cleared by dismissMessage(). */
   message: EngineMessage | undefined;
   /** Persistent fact about the environment (e.g. no WebGPU): plain text; `noticeEvent` as data. */
@@ -126,6 +128,8 @@ export class Engine {
   private disposed = false;
   private readonly primary: RunSlot;
   private readonly compare: CompareRun;
+  /** The third run (setCompare2): same rules as the second, its own slot. */
+  private readonly compare2: CompareRun;
   private readonly snapshots = new SnapshotKeeper();
   private readonly recorder: Recorder;
   private readonly store: Store<EngineSnapshot>;
@@ -154,6 +158,11 @@ export class Engine {
       onStepFailed: (e) => this.stepFailed(e),
       markDirty,
     });
+    this.compare2 = new CompareRun({
+      onStats: (s) => this.checkDivergence(s, 'compare'),
+      onStepFailed: (e) => this.stepFailed(e),
+      markDirty,
+    });
     this.recorder = new Recorder({ onLimit: (frames, limitBytes) => this.tell({ type: 'recording-stopped', frames, limitBytes }), markDirty });
     this.store = new Store(() => this.buildSnapshot(), EMIT_EVERY_MS);
   }
@@ -168,6 +177,8 @@ export class Engine {
     const p = this.primary;
     const c = this.compare;
     const cs = c.slot;
+    const c2 = this.compare2;
+    const cs2 = c2.slot;
     return {
       status: this.status,
       playing: this.playing,
@@ -197,6 +208,21 @@ export class Engine {
               metrics: cs.metrics,
               history: copyHistory(cs.history),
               note: c.note,
+            }
+          : undefined,
+      compare2:
+        cs2 && c2.method
+          ? {
+              method: c2.method,
+              label: methodLabel(c2.method),
+              params: c2.params,
+              step: cs2.sim?.stepCount ?? 0,
+              msPerStep: cs2.msPerStep,
+              stepsPerFrame: cs2.stepsPerFrame,
+              stats: cs2.stats,
+              metrics: cs2.metrics,
+              history: copyHistory(cs2.history),
+              note: c2.note,
             }
           : undefined,
       message: this.message,
@@ -281,6 +307,7 @@ export class Engine {
     this.disposed = true;
     this.loop.stop();
     this.compare.off();
+    this.compare2.off();
     this.primary.destroy();
     const b = this.backend;
     this.backend = undefined;
@@ -288,13 +315,14 @@ export class Engine {
     this.store.clear();
   }
 
-  /** A canvas attaches its renderer to a slot (0: the primary run, 1: the compared run); the disposer detaches it. */
-  attachRenderer(r: FrameRenderer, slot: 0 | 1 = 0): () => void {
+  /** A canvas attaches its renderer to a slot (0: the primary run, 1: the compared run, 2: the third run); the disposer detaches it. */
+  attachRenderer(r: FrameRenderer, slot: 0 | 1 | 2 = 0): () => void {
+    const cmp = slot === 2 ? this.compare2 : this.compare;
     if (slot === 0) this.primary.renderer = r;
-    else this.compare.setRenderer(r);
+    else cmp.setRenderer(r);
     return () => {
       if (slot === 0 && this.primary.renderer === r) this.primary.renderer = undefined;
-      if (slot === 1 && this.compare.rendererAttached === r) this.compare.setRenderer(undefined);
+      if (slot !== 0 && cmp.rendererAttached === r) cmp.setRenderer(undefined);
     };
   }
 
@@ -319,19 +347,25 @@ export class Engine {
     const p = this.primary;
     if (!p.sim) return;
     const c = this.compare.sim ? this.compare.slot : undefined;
+    const c2 = this.compare2.sim ? this.compare2.slot : undefined;
     const fixed = speedSteps(this.speed, now, this.lastSlowStepAt);
-    const plan = batchPlan(fixed ?? p.stepsPerFrame, c ? (fixed ?? c.stepsPerFrame) : undefined, p.sim.stepCount, this.recorder.every);
-    if (this.playing && !p.busy && !c?.busy && fixed !== 0) {
+    const others = [c, c2].filter((x) => x !== undefined);
+    const otherSteps = others.length > 0 ? Math.min(...others.map((x) => fixed ?? x.stepsPerFrame)) : undefined;
+    const plan = batchPlan(fixed ?? p.stepsPerFrame, otherSteps, p.sim.stepCount, this.recorder.every);
+    if (this.playing && !p.busy && !c?.busy && !c2?.busy && fixed !== 0) {
       p.runBatch(plan.steps, plan.budgetMs);
       c?.runBatch(plan.steps, plan.budgetMs);
+      c2?.runBatch(plan.steps, plan.budgetMs);
       if (this.speed === 'slow') this.lastSlowStepAt = now;
     }
     if (this.target) {
       p.draw(this.target);
       c?.draw(this.target);
+      c2?.draw(this.target);
     }
     p.poll(now, plan.metricsEveryMs);
     c?.poll(now, plan.metricsEveryMs);
+    c2?.poll(now, plan.metricsEveryMs);
     if (this.store.dirty || this.playing) this.emit();
   }
 
@@ -398,9 +432,11 @@ export class Engine {
       return;
     }
     const c = this.compare.slot;
-    if (!this.primary.busy && !c?.busy) {
+    const c2 = this.compare2.slot;
+    if (!this.primary.busy && !c?.busy && !c2?.busy) {
       this.primary.runBatch(1, FRAME_BUDGET_MS);
       c?.runBatch(1, FRAME_BUDGET_MS);
+      c2?.runBatch(1, FRAME_BUDGET_MS);
     }
     this.emit(true);
   }
@@ -525,8 +561,16 @@ export class Engine {
    * start over together when it is applied.
    */
   setCompare(method: string | undefined, params?: Params): boolean {
+    return this.setCompareOn(this.compare, method, params);
+  }
+
+  /** A third run beside the primary and the second (the same rules as setCompare; undefined / 'none': off). */
+  setCompare2(method: string | undefined, params?: Params): boolean {
+    return this.setCompareOn(this.compare2, method, params);
+  }
+
+  private setCompareOn(c: CompareRun, method: string | undefined, params?: Params): boolean {
     const m = method === 'none' || method === '' ? undefined : method;
-    const c = this.compare;
     if (!m) {
       if (c.method === undefined) return true;
       c.off();
@@ -548,8 +592,10 @@ export class Engine {
       this.tell(r.event);
       return false;
     }
-    // a fair comparison: both runs start together
+    // a fair comparison: all runs start together (the other compared run, if any, starts over too)
     if (this.newRun(this.backend, this.config, 'reset')) {
+      const other = c === this.compare ? this.compare2 : this.compare;
+      if (other.method) other.build(this.backend, this.config, false);
       this.playing = true;
       if (this.message?.event?.type.startsWith('compare') === true || this.message?.event?.type === 'diverged') this.message = undefined;
     }
@@ -567,25 +613,31 @@ export class Engine {
   /** (Re)create the compared run for the current primary config; a failure turns it off and says why. */
   private buildCompare(mayReplace: boolean): void {
     const backend = this.backend;
-    if (!backend || !this.compare.method) return;
-    const r = this.compare.build(backend, this.config, mayReplace);
-    if (!r.ok) this.tell(r.event);
-    else if (r.switched) this.message = eventMessage(r.switched);
+    if (!backend) return;
+    for (const c of [this.compare, this.compare2]) {
+      if (!c.method) continue;
+      const r = c.build(backend, this.config, mayReplace);
+      if (!r.ok) this.tell(r.event);
+      else if (r.switched) this.message = eventMessage(r.switched);
+    }
   }
 
   /** The primary changed target / step size in place: the compared run follows (or is rebuilt, or turned off). */
   private followInPlace(target: boolean, stepSize: boolean): void {
-    const c = this.compare.sim;
-    const method = this.compare.method;
-    if (!c || !method) return;
-    try {
-      if (target) {
-        resolveRun({ ...this.config, method, params: this.compare.params }, this.backend?.info.maxParticles ?? Infinity);
-        c.setTarget(this.config.target);
+    for (const run of [this.compare, this.compare2]) {
+      const c = run.sim;
+      const method = run.method;
+      if (!c || !method) continue;
+      try {
+        if (target) {
+          resolveRun({ ...this.config, method, params: run.params }, this.backend?.info.maxParticles ?? Infinity);
+          c.setTarget(this.config.target);
+        }
+        if (stepSize) c.setStepSize(this.config.stepSize);
+      } catch {
+        this.buildCompare(true);
+        return;
       }
-      if (stepSize) c.setStepSize(this.config.stepSize);
-    } catch {
-      this.buildCompare(true);
     }
   }
 
@@ -603,6 +655,7 @@ export class Engine {
     }
     const oldBackend = this.backend;
     this.compare.detach();
+    this.compare2.detach();
     this.installBackend(backend);
     this.replaceSim(sim);
     this.status = 'ready';
@@ -617,6 +670,7 @@ export class Engine {
     const wasPlaying = this.playing;
     this.primary.replace(undefined);
     this.compare.detach();
+    this.compare2.detach();
     let backend: Backend;
     try {
       backend = await this.makeBackend('gpu', this.gpu);
@@ -685,11 +739,13 @@ export class Engine {
       ? { id: c.target.id, params: c.target.params, cloud: { points: c.target.cloud.length / 2, note: 'a cloud from an image, painting or dragged samples: not stored in the URL or this file' } }
       : c.target;
     const cm = this.compare.method;
+    const cm2 = this.compare2.method;
     return {
       ...c,
       target,
       init: c.init.kind === 'gaussian' ? c.init : { kind: 'positions' },
       ...(cm ? { compare: cm, compareParams: this.compare.params } : {}),
+      ...(cm2 ? { compare2: cm2, compare2Params: this.compare2.params } : {}),
       backend: this.backend?.info,
       step: this.primary.sim?.stepCount ?? 0,
     };

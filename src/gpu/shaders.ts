@@ -39,6 +39,7 @@ import renderDensity from '../../shaders/render/density.wgsl?raw';
 import renderParticles from '../../shaders/render/particles.wgsl?raw';
 import renderBlit from '../../shaders/render/blit.wgsl?raw';
 import renderMotion from '../../shaders/render/motion.wgsl?raw';
+import renderLandscape from '../../shaders/render/landscape.wgsl?raw';
 
 const common = { trig, philox, targets, fourier, schedule, landscapes } as const;
 export type CommonName = keyof typeof common;
@@ -92,6 +93,7 @@ const renderShaders = {
   particles: { source: renderParticles, uses: [] },
   blit: { source: renderBlit, uses: [] },
   motion: { source: renderMotion, uses: [] },
+  landscape: { source: renderLandscape, uses: ['landscapes'] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type RenderShaderName = keyof typeof renderShaders;

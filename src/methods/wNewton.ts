@@ -14,7 +14,8 @@ export const wNewton: LandscapeMethodSpec = {
   description: 'x <- x - h H^-1 g (Lanczos on Hessian-vector products): fast near minimisers, attracted to saddles.',
   params: [...solverParams, ...safeguardParams(true, 1)],
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
-  defaultStep: { fixed: 1 },
+  // h = 1 is the exact Newton step; 0.5 keeps wgd stable when the Saddle escape preset runs all three at w-newton's step (h L = 1.25 at the wells)
+  defaultStep: { fixed: 0.5 },
   gpu(run) {
     const p = paramDefaults(this.params, run.params);
     // solver 'dense' is the CPU reference (a 2N x 2N eigendecomposition): the twin runs on the host

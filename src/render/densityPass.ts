@@ -13,6 +13,7 @@ import { renderUniform, targetParamsLayout } from '../gpu/structs';
 import { packTargetUniform } from '../targets/pack';
 import type { TargetInstance } from '../targets/types';
 import { densityLogMax } from './densityMax';
+import { LandscapeShade } from './landscapeShade';
 import type { Rect } from './view';
 
 export class DensityPass {
@@ -30,6 +31,8 @@ export class DensityPass {
   private blitBG: GPUBindGroup | undefined;
   private lastTarget: TargetInstance | undefined;
   private lastKey = '';
+  /** Energy landscapes (issue 10): V is drawn instead of a density (made on first use). */
+  private landscape: LandscapeShade | undefined;
 
   constructor(
     private readonly device: GPUDevice,
@@ -95,6 +98,12 @@ export class DensityPass {
         ],
       });
     }
+    if (target.landscape) {
+      (this.landscape ??= new LandscapeShade(this.device, this.format)).render(encoder, this.texture.createView(), target.landscape, rect);
+      this.lastTarget = target;
+      this.lastKey = key;
+      return;
+    }
     if (target !== this.lastTarget) this.device.queue.writeBuffer(this.targetBuffer, 0, packTargetUniform(target.packed));
     this.viewData.set({ rect, logMax: densityLogMax(target, rect) });
     this.device.queue.writeBuffer(this.viewBuffer, 0, this.viewData.arrayBuffer);
@@ -120,6 +129,8 @@ export class DensityPass {
   }
 
   destroy(): void {
+    this.landscape?.destroy();
+    this.landscape = undefined;
     this.resources.destroy();
     this.texture?.destroy();
     this.texture = undefined;

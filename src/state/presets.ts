@@ -64,6 +64,12 @@ export const PRESETS: readonly Preset[] = [
     description: 'Drag a component handle on the canvas: the density and the particles follow without a reset.',
     hash: 'method=svgd&target=mixture&n=1024&seed=1',
   },
+  {
+    id: 'saddle-escape',
+    label: 'Saddle escape',
+    description: 'The double well from its saddle (F = 1/4): Newton (left) is attracted to it and stays, gradient descent (middle) lingers, then leaves; saddle-free Newton (right) escapes and converges linearly to F = 0. Watch the F, |g| and smallest-eigenvalue plots.',
+    hash: 'method=w-newton&target=double-well&n=64&seed=1&cmp=wgd&cmp2=wsfn',
+  },
 ];
 
 export function findPreset(id: string): Preset | undefined {

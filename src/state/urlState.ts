@@ -37,6 +37,8 @@ export type HashBackend = 'gpu' | 'cpu';
 export interface HashExtras {
   /** Split view: the compared method. */
   compare?: string | undefined;
+  /** Split view: a third run's method (written as `cmp2=`). */
+  compare2?: string | undefined;
   /** The backend the run is on (written as `backend=`). */
   backend?: HashBackend | undefined;
   /** Export: record every k-th step (0 / absent: off, not written). */
@@ -65,6 +67,7 @@ export function encodeHash(config: RunConfig, specs: SpecLookup, extras: HashExt
   q.set('seed', String(config.seed));
   if (config.domain === 'torus') q.set('domain', 'torus');
   if (extras.compare) q.set('cmp', extras.compare);
+  if (extras.compare2) q.set('cmp2', extras.compare2);
   if (extras.backend) q.set('backend', extras.backend);
   if (extras.every !== undefined && extras.every > 0) q.set('every', String(extras.every));
   return q.toString();
@@ -76,6 +79,8 @@ export interface DecodedHash {
   errors: string[];
   /** Split view: the compared method (undefined: off). */
   compare: string | undefined;
+  /** `cmp2=`: a third run's method (undefined: off). */
+  compare2: string | undefined;
   /** `backend=`: the backend to run on (undefined: not in the hash, keep the page's). */
   backend: HashBackend | undefined;
   /** `every=`: record every k-th step, k >= 1 (undefined: not in the hash, keep the page's). */
@@ -160,6 +165,12 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     if (specs.methodParams(cmp)) compare = cmp;
     else errors.push(`cmp: unknown method '${cmp}'`);
   }
+  let compare2: string | undefined;
+  const cmp2 = q.get('cmp2');
+  if (cmp2 !== null && cmp2 !== 'none') {
+    if (specs.methodParams(cmp2)) compare2 = cmp2;
+    else errors.push(`cmp2: unknown method '${cmp2}'`);
+  }
   let backend: HashBackend | undefined;
   const b = q.get('backend');
   if (b !== null) {
@@ -167,5 +178,5 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     else errors.push(`backend: expected gpu or cpu, got '${b}'`);
   }
   const every = num('every', (v) => Number.isInteger(v) && v >= 1 && v <= 1e9, 'a whole number of steps >= 1');
-  return { config, errors, compare, backend, every };
+  return { config, errors, compare, compare2, backend, every };
 }

@@ -73,7 +73,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const lastHash = useRef('');
   const hashNow = useCallback((): string => {
     const s = engine.getSnapshot();
-    return encodeHash(s.config, specLookup, { compare: s.compare?.method, backend: s.backendKind, every: s.recordEvery });
+    return encodeHash(s.config, specLookup, { compare: s.compare?.method, compare2: s.compare2?.method, backend: s.backendKind, every: s.recordEvery });
   }, [engine]);
   useEffect(() => {
     const id = window.setTimeout(() => {
@@ -84,7 +84,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       }
     }, 250);
     return () => clearTimeout(id);
-  }, [snap.config, snap.compare?.method, snap.backendKind, snap.recordEvery, hashNow]);
+  }, [snap.config, snap.compare?.method, snap.compare2?.method, snap.backendKind, snap.recordEvery, hashNow]);
 
   // URL hash edited by hand -> config
   useEffect(() => {
@@ -92,10 +92,11 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       const h = location.hash.replace(/^#/, '');
       if (h === lastHash.current) return;
       lastHash.current = h;
-      const { config, errors, compare, backend, every } = decodeHash(h, specLookup, engine.getSnapshot().config);
+      const { config, errors, compare, compare2, backend, every } = decodeHash(h, specLookup, engine.getSnapshot().config);
       if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')}`);
       engine.configure({ method: config.method, params: config.params, target: config.target, n: config.n, stepSize: config.stepSize, seed: config.seed, domain: config.domain ?? 'plane' });
       engine.setCompare(compare);
+      engine.setCompare2(compare2);
       // absent (older links): the page's backend and recording stay as they are
       if (every !== undefined) engine.setRecordEvery(every);
       if (backend !== undefined && backend !== engine.getSnapshot().backendKind) void engine.setBackend(backend);
@@ -112,20 +113,24 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const cmpReadouts = useMemo(() => plottedReadouts(snap.compare?.method), [snap.compare?.method]);
   const mainSeries = useReadoutSeries(mainReadouts, snap.config.method, snap.stats, snap.metrics);
   const cmpSeries = useReadoutSeries(cmpReadouts, snap.compare?.method ?? '', snap.compare?.stats, snap.compare?.metrics);
+  // a third run (e.g. the Saddle escape preset)
+  const cmp2Readouts = useMemo(() => plottedReadouts(snap.compare2?.method), [snap.compare2?.method]);
+  const cmp2Series = useReadoutSeries(cmp2Readouts, snap.compare2?.method ?? '', snap.compare2?.stats, snap.compare2?.metrics);
   const plotReadouts = useMemo(() => {
     const byKey = new Map<string, ReadoutSpec>();
-    for (const r of [...mainReadouts, ...(snap.compare ? cmpReadouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
+    for (const r of [...mainReadouts, ...(snap.compare ? cmpReadouts : []), ...(snap.compare2 ? cmp2Readouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
     return [...byKey.values()];
-  }, [mainReadouts, cmpReadouts, snap.compare]);
+  }, [mainReadouts, cmpReadouts, cmp2Readouts, snap.compare, snap.compare2]);
   const plotRuns = useMemo(
     () =>
       snap.compare
         ? [
             { label: snap.label, history: snap.history, readouts: mainSeries },
             { label: snap.compare.label, history: snap.compare.history, readouts: cmpSeries },
+            ...(snap.compare2 ? [{ label: snap.compare2.label, history: snap.compare2.history, readouts: cmp2Series }] : []),
           ]
         : [{ label: snap.label, history: snap.history, readouts: mainSeries }],
-    [snap.label, snap.history, snap.compare, mainSeries, cmpSeries],
+    [snap.label, snap.history, snap.compare, snap.compare2, mainSeries, cmpSeries, cmp2Series],
   );
 
   return (

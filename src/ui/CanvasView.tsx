@@ -74,6 +74,7 @@ export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.
       <div className={`stage-panes${split ? ' split' : ''}`}>
         <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} layers={layers} />
         {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
+        {snap.compare && snap.compare2 ? <Pane engine={engine} snap={snap} slot={2} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
       </div>
     </>
   );
@@ -82,7 +83,8 @@ export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.
 interface PaneProps {
   engine: Engine;
   snap: EngineSnapshot;
-  slot: 0 | 1;
+  /** 0: the primary run, 1: the compared run, 2: the third run (snap.compare2). */
+  slot: 0 | 1 | 2;
   view: View;
   setView: SetView;
   onSize?: (s: [number, number]) => void;
@@ -355,7 +357,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const [u0x, u0y] = scr(0, 1);
   const [u1x, u1y] = scr(1, 0);
   const paintBox = grid ? [scr(grid.rect[0], grid.rect[3]), scr(grid.rect[1], grid.rect[2])] : undefined;
-  const paneLabel = slot === 0 ? snap.label : (snap.compare?.label ?? '');
+  const paneLabel = slot === 0 ? snap.label : slot === 2 ? (snap.compare2?.label ?? '') : (snap.compare?.label ?? '');
   const painting = editable && paint?.active === true;
 
   return (

@@ -64,6 +64,7 @@ export function backendLine(snap: EngineSnapshot): string {
 export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element {
   const s = snap.stats;
   const c = snap.compare;
+  const c2 = snap.compare2;
   return (
     <div className="status" role="status" aria-label="Status" title={c ? `Left: ${snap.label}; right: ${c.label}` : undefined}>
       <span className={`badge ${snap.backendKind}`}>{backendLine(snap)}</span>
@@ -104,6 +105,21 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           ) : null}
           {metricSpans(c.metrics)}
           {readoutsOf({ method: c.method, stats: c.stats, metrics: c.metrics }).map(({ spec, value }) => (
+            <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
+              {spec.label} {formatReadout(spec, value)}
+            </span>
+          ))}
+        </span>
+      ) : null}
+      {c && c2 ? (
+        <span className="status-compare" data-testid="status-compare2">
+          <span className="status-run">third: {c2.label}</span>
+          <span>
+            step <b>{c2.step.toLocaleString('en-US')}</b>
+          </span>
+          <span>{fmt(c2.msPerStep, 2)} ms/step</span>
+          {metricSpans(c2.metrics)}
+          {readoutsOf({ method: c2.method, stats: c2.stats, metrics: c2.metrics }).map(({ spec, value }) => (
             <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
               {spec.label} {formatReadout(spec, value)}
             </span>
