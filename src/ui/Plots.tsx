@@ -144,12 +144,12 @@ function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme): Re
     title: { text: pane.title, font: { size: 12, color: c.title }, x: 0.02, xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 5 } },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: c.plotBg,
-    margin: { l: 50, r: 10, t: legend ? 42 : 26, b: 30 },
+    margin: { l: 50, r: 10, t: legend ? 46 : 26, b: 30 },
     xaxis: { ...axis, type: pane.logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 }, standoff: 2 }, ...(pane.logX ? logTicks(xs) : {}) },
     yaxis: { ...axis, type: pane.logY ? 'log' : 'linear', exponentformat: 'power', title: { text: pane.yTitle, font: { size: 10 }, standoff: 4 }, ...(pane.logY ? logTicks(ys) : {}), ...yRange },
     showlegend: legend,
     // above the plot area, under the title: never over the curves
-    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom', bgcolor: c.legendBg, font: { size: 10, color: c.title } },
+    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.01, yanchor: 'bottom', bgcolor: c.legendBg, font: { size: 10, color: c.title } },
     autosize: true,
   };
 }
