@@ -34,9 +34,9 @@ describe('bench', () => {
     expect(() => parseBenchArgs(['--sizes', '12,x'])).toThrow(/--sizes expects positive integers, got 'x'/);
     expect(() => parseBenchArgs(['--backends', 'tpu'])).toThrow(/expected gpu or cpu/);
     expect(() => parseBenchArgs(['--frob'])).toThrow(/unknown option '--frob'/);
-    expect(d).toMatchObject({ suites: ['steps', 'sinkhorn', 'pm', 'flow'], flowSizes: [512, 4096], flowTargets: ['8gaussians', 'moons'], sinkhornSizes: [4096, 16384, 65536], pmSizes: [4096, 65536, 1048576], pmGrids: [64, 128, 256] });
+    expect(d).toMatchObject({ suites: ['steps', 'sinkhorn', 'pm', 'flow', 'newton'], flowSizes: [512, 4096], flowTargets: ['8gaussians', 'moons'], sinkhornSizes: [4096, 16384, 65536], pmSizes: [4096, 65536, 1048576], pmGrids: [64, 128, 256] });
     expect(parseBenchArgs(['--suites', 'pm', '--pm-grids', '128,32'])).toMatchObject({ suites: ['pm'], pmGrids: [32, 128] });
-    expect(() => parseBenchArgs(['--suites', 'fft'])).toThrow(/--suites: expected steps\|sinkhorn\|pm\|flow, got 'fft'/);
+    expect(() => parseBenchArgs(['--suites', 'fft'])).toThrow(/--suites: expected steps\|sinkhorn\|pm\|flow\|newton, got 'fft'/);
     expect(() => parseBenchArgs(['--pm-grids', '48'])).toThrow(/powers of two/);
   });
 

@@ -26,6 +26,7 @@ import { guardGpu } from '../cli/gpuGuard';
 import { methods as registryMethods } from '../methods/registry';
 import { setWorkgroupSizes, resetWorkgroupSizes, DEFAULT_WORKGROUP_SIZES } from '../gpu/workgroups';
 import { flowBench, type FlowBenchRow } from './flowBench';
+import { newtonBench, type NewtonBenchRow } from './newtonBench';
 import type { TimingKind } from './gpuTimer';
 import { pmBench, type PmBenchRow } from './pmBench';
 import { sinkhornBench, type SinkhornBenchRow } from './sinkhornBench';
@@ -50,7 +51,7 @@ const processIo: BenchIo = {
   err: (text) => void process.stderr.write(text),
 };
 
-const SUITES = ['steps', 'sinkhorn', 'pm', 'flow'] as const;
+const SUITES = ['steps', 'sinkhorn', 'pm', 'flow', 'newton'] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -58,7 +59,9 @@ const USAGE = `usage: npm run bench -- [options]
                         100-iteration debiased divergence at N = M), pm (Riesz-SVGD on the torus:
                         particle-mesh vs direct sum, time and error), flow (sinkhorn-flow before/after
                         the warm re-annealing: softmin passes per step, ms, energy distance after the
-                        same simulated time) [steps,sinkhorn,pm,flow]
+                        same simulated time), newton (one Hessian-vector product and one
+                        Lanczos(k = 20) solve at N = 1024, 16384, 65536, GPU vs CPU twin)
+                        [steps,sinkhorn,pm,flow]
   --sizes N1,N2,...     steps: particle counts [1024,4096,16384,65536]
   --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536; flow: 512
   --methods M1,M2       steps: methods [every registry method that runs on the plane]
@@ -135,6 +138,8 @@ export interface BenchReport {
   pm: PmBenchRow[];
   /** Suite 'flow' (src/bench/flowBench.ts): sinkhorn-flow before/after, both backends. */
   flow: FlowBenchRow[];
+  /** Suite 'newton' (src/bench/newtonBench.ts, issue 10): one HVP and one Lanczos(k = 20) solve, GPU vs the CPU twin. */
+  newton?: NewtonBenchRow[];
   /** How each suite that ran timed the GPU (see the header); the sinkhorn and pm rows carry theirs too. */
   timing: Partial<Record<Suite, TimingKind>>;
   /** The adapter has 'timestamp-query' (the bench's device requests it where available). */
@@ -488,6 +493,14 @@ export async function runBench(opts: BenchOptions, io: BenchIo, env: BenchEnv = 
       report.adapter = gpuRow.adapter;
       report.isFallback = /software|swiftshader|fallback/i.test(gpuRow.adapter) ? true : null;
     }
+  }
+  if (opts.suites.includes('newton')) {
+    report.timing.newton = 'wall-clock';
+    report.newton = await newtonBench({
+      ...(env.gpu ? { gpu: env.gpu } : {}), backends: opts.backends, repeats: opts.repeats, budgetMs: opts.budgetS * 1000,
+      onRow: (r) => io.err(`bench: newton ${r.backend}${r.software ? ' (software adapter)' : ''} ${r.op}${r.k ? ` k=${r.k}` : ''} N=${r.n}: ${r.ms !== undefined ? `${sig(r.ms)} ms` : (r.skipped ?? `error: ${r.error ?? ''}`)}\n`),
+    });
+    for (const r of report.newton) if (r.error !== undefined) report.errors.push(`newton ${r.backend} ${r.op} N=${r.n}: ${r.error}`);
   }
   for (const r of report.results) {
     if (r.backend !== 'cpu' || r.msPerStep === undefined) continue;
