@@ -2,7 +2,8 @@
  * Issue 10 end to end: the "Saddle escape" preset (double well from its saddle, N = 64, seed 1)
  * shows three runs side by side, w-newton (left), wgd (middle) and wsfn (right), with their
  * readouts; wsfn's energy falls below 1e-6 while w-newton's stays at 1/4 (read from the status bar's
- * readout values and the engine snapshot), and the F / |g| / min-eig plots appear.
+ * readout values and the engine snapshot), the F / |g| / min-eig plots appear, and the Spectrum
+ * button shows the main run's Hessian eigenvalues (smallest -1 on the saddle).
  */
 import { expect, test } from '@playwright/test';
 import { collectErrors, snapshot } from './helpers';
@@ -40,6 +41,12 @@ test('Saddle escape: three runs; wsfn reaches F < 1e-6 while w-newton stays at 0
   // the plots: the landscape readouts' panes, none of the density metrics
   await expect(page.locator('#plots')).toContainText('F vs step', { timeout: 30_000 });
   await expect(page.locator('#plots')).not.toContainText('KSD');
+  // the Hessian spectrum of the main run (w-newton, on the saddle): all 128 eigenvalues, the smallest -1
+  await page.getByRole('button', { name: 'Spectrum' }).click();
+  const spectrum = page.getByTestId('spectrum');
+  await expect(spectrum).toBeVisible();
+  expect(Math.abs(Number(await spectrum.getAttribute('data-min')) + 1)).toBeLessThan(1e-3);
+  await expect(page.getByRole('region', { name: 'Hessian spectrum' })).toContainText('all 128 eigenvalues (dense)');
   await page.screenshot({ path: 'test-results/newton-saddle-escape.png', fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -24,6 +24,7 @@ import { isMixtureId } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
 import { StatusBar } from './StatusBar';
+import { Spectrum } from './Spectrum';
 import { TargetSources } from './TargetSources';
 
 function isTyping(el: EventTarget | null): boolean {
@@ -174,6 +175,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
             readouts={plotReadouts}
             theme={theme}
           />
+          <Spectrum engine={engine} snap={snap} />
         </div>
         <aside className="panel">
           <ControlPanel engine={engine} snap={snap} />
