@@ -11,6 +11,7 @@
  */
 import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun, ReadoutSpec, ReadoutWhen, Readouts, StepSizeRule } from '../methods/types';
 import { ParamError, type ParamSpec, type Params } from '../params';
+import type { About } from '../targets/types';
 import type { PackedLandscape } from '../reference/landscapes';
 import { GpuResources, type Readback } from '../gpu/buffers';
 import { LandscapeGpuStepper, type LandscapeGpuOptions } from './gpuStepper';
@@ -36,6 +37,8 @@ export interface LandscapeMethodSpec {
   /** The readouts this method reports, in display order. */
   readouts: LandscapeReadoutKey[];
   defaultStep: StepSizeRule;
+  /** The About panel (update rule in TeX, a line per parameter, the papers). */
+  about: About;
   /** MethodDef.priority: the method the UI picks first for a landscape target (wsfn). */
   priority?: number;
   createCpu(run: LandscapeRun): LandscapeCpuStepper;
@@ -186,6 +189,7 @@ export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
     description: spec.description,
     needs: 'landscape',
     params: spec.params,
+    about: spec.about,
     readouts: spec.readouts.map((k) => LANDSCAPE_READOUTS[k]),
     defaultStep: spec.defaultStep,
     // benchmarked by the 'newton' suite (src/bench/newtonBench.ts), not by 'steps' (it runs densities)

@@ -14,6 +14,7 @@
 import { ParamError, type ParamSpec, type Params } from '../params';
 import { Rng, Stream } from '../reference/philox';
 import type { PackedLandscape } from '../reference/landscapes';
+import type { About } from '../targets/types';
 
 export type LandscapeId = 'quadratic' | 'double-well' | 'attract-repel';
 
@@ -27,6 +28,8 @@ export interface LandscapeDef {
   init(n: number, seed: number): Float64Array;
   /** A view rectangle [xmin, xmax, ymin, ymax]. */
   view: [number, number, number, number];
+  /** The About panel: the energy in TeX, a line per parameter. */
+  about: About;
 }
 
 const num = (p: Params, name: string, fallback: number): number => {
@@ -70,6 +73,11 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     pack: (p) => packLandscape(1, [...vec2(p, 'mean', [0, 0]), 1, 0], 1, [num(p, 'c', 0)]),
     init: (n, seed) => gaussianInit(n, seed, 1, 1),
     view: [-3, 3, -3, 3],
+    about: {
+      tex: String.raw`F(\rho) = \int \tfrac12 |x - m|^2\, d\rho + \tfrac{c}{4} \iint |x - y|^2\, d\rho(x)\, d\rho(y)`,
+      text: 'A convex energy with one minimiser: every particle at m (F = 0). Newton with h = 1 gets there in one step; used by the exact tests.',
+      params: { mean: 'm: where V = |x − m|²/2 is smallest.', c: 'c: strength of the attraction W = (c/2)|x − y|² between particles.' },
+    },
   },
   'double-well': {
     id: 'double-well',
@@ -79,6 +87,11 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     pack: (p) => packLandscape(2, [0, 0, 0, 0], 1, [num(p, 'c', 0.5)]),
     init: (n, seed) => gaussianInit(n, seed, 0.01, 1),
     view: [-2, 2, -2, 2],
+    about: {
+      tex: String.raw`F(\rho) = \int \Big[\tfrac14 (x_1^2 - 1)^2 + \tfrac12 x_2^2\Big] d\rho + \tfrac{c}{4} \iint |x - y|^2\, d\rho(x)\, d\rho(y)`,
+      text: 'Two wells at (±1, 0) and a strict saddle at 0 (F = 1/4). The attraction c makes all particles prefer the same well (F = 0). The default start is next to the saddle: x₁ ~ 0.01 N(0, 1), x₂ ~ N(0, 1).',
+      params: { c: 'c: strength of the attraction W = (c/2)|x − y|² that pulls the particles into one well.' },
+    },
   },
   'attract-repel': {
     id: 'attract-repel',
@@ -97,6 +110,11 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     },
     init: (n, seed) => gaussianInit(n, seed, 1, 1),
     view: [-1.5, 1.5, -1.5, 1.5],
+    about: {
+      tex: String.raw`F(\rho) = \int \tfrac{k}{2}|x|^2\, d\rho + \tfrac12 \iint \Big[\frac{|x - y|^a}{a} - \frac{|x - y|^b}{b}\Big] d\rho(x)\, d\rho(y)`,
+      text: 'Attraction at long range (a) and repulsion at short range (b): the particles settle on a ring (for a = 4, b = 2 of radius 1/√3 around their mean, F = −1/12).',
+      params: { a: 'a: exponent of the attraction |z|^a / a (must exceed b).', b: 'b: exponent of the repulsion |z|^b / b (b ≥ 2 keeps W twice differentiable).', k: 'k: optional confinement V = (k/2)|x|² toward the origin.' },
+    },
   },
 };
 

@@ -26,6 +26,20 @@ export const jko: LandscapeMethodSpec = {
     ...solverParams,
     { name: 'lineSearch', label: 'Line search', kind: 'boolean', default: true, description: "inner 'newton': backtracking on the JKO objective" },
   ],
+  about: {
+    tex: String.raw`X_{k+1} = \arg\min_Y\ F(Y) + \frac{1}{2\tau N}\sum_i |y_i - x_i|^2`,
+    text: 'The implicit (backward Euler) step of the Wasserstein gradient flow, for particles: each step solves a small optimisation problem; its inner residual is shown. As τ → 0 it follows gradient descent; it stays stable at large τ.',
+    params: {
+      inner: 'newton: Y -= (H + I/τ)⁻¹ r with backtracking; gd: Y -= innerStep τ r (r = g(Y) + (Y − X)/τ).',
+      innerIters: 'At most this many inner iterations per JKO step.',
+      innerTol: 'Stop the inner iterations once the RMS residual is below this.',
+      innerStep: "The inner gradient step (a fraction of τ), for inner 'gd'.",
+      solver: "lanczos: k Lanczos steps on Hessian-vector products (the GPU path); dense: the full 2N × 2N eigendecomposition on the CPU (the exact reference, N ≤ 128).",
+      k: 'Lanczos steps per solve (full reorthogonalisation); the smallest Ritz value is the min-eig readout.',
+      lineSearch: "Inner 'newton': backtracking on the JKO objective F(Y) + |Y − X|²/(2τN).",
+    },
+    papers: [{ authors: 'R. Jordan, D. Kinderlehrer, F. Otto', title: 'The variational formulation of the Fokker–Planck equation', year: 1998, venue: 'SIAM Journal on Mathematical Analysis 29(1)' }],
+  },
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual'],
   defaultStep: { fixed: 0.5 },
   // no gpu(): the inner solves run in the float64 twin, on the host also on the GPU backend (said in the UI and CLI)

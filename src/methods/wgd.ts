@@ -12,6 +12,15 @@ export const wgd: LandscapeMethodSpec = {
   label: 'Wasserstein GD',
   description: 'Wasserstein gradient descent x <- x - h g: first order, lingers near saddles.',
   params: safeguardParams(false, 1e6),
+  about: {
+    tex: String.raw`x_i \leftarrow x_i - h\,g_i, \qquad g_i = \nabla V(x_i) + \frac1N \sum_j \nabla_1 W(x_i, x_j)`,
+    text: 'Explicit Euler on the Wasserstein gradient flow of F: each particle moves down the first variation of the energy. First order: near a saddle the gradient is small, so it lingers there before it leaves.',
+    params: {
+      trust: 'Trust radius: the step is scaled so that the RMS particle move sqrt((1/N) Σ|s_i|²) is at most this.',
+      lineSearch: 'Backtracking: halve the step until F falls (Armijo) or, on a non-descent direction, rises by at most its first-order prediction.',
+    },
+    papers: [{ authors: 'L. Ambrosio, N. Gigli, G. Savaré', title: 'Gradient flows in metric spaces and in the space of probability measures', year: 2005, venue: 'Lectures in Mathematics ETH Zürich, Birkhäuser' }],
+  },
   readouts: ['energy', 'gradNorm', 'stepScale'],
   defaultStep: { fixed: 0.2 },
   gpu(run) {

@@ -51,6 +51,18 @@ export const wgdPerturbed: LandscapeMethodSpec = {
     { name: 'every', label: 'Min steps between', kind: 'number', default: 20, min: 1, max: 1e6, step: 1, description: 'at least this many steps between two perturbations' },
     ...safeguardParams(false, 1e6),
   ],
+  about: {
+    tex: String.raw`\text{if } \|g\|_\mu < \varepsilon:\ x_i \leftarrow x_i + r\,\xi_i,\ \xi_i \sim \mathcal N(0, I); \qquad x_i \leftarrow x_i - h\,g_i`,
+    text: 'Wasserstein gradient descent plus a small random kick whenever the gradient is nearly zero: the noise finds the negative-curvature direction of a strict saddle, then plain descent takes over.',
+    params: {
+      radius: 'r: the standard deviation of the isotropic kick added to every particle.',
+      gradThreshold: 'ε: kick only when the gradient norm sqrt(mean |g_i|²) is below this.',
+      every: 'At least this many steps between two kicks.',
+      trust: 'Trust radius: the step is scaled so that the RMS particle move sqrt((1/N) Σ|s_i|²) is at most this.',
+      lineSearch: 'Backtracking: halve the step until F falls (Armijo) or, on a non-descent direction, rises by at most its first-order prediction.',
+    },
+    papers: [{ authors: 'C. Jin, R. Ge, P. Netrapalli, S. M. Kakade, M. I. Jordan', title: 'How to escape saddle points efficiently', year: 2017, venue: 'ICML 2017' }],
+  },
   readouts: ['energy', 'gradNorm', 'stepScale'],
   defaultStep: { fixed: 0.2 },
   gpu(run) {

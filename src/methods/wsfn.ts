@@ -19,6 +19,18 @@ export const wsfn: LandscapeMethodSpec = {
     ...solverParams,
     ...safeguardParams(true, 1),
   ],
+  about: {
+    tex: String.raw`x \leftarrow x - h\,(H^2 + \lambda I)^{-1/2}\, g \;=\; x - h \sum_k \frac{\langle g, v_k\rangle}{\sqrt{\theta_k^2 + \lambda}}\, v_k`,
+    text: 'Saddle-free Newton in Wasserstein space (the paper of issue 10, “From Saddle Points Toward Global Minima: A Newton-Type Method on Wasserstein Space”, arXiv, shared/seeds): dividing by |θ| instead of θ keeps positive curvature attracting and turns negative curvature into repulsion, so the particles leave the saddle and then converge linearly.',
+    params: {
+      lambda: 'λ: damping in (H² + λI)^(-1/2); small λ is closer to |H|⁻¹ (faster, but wild near θ = 0), large λ is closer to gradient descent with step h/√λ.',
+      solver: "lanczos: k Lanczos steps on Hessian-vector products (the GPU path); dense: the full 2N × 2N eigendecomposition on the CPU (the exact reference, N ≤ 128).",
+      k: 'Lanczos steps per solve (full reorthogonalisation); the smallest Ritz value is the min-eig readout.',
+      trust: 'Trust radius: the step is scaled so that the RMS particle move sqrt((1/N) Σ|s_i|²) is at most this.',
+      lineSearch: 'Backtracking: halve the step until F falls (Armijo) or, on a non-descent direction, rises by at most its first-order prediction.',
+    },
+    papers: [{ authors: 'Y. N. Dauphin, R. Pascanu, C. Gulcehre, K. Cho, S. Ganguli, Y. Bengio', title: 'Identifying and attacking the saddle point problem in high-dimensional non-convex optimization (saddle-free Newton)', year: 2014, venue: 'NeurIPS 2014' }],
+  },
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
   defaultStep: { fixed: 1 },
   priority: 1,

@@ -22,6 +22,7 @@ function landscapeTarget(def: LandscapeDef): TargetDef {
     label: def.label,
     description: `Energy landscape: ${def.description}`,
     params: def.params,
+    about: def.about,
     create(params: Params): TargetInstance {
       const L = def.pack(params);
       return {
