@@ -79,10 +79,14 @@ test('desktop: plots have y-axis titles and the ms/step plot leaves out the warm
   await page.waitForFunction(() => (window.__wgf?.getSnapshot().history.step.length ?? 0) >= 3, undefined, { timeout: 60_000 });
   await expect(plots.locator('[data-plot=ksd] .g-ytitle')).toContainText('KSD', { timeout: 30_000 });
   await expect(plots.locator('[data-plot=ms] .g-ytitle')).toContainText('ms');
-  const counts = await plots.locator('[data-plot=ms]').evaluate((el) => {
-    const data = (el as unknown as { data?: { x: unknown[] }[] }).data;
-    return data?.[0]?.x.length ?? -1;
-  });
+  // The plots redraw at most every 500 ms, one pane per task: wait until the ms pane has drawn points.
+  const msPoints = (): Promise<number> =>
+    plots.locator('[data-plot=ms]').evaluate((el) => {
+      const data = (el as unknown as { data?: { x: unknown[] }[] }).data;
+      return data?.[0]?.x.length ?? -1;
+    });
+  await expect.poll(msPoints, { timeout: 30_000 }).toBeGreaterThan(0);
+  const counts = await msPoints();
   const n = (await snapshot(page)).history.step.length;
   expect(counts).toBeGreaterThan(0);
   expect(counts).toBeLessThan(n); // at least the first point is dropped
