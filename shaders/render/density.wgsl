@@ -29,16 +29,6 @@ fn density_vs(@builtin(vertex_index) i: u32) -> DensityOut {
   return out;
 }
 
-// Dark navy -> blue -> teal -> pale: readable under bright additive particles.
-fn density_colour(t: f32) -> vec3f {
-  let c0 = vec3f(0.035, 0.043, 0.070);
-  let c1 = vec3f(0.070, 0.160, 0.360);
-  let c2 = vec3f(0.110, 0.470, 0.560);
-  let c3 = vec3f(0.560, 0.860, 0.800);
-  if (t < 0.33) { return mix(c0, c1, t / 0.33); }
-  if (t < 0.66) { return mix(c1, c2, (t - 0.33) / 0.33); }
-  return mix(c2, c3, (t - 0.66) / 0.34);
-}
 
 @fragment
 fn density_fs(in: DensityOut) -> @location(0) vec4f {
@@ -51,5 +41,5 @@ fn density_fs(in: DensityOut) -> @location(0) vec4f {
   // Faint level lines of logp every 1 nat inside the bright region.
   let band = abs(fract(lp) - 0.5);
   let line = smoothstep(0.47, 0.5, band) * 0.25 * step(-6.0, lp);
-  return vec4f(density_colour(t) + vec3f(line * 0.25), 1.0);
+  return vec4f(field_colour(t) + vec3f(line * 0.25), 1.0);
 }

@@ -1,7 +1,7 @@
 // The energy landscape under the particles (issue 10): the same full-screen triangle as
 // render/density.wgsl, shading the potential V of shaders/common/landscapes.wgsl (concatenated
 // before this file: struct Landscape, land_V). Bright valleys, dark ridges:
-//   u = clamp((V(x) - vMin) / (vMax - vMin), 0, 1),  colour = ramp(1 - sqrt(u)),
+//   u = clamp((V(x) - vMin) / (vMax - vMin), 0, 1),  colour = field_colour(1 - sqrt(u)) (common/ramp.wgsl),
 // with level lines of V every (vMax - vMin) / 12. vMin and vMax are V's extremes over a coarse grid
 // of the view, from the float64 twin (src/render/landscapeShade.ts). The interaction W is not drawn
 // (it depends on the particles); V is the first variation of F at a point mass, up to W's constant.
@@ -32,16 +32,6 @@ fn landscape_vs(@builtin(vertex_index) i: u32) -> LandscapeOut {
   return out;
 }
 
-// The density pass's ramp (dark navy -> blue -> teal -> pale).
-fn landscape_colour(t: f32) -> vec3f {
-  let c0 = vec3f(0.035, 0.043, 0.070);
-  let c1 = vec3f(0.070, 0.160, 0.360);
-  let c2 = vec3f(0.110, 0.470, 0.560);
-  let c3 = vec3f(0.560, 0.860, 0.800);
-  if (t < 0.33) { return mix(c0, c1, t / 0.33); }
-  if (t < 0.66) { return mix(c1, c2, (t - 0.33) / 0.33); }
-  return mix(c2, c3, (t - 0.66) / 0.34);
-}
 
 @fragment
 fn landscape_fs(in: LandscapeOut) -> @location(0) vec4f {
@@ -49,5 +39,5 @@ fn landscape_fs(in: LandscapeOut) -> @location(0) vec4f {
   let u = clamp((land_V(land, x) - view.vMin) * view.vScale, 0.0, 1.0);
   let band = abs(fract(u * 12.0) - 0.5);
   let line = smoothstep(0.46, 0.5, band) * 0.2;
-  return vec4f(landscape_colour(1.0 - sqrt(u)) + vec3f(line), 1.0);
+  return vec4f(field_colour(1.0 - sqrt(u)) + vec3f(line), 1.0);
 }

@@ -11,6 +11,7 @@ import targets from '../../shaders/common/targets.wgsl?raw';
 import fourier from '../../shaders/common/fourier.wgsl?raw';
 import schedule from '../../shaders/common/schedule.wgsl?raw';
 import landscapes from '../../shaders/common/landscapes.wgsl?raw';
+import ramp from '../../shaders/common/ramp.wgsl?raw';
 import landscapeGrad from '../../shaders/landscapeGrad.wgsl?raw';
 import landscapeHvp from '../../shaders/landscapeHvp.wgsl?raw';
 import lanczosVec from '../../shaders/lanczosVec.wgsl?raw';
@@ -41,10 +42,10 @@ import renderBlit from '../../shaders/render/blit.wgsl?raw';
 import renderMotion from '../../shaders/render/motion.wgsl?raw';
 import renderLandscape from '../../shaders/render/landscape.wgsl?raw';
 
-const common = { trig, philox, targets, fourier, schedule, landscapes } as const;
+const common = { trig, philox, targets, fourier, schedule, landscapes, ramp } as const;
 export type CommonName = keyof typeof common;
 /** What each common piece calls in another (prepended before it, once). */
-const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'], schedule: [], landscapes: [] };
+const commonDeps: Record<CommonName, CommonName[]> = { trig: [], philox: ['trig'], targets: ['trig'], fourier: ['trig'], schedule: [], landscapes: [], ramp: [] };
 
 /** The common pieces `uses` needs, dependencies first, each once, joined. */
 export function commonPrelude(uses: readonly CommonName[]): string {
@@ -89,11 +90,11 @@ export type KernelName = keyof typeof kernels;
 
 /** Render shaders (vertex + fragment); the density evaluates the same target_logp as the kernels. */
 const renderShaders = {
-  density: { source: renderDensity, uses: ['targets'] },
+  density: { source: renderDensity, uses: ['targets', 'ramp'] },
   particles: { source: renderParticles, uses: [] },
   blit: { source: renderBlit, uses: [] },
   motion: { source: renderMotion, uses: [] },
-  landscape: { source: renderLandscape, uses: ['landscapes'] },
+  landscape: { source: renderLandscape, uses: ['landscapes', 'ramp'] },
 } satisfies Record<string, { source: string; uses: CommonName[] }>;
 
 export type RenderShaderName = keyof typeof renderShaders;
