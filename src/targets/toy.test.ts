@@ -10,7 +10,8 @@ import { Rng, Stream } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { cloudFromIntensity, grayFromRGBA } from './image';
 import { createTarget } from './registry';
-import { EIGHT_DIVISOR, RING_RADII, toyTargets, TWENTYFIVE_DIVISOR } from './toy';
+import { OUTLIER_CENTRE, OUTLIER_STD, withOutliers } from '../generators/targets';
+import { EIGHT_DIVISOR, MAX_OUTLIER_MASS, RING_RADII, TOY_OUTLIER_CENTRE, TOY_OUTLIER_STD, toyTargets, TWENTYFIVE_DIVISOR } from './toy';
 import type { TargetInstance } from './types';
 
 const Z = 5;
@@ -329,5 +330,52 @@ describe('image clouds', () => {
     expect(() => cloudFromIntensity(new Uint8Array(6).fill(1), 3, 2, 0, rng)).toThrow('positive integer');
     expect(() => cloudFromIntensity(Float32Array.of(1, -1), 2, 1, 10, rng)).toThrow('expected a finite value >= 0');
     expect(() => cloudFromIntensity(Float32Array.of(1, 1), 2, 1, 10, rng, [1, 0, 0, 1])).toThrow('view must be');
+  });
+});
+
+describe('toy targets: the outlier mass (UOTM outlier demo)', () => {
+  it('uses the generators\' outlier cluster and the 0..0.1 range', () => {
+    expect(TOY_OUTLIER_CENTRE).toEqual(OUTLIER_CENTRE);
+    expect(TOY_OUTLIER_STD).toBe(OUTLIER_STD);
+    for (const def of toyTargets) {
+      const spec = def.params.find((q) => q.name === 'outliers');
+      expect(spec, def.id).toMatchObject({ kind: 'number', default: 0, min: 0, max: MAX_OUTLIER_MASS, label: 'Outlier mass' });
+      expect(() => createTarget(def.id, { outliers: 0.2 }), def.id).toThrow(/outliers/);
+    }
+  });
+
+  for (const def of toyTargets) {
+    it(`${def.id}: outliers = 0 is the clean target bit for bit; 0.01 draws exactly withOutliers' points`, () => {
+      const clean = createTarget(def.id);
+      const zero = createTarget(def.id, { outliers: 0 });
+      const dirty = createTarget(def.id, { outliers: 0.01 });
+      if (!clean.sample || !zero.sample || !dirty.sample) throw new Error(`${def.id} has no sampler`);
+      expect(zero.sample(rngOf(5), 500)).toEqual(clean.sample(rngOf(5), 500));
+      expect(zero.view).toEqual(clean.view);
+      expect(zero.packed).toEqual(clean.packed);
+      const n = 20_000;
+      const x = dirty.sample(rngOf(5), n);
+      expect(x).toEqual(withOutliers(clean.sample, 0.01)(rngOf(5), n));
+      // the fraction near (5, 5) (within 4 std: the clean targets have no mass there) is Binomial(n, 0.01)
+      const near = pts(x).filter(([a, b]) => Math.hypot(a - 5, b - 5) < 4 * OUTLIER_STD).length;
+      expect(Math.abs(countZ(near, n, 0.01 * (1 - Math.exp(-8))))).toBeLessThan(Z);
+      // the view grows to show the cluster
+      const [x0, x1, y0, y1] = dirty.view;
+      expect(x0 <= 4 && x1 >= 6 && y0 <= 4 && y1 >= 6).toBe(true);
+    });
+  }
+
+  it('8gaussians / 25gaussians: the cluster joins the normalised density with weight p (exact value at its centre)', () => {
+    const p = 0.05;
+    const peak = p / (2 * Math.PI * OUTLIER_STD * OUTLIER_STD);
+    for (const id of ['8gaussians', '25gaussians']) {
+      const t = createTarget(id, { outliers: p });
+      // the nearest clean cluster is > 9 of its std away: its density at (5, 5) is below 1e-17
+      expect(Math.exp(t.logDensity(5, 5)) / peak - 1, id).toBeCloseTo(0, 9);
+      // and the clean clusters keep 1 - p of the mass: at a clean centre the density scales by 1 - p
+      const c = createTarget(id);
+      const [mx, my] = id === '8gaussians' ? [4 / EIGHT_DIVISOR, 0] : [0, 0];
+      expect(Math.exp(t.logDensity(mx, my) - c.logDensity(mx, my)), id).toBeCloseTo(1 - p, 9);
+    }
   });
 });

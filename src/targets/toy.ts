@@ -24,6 +24,14 @@
  * 8gaussians and 25gaussians are exact Gaussian mixtures: they also carry the normalised density
  * and score (packed as kind 0 gaussian mixture and kind 9 isotropic mixture), so score-based
  * methods run on them too. The others are `sampleOnly`.
+ *
+ * Outlier mass (every sample target, param `outliers` = p in [0, 0.1], default 0): the UOTM paper's
+ * robustness demo. With probability p each drawn point is replaced by a draw from the far cluster
+ * N(OUTLIER_CENTRE, OUTLIER_STD^2 I) = N((5, 5), 0.25^2 I), with exactly the draws of
+ * src/generators/targets.ts withOutliers (base sample first, then per point one uniform and, for an
+ * outlier, two normals), so a toy target with outliers = 0.01 is the shipped outlier models'
+ * training law. 8gaussians / 25gaussians add the cluster to their density with weight p; the view
+ * grows to show it. p = 0 leaves sampler, density and view unchanged (bit for bit).
  */
 import { ParamError, type ParamSpec, type Params } from '../params';
 import type { Rng } from '../reference/philox';
@@ -33,6 +41,46 @@ import type { Component, TargetDef, TargetInstance } from './types';
 
 type View = [number, number, number, number];
 type Sampler = (rng: Rng, n: number) => Float64Array;
+
+/** The far outlier cluster (the same numbers as src/generators/targets.ts; toy.test.ts checks they agree). */
+export const TOY_OUTLIER_CENTRE: readonly [number, number] = [5, 5];
+export const TOY_OUTLIER_STD = 0.25;
+export const MAX_OUTLIER_MASS = 0.1;
+
+const outlierSpec: ParamSpec = {
+  name: 'outliers', label: 'Outlier mass', kind: 'number', default: 0, min: 0, max: MAX_OUTLIER_MASS, step: 0.005,
+  description: `fraction of the samples moved to a far cluster N((${TOY_OUTLIER_CENTRE.join(', ')}), ${TOY_OUTLIER_STD}² I) (the UOTM paper's outlier demo; 0 = clean)`,
+};
+const OUTLIER_ABOUT = `The fraction p of the samples replaced by a far cluster N((${TOY_OUTLIER_CENTRE.join(', ')}), ${TOY_OUTLIER_STD}² I), the outlier demo of the UOTM paper (0: the clean target).`;
+
+function outlierMass(params: Params): number {
+  return params.outliers === undefined ? 0 : num(params, 'outliers');
+}
+
+/** `sample` with a fraction p of outliers: withOutliers' draws exactly (p = 0: `sample` itself). */
+export function withOutlierMass(sample: Sampler, p: number): Sampler {
+  if (!(p >= 0 && p < 1)) throw new ParamError('outliers', `outliers: expected a fraction in [0, 1), got ${p}`);
+  if (p === 0) return sample;
+  return (rng, n) => {
+    const out = sample(rng, n);
+    for (let i = 0; i < n; i++) {
+      if (rng.uniform() < p) {
+        out[2 * i] = TOY_OUTLIER_CENTRE[0] + TOY_OUTLIER_STD * rng.normal();
+        out[2 * i + 1] = TOY_OUTLIER_CENTRE[1] + TOY_OUTLIER_STD * rng.normal();
+      }
+    }
+    return out;
+  };
+}
+
+/** The view grown (as a square) to show the outlier cluster when p > 0. */
+function outlierView(view: View, p: number): View {
+  if (p === 0) return view;
+  const m = 4 * TOY_OUTLIER_STD;
+  const x0 = Math.min(view[0], TOY_OUTLIER_CENTRE[0] - m), x1 = Math.max(view[1], TOY_OUTLIER_CENTRE[0] + m);
+  const y0 = Math.min(view[2], TOY_OUTLIER_CENTRE[1] - m), y1 = Math.max(view[3], TOY_OUTLIER_CENTRE[1] + m);
+  return squareView(x0, x1, y0, y1);
+}
 
 function num(params: Params, name: string): number {
   const v = params[name];
@@ -65,7 +113,10 @@ function addNoise(out: Float64Array, rng: Rng, std: number): Float64Array {
 }
 
 /** A sample-only target: no density (kind none, log p = 0, score = 0), exact sampler. */
-function sampleOnlyInstance(id: string, params: Params, view: View, sample: Sampler): TargetInstance {
+function sampleOnlyInstance(id: string, params: Params, view0: View, sample0: Sampler): TargetInstance {
+  const p = outlierMass(params);
+  const sample = withOutlierMass(sample0, p);
+  const view = outlierView(view0, p);
   return {
     id,
     params,
@@ -103,12 +154,13 @@ export const eightGaussians: TargetDef = {
   about: {
     tex: String.raw`\pi = \frac18 \sum_{k=0}^{7} \mathcal{N}\Big(\tfrac{r}{1.414}\big(\cos\tfrac{k\pi}{4}, \sin\tfrac{k\pi}{4}\big),\ \big(\tfrac{\sigma}{1.414}\big)^2 I\Big)`,
     text: 'Eight equal Gaussians on a circle, the standard mode-coverage test: does every cluster get one eighth of the particles? Known by samples (the flows use them); its density is drawn too.',
-    params: { scale: 'The circle radius r before the division by 1.414.', std: 'Each cluster’s std σ before the division by 1.414.' },
+    params: { scale: 'The circle radius r before the division by 1.414.', std: 'Each cluster’s std σ before the division by 1.414.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
   params: [
     { name: 'scale', label: 'Circle radius r', kind: 'number', default: 4, min: 0, max: 100, step: 0.1, description: 'circle radius before the division by 1.414' },
     stdSpec(0.5, 'component std before the division by 1.414'),
+    outlierSpec,
   ],
   create(params) {
     const scale = num(params, 'scale');
@@ -128,7 +180,11 @@ export const eightGaussians: TargetDef = {
       return out;
     };
     const R = scale / EIGHT_DIVISOR + 4 * s;
-    return instanceFromPacked('8gaussians', params, packMixture(comps), squareView(-R, R, -R, R), sample);
+    const p = outlierMass(params);
+    // with outliers: the far cluster joins the density with weight p (the 8 clusters share 1 - p)
+    const o2 = TOY_OUTLIER_STD * TOY_OUTLIER_STD;
+    const packed = packMixture(p > 0 ? [...comps, { mean: [TOY_OUTLIER_CENTRE[0], TOY_OUTLIER_CENTRE[1]], cov: [o2, 0, o2], weight: (8 * p) / (1 - p) }] : comps);
+    return instanceFromPacked('8gaussians', params, packed, outlierView(squareView(-R, R, -R, R), p), withOutlierMass(sample, p));
   },
 };
 
@@ -150,10 +206,10 @@ export const twentyFiveGaussians: TargetDef = {
   about: {
     tex: String.raw`\pi = \frac{1}{25} \sum_{i, j = -2}^{2} \mathcal{N}\Big(\tfrac{2\,(i, j)}{2.828},\ \big(\tfrac{\sigma}{2.828}\big)^2 I\Big)`,
     text: 'A 5 × 5 grid of very narrow Gaussians: the score is steep near each cluster and tiny between them, so a score method needs a small step, and every method must spread over 25 modes.',
-    params: { std: 'Each cluster’s std σ before the division by 2.828.' },
+    params: { std: 'Each cluster’s std σ before the division by 2.828.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville', title: 'Improved training of Wasserstein GANs', year: 2017, venue: 'NeurIPS 2017' }],
   },
-  params: [stdSpec(0.05, 'component std before the division by 2.828')],
+  params: [stdSpec(0.05, 'component std before the division by 2.828'), outlierSpec],
   create(params) {
     const std = num(params, 'std');
     const cs = twentyFiveGaussiansComponents(std);
@@ -168,7 +224,9 @@ export const twentyFiveGaussians: TargetDef = {
       return out;
     };
     const R = 4 / TWENTYFIVE_DIVISOR + 4 * s;
-    return instanceFromPacked('25gaussians', params, packIsotropicMixture(cs), squareView(-R, R, -R, R), sample);
+    const p = outlierMass(params);
+    const packed = packIsotropicMixture(p > 0 ? [...cs, { mean: TOY_OUTLIER_CENTRE, std: TOY_OUTLIER_STD, weight: (25 * p) / (1 - p) }] : cs);
+    return instanceFromPacked('25gaussians', params, packed, outlierView(squareView(-R, R, -R, R), p), withOutlierMass(sample, p));
   },
 };
 
@@ -180,10 +238,10 @@ export const checkerboard: TargetDef = {
   about: {
     tex: String.raw`\pi = \mathrm{Uniform}\Big\{x \in [-4, 4)^2 :\ \big\lfloor \tfrac{x_1}{2} \big\rfloor + \big\lfloor \tfrac{x_2}{2} \big\rfloor \text{ even}\Big\}`,
     text: 'Uniform on the 8 dark squares of a checkerboard: sharp edges and no score, so only the sample-based flows run on it.',
-    params: {},
+    params: { outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
-  params: [],
+  params: [outlierSpec],
   create(params) {
     return sampleOnlyInstance('checkerboard', params, squareView(-4, 4, -4, 4), (rng, n) => {
       const out = new Float64Array(2 * n);
@@ -208,10 +266,10 @@ export const rings: TargetDef = {
   about: {
     tex: String.raw`x = r_k\,(\cos t, \sin t) + \nu\,z, \qquad r_k \in \{3,\ 2.25,\ 1.5,\ 0.75\}, \ \ t \in [0, 2\pi) \text{ evenly spaced}, \ \ z \sim \mathcal{N}(0, I)`,
     text: 'Four concentric noisy circles, a quarter of the samples each: the particles must fill nested rings without bridging them.',
-    params: { noise: 'The std ν of the Gaussian noise added to each coordinate.' },
+    params: { noise: 'The std ν of the Gaussian noise added to each coordinate.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
-  params: [noiseSpec(0.08, 'std of the Gaussian noise added to each coordinate')],
+  params: [noiseSpec(0.08, 'std of the Gaussian noise added to each coordinate'), outlierSpec],
   create(params) {
     const noise = num(params, 'noise');
     const R = 3 + 4 * noise;
@@ -242,10 +300,10 @@ export const moons: TargetDef = {
   about: {
     tex: String.raw`x = 2\,(u + \nu z) - (1, 0.2), \qquad u \in \big\{(\cos t, \sin t)\big\} \cup \big\{(1 - \cos t,\ \tfrac12 - \sin t)\big\}, \ \ t \in [0, \pi], \ \ z \sim \mathcal{N}(0, I)`,
     text: 'Two interleaved half circles (scikit-learn’s make_moons), half of the samples each.',
-    params: { noise: 'The std ν of the noise added before the scaling by 2.' },
+    params: { noise: 'The std ν of the noise added before the scaling by 2.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
-  params: [noiseSpec(0.1, 'make_moons noise std (before the scaling by 2)')],
+  params: [noiseSpec(0.1, 'make_moons noise std (before the scaling by 2)'), outlierSpec],
   create(params) {
     const noise = num(params, 'noise');
     return sampleOnlyInstance('moons', params, squareView(-3 - 8 * noise, 3 + 8 * noise, -1.2 - 8 * noise, 1.8 + 8 * noise), (rng, n) => {
@@ -280,13 +338,14 @@ export const pinwheel: TargetDef = {
   about: {
     tex: String.raw`f = (1 + \sigma_r z_1,\ \sigma_t z_2), \quad \theta = \tfrac{2\pi l}{5} + c\,e^{f_1}, \quad x = 2 \begin{pmatrix} \cos\theta & \sin\theta \\ -\sin\theta & \cos\theta \end{pmatrix} f, \quad l \in \{0, \dots, 4\}`,
     text: 'Five curved arms: each arm is a Gaussian blob rotated by an angle that grows with its distance from the centre.',
-    params: { radialStd: 'σ_r: the spread along each arm.', tangentialStd: 'σ_t: the thickness of each arm.', rate: 'c: how much the arms twist (0: straight spokes).' },
+    params: { radialStd: 'σ_r: the spread along each arm.', tangentialStd: 'σ_t: the thickness of each arm.', rate: 'c: how much the arms twist (0: straight spokes).', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
   params: [
     { name: 'radialStd', label: 'Radial spread σ_r', kind: 'number', default: 0.3, min: 0, max: 2, step: 0.01, description: 'radial_std' },
     { name: 'tangentialStd', label: 'Arm thickness σ_t', kind: 'number', default: 0.1, min: 0, max: 2, step: 0.01, description: 'tangential_std' },
     { name: 'rate', label: 'Twist rate c', kind: 'number', default: 0.25, min: 0, max: 2, step: 0.01, description: 'twist: angle += rate exp(f1)' },
+    outlierSpec,
   ],
   create(params) {
     const rs = num(params, 'radialStd');
@@ -317,10 +376,10 @@ export const twoSpirals: TargetDef = {
   about: {
     tex: String.raw`r = 3\pi\sqrt{u}, \quad x = \pm\tfrac13\big((-r\cos r,\ r \sin r) + e\big) + \nu z, \qquad u \sim U[0, 1),\ e \sim U[0, 0.5)^2,\ z \sim \mathcal{N}(0, I)`,
     text: 'Two interleaved spirals (one the mirror image of the other): long thin arms that are close together near the centre.',
-    params: { noise: 'The std ν of the Gaussian noise added after the division by 3.' },
+    params: { noise: 'The std ν of the Gaussian noise added after the division by 3.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
-  params: [noiseSpec(0.1, 'std of the Gaussian noise added after the division by 3')],
+  params: [noiseSpec(0.1, 'std of the Gaussian noise added after the division by 3'), outlierSpec],
   create(params) {
     const noise = num(params, 'noise');
     return sampleOnlyInstance('2spirals', params, squareView(-4, 4, -4, 4), (rng, n) => {
@@ -347,10 +406,10 @@ export const swissroll: TargetDef = {
   about: {
     tex: String.raw`t = \tfrac{3\pi}{2}\,(1 + 2u), \qquad x = \tfrac15\big(t \cos t + \nu z_1,\ t \sin t + \nu z_2\big), \qquad u \sim U[0, 1),\ z \sim \mathcal{N}(0, I)`,
     text: 'A spiral band (scikit-learn’s swiss roll seen from the side): one long arm whose density thins out toward the outside.',
-    params: { noise: 'The std ν of the noise before the division by 5.' },
+    params: { noise: 'The std ν of the noise before the division by 5.', outliers: OUTLIER_ABOUT },
     papers: [{ authors: 'W. Grathwohl, R. T. Q. Chen, J. Bettencourt, I. Sutskever, D. Duvenaud', title: 'FFJORD: free-form continuous dynamics for scalable reversible generative models (toy data sets)', year: 2019, venue: 'ICLR 2019' }],
   },
-  params: [noiseSpec(1, 'make_swiss_roll noise std (before the division by 5)')],
+  params: [noiseSpec(1, 'make_swiss_roll noise std (before the division by 5)'), outlierSpec],
   create(params) {
     const noise = num(params, 'noise');
     const R = (4.5 * Math.PI + 3 * noise) / 5;
