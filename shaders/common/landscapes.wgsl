@@ -4,10 +4,18 @@
 // interaction, not only a function of x - y: hess_12 W = d^2 W / dx dy is a general 2x2 matrix.
 //   vKind 0: V = 0
 //   vKind 1: V = (k/2) |x - m|^2,               v = (m1, m2, k, 0)
-//   vKind 2: V = (x1^2 - 1)^2 / 4 + x2^2 / 2    (double well)
+//   vKind 2: double well, wells m -+ d,         v = (m1, m2, d1, d2), d != 0: r = x - m,
+//            s = d.r / |d|^2, t = (d1 r2 - d2 r1) / |d|, V = (s^2 - 1)^2 / 4 + t^2 / 2
+//            (v = (0, 0, 1, 0): V = (x1^2 - 1)^2 / 4 + x2^2 / 2, s = x1, t = x2)
 //   wKind 0: W = 0
 //   wKind 1: W = (c/2) |x - y|^2,               w = (c, 0, 0, 0)
 //   wKind 2: W = |z|^a / a - |z|^b / b, z = x - y, w = (a, b, 0, 0), a > b >= 2
+//   vKind 3 + wKind 3: mean-field two-layer network (two-layer-net): a particle is a neuron
+//            theta = (w, b), phi = (u, 1), z = theta . phi, sigma = tanh (argument clamped to
+//            [-15, 15]), data u_m = R (-1 + 2 m / (M - 1)), teacher y(u) = (sigma(w*1 u + b*1) +
+//            sigma(w*2 u + b*2)) / 2, F = 1/2 E_u (y - f_rho)^2:
+//            V = E_u [y^2 / 2 - y sigma(z)], W = E_u sigma(z) sigma(z'),
+//            v = (w*1, b*1, w*2, b*2), w = (M, R, 0, 0) (V reads M, R from w as well)
 // Symmetric 2x2 matrices are vec3f (h11, h12, h22).
 
 struct Landscape {
@@ -25,10 +33,29 @@ fn land_V(L: Landscape, x: vec2f) -> f32 {
     return 0.5 * L.v.z * dot(d, d);
   }
   if (L.vKind == 2u) {
-    let q = x.x * x.x - 1.0;
-    return 0.25 * q * q + 0.5 * x.y * x.y;
+    let st = land_well_coords(L, x);
+    let q = st.x * st.x - 1.0;
+    return 0.25 * q * q + 0.5 * st.y * st.y;
+  }
+  if (L.vKind == 3u) {
+    let M = land_net_m(L);
+    var s = 0.0;
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      let y = land_net_y(L, u);
+      s = s + 0.5 * y * y - y * land_act(x.x * u + x.y).x;
+    }
+    return s / f32(M);
   }
   return 0.0;
+}
+
+// The double well's coordinates (s, t) of x (vKind 2): s along the wells in units of |d|^2, t across.
+fn land_well_coords(L: Landscape, x: vec2f) -> vec2f {
+  let r = x - L.v.xy;
+  let d = L.v.zw;
+  let l2 = dot(d, d);
+  return vec2f(dot(d, r) / l2, (d.x * r.y - d.y * r.x) / sqrt(l2));
 }
 
 fn land_grad_V(L: Landscape, x: vec2f) -> vec2f {
@@ -36,7 +63,21 @@ fn land_grad_V(L: Landscape, x: vec2f) -> vec2f {
     return L.v.z * (x - L.v.xy);
   }
   if (L.vKind == 2u) {
-    return vec2f(x.x * (x.x * x.x - 1.0), x.y);
+    // s (s^2 - 1) d / |d|^2 + t d^perp / |d|
+    let st = land_well_coords(L, x);
+    let d = L.v.zw;
+    let l2 = dot(d, d);
+    let gs = st.x * (st.x * st.x - 1.0);
+    return gs * d / l2 + st.y * vec2f(-d.y, d.x) / sqrt(l2);
+  }
+  if (L.vKind == 3u) {
+    let M = land_net_m(L);
+    var g = vec2f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      g = g - land_net_y(L, u) * land_act(x.x * u + x.y).y * vec2f(u, 1.0);
+    }
+    return g / f32(M);
   }
   return vec2f(0.0);
 }
@@ -46,7 +87,21 @@ fn land_hess_V(L: Landscape, x: vec2f) -> vec3f {
     return vec3f(L.v.z, 0.0, L.v.z);
   }
   if (L.vKind == 2u) {
-    return vec3f(3.0 * x.x * x.x - 1.0, 0.0, 1.0);
+    // (3 s^2 - 1) d d^T / |d|^4 + d^perp d^perp^T / |d|^2
+    let s = land_well_coords(L, x).x;
+    let d = L.v.zw;
+    let l2 = dot(d, d);
+    let a = (3.0 * s * s - 1.0) / (l2 * l2);
+    return vec3f(a * d.x * d.x + d.y * d.y / l2, a * d.x * d.y - d.x * d.y / l2, a * d.y * d.y + d.x * d.x / l2);
+  }
+  if (L.vKind == 3u) {
+    let M = land_net_m(L);
+    var h = vec3f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      h = h - land_net_y(L, u) * land_act(x.x * u + x.y).z * vec3f(u * u, u, 1.0);
+    }
+    return h / f32(M);
   }
   return vec3f(0.0);
 }
@@ -71,6 +126,15 @@ fn land_W(L: Landscape, x: vec2f, y: vec2f) -> f32 {
   if (L.wKind == 2u) {
     return land_pow_r2(r2, L.w.x) / L.w.x - land_pow_r2(r2, L.w.y) / L.w.y;
   }
+  if (L.wKind == 3u) {
+    let M = land_net_m(L);
+    var s = 0.0;
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      s = s + land_act(x.x * u + x.y).x * land_act(y.x * u + y.y).x;
+    }
+    return s / f32(M);
+  }
   return 0.0;
 }
 
@@ -83,6 +147,15 @@ fn land_grad_W1(L: Landscape, x: vec2f, y: vec2f) -> vec2f {
   if (L.wKind == 2u) {
     let r2 = dot(z, z);
     return (land_pow_r2(r2, L.w.x - 2.0) - land_pow_r2(r2, L.w.y - 2.0)) * z;
+  }
+  if (L.wKind == 3u) {
+    let M = land_net_m(L);
+    var g = vec2f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      g = g + land_act(x.x * u + x.y).y * land_act(y.x * u + y.y).x * vec2f(u, 1.0);
+    }
+    return g / f32(M);
   }
   return vec2f(0.0);
 }
@@ -108,6 +181,15 @@ fn land_hess_W11(L: Landscape, x: vec2f, y: vec2f) -> vec3f {
     let st = land_power_hess(r2, L.w.x) - land_power_hess(r2, L.w.y);
     return vec3f(st.x + st.y * z.x * z.x, st.y * z.x * z.y, st.x + st.y * z.y * z.y);
   }
+  if (L.wKind == 3u) {
+    let M = land_net_m(L);
+    var h = vec3f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      h = h + land_act(x.x * u + x.y).z * land_act(y.x * u + y.y).x * vec3f(u * u, u, 1.0);
+    }
+    return h / f32(M);
+  }
   return vec3f(0.0);
 }
 
@@ -118,9 +200,42 @@ fn land_hess_W12(L: Landscape, x: vec2f, y: vec2f) -> mat2x2f {
     let h = land_hess_W11(L, x, y);
     return mat2x2f(-h.x, -h.y, -h.y, -h.z);
   }
+  if (L.wKind == 3u) {
+    // E_u sigma'(z) sigma'(z') phi phi^T: symmetric, so the column order does not matter
+    let M = land_net_m(L);
+    var h = vec3f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      h = h + land_act(x.x * u + x.y).y * land_act(y.x * u + y.y).y * vec3f(u * u, u, 1.0);
+    }
+    h = h / f32(M);
+    return mat2x2f(h.x, h.y, h.y, h.z);
+  }
   return mat2x2f(0.0, 0.0, 0.0, 0.0);
 }
 
 fn land_sym_mul(h: vec3f, v: vec2f) -> vec2f {
   return vec2f(h.x * v.x + h.y * v.y, h.y * v.x + h.z * v.y);
+}
+
+// Two-layer net (vKind 3 / wKind 3): sigma = tanh, argument clamped to [-15, 15]: (sigma, sigma', sigma'').
+fn land_act(z: f32) -> vec3f {
+  let t = tanh(clamp(z, -15.0, 15.0));
+  let d = 1.0 - t * t;
+  return vec3f(t, d, -2.0 * t * d);
+}
+
+// The number of data points M, clamped to [2, 256].
+fn land_net_m(L: Landscape) -> u32 {
+  return u32(clamp(round(L.w.x), 2.0, 256.0));
+}
+
+// Data point u_m = R (-1 + 2 m / (M - 1)).
+fn land_net_u(L: Landscape, m: u32, M: u32) -> f32 {
+  return L.w.y * (-1.0 + 2.0 * f32(m) / f32(M - 1u));
+}
+
+// The teacher's label y(u) = (sigma(w*1 u + b*1) + sigma(w*2 u + b*2)) / 2.
+fn land_net_y(L: Landscape, u: f32) -> f32 {
+  return 0.5 * (land_act(L.v.x * u + L.v.y).x + land_act(L.v.z * u + L.v.w).x);
 }

@@ -7,6 +7,9 @@
  *   double-well    V = (x1^2 - 1)^2 / 4 + x2^2 / 2, W = (c/2) |x - y|^2, c = 0.5. F = 1/4 on the
  *                  saddle (every x = 0), 0 at the minimisers (every particle in one well (+-1, 0)).
  *                  Default init x1 ~ 0.01 N(0,1), x2 ~ N(0,1) (next to the saddle).
+ *                  The wells `well1`, `well2` (defaults (-1, 0), (1, 0)) can be moved (dragged on the
+ *                  canvas): V = (s^2 - 1)^2 / 4 + t^2 / 2 in the coordinates s along, t across the
+ *                  wells (src/reference/landscapes.ts, vKind 2); the defaults give the V above bit for bit.
  *   attract-repel  V = (k/2)|x|^2 (k = 0 by default), W(z) = |z|^a / a - |z|^b / b, a = 4, b = 2.
  *                  For a = 4, b = 2 (k = 0) every minimiser lies on a circle of radius 1/sqrt(3)
  *                  around the mean, with isotropic covariance, F = -1/12 (src/landscapes/landscapes.test.ts).
@@ -83,14 +86,28 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     id: 'double-well',
     label: 'Double well',
     description: 'V = (x1^2 - 1)^2/4 + x2^2/2, W = (c/2)|x - y|^2: strict saddle at 0 (F = 1/4), minimisers in one well (F = 0).',
-    params: [cParam],
-    pack: (p) => packLandscape(2, [0, 0, 0, 0], 1, [num(p, 'c', 0.5)]),
+    params: [
+      cParam,
+      { name: 'well1', label: 'Well 1', kind: 'vector', length: 2, default: [-1, 0], description: 'the first minimiser of V (drag it on the canvas)' },
+      { name: 'well2', label: 'Well 2', kind: 'vector', length: 2, default: [1, 0], description: 'the second minimiser of V (drag it on the canvas)' },
+    ],
+    pack: (p) => {
+      // centre m and half-difference d of the wells: V's minimisers are m -+ d (v = [0, 0, 1, 0] by default)
+      const [a0, a1] = vec2(p, 'well1', [-1, 0]), [b0, b1] = vec2(p, 'well2', [1, 0]);
+      const d0 = (b0 - a0) / 2, d1 = (b1 - a1) / 2;
+      if (!(Math.hypot(d0, d1) >= 1e-3)) throw new ParamError('well2', `well2: the wells must be at least 0.002 apart, got (${a0}, ${a1}) and (${b0}, ${b1})`);
+      return packLandscape(2, [(a0 + b0) / 2, (a1 + b1) / 2, d0, d1], 1, [num(p, 'c', 0.5)]);
+    },
     init: (n, seed) => gaussianInit(n, seed, 0.01, 1),
     view: [-2, 2, -2, 2],
     about: {
       tex: String.raw`F(\rho) = \int \Big[\tfrac14 (x_1^2 - 1)^2 + \tfrac12 x_2^2\Big] d\rho + \tfrac{c}{4} \iint |x - y|^2\, d\rho(x)\, d\rho(y)`,
       text: 'Two wells at (±1, 0) and a strict saddle at 0 (F = 1/4). The attraction c makes all particles prefer the same well (F = 0). The default start is next to the saddle: x₁ ~ 0.01 N(0, 1), x₂ ~ N(0, 1).',
-      params: { c: 'c: strength of the attraction W = (c/2)|x − y|² that pulls the particles into one well.' },
+      params: {
+        c: 'c: strength of the attraction W = (c/2)|x − y|² that pulls the particles into one well.',
+        well1: 'Well 1: the first minimiser of V (drag its handle on the canvas); V keeps its shape along and across the line through the wells.',
+        well2: 'Well 2: the second minimiser of V (drag its handle on the canvas).',
+      },
     },
   },
   'attract-repel': {
