@@ -26,6 +26,7 @@ import { guardGpu } from '../cli/gpuGuard';
 import { methods as registryMethods } from '../methods/registry';
 import { setWorkgroupSizes, resetWorkgroupSizes, DEFAULT_WORKGROUP_SIZES } from '../gpu/workgroups';
 import { flowBench, type FlowBenchRow } from './flowBench';
+import { generatorsBench, generatorsTable, type GeneratorsBenchRow, type GeneratorsRuntime } from './generatorsBench';
 import { newtonBench, type NewtonBenchRow } from './newtonBench';
 import type { TimingKind } from './gpuTimer';
 import { pmBench, type PmBenchRow } from './pmBench';
@@ -52,7 +53,9 @@ const processIo: BenchIo = {
 };
 
 const SUITES = ['steps', 'sinkhorn', 'pm', 'flow', 'newton'] as const;
-type Suite = (typeof SUITES)[number];
+/** Suites run only when --suites names them (not in the default run). */
+const OPT_IN_SUITES = ['generators'] as const;
+type Suite = (typeof SUITES)[number] | (typeof OPT_IN_SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
   --suites S1,S2        steps (ms per method step), sinkhorn (one log-domain iteration and one
@@ -60,10 +63,13 @@ const USAGE = `usage: npm run bench -- [options]
                         particle-mesh vs direct sum, time and error), flow (sinkhorn-flow before/after
                         the warm re-annealing: softmin passes per step, ms, energy distance after the
                         same simulated time), newton (one Hessian-vector product and one
-                        Lanczos(k = 20) solve at N = 1024, 16384, 65536, GPU vs CPU twin)
-                        [steps,sinkhorn,pm,flow]
+                        Lanczos(k = 20) solve at N = 1024, 16384, 65536, GPU vs CPU twin);
+                        opt-in: generators (each shipped ONNX generator's samples/s vs the
+                        sinkhorn-flow reaching its S_eps from N(0, I))
+                        [steps,sinkhorn,pm,flow,newton]
   --sizes N1,N2,...     steps: particle counts [1024,4096,16384,65536]
-  --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536; flow: 512
+  --quick               steps: --sizes 1024,4096; sinkhorn: 1024,4096; pm: 4096,65536; flow: 512;
+                        generators: --gen-sizes 4096, --gen-max-s 20
   --methods M1,M2       steps: methods [every registry method that runs on the plane]
   --backends B1,B2      steps and flow: backends [gpu,cpu] (sinkhorn and pm run on the GPU)
   --wg W1,W2,...        steps: run the suite once per workgroup size (all tunable kernels,
@@ -75,6 +81,15 @@ const USAGE = `usage: npm run bench -- [options]
   --sinkhorn-sizes N,.. sinkhorn: N = M [4096,16384,65536]
   --pm-sizes N,...      pm: particle counts [4096,65536,1048576]
   --pm-grids G,...      pm: mesh sizes [64,128,256]
+  --models ID,...|all   generators: model ids of public/models/index.json [the 8gaussians models]
+  --models-dir DIR      generators: where index.json and the .onnx files are [public/models]
+  --gen-sizes N,...     generators: sample / particle counts [4096,65536]
+  --gen-every K         generators: measure the flow's S_eps every K steps [5]
+  --gen-max-steps K     generators: flow step cap per run [200]
+  --gen-max-s S         generators: cap on a flow run's timed stepping, seconds [60]
+  --gen-m M             generators: flow target cloud m = min(n, M) [4096]
+  --gen-cpu-max-n N     generators: CPU-backend flows only for n <= N [4096]
+  --gen-tau T           generators: flow step size [sinkhorn-flow's default, 0.2]
   --target ID           target density [gaussian]
   --repeats R           timed repeats per configuration [5]
   --budget-s S          skip configurations estimated to take longer than S seconds [20]
@@ -103,6 +118,16 @@ export interface BenchOptions {
   targetMs: number;
   /** Upper bound on steps per repeat. */
   maxStepsPerRepeat: number;
+  /** generators (src/bench/generatorsBench.ts): model ids, ['all'], or undefined (the 8gaussians models). */
+  genModels: string[] | undefined;
+  modelsDir: string;
+  genSizes: number[];
+  genEvery: number;
+  genMaxSteps: number;
+  genMaxS: number;
+  genM: number;
+  genCpuMaxN: number;
+  genTau: number | undefined;
 }
 
 export interface BenchResult {
@@ -140,6 +165,9 @@ export interface BenchReport {
   flow: FlowBenchRow[];
   /** Suite 'newton' (src/bench/newtonBench.ts, issue 10): one HVP and one Lanczos(k = 20) solve, GPU vs the CPU twin. */
   newton?: NewtonBenchRow[];
+  /** Suite 'generators' (src/bench/generatorsBench.ts, issue 9): generator samples/s vs the flow reaching its S_eps. */
+  generators?: GeneratorsBenchRow[];
+  generatorsRuntime?: GeneratorsRuntime;
   /** How each suite that ran timed the GPU (see the header); the sinkhorn and pm rows carry theirs too. */
   timing: Partial<Record<Suite, TimingKind>>;
   /** The adapter has 'timestamp-query' (the bench's device requests it where available). */
@@ -159,7 +187,7 @@ function list(raw: string, flag: string): string[] {
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   const opts: BenchOptions = {
-    suites: [...SUITES],
+    suites: [...SUITES] as Suite[],
     sizes: [1024, 4096, 16384, 65536],
     sinkhornSizes: [4096, 16384, 65536],
     pmSizes: [4096, 65536, 1048576],
@@ -177,6 +205,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     out: 'bench-results/bench.json',
     targetMs: 100,
     maxStepsPerRepeat: 1000,
+    genModels: undefined,
+    modelsDir: 'public/models',
+    genSizes: [4096, 65536],
+    genEvery: 5,
+    genMaxSteps: 200,
+    genMaxS: 60,
+    genM: 4096,
+    genCpuMaxN: 4096,
+    genTau: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -186,6 +223,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       opts.sinkhornSizes = [1024, 4096];
       opts.pmSizes = [4096, 65536];
       opts.flowSizes = [512];
+      opts.genSizes = [4096];
+      opts.genMaxS = 20;
       continue;
     }
     const value = argv[i + 1];
@@ -205,7 +244,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--suites':
         opts.suites = list(need(), 'suites').map((x) => {
-          if (!(SUITES as readonly string[]).includes(x)) throw new BenchArgError(`--suites: expected ${SUITES.join('|')}, got '${x}'`);
+          if (![...SUITES, ...OPT_IN_SUITES].some((s) => s === x)) throw new BenchArgError(`--suites: expected ${SUITES.join('|')}, got '${x}' (opt-in: ${OPT_IN_SUITES.join('|')})`);
           return x as Suite;
         });
         break;
@@ -253,6 +292,36 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
           return b;
         });
         break;
+      case '--models':
+        opts.genModels = list(need(), 'models');
+        break;
+      case '--models-dir':
+        opts.modelsDir = need();
+        break;
+      case '--gen-sizes':
+        opts.genSizes = list(need(), 'gen-sizes').map(positiveInt);
+        break;
+      case '--gen-every':
+        opts.genEvery = positiveInt(need());
+        break;
+      case '--gen-max-steps':
+        opts.genMaxSteps = positiveInt(need());
+        break;
+      case '--gen-m':
+        opts.genM = positiveInt(need());
+        break;
+      case '--gen-cpu-max-n':
+        opts.genCpuMaxN = positiveInt(need());
+        break;
+      case '--gen-max-s':
+      case '--gen-tau': {
+        const v = need();
+        const x = Number(v);
+        if (!Number.isFinite(x) || x <= 0) throw new BenchArgError(`${arg} expects a positive number, got '${v}'`);
+        if (arg === '--gen-max-s') opts.genMaxS = x;
+        else opts.genTau = x;
+        break;
+      }
       case '--target':
         opts.target = need();
         break;
@@ -272,7 +341,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new BenchArgError(`unknown option '${arg}'`);
     }
   }
-  for (const xs of [opts.sizes, opts.sinkhornSizes, opts.pmSizes, opts.pmGrids, opts.flowSizes]) xs.sort((a, b) => a - b);
+  for (const xs of [opts.sizes, opts.sinkhornSizes, opts.pmSizes, opts.pmGrids, opts.flowSizes, opts.genSizes]) xs.sort((a, b) => a - b);
   return opts;
 }
 
@@ -502,6 +571,29 @@ export async function runBench(opts: BenchOptions, io: BenchIo, env: BenchEnv = 
     });
     for (const r of report.newton) if (r.error !== undefined) report.errors.push(`newton ${r.backend} ${r.op} N=${r.n}: ${r.error}`);
   }
+  if (opts.suites.includes('generators')) {
+    report.timing.generators = 'wall-clock';
+    try {
+      const g = await generatorsBench({
+        ...(env.gpu ? { gpu: env.gpu } : {}),
+        models: opts.genModels, modelsDir: opts.modelsDir, sizes: opts.genSizes, backends: opts.backends, repeats: opts.repeats,
+        every: opts.genEvery, maxSteps: opts.genMaxSteps, maxMs: opts.genMaxS * 1000, maxM: opts.genM, cpuMaxN: opts.genCpuMaxN, tau: opts.genTau,
+        onRow: (r) => io.err(`bench: generators ${r.model} n=${r.n}: ${r.generator.msPerCall !== undefined ? `${r.generator.msPerCall} ms/call (${r.generator.ep})` : (r.generator.unavailable ?? r.generator.error ?? '')}; flow ${r.flow.backend}: ${r.flow.skipped ?? r.flow.error ?? `${r.flow.steps ?? '?'} steps, ${sig(r.flow.ms ?? NaN)} ms, ${r.flow.reached ? 'reached' : 'not reached'} S_eps ${sig(r.flow.sinkhorn ?? NaN)} (generator ${sig(r.generator.sinkhorn ?? NaN)})`}\n`),
+      });
+      report.generators = g.rows;
+      report.generatorsRuntime = g.runtime;
+      report.errors.push(...g.errors);
+      const gpuRow = g.rows.find((r) => r.flow.adapter !== undefined);
+      if (report.adapter === null && gpuRow?.flow.adapter !== undefined) {
+        report.adapter = gpuRow.flow.adapter;
+        report.isFallback = /software|swiftshader|fallback/i.test(gpuRow.flow.adapter) ? true : null;
+      }
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      report.errors.push(`generators: ${error}`);
+      io.err(`bench: generators: error: ${error}\n`);
+    }
+  }
   for (const r of report.results) {
     if (r.backend !== 'cpu' || r.msPerStep === undefined) continue;
     const gpu = report.results.find((g) => g.backend === 'gpu' && g.method === r.method && g.n === r.n && g.wg === r.wg);
@@ -538,6 +630,7 @@ export async function main(argv: string[], io: BenchIo = processIo, env: BenchEn
   io.err(`\n${report.adapter !== null ? `GPU: ${report.adapter}${report.isFallback ? ' (fallback: software timings)' : ''}\n` : ''}`);
   if (opts.suites.includes('steps')) io.err(table(report, opts));
   io.err(gpuSuitesTable(report));
+  if (report.generators && report.generators.length > 0) io.err(generatorsTable(report.generators));
   io.err(`wrote ${opts.out}\n`);
   return report.errors.length > 0 || report.results.some((r) => r.error !== undefined) ? 1 : 0;
 }
