@@ -153,3 +153,28 @@ export function noticeText(snap: Pick<EngineSnapshot, 'notice' | 'noticeEvent'>)
   if (snap.noticeEvent?.type === 'gpu-unavailable') return 'WebGPU unavailable: running on the CPU engine (float64)';
   return snap.notice;
 }
+
+// ---------------------------------------------------------------- "Distill now" (src/ui/generator/DistillControls.tsx)
+function short(v: number): string {
+  return Number.isFinite(v) ? (Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(2)) : '—';
+}
+
+/** The progress line: step, steps, the batch's S_eps (the W-Flow loss) and the time so far. */
+export function distillProgressText(p: { step: number; steps: number; loss: number; elapsedMs: number }): string {
+  return `Distilling: step ${p.step} of ${p.steps} · loss S_ε ${short(p.loss)} · ${(p.elapsedMs / 1000).toFixed(1)} s (the flow keeps running)`;
+}
+
+/** The end of a distill: what was trained, how long it took, and how far it moved towards the target. */
+export function distillDoneText(c: { target: string; steps: number; wallMs: number; energy: number; energyInit: number; heldOutPoints: number }): string {
+  return `Distilled W-Flow on ${c.target}: ${c.steps} steps in ${(c.wallMs / 1000).toFixed(1)} s; energy distance to ${c.heldOutPoints} held-out target samples ${short(c.energyInit)} (untrained) → ${short(c.energy)}`;
+}
+
+export function distillCancelledText(step: number, steps: number): string {
+  return `Distill cancelled at step ${step} of ${steps}; no model was made. The flow kept running.`;
+}
+
+/** A distill that could not start or failed: the target's reason (e.g. no samples) as it is. */
+export function distillErrorText(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return `Distill failed: ${m}`;
+}
