@@ -129,6 +129,9 @@ export interface FlowResult {
   method: 'sinkhorn-flow';
   /** Why this flow is the comparison. */
   reference: string;
+  /** The S_eps to reach: the generator's, measured here ('measured'), or the card's where onnxruntime is unavailable ('card'). */
+  goal?: number;
+  goalFrom?: 'measured' | 'card';
   stepSize: number;
   params: Record<string, never>;
   /** Target cloud size. */
@@ -363,11 +366,14 @@ export async function generatorsBench(o: GeneratorsBenchOptions): Promise<{ rows
           }
           for (const model of mine) {
             const t = timings.get(`${model.id}@${n}`) ?? { wasm: { ep: 'wasm' }, webgpu: { ep: 'webgpu' } };
-            const flow: FlowResult = { backend: kind, method: 'sinkhorn-flow', reference: reference(model.method), stepSize: tau, params: {}, m, cap };
+            const measured = t.wasm.sinkhorn !== undefined;
+            const flow: FlowResult = {
+              backend: kind, method: 'sinkhorn-flow', reference: reference(model.method), goal: goalOf(model, n), goalFrom: measured ? 'measured' : 'card', stepSize: tau, params: {}, m, cap,
+            };
             if (skipped !== undefined) flow.skipped = skipped;
             if (error !== undefined) flow.error = error;
             if (run) {
-              Object.assign(flow, run.base, { reference: reference(model.method), cap });
+              Object.assign(flow, run.base, { reference: reference(model.method), goal: flow.goal, goalFrom: flow.goalFrom, cap });
               const r = stepsToReach(run.curve, goalOf(model, n));
               if (r) {
                 Object.assign(flow, { steps: r.steps, ms: r.ms, reached: r.reached, sinkhorn: r.sinkhorn });
