@@ -26,6 +26,10 @@ import { specLookup } from './specs';
 import { StatusBar } from './StatusBar';
 import { Spectrum } from './Spectrum';
 import { TargetSources } from './TargetSources';
+import { GeneratorControls } from './generator/GeneratorControls';
+import { GeneratorPane } from './generator/GeneratorPane';
+import { generatorHistory } from './generator/plotRun';
+import { useGenerator } from './generator/useGenerator';
 
 function isTyping(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -42,7 +46,15 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const snap = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const { choice: themeChoice, theme, setChoice: setTheme } = useTheme();
   const [centre, setCentre] = useState<[number, number]>([0, 0]);
-  const onViewChange = useCallback((v: View) => setCentre([v.cx, v.cy]), []);
+  // the main canvas's view, followed by the generator's pane
+  const [view, setView] = useState<View | undefined>(undefined);
+  const onViewChange = useCallback((v: View) => {
+    setCentre([v.cx, v.cy]);
+    setView(v);
+  }, []);
+  // the one-step generator beside the flow (issue 9); its refusals go to the page's message area
+  const say = useCallback((text: string) => engine.say('error', text), [engine]);
+  const gen = useGenerator(snap, say);
   const [painting, setPainting] = useState(false);
   const [grid, setGrid] = useState<PaintGrid | undefined>(undefined);
   const [, setGridVersion] = useState(0);
@@ -122,7 +134,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     for (const r of [...mainReadouts, ...(snap.compare ? cmpReadouts : []), ...(snap.compare2 ? cmp2Readouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
     return [...byKey.values()];
   }, [mainReadouts, cmpReadouts, cmp2Readouts, snap.compare, snap.compare2]);
-  const plotRuns = useMemo(
+  const flowRuns = useMemo(
     () =>
       snap.compare
         ? [
@@ -133,6 +145,17 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         : [{ label: snap.label, history: snap.history, readouts: mainSeries }],
     [snap.label, snap.history, snap.compare, snap.compare2, mainSeries, cmpSeries, cmp2Series],
   );
+  // the generator: a flat line at its metrics across the flow's steps
+  const genMetrics = gen.metrics;
+  const genName = gen.name;
+  const plotRuns = useMemo(
+    () => (genMetrics && genName ? [...flowRuns, { label: genName, history: generatorHistory(genMetrics, snap.history, snap.step) }] : flowRuns),
+    [flowRuns, genMetrics, genName, snap.history, snap.step],
+  );
+  const genPane =
+    gen.choice !== 'none' ? (
+      <GeneratorPane name={gen.name ?? 'Generator'} batch={gen.batch} step={gen.step} showMap={gen.showMap} view={view} theme={theme} note={gen.loading ? 'Loading onnxruntime-web…' : undefined} />
+    ) : undefined;
 
   return (
     <div className="app">
@@ -167,7 +190,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       ) : null}
       <main className="main">
         <div className="stage">
-          <Stage engine={engine} snap={snap} paint={paint} onViewChange={onViewChange} />
+          <Stage engine={engine} snap={snap} paint={paint} onViewChange={onViewChange} {...(genPane ? { extraPane: genPane } : {})} />
           <Plots
             runs={plotRuns}
             expect={{ ksd: snap.target !== undefined && !snap.target.sampleOnly && !snap.target.landscape && snap.config.domain !== 'torus', energy: snap.target?.sample !== undefined || snap.target?.cloud !== undefined, l2: snap.config.domain === 'torus' }}
@@ -180,6 +203,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         <aside className="panel">
           <ControlPanel engine={engine} snap={snap} />
           <CompareControls engine={engine} snap={snap} />
+          <GeneratorControls engine={engine} snap={snap} gen={gen} />
           {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} {...(mixtureId === 'torus-mixture' ? { targetId: mixtureId } : {})} /> : null}
           <TargetSources engine={engine} snap={snap} painting={painting} setPainting={setPainting} grid={grid} clearGrid={() => setGrid(undefined)} />
           <ExportPanel engine={engine} snap={snap} />

@@ -39,13 +39,15 @@ interface StageProps {
   snap: EngineSnapshot;
   paint: PaintState;
   onViewChange: (v: View, size: [number, number]) => void;
+  /** One more pane after the runs' panes, sharing the row (the generator beside the flow, issue 9). */
+  extraPane?: React.ReactNode;
 }
 
 type SetView = (f: (v: View) => View) => void;
 
 const TORUS_RECT: [number, number, number, number] = [-0.08, 1.08, -0.08, 1.08];
 
-export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.JSX.Element {
+export function Stage({ engine, snap, paint, onViewChange, extraPane }: StageProps): React.JSX.Element {
   const [size, setSize] = useState<[number, number]>([800, 600]);
   const [view, setViewState] = useState<View>(() => fitView([-4, 4, -4, 4], 800, 600));
   const fittedFor = useRef('');
@@ -71,10 +73,11 @@ export function Stage({ engine, snap, paint, onViewChange }: StageProps): React.
   return (
     <>
       <ViewControls engine={engine} snap={snap} layers={layers} setLayers={setLayers} />
-      <div className={`stage-panes${split ? ' split' : ''}`}>
+      <div className={`stage-panes${split || extraPane ? ' split' : ''}`}>
         <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} layers={layers} />
         {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
         {snap.compare && snap.compare2 ? <Pane engine={engine} snap={snap} slot={2} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
+        {extraPane}
       </div>
     </>
   );

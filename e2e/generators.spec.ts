@@ -1,0 +1,117 @@
+/**
+ * One-step generators beside the flow (issue 9): a shipped model for 8gaussians draws its samples in
+ * its own pane with both timings; S-JKO's "JKO step k" slider redraws the chain's k-th output; bad
+ * .onnx files (random bytes, and a valid ONNX with the wrong shapes, written here with
+ * src/generators/onnx.ts) are refused with a message while the flow keeps running. Screenshots go to
+ * test-results/ (and /tmp/generators-*.png when WGF_SHOTS=1).
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { createMlp } from '../src/generators/mlp';
+import { decodeOnnxObject, encodeOnnxObject, writeGeneratorOnnx } from '../src/generators/onnx';
+import { Rng } from '../src/reference/philox';
+import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
+
+const SHOTS = process.env.WGF_SHOTS === '1' ? '/tmp' : 'test-results';
+
+const select = (page: Page) => page.getByRole('combobox', { name: 'Generator', exact: true });
+const pane = (page: Page) => page.locator('.generator-pane');
+
+/** The generator pane's canvas: how many pixels differ from the background. */
+async function litPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('.generator-canvas');
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return -1;
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    for (let i = 0; i < d.length; i += 4) if ((d[i] ?? 0) > 60) lit++;
+    return lit;
+  });
+}
+
+/** A valid ONNX generator whose output `x` is declared float32 [B, 3] (written with src/generators/onnx.ts). */
+function wrongShapes(): Buffer {
+  const model = decodeOnnxObject(writeGeneratorOnnx([createMlp({ sizes: [2, 4, 4, 2], activation: 'silu', residual: true }, new Rng(1, 11, 1), false)]));
+  const graph = model.graph as { output: { type: { tensor_type: { shape: { dim: { dim_value?: number }[] } } } }[] };
+  const dim = graph.output[0]?.type.tensor_type.shape.dim[1];
+  if (!dim) throw new Error('no output dim');
+  dim.dim_value = 3;
+  return Buffer.from(encodeOnnxObject(model));
+}
+
+/** The option values of the Generator select whose label contains `text`. */
+async function optionValue(page: Page, text: string): Promise<string> {
+  const v = await select(page).locator('option', { hasText: text }).first().getAttribute('value');
+  if (!v) throw new Error(`no Generator option with '${text}'`);
+  return v;
+}
+
+test('a shipped generator for 8gaussians draws its samples beside the flow, with both timings', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=1024&h=0.5', 1);
+  // onnxruntime is not loaded before a generator is chosen
+  const ortBefore = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /ort|\.wasm/.test(r.name)).map((r) => r.name));
+  expect(ortBefore).toEqual([]);
+  await select(page).selectOption(await optionValue(page, 'wflow-8gaussians'));
+  await expect(pane(page)).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 60_000 });
+  const drawn = Number(await pane(page).getAttribute('data-samples'));
+  expect(drawn).toBeGreaterThan(900); // of 1,024: the 8 modes lie well inside the view
+  expect(await litPixels(page)).toBeGreaterThan(500);
+  const timing = page.getByRole('status', { name: 'Generator timing' });
+  await expect(timing).toContainText(/Flow: 1,024 samples after [\d,]+ steps in .*samples\/s/);
+  await expect(timing).toContainText(/Generator: 1,024 samples in one call of [\d.]+ m?s = [\d.]+[kMG]? samples\/s · CPU copy [\d.]+ m?s/);
+  await expect(page.getByText(/onnxruntime-web · (WebGPU|wasm)/)).toBeVisible();
+  const provider = await page.getByText(/onnxruntime-web · (WebGPU|wasm)/).textContent();
+  console.log(`provider: ${provider}`);
+  console.log(`timing: ${await timing.textContent()}`);
+  // the ort files came from the app itself
+  const ortFiles = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /\.wasm/.test(r.name)).map((r) => r.name));
+  expect(ortFiles.length).toBeGreaterThan(0);
+  for (const f of ortFiles) expect(f.startsWith('http://localhost:4173/')).toBe(true);
+  // the plots get the generator's flat line (a trace named after it)
+  await expect(page.locator('[data-plot="energy"] .legendtext', { hasText: 'wflow-8gaussians' })).toHaveCount(1, { timeout: 30_000 });
+  // the map
+  const before = await litPixels(page);
+  await page.getByLabel('Show map').check();
+  await expect.poll(() => litPixels(page)).toBeGreaterThan(before);
+  await page.screenshot({ path: `${SHOTS}/generators-wflow.png` });
+  expect(errors).toEqual([]);
+});
+
+test('S-JKO: the JKO step slider draws the chain from the noise (k = 0) to x (k = K)', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=1024&h=0.5', 1);
+  await select(page).selectOption(await optionValue(page, 'sjko-8gaussians'));
+  const slider = page.getByRole('slider', { name: 'JKO step k' });
+  await expect(slider).toBeVisible({ timeout: 60_000 });
+  const K = Number(await slider.getAttribute('max'));
+  expect(K).toBeGreaterThan(1);
+  await expect(pane(page)).toHaveAttribute('data-k', String(K));
+  const atK = await page.locator('.generator-canvas').screenshot();
+  await slider.fill('0');
+  await expect(pane(page)).toHaveAttribute('data-k', '0');
+  const at0 = await page.locator('.generator-canvas').screenshot();
+  expect(Buffer.compare(atK, at0)).not.toBe(0);
+  await page.screenshot({ path: `${SHOTS}/generators-sjko-k0.png` });
+  expect(errors).toEqual([]);
+});
+
+test('a bad .onnx file is refused with a message and the flow keeps running', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=512&h=0.5', 1);
+  const file = page.getByLabel('Load generator .onnx');
+  const junk = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 131 + 7) & 255));
+  const s0 = (await snapshot(page)).step;
+  await file.setInputFiles({ name: 'random.onnx', mimeType: 'application/octet-stream', buffer: junk });
+  await expect(page.getByRole('alert')).toContainText(/random\.onnx: .*not an ONNX model/);
+  await waitForStep(page, s0 + 5);
+  // a valid ONNX model with other shapes: its output declared float32 [B, 3]
+  const s1 = (await snapshot(page)).step;
+  await file.setInputFiles({ name: 'three.onnx', mimeType: 'application/octet-stream', buffer: wrongShapes() });
+  await expect(page.getByRole('alert')).toContainText(/three\.onnx: .*float32 \[B, 2\]/);
+  await waitForStep(page, s1 + 5);
+  await expect(select(page)).toHaveValue('none');
+  expect((await snapshot(page)).playing).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/generators-bad-file.png` });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,259 @@
+/**
+ * The generator beside the flow (issue 9), as one React hook: which model is chosen, its onnxruntime
+ * session (loaded lazily, src/generators/browserOrt.ts), its samples for the flow's N and seed (noise
+ * z = sampleNoise(seed, N), the same noise `wgf sample --seed` draws), the S-JKO chain, the map, the
+ * timings, and its metrics against the same reference the flow is measured on.
+ *
+ * Nothing here touches the running flow: a refused file (readGeneratorModel, before ort is even
+ * loaded) only sets `error`, shown in the panel's own alert.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { EngineSnapshot } from '../../engine/Engine';
+import { sampleNoise } from '../../generators/model';
+import { openBrowserGenerator, providerText, type OrtProvider } from '../../generators/browserOrt';
+import { readGeneratorModel } from '../../generators/onnx';
+import type { OnnxGenerator } from '../../generators/runtime';
+import { CpuMetrics } from '../../metrics/cpu';
+import type { MetricValues } from '../../metrics/measure';
+import { targetSamples } from '../../metrics/settings';
+import { methods } from '../../methods/registry';
+import { DEFAULT_GRID, gridPoints, gridPolylines } from './mapGrid';
+import { fetchModelBytes, loadModelIndex, modelName, modelsFor, targetOutliers, type ShippedModel } from './models';
+
+/** At most this many generator samples (the flow may run millions; one batch of 1M is ~8 MB each way). */
+export const GENERATOR_MAX_N = 1 << 20;
+/** Map segments z -> G(z) drawn. */
+export const MAP_SEGMENTS = 100;
+
+export interface UserModel {
+  key: string;
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface GeneratorBatch {
+  n: number;
+  seed: number;
+  /** chain[0] = z, chain[k] = x_k, chain[K] = x (one entry after z for a one-step model). */
+  chain: Float64Array[];
+  /** The chain's output names, k = 1..K. */
+  outputs: string[];
+  /** The deformed grid: G applied to the z grid's polylines. */
+  grid: Float64Array[];
+  /** ms of the one batch call (ort's run, its own transfers included). */
+  batchMs: number;
+  /** ms to copy the batch's outputs into the page's float64 arrays (drawing, metrics). */
+  copyMs: number;
+}
+
+export interface GeneratorState {
+  /** The select's value: 'none', 'shipped:<id>' or 'user:<key>' (a shipped choice follows the target, see resolveChoice). */
+  choice: string;
+  shipped: ShippedModel[];
+  users: UserModel[];
+  name: string | undefined;
+  loading: boolean;
+  provider: string | undefined;
+  batch: GeneratorBatch | undefined;
+  metrics: MetricValues | undefined;
+  /** Show the map (deformed grid and z -> G(z) segments). */
+  showMap: boolean;
+  setShowMap: (on: boolean) => void;
+  /** S-JKO: the chain step drawn, 0 (the noise) .. K; K for a one-step model. */
+  step: number;
+  setStep: (k: number) => void;
+  choose: (value: string) => void;
+  /** A user's file or a distilled model: validated like any other, then chosen. */
+  addModel: (bytes: Uint8Array, name: string) => void;
+}
+
+interface Session {
+  key: string;
+  name: string;
+  generator: OnnxGenerator;
+  provider: OrtProvider;
+  text: string;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function pageBase(): string {
+  return typeof document !== 'undefined' ? document.baseURI : 'http://localhost/';
+}
+
+/**
+ * The choice in force for the current target's models: a shipped model of another target becomes the
+ * same kind of model (method and label, e.g. "UOTM (kl)") for this one, or 'none' where there is none;
+ * user files and distilled models are kept.
+ */
+export function resolveChoice(choice: string, shipped: readonly ShippedModel[], all: readonly ShippedModel[]): string {
+  if (!choice.startsWith('shipped:')) return choice;
+  const id = choice.slice('shipped:'.length);
+  if (shipped.some((m) => m.id === id)) return choice;
+  const was = all.find((m) => m.id === id);
+  const next = was ? shipped.find((m) => m.method === was.method && m.label === was.label) : undefined;
+  return next ? `shipped:${next.id}` : 'none';
+}
+
+export function useGenerator(snap: EngineSnapshot, onError: (text: string) => void): GeneratorState {
+  const [shippedAll, setShippedAll] = useState<ShippedModel[]>([]);
+  const [users, setUsers] = useState<UserModel[]>([]);
+  const [picked, setPicked] = useState('none');
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [batchFor, setBatchFor] = useState<{ session: Session; batch: GeneratorBatch } | undefined>(undefined);
+  const [metricsFor, setMetricsFor] = useState<{ batch: GeneratorBatch; values: MetricValues | undefined } | undefined>(undefined);
+  const [showMap, setShowMap] = useState(false);
+  const [step, setStep] = useState(Number.POSITIVE_INFINITY);
+  const preferred = useRef<OrtProvider | undefined>(undefined);
+  const userCount = useRef(0);
+  const onErrorRef = useRef(onError);
+  useEffect(() => {
+    onErrorRef.current = onError;
+  });
+
+  useEffect(() => {
+    let live = true;
+    void loadModelIndex(pageBase()).then((m) => {
+      if (live) setShippedAll(m);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const targetId = snap.config.target.id;
+  const outliers = targetOutliers(snap.config.target.params);
+  const shipped = useMemo(() => modelsFor(shippedAll, targetId, outliers), [shippedAll, targetId, outliers]);
+  const choice = resolveChoice(picked, shipped, shippedAll);
+
+  // choice -> session (lazily loads onnxruntime-web the first time)
+  useEffect(() => {
+    if (choice === 'none') return;
+    const user = choice.startsWith('user:') ? users.find((u) => `user:${u.key}` === choice) : undefined;
+    const model = choice.startsWith('shipped:') ? shippedAll.find((m) => `shipped:${m.id}` === choice) : undefined;
+    if (!user && !model) return;
+    let live = true;
+    let opened: OnnxGenerator | undefined;
+    const name = user ? user.name : model ? modelName(model) : choice;
+    void (async () => {
+      try {
+        const bytes = user ? user.bytes : await fetchModelBytes(model?.id ?? '', pageBase());
+        const o = await openBrowserGenerator(bytes, { base: pageBase(), webgpu: typeof navigator !== 'undefined' && 'gpu' in navigator, ...(preferred.current ? { prefer: preferred.current } : {}) });
+        if (!live) {
+          o.generator.release();
+          return;
+        }
+        opened = o.generator;
+        preferred.current = o.provider;
+        setSession({ key: choice, name, generator: o.generator, provider: o.provider, text: providerText(o) });
+      } catch (e) {
+        if (!live) return;
+        onErrorRef.current(`Generator ${name}: ${message(e)}`);
+        setPicked('none');
+      }
+    })();
+    return () => {
+      live = false;
+      opened?.release();
+    };
+  }, [choice, users, shippedAll]);
+
+  const active = session && session.key === choice ? session : undefined;
+
+  // session, N, seed -> one batch (samples, chain, map)
+  const n = Math.min(snap.config.n, GENERATOR_MAX_N);
+  const seed = snap.config.seed;
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    void (async () => {
+      try {
+        const z = sampleNoise(seed, n);
+        const t0 = performance.now();
+        const out = await active.generator.run(z, n);
+        const batchMs = performance.now() - t0;
+        const c0 = performance.now();
+        const outputs = active.generator.info.outputs.filter((name) => out[name] !== undefined);
+        const chain = [z, ...outputs.map((name) => Float64Array.from(out[name] ?? []))];
+        const copyMs = performance.now() - c0;
+        const g = gridPoints(DEFAULT_GRID);
+        const gx = await active.generator.forward(g, g.length / 2);
+        if (!live) return;
+        setBatchFor({ session: active, batch: { n, seed, chain, outputs, grid: gridPolylines(gx, DEFAULT_GRID), batchMs, copyMs } });
+      } catch (e) {
+        if (live) onErrorRef.current(`Generator ${active.name}: ${message(e)}`);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [active, n, seed]);
+
+  const batch = active && batchFor?.session === active ? batchFor.batch : undefined;
+
+  // metrics of x against the flow's reference (the same target samples, the same plan), debounced:
+  // a dragged mixture changes the target many times a second
+  const target = snap.target;
+  const method = snap.config.method;
+  const domain = snap.config.domain ?? 'plane';
+  const flowSeed = snap.config.seed;
+  useEffect(() => {
+    const x = batch?.chain[batch.chain.length - 1];
+    if (!batch || !x || !target || domain !== 'plane' || target.landscape) return;
+    let live = true;
+    const metricsK = new CpuMetrics({ domain: 'plane', sampleBased: methods.find((m) => m.id === method)?.needs === 'samples' });
+    const id = window.setTimeout(() => {
+      metricsK.setTarget(target, targetSamples(target, flowSeed));
+      void metricsK.measure(x, batch.n).then(
+        (values) => {
+          if (live) setMetricsFor({ batch, values });
+        },
+        (e: unknown) => {
+          if (live) onErrorRef.current(`Generator metrics: ${message(e)}`);
+        },
+      );
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(id);
+      metricsK.destroy();
+    };
+  }, [batch, target, method, domain, flowSeed]);
+
+  const choose = useCallback((value: string) => {
+    setStep(Number.POSITIVE_INFINITY);
+    setPicked(value);
+  }, []);
+
+  const addModel = useCallback((bytes: Uint8Array, name: string) => {
+    try {
+      readGeneratorModel(bytes);
+    } catch (e) {
+      onErrorRef.current(`${name}: ${message(e)}`);
+      return;
+    }
+    const key = String(++userCount.current);
+    setStep(Number.POSITIVE_INFINITY);
+    setUsers((u) => [...u, { key, name, bytes }]);
+    setPicked(`user:${key}`);
+  }, []);
+
+  const K = batch ? batch.chain.length - 1 : 0;
+  const onPlane = domain === 'plane' && target?.landscape === undefined;
+  return {
+    choice,
+    shipped,
+    users,
+    name: active?.name,
+    loading: choice !== 'none' && active === undefined,
+    provider: active?.text,
+    batch,
+    metrics: batch && onPlane && metricsFor?.batch === batch ? metricsFor.values : undefined,
+    showMap,
+    setShowMap,
+    step: Math.max(0, Math.min(step, K)),
+    setStep,
+    choose,
+    addModel,
+  };
+}
