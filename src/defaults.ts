@@ -20,6 +20,7 @@
  * run's default when the method, the target or the domain changes.
  */
 import type { Domain, RunConfig } from './engine/types';
+import { landscapes, type LandscapeDef } from './landscapes/presets';
 import { methods } from './methods/registry';
 import type { MethodDef, StepSizeRule } from './methods/types';
 import { ParamError, type ParamValue, type Params } from './params';
@@ -150,6 +151,9 @@ export function defaultStepSize(methodId: string, targetId: string, domain: Doma
   const method = findMethod(methodId);
   const onDomain = method?.domainDefaults?.[domain]?.stepSize;
   if (onDomain !== undefined) return onDomain;
+  // an energy landscape may set its own step per method (LandscapeDef.stepSize, e.g. two-layer-net)
+  const onLandscape = (landscapes as Record<string, LandscapeDef | undefined>)[targetId]?.stepSize?.[methodId];
+  if (onLandscape !== undefined) return onLandscape;
   const rule: StepSizeRule = method?.defaultStep ?? DEFAULT_STEP_RULE;
   if (rule.fixed !== undefined) return rule.fixed;
   const max = rule.max ?? DEFAULT_STEP_RULE.max;

@@ -36,6 +36,8 @@ const cases: { id: string; params: Params; n: number }[] = [
   { id: 'double-well', params: {}, n: 257 },
   { id: 'attract-repel', params: {}, n: 300 },
   { id: 'attract-repel', params: { a: 5, b: 3, k: 0.5 }, n: 64 },
+  // W(theta, theta') = E_u tanh tanh: not a function of the difference; every term is bounded (|tanh| <= 1, |u| <= 2)
+  { id: 'two-layer-net', params: {}, n: 200 },
 ];
 
 describe('landscapeGrad and landscapeHvp vs twins', () => {
@@ -83,7 +85,7 @@ describe('landscapeGrad and landscapeHvp vs twins', () => {
 });
 
 describe('GPU Lanczos (k steps, CGS2) vs the float64 twin and the dense eigendecomposition', () => {
-  for (const c of [{ id: 'double-well', params: {}, n: 40, k: 12 }, { id: 'attract-repel', params: { a: 5, b: 3, k: 0.5 }, n: 32, k: 64 }] as const) {
+  for (const c of [{ id: 'double-well', params: {}, n: 40, k: 12 }, { id: 'attract-repel', params: { a: 5, b: 3, k: 0.5 }, n: 32, k: 64 }, { id: 'two-layer-net', params: {}, n: 24, k: 48 }] as const) {
     it(`${c.id} N=${c.n} k=${c.k}`, async () => {
       const { n, k } = c;
       const L = createLandscape(c.id, { ...c.params });

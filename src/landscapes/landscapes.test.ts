@@ -19,6 +19,9 @@ const cases: { id: string; params: Params }[] = [
   { id: 'double-well', params: {} },
   { id: 'attract-repel', params: {} },
   { id: 'attract-repel', params: { a: 5, b: 3, k: 0.5 } },
+  // W(theta, theta') not a function of theta - theta' (the cross term hess_12 W is its own matrix)
+  { id: 'two-layer-net', params: {} },
+  { id: 'two-layer-net', params: { teacher: [1, -0.5, -3, 2], m: 7 } },
 ];
 
 function cloud(n: number, seed: number, s = 1): Float64Array {

@@ -17,6 +17,13 @@ import { GpuResources, type Readback } from '../gpu/buffers';
 import { LandscapeGpuStepper, type LandscapeGpuOptions } from './gpuStepper';
 import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from './stepper';
 
+/**
+ * The key of the 'stats' readout (ParticleStats.readouts, snap.stats.readouts) that is 1 when the GPU
+ * backend runs the method's float64 twin on the host (jko, solver 'dense'; runsOn 'cpu'); absent
+ * otherwise. Not a declared ReadoutSpec (nothing to plot): the UI says "float64 twin on the host".
+ */
+export const HOST_TWIN_READOUT = 'hostTwin';
+
 /** The readouts a landscape method may declare (key = the result line's `final.<key>`). */
 export const LANDSCAPE_READOUTS = {
   energy: { key: 'energy', label: 'F', description: 'the energy F(rho_N) = (1/N) sum V(x_i) + (1/2N^2) sum W(x_i, x_j) after the last step', when: 'metrics', plot: true, scale: 'log' },
@@ -156,9 +163,11 @@ class HostLandscapeStepper implements GpuStepper {
     device.queue.writeBuffer(pos[next], 0, Float32Array.from(this.x));
     return next;
   }
+  /** The twin's readouts; 'stats' also carries HOST_TWIN_READOUT = 1 (ParticleStats.readouts.hostTwin), for the UI to say so. */
   hostReadouts(when: ReadoutWhen): Readouts {
     const r = this.cpu.readouts?.(when);
-    return r instanceof Promise || !r ? {} : r;
+    const out = r instanceof Promise || !r ? {} : r;
+    return when === 'stats' ? { ...out, [HOST_TWIN_READOUT]: 1 } : out;
   }
   positionsChanged(): void {
     this.x = undefined;

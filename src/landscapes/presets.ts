@@ -13,13 +13,19 @@
  *   attract-repel  V = (k/2)|x|^2 (k = 0 by default), W(z) = |z|^a / a - |z|^b / b, a = 4, b = 2.
  *                  For a = 4, b = 2 (k = 0) every minimiser lies on a circle of radius 1/sqrt(3)
  *                  around the mean, with isotropic covariance, F = -1/12 (src/landscapes/landscapes.test.ts).
+ *   two-layer-net  mean-field training of a two-layer tanh network: a particle is a neuron theta = (w, b),
+ *                  f_rho(u) = (1/N) sum_j tanh(w_j u + b_j), F = 1/2 E_u (y(u) - f_rho(u))^2 over M = 32
+ *                  equispaced points u in [-2, 2], labels from the teacher y(u) = (tanh(3u + 1.5) +
+ *                  tanh(-2u + 1)) / 2 (a bump; TEACHER). V = E_u [y^2/2 - y tanh(theta.(u,1))] and
+ *                  W = E_u tanh(theta.(u,1)) tanh(theta'.(u,1)): W is not a function of theta - theta'.
+ *                  F = 0 when the neurons are the teacher's (each half of them). Init w, b ~ N(0, 1).
  */
 import { ParamError, type ParamSpec, type Params } from '../params';
 import { Rng, Stream } from '../reference/philox';
 import type { PackedLandscape } from '../reference/landscapes';
 import type { About } from '../targets/types';
 
-export type LandscapeId = 'quadratic' | 'double-well' | 'attract-repel';
+export type LandscapeId = 'quadratic' | 'double-well' | 'attract-repel' | 'two-layer-net';
 
 export interface LandscapeDef {
   id: LandscapeId;
@@ -31,6 +37,8 @@ export interface LandscapeDef {
   init(n: number, seed: number): Float64Array;
   /** A view rectangle [xmin, xmax, ymin, ymax]. */
   view: [number, number, number, number];
+  /** Default step sizes by method id on this landscape (src/defaults.ts), where the method's own default does not suit it. */
+  stepSize?: Partial<Record<string, number>>;
   /** The About panel: the energy in TeX, a line per parameter. */
   about: About;
 }
@@ -61,6 +69,10 @@ export function gaussianInit(n: number, seed: number, sx: number, sy: number): F
   }
   return x;
 }
+
+/** two-layer-net: the teacher neurons (w*_1, b*_1, w*_2, b*_2) and the data range [-R, R]. */
+export const TEACHER = [3, 1.5, -2, 1] as const;
+export const NET_RANGE = 2;
 
 const cParam: ParamSpec = { name: 'c', label: 'Interaction c', kind: 'number', default: 0.5, min: 0, max: 100, step: 0.05, description: 'W(x, y) = (c/2)|x - y|^2' };
 
@@ -131,6 +143,35 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
       tex: String.raw`F(\rho) = \int \tfrac{k}{2}|x|^2\, d\rho + \tfrac12 \iint \Big[\frac{|x - y|^a}{a} - \frac{|x - y|^b}{b}\Big] d\rho(x)\, d\rho(y)`,
       text: 'Attraction at long range (a) and repulsion at short range (b): the particles settle on a ring (for a = 4, b = 2 of radius 1/√3 around their mean, F = −1/12).',
       params: { a: 'a: exponent of the attraction |z|^a / a (must exceed b).', b: 'b: exponent of the repulsion |z|^b / b (b ≥ 2 keeps W twice differentiable).', k: 'k: optional confinement V = (k/2)|x|² toward the origin.' },
+    },
+  },
+  'two-layer-net': {
+    id: 'two-layer-net',
+    label: 'Two-layer net (mean field)',
+    description: 'Neurons theta = (w, b) as particles, f(u) = mean tanh(w u + b), F = 1/2 E_u (y - f)^2 on 32 points of [-2, 2], teacher y = (tanh(3u + 1.5) + tanh(1 - 2u))/2; W(theta, theta\') is not a function of theta - theta\'.',
+    params: [
+      { name: 'teacher', label: 'Teacher (w1, b1, w2, b2)', kind: 'vector', length: 4, default: [...TEACHER], description: 'the two teacher neurons: y(u) = (tanh(w1 u + b1) + tanh(w2 u + b2)) / 2' },
+      { name: 'm', label: 'Data points M', kind: 'number', default: 32, min: 2, max: 256, step: 1, description: 'M equispaced inputs u in [-2, 2]' },
+    ],
+    pack: (p) => {
+      const t = p.teacher;
+      const teacher = Array.isArray(t) && t.length === 4 ? t.map((v) => v ?? 0) : [...TEACHER];
+      const m = Math.round(num(p, 'm', 32));
+      if (!(m >= 2 && m <= 256)) throw new ParamError('m', `m: expected an integer in [2, 256] (data points), got ${num(p, 'm', 32)}`);
+      return packLandscape(3, teacher, 3, [m, NET_RANGE, 0, 0]);
+    },
+    init: (n, seed) => gaussianInit(n, seed, 1, 1),
+    view: [-4, 4, -4, 4],
+    // H's largest eigenvalue stayed <= 0.45 along wgd runs (N = 64, seeds 1-3, dense): h = 2 keeps
+    // h lambda_max < 1; wgd at the methods' 0.2 falls only 4x in 100 steps, at 2 about 40x.
+    stepSize: { wgd: 2, 'wgd-perturbed': 2, wsfn: 2, jko: 2 },
+    about: {
+      tex: String.raw`F(\rho) = \frac12\, \mathbb{E}_u \Big(y(u) - \int \tanh(w u + b)\, d\rho(w, b)\Big)^2, \qquad y(u) = \tfrac12 \big(\tanh(w_1^* u + b_1^*) + \tanh(w_2^* u + b_2^*)\big)`,
+      text: 'Mean-field training of a two-layer tanh network on a 1-D regression: each particle is a hidden neuron (w, b) (horizontal: w, vertical: b), the network is their average, and F is the squared loss on M equispaced inputs in [−2, 2] against a two-neuron teacher. F = 0 when the neurons sit on the teacher\'s (half on each). Here V(θ) = E[y²/2 − y tanh(θ·(u, 1))] and W(θ, θ′) = E[tanh(θ·(u, 1)) tanh(θ′·(u, 1))] is not a function of θ − θ′. The canvas shades V, the first variation of F at the empty network (bright: where a new neuron lowers the loss most).',
+      params: {
+        teacher: 'Teacher: the two neurons (w₁, b₁, w₂, b₂) whose average output tanh(w u + b) gives the labels y(u).',
+        m: 'M: the number of equispaced data points u in [−2, 2].',
+      },
     },
   },
 };

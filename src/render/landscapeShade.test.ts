@@ -16,7 +16,7 @@ import { LandscapeShade, landscapeRange, landscapeShadeColour } from './landscap
 const W = 64, H = 64;
 
 describe('landscape render pass vs its twin', () => {
-  for (const id of ['double-well', 'attract-repel', 'quadratic'] as const) {
+  for (const id of ['double-well', 'attract-repel', 'quadratic', 'two-layer-net'] as const) {
     it(`${id}: every pixel within 3/255 of the twin`, async () => {
       const L = createLandscape(id, id === 'attract-repel' ? { k: 1 } : {});
       const rect = landscapes[id].view;

@@ -12,7 +12,7 @@ import { landscapeTargets } from './landscape';
 
 describe('landscape targets', () => {
   it('are registry targets with the presets\' parameters; the packed energy is the preset\'s', () => {
-    expect(landscapeTargets.map((t) => t.id)).toEqual(['double-well', 'attract-repel', 'quadratic']);
+    expect(landscapeTargets.map((t) => t.id)).toEqual(['double-well', 'attract-repel', 'quadratic', 'two-layer-net']);
     for (const def of landscapeTargets) {
       expect(targets).toContain(def);
       const t = createTarget(def.id);

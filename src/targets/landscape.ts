@@ -1,6 +1,6 @@
 /**
  * Energy landscapes as targets (issue 10): the presets of src/landscapes/presets.ts (`quadratic`,
- * `double-well`, `attract-repel`) wrapped as TargetDefs, so they are listed by `wgf list`, chosen in
+ * `double-well`, `attract-repel`, `two-layer-net`) wrapped as TargetDefs, so they are listed by `wgf list`, chosen in
  * the UI's Target list and resolved like any target. A landscape target is not a density:
  *   - `landscape` holds the packed energy F(rho) = int V drho + 1/2 int int W drho drho (the same
  *     numbers as shaders/common/landscapes.wgsl); only methods with needs 'landscape' run on it;
@@ -43,6 +43,6 @@ function landscapeTarget(def: LandscapeDef): TargetDef {
 }
 
 /** In menu order: the canonical saddle demo first. */
-export const landscapeTargets: TargetDef[] = [landscapes['double-well'], landscapes['attract-repel'], landscapes.quadratic].map(landscapeTarget);
+export const landscapeTargets: TargetDef[] = [landscapes['double-well'], landscapes['attract-repel'], landscapes.quadratic, landscapes['two-layer-net']].map(landscapeTarget);
 
 export const isLandscapeTarget = (t: TargetInstance): boolean => t.landscape !== undefined;

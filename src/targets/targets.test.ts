@@ -139,7 +139,7 @@ describe('registry', () => {
     expect(targets.map((t) => t.id)).toEqual([
       'gaussian', 'mixture', 'banana', 'donut', 'funnel', 'squiggle', 'u1', 'u2', 'u3', 'u4', 'torus-mixture',
       '8gaussians', '25gaussians', 'checkerboard', 'rings', 'moons', 'pinwheel', '2spirals', 'swissroll',
-      'double-well', 'attract-repel', 'quadratic',
+      'double-well', 'attract-repel', 'quadratic', 'two-layer-net',
     ]);
   });
   it('names the known targets on an unknown id', () => {
