@@ -170,6 +170,12 @@ export interface MethodDef {
   priority?: number;
   /** 'cpu': the GPU backend runs this method's float64 twin on the host (no WGSL stepper yet); said in the UI and CLI. */
   gpuStepper?: 'gpu' | 'cpu';
+  /**
+   * On the GPU backend, what of this method runs on the host instead (its float64 twin) with these
+   * parameters, in a few words for the status bar (e.g. 'inner solve on the host (float64 twin)');
+   * undefined: every step in WGSL. Derived in one place (src/methods/registry.ts hostNoteOf).
+   */
+  hostNote?(params: Params): string | undefined;
   /** false: left out of `npm run bench` (default: every method is benchmarked). */
   bench?: boolean;
   /**

@@ -2,7 +2,8 @@
  * The stage: one canvas per run (two side by side in split view) sharing one view, each with an
  * SVG overlay. The first pane carries the editing handles: mixture components (focusable,
  * draggable, arrow keys), "Move cloud" at a sample target's centroid (Shift+drag anywhere does the
- * same), one handle per cluster for 8gaussians / 25gaussians, and the paint brush in Paint mode.
+ * same), one handle per cluster for 8gaussians / 25gaussians, the double well's two wells (its
+ * minimisers, params well1 / well2; dragged live like components), and the paint brush in Paint mode.
  * Pan by dragging empty canvas, zoom with the wheel. On the torus the unit square is outlined.
  * Each renderer is rebuilt whenever the engine's backend generation changes (new device), on a
  * fresh <canvas> element since a canvas keeps its first context type.
@@ -24,7 +25,7 @@ import { Histograms } from './Histograms';
 import { ViewControls } from './Layers';
 import { Legend } from './Legend';
 import { registerCanvas } from './media';
-import { isMixtureId, mixtureConfig, moved } from './mixture';
+import { isMixtureId, mixtureConfig, moved, movedWell, wellsOf } from './mixture';
 import { PaintGrid } from './paint';
 
 export interface PaintState {
@@ -61,7 +62,8 @@ export function Stage({ engine, snap, paint, onViewChange, extraPane }: StagePro
   // fit the view when the target (not its live edits), the domain or the pane size first becomes known
   useEffect(() => {
     if (!target || size[0] < 2) return;
-    const live = snap.config.target.id === 'mixture' || snap.config.target.id === 'cloud';
+    // live edits: mixture components, dragged clouds, and landscape parameters (the wells; a landscape's view never depends on them)
+    const live = snap.config.target.id === 'mixture' || snap.config.target.id === 'cloud' || target.landscape !== undefined;
     const key = `${target.id}:${live ? '' : JSON.stringify(snap.config.target.params)}:${torus}:${split}`;
     if (fittedFor.current === key) return;
     fittedFor.current = key;
@@ -99,6 +101,7 @@ interface PaneProps {
 type Drag =
   | { kind: 'pan'; x: number; y: number }
   | { kind: 'handle'; index: number; comps: Component[] }
+  | { kind: 'well'; index: number; wells: [number, number][] }
   | { kind: 'cloud'; start: [number, number]; base: Float64Array; labels?: Int32Array; cluster?: number; centres?: [number, number][] }
   | { kind: 'paint'; last: [number, number] };
 
@@ -148,6 +151,8 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const mixtureId = editable && isMixtureId(target?.id) ? target?.id : undefined;
   const components = mixtureId ? (target?.components ?? []) : [];
   const cloud = useRunCloud(snap, editable ? target : undefined);
+  // the double well's wells (its minimisers), dragged like mixture components
+  const wells = editable ? wellsOf(target) : undefined;
   const cloudCentre = useMemo(() => (cloud ? centroid(cloud) : undefined), [cloud]);
   // cluster handles: the toy mixture's centres, or the centres we moved while dragging it apart
   const cs = clusterState;
@@ -255,6 +260,12 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     return next;
   };
 
+  const moveWell = (ws: [number, number][], index: number, x: number, y: number): [number, number][] => {
+    const next = ws.map((w, k): [number, number] => (k === index ? [x, y] : w));
+    engine.setTarget(movedWell(snap.config.target, ws, index, x, y));
+    return next;
+  };
+
   const brush = (): number => 14 * view.scale;
 
   const onPointerDown = (e: React.PointerEvent<SVGSVGElement>): void => {
@@ -263,6 +274,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     const handle = el.closest('[data-handle]');
     const index = handle ? Number(handle.getAttribute('data-handle')) : -1;
     const cloudEl = el.closest('[data-cloud]');
+    const wellEl = el.closest('[data-well]');
     svgRef.current?.setPointerCapture(e.pointerId);
     e.preventDefault();
     if (editable && paint?.active) {
@@ -276,6 +288,11 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     if (index >= 0 && components[index]) {
       dragRef.current = { kind: 'handle', index, comps: [...components] };
       (handle as SVGElement | null)?.focus();
+      return;
+    }
+    if (wellEl && wells) {
+      dragRef.current = { kind: 'well', index: Number(wellEl.getAttribute('data-well')), wells: wells.map((w): [number, number] => [w[0], w[1]]) };
+      (wellEl as SVGElement | null)?.focus();
       return;
     }
     if (cloud && (cloudEl || e.shiftKey)) {
@@ -316,6 +333,9 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     } else if (d.kind === 'handle') {
       const [wx, wy] = world(e);
       dragRef.current = { ...d, comps: moveComponent(d.comps, d.index, wx, wy) };
+    } else if (d.kind === 'well') {
+      const [wx, wy] = world(e);
+      dragRef.current = { ...d, wells: moveWell(d.wells, d.index, wx, wy) };
     } else if (d.kind === 'cloud') {
       const [wx, wy] = world(e);
       moveCloud(d, wx - d.start[0], wy - d.start[1]);
@@ -345,6 +365,13 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     const c = components[index];
     if (!d || !c) return;
     moveComponent([...components], index, c.mean[0] + d[0], c.mean[1] + d[1]);
+  };
+
+  const onWellKey = (e: React.KeyboardEvent, index: number): void => {
+    const d = arrow(e);
+    const w = wells?.[index];
+    if (!d || !w || !wells) return;
+    moveWell([...wells], index, w[0] + d[0], w[1] + d[1]);
   };
 
   const onCloudKey = (e: React.KeyboardEvent, cluster: number | undefined): void => {
@@ -410,6 +437,19 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
             </g>
           );
         })}
+        {!painting && wells
+          ? wells.map((w, k) => {
+              const [sx, sy] = scr(w[0], w[1]);
+              return (
+                <g key={`well${k}`}>
+                  <circle className="handle well-handle" data-well={k} cx={sx} cy={sy} r={9} tabIndex={0} role="button" aria-label={`Well ${k + 1}`} onKeyDown={(e) => onWellKey(e, k)} />
+                  <text className="handle-label" x={sx + 12} y={sy - 10}>
+                    {`well ${k + 1}`}
+                  </text>
+                </g>
+              );
+            })
+          : null}
         {!painting && clusters
           ? clusters.map((c, k) => {
               const [sx, sy] = scr(c[0], c[1]);
@@ -445,7 +485,8 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
         layers={layers}
         n={snap.config.n}
         sampleOnly={target?.sampleOnly === true}
-        handles={components.length > 0 ? 'components' : cloud && !painting ? 'cloud' : undefined}
+        landscape={target?.landscape !== undefined}
+        handles={components.length > 0 ? 'components' : wells && !painting ? 'wells' : cloud && !painting ? 'cloud' : undefined}
         rmsStep={sample?.rmsStep}
         scale={view.scale}
       />

@@ -3,7 +3,8 @@
  * params)), why the engine changed its method if it did (a sample target), and its status line
  * (step, ms/step, mean, metrics). Shown while "Compare with" is on. The same method as the main
  * run is allowed with other parameters: a refused choice stays here as a draft (with the engine's
- * message) until one parameter differs.
+ * message) until one parameter differs. The "against itself" hint lives here, shown only while a
+ * second run with another method is on (with Compare none it does not apply).
  */
 import { useId, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
@@ -41,6 +42,7 @@ export function CompareControls({ engine, snap }: Props): React.JSX.Element | nu
   const apply = (m: string, p: Params): void => {
     setDraft(engine.setCompare(m, p) ? undefined : { method: m, params: p });
   };
+  const main = findMethod(snap.config.method);
   const s = c?.stats;
   const m = c?.metrics;
   return (
@@ -73,6 +75,11 @@ export function CompareControls({ engine, snap }: Props): React.JSX.Element | nu
             onError={(msg) => engine.say('error', msg)}
           />
         ))}
+      {c && !draft && main && c.method !== main.id ? (
+        <p className="hint" data-testid="compare-self-hint">
+          To compare {main.label} against itself: choose it as the second run method above, then change one of its parameters.
+        </p>
+      ) : null}
       {draft ? (
         <p className="hint">Not running yet: {draft.method === snap.config.method ? 'change one of its parameters so it differs from the main run' : 'see the message above'}.</p>
       ) : null}

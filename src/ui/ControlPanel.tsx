@@ -182,11 +182,6 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           })}
         </select>
       </div>
-      {!snap.compare && method && sameRun(config, method.id, {}) ? (
-        <p className="hint">
-          {method.label} against itself: pick another method here, then {method.label} under Second run with other parameters.
-        </p>
-      ) : null}
       <div className="row">
         <label htmlFor={ids.n}>Particles</label>
         <CommitInput id={ids.n} type="number" min={1} max={maxN} step={1} value={String(config.n)} onCommit={(raw) => engine.configure({ n: num(raw) })} />

@@ -12,8 +12,10 @@ interface Props {
   layers: Layers;
   n: number;
   sampleOnly: boolean;
+  /** An energy landscape (the shade is V, not a density). */
+  landscape?: boolean;
   /** Which handles the pane shows (none in the compared pane). */
-  handles: 'components' | 'cloud' | undefined;
+  handles: 'components' | 'cloud' | 'wells' | undefined;
   /** RMS displacement per step (world units) from the last sample, for the arrow factor. */
   rmsStep: number | undefined;
   /** World units per CSS pixel. */
@@ -24,7 +26,7 @@ function fmtFactor(v: number): string {
   return v >= 1e4 || v < 1e-2 ? v.toExponential(0) : String(v);
 }
 
-export function Legend({ layers, n, sampleOnly, handles, rmsStep, scale }: Props): React.JSX.Element {
+export function Legend({ layers, n, sampleOnly, landscape = false, handles, rmsStep, scale }: Props): React.JSX.Element {
   const [open, setOpen] = useState(true);
   const mag = arrowMagnification(rmsStep, scale);
   return (
@@ -42,7 +44,12 @@ export function Legend({ layers, n, sampleOnly, handles, rmsStep, scale }: Props
               <span className="sw sw-sample" /> target samples
             </li>
           ) : null}
-          {!sampleOnly && layers.density ? (
+          {landscape && layers.density ? (
+            <li title="The potential V of F(rho) = int V drho + 1/2 int int W drho drho (V is F's first variation at a point mass, up to W's term, which depends on the particles)">
+              <span className="sw sw-density" /> energy V (bright: low, dark: high; 12 level lines)
+            </li>
+          ) : null}
+          {!sampleOnly && !landscape && layers.density ? (
             <li>
               <span className="sw sw-density" /> target density (sqrt scale, level lines 1 nat)
             </li>
@@ -50,6 +57,11 @@ export function Legend({ layers, n, sampleOnly, handles, rmsStep, scale }: Props
           {handles === 'components' ? (
             <li>
               <span className="sw sw-handle" /> component handles (drag; 1-sigma ellipses)
+            </li>
+          ) : null}
+          {handles === 'wells' ? (
+            <li>
+              <span className="sw sw-handle" /> well handles: the minimisers of V (drag)
             </li>
           ) : null}
           {handles === 'cloud' ? (

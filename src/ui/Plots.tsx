@@ -7,7 +7,8 @@
  * expects keep their place), then every plotted method readout (MethodDef.readouts with
  * `plot: true`: no code here per method), then ms per step (the first, warm-up point left out and
  * the y range clipped to the 95% quantile). Each has a y-axis title; log axes spanning a decade or
- * more tick at powers of ten. The section's height is reserved for the panes it expects, so the
+ * more tick at powers of ten, at most 5 labels (fewer when a wrapped legend leaves less height;
+ * every 2nd, 3rd, .. decade when the span is wide) with minor ticks between (logTicks). The section's height is reserved for the panes it expects, so the
  * page does not jump while they appear. Colours follow the theme.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -122,15 +123,53 @@ export function quantile(values: readonly number[], q: number): number | undefin
   return s[i];
 }
 
-/** Log-axis ticks: powers of ten when the data span a decade or more, else plotly's own. */
-export function logTicks(values: readonly number[]): Record<string, unknown> {
+/** Tick steps in decades, smallest first: a log axis labels every `step`-th power of ten. */
+const DECADE_STEPS = [1, 2, 3, 4, 5, 10, 20, 25, 50, 100];
+
+/**
+ * Log-axis ticks: when the data span a decade or more, labelled powers of ten every `step` decades
+ * (the smallest step giving at most `maxTicks` labels, e.g. F from 0.25 to 1e-16: 10^0, 10^-4, ..,
+ * 10^-16), with unlabelled minor ticks at the other decades (or at 2 and 5 when every decade is
+ * labelled and there are at most 3); under a decade, plotly's own ticks (at most 4).
+ */
+export function logTicks(values: readonly number[], maxTicks = 5): Record<string, unknown> {
   const pos = values.filter((v) => v > 0 && Number.isFinite(v));
   if (pos.length === 0) return {};
-  const decades = Math.log10(Math.max(...pos)) - Math.log10(Math.min(...pos));
-  return decades >= 1 ? { dtick: 1, exponentformat: 'power', showexponent: 'all' } : { exponentformat: 'power', nticks: 4 };
+  const lo = Math.log10(Math.min(...pos)), hi = Math.log10(Math.max(...pos));
+  if (hi - lo < 1) return { exponentformat: 'power', nticks: 4 };
+  // labelled powers 10^(k step) with k step in [lo, hi] (plotly pads the range a little; close enough)
+  const labels = (step: number): number => Math.floor(hi / step) - Math.ceil(lo / step) + 1;
+  const step = DECADE_STEPS.find((d) => labels(d) <= maxTicks) ?? Math.ceil((hi - lo) / maxTicks);
+  // minor ticks: every decade under a label step of up to 5 decades, else 5 between labels
+  const minor = step > 1 ? { dtick: step <= 5 ? 1 : step / 5, ticklen: 3, showgrid: false } : hi - lo <= 3 ? { dtick: 'D2', ticklen: 3, showgrid: false } : undefined;
+  return { dtick: step, tick0: 0, exponentformat: 'power', showexponent: 'all', ...(minor ? { minor } : {}) };
 }
 
-function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme): Record<string, unknown> {
+/** Rows a horizontal legend of these names takes in `width` px (font 10: ~5.6 px a character, ~40 px of line sample and gap per entry). */
+export function legendRows(names: readonly string[], width: number): number {
+  let rows = 1, x = 0;
+  for (const n of names) {
+    const w = 40 + 5.6 * n.length;
+    if (x > 0 && x + w > width) {
+      rows++;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+/** Labelled log ticks that stay readable in a plot area `h` px high: one per 24 px, 2 to 5. */
+export function ticksFitting(h: number): number {
+  return Math.max(2, Math.min(5, Math.floor(h / 24)));
+}
+
+/** The plot area's height (px) of a pane `height` px high with a legend of `rows` rows (margins as in layout()). */
+function plotAreaHeight(height: number, legend: boolean, rows: number): number {
+  return height - (legend ? 46 + 19 * (rows - 1) : 26) - 30;
+}
+
+function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme, maxTicks = 5): Record<string, unknown> {
   const c = PLOT_THEME[theme];
   const axis = { gridcolor: c.grid, zerolinecolor: c.grid, color: c.axis, tickfont: { size: 10 }, automargin: true };
   const ys = traces.flatMap((t) => t.y.filter(finite));
@@ -145,8 +184,8 @@ function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme): Re
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: c.plotBg,
     margin: { l: 50, r: 10, t: legend ? 46 : 26, b: 30 },
-    xaxis: { ...axis, type: pane.logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 }, standoff: 2 }, ...(pane.logX ? logTicks(xs) : {}) },
-    yaxis: { ...axis, type: pane.logY ? 'log' : 'linear', exponentformat: 'power', title: { text: pane.yTitle, font: { size: 10 }, standoff: 4 }, ...(pane.logY ? logTicks(ys) : {}), ...yRange },
+    xaxis: { ...axis, type: pane.logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 }, standoff: 2 }, ...(pane.logX ? logTicks(xs, 6) : {}) },
+    yaxis: { ...axis, type: pane.logY ? 'log' : 'linear', exponentformat: 'power', title: { text: pane.yTitle, font: { size: 10 }, standoff: 4 }, ...(pane.logY ? logTicks(ys, maxTicks) : {}), ...yRange },
     showlegend: legend,
     // above the plot area, under the title: never over the curves
     legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.01, yanchor: 'bottom', bgcolor: c.legendBg, font: { size: 10, color: c.title } },
@@ -228,7 +267,10 @@ export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Pr
           connectgaps: false,
         };
       });
-      void plotly.react(el, traces, layout(pane, data, legend, th), CONFIG);
+      // a legend that wraps (three runs in a narrow pane) leaves less height: fewer log labels
+      const rows = legend ? legendRows(traces.map((t) => String(t.name ?? '')), el.clientWidth - 60) : 1;
+      const maxTicks = ticksFitting(plotAreaHeight(el.clientHeight || 178, legend, rows));
+      void plotly.react(el, traces, layout(pane, data, legend, th, maxTicks), CONFIG);
       return true;
     };
     // One changed pane per task (a setTimeout each), never inside React's commit: a click (Pause)

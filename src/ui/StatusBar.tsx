@@ -7,6 +7,7 @@
 import type { EngineSnapshot } from '../engine/Engine';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
+import type { Params } from '../params';
 
 function fmt(v: number | undefined, digits = 3): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
@@ -36,6 +37,24 @@ export function readoutsOf(run: RunView): { spec: ReadoutSpec; value: number }[]
   return out;
 }
 
+/**
+ * On the GPU backend: what of the run's method runs on the host (its float64 twin), from the
+ * registry (MethodDef.hostNote), e.g. 'inner solve on the host (float64 twin)'; else undefined.
+ */
+export function hostNoteFor(snap: EngineSnapshot, method: string, params: Params): string | undefined {
+  if (snap.backendKind !== 'gpu') return undefined;
+  return methods.find((m) => m.id === method)?.hostNote?.(params);
+}
+
+function hostSpan(note: string | undefined, method: string): React.JSX.Element | null {
+  if (!note) return null;
+  return (
+    <span className="status-host" data-testid="host-note" title="This method has no WGSL stepper for these settings: the GPU backend runs its float64 twin on the CPU and writes the positions back each step">
+      {method}: {note}
+    </span>
+  );
+}
+
 /** The primary run's readouts that have a value now. */
 export function readoutsShown(snap: EngineSnapshot): { spec: ReadoutSpec; value: number }[] {
   return readoutsOf({ method: snap.config.method, stats: snap.stats, metrics: snap.metrics });
@@ -58,16 +77,18 @@ export function backendLine(snap: EngineSnapshot): string {
 }
 
 /**
- * One line that never wraps (it scrolls sideways when narrow): the primary run, then, in split
- * view, the compared run (right canvas) with its own step, timing, mean, metrics and readouts.
+ * The primary run, then, in split view, each compared run (right / third canvas) with its own
+ * step, timing, mean, metrics and readouts, each compared run on its own wrapped line (no sideways
+ * scrolling at 1440 px); the host note where the GPU backend runs a method's float64 twin.
  */
 export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element {
   const s = snap.stats;
   const c = snap.compare;
   const c2 = snap.compare2;
   return (
-    <div className="status" role="status" aria-label="Status" title={c ? `Left: ${snap.label}; right: ${c.label}` : undefined}>
+    <div className={`status${c ? ' split' : ''}`} role="status" aria-label="Status" title={c ? `Left: ${snap.label}; right: ${c.label}` : undefined}>
       <span className={`badge ${snap.backendKind}`}>{backendLine(snap)}</span>
+      {hostSpan(hostNoteFor(snap, snap.config.method, snap.config.params), snap.config.method)}
       <span>{snap.playing ? '▶ running' : '❚❚ paused'}</span>
       <span>
         step <b data-testid="step">{snap.step.toLocaleString('en-US')}</b>
@@ -94,6 +115,7 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
       {c ? (
         <span className="status-compare" data-testid="status-compare">
           <span className="status-run">right: {c.label}</span>
+          {hostSpan(hostNoteFor(snap, c.method, c.params), c.method)}
           <span>
             step <b>{c.step.toLocaleString('en-US')}</b>
           </span>
@@ -114,6 +136,7 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
       {c && c2 ? (
         <span className="status-compare" data-testid="status-compare2">
           <span className="status-run">third: {c2.label}</span>
+          {hostSpan(hostNoteFor(snap, c2.method, c2.params), c2.method)}
           <span>
             step <b>{c2.step.toLocaleString('en-US')}</b>
           </span>

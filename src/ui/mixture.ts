@@ -1,6 +1,6 @@
 /** Mixture components <-> the `components` JSON parameter of the mixture target. */
 import type { TargetConfig } from '../engine/types';
-import type { Component } from '../targets/types';
+import type { Component, TargetInstance } from '../targets/types';
 
 /** Targets whose components the canvas and the side panel edit. */
 export type MixtureId = 'mixture' | 'torus-mixture';
@@ -42,4 +42,24 @@ export function weightInput(raw: string, k: number): { weight: number } | { erro
   const w = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(w) || !(w > 0)) return { error: `Component ${k + 1} weight: must be a finite positive number, got '${raw}'` };
   return { weight: w };
+}
+
+/** The double well's two wells (its minimisers m -+ d, from the packed V: vKind 2), or undefined for any other target. */
+export function wellsOf(target: TargetInstance | undefined): [[number, number], [number, number]] | undefined {
+  const L = target?.landscape;
+  if (!L || L.vKind !== 2) return undefined;
+  const [m0, m1, d0, d1] = [L.v[0] ?? 0, L.v[1] ?? 0, L.v[2] ?? 0, L.v[3] ?? 0];
+  return [
+    [m0 - d0, m1 - d1],
+    [m0 + d0, m1 + d1],
+  ];
+}
+
+/** The landscape target config with well `index` (0: well1, 1: well2) moved to (x, y), the other kept (3 decimals, like a component). */
+export function movedWell(config: TargetConfig, wells: readonly [number, number][], index: number, x: number, y: number): TargetConfig {
+  const at = (k: number): [number, number] => {
+    const w = wells[k] ?? [0, 0];
+    return k === index ? [round(x), round(y)] : [round(w[0]), round(w[1])];
+  };
+  return { ...config, params: { ...config.params, well1: at(0), well2: at(1) } };
 }
