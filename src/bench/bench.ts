@@ -85,6 +85,7 @@ const USAGE = `usage: npm run bench -- [options]
   --models-dir DIR      generators: where index.json and the .onnx files are [public/models]
   --gen-sizes N,...     generators: sample / particle counts [4096,65536]
   --gen-every K         generators: measure the flow's S_eps every K steps [5]
+  --gen-repeats R       generators: timed generator calls per model and N (median) [15]
   --gen-max-steps K     generators: flow step cap per run [200]
   --gen-max-s S         generators: cap on a flow run's timed stepping, seconds [60]
   --gen-m M             generators: flow target cloud m = min(n, M) [4096]
@@ -123,6 +124,7 @@ export interface BenchOptions {
   modelsDir: string;
   genSizes: number[];
   genEvery: number;
+  genRepeats: number;
   genMaxSteps: number;
   genMaxS: number;
   genM: number;
@@ -209,6 +211,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     modelsDir: 'public/models',
     genSizes: [4096, 65536],
     genEvery: 5,
+    genRepeats: 15,
     genMaxSteps: 200,
     genMaxS: 60,
     genM: 4096,
@@ -303,6 +306,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--gen-every':
         opts.genEvery = positiveInt(need());
+        break;
+      case '--gen-repeats':
+        opts.genRepeats = positiveInt(need());
         break;
       case '--gen-max-steps':
         opts.genMaxSteps = positiveInt(need());
@@ -577,7 +583,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo, env: BenchEnv = 
       const g = await generatorsBench({
         ...(env.gpu ? { gpu: env.gpu } : {}),
         models: opts.genModels, modelsDir: opts.modelsDir, sizes: opts.genSizes, backends: opts.backends, repeats: opts.repeats,
-        every: opts.genEvery, maxSteps: opts.genMaxSteps, maxMs: opts.genMaxS * 1000, maxM: opts.genM, cpuMaxN: opts.genCpuMaxN, tau: opts.genTau,
+        every: opts.genEvery, genRepeats: opts.genRepeats, maxSteps: opts.genMaxSteps, maxMs: opts.genMaxS * 1000, maxM: opts.genM, cpuMaxN: opts.genCpuMaxN, tau: opts.genTau,
         onRow: (r) => io.err(`bench: generators ${r.model} n=${r.n}: ${r.generator.msPerCall !== undefined ? `${r.generator.msPerCall} ms/call (${r.generator.ep})` : (r.generator.unavailable ?? r.generator.error ?? '')}; flow ${r.flow.backend}: ${r.flow.skipped ?? r.flow.error ?? `${r.flow.steps ?? '?'} steps, ${sig(r.flow.ms ?? NaN)} ms, ${r.flow.reached ? 'reached' : 'not reached'} S_eps ${sig(r.flow.sinkhorn ?? NaN)} (generator ${sig(r.generator.sinkhorn ?? NaN)})`}\n`),
       });
       report.generators = g.rows;

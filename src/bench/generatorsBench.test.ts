@@ -53,8 +53,8 @@ describe('generators suite flags', () => {
   it('is opt-in, parses its flags, --quick bounds it', () => {
     const d = parseBenchArgs([]);
     expect(d !== 'help' && d.suites).not.toContain('generators');
-    expect(parseBenchArgs(['--suites', 'generators', '--models', 'wflow-8gaussians', '--gen-sizes', '65536,4096', '--gen-max-s', '30', '--gen-tau', '0.5', '--gen-every', '2']))
-      .toMatchObject({ suites: ['generators'], genModels: ['wflow-8gaussians'], genSizes: [4096, 65536], genMaxS: 30, genTau: 0.5, genEvery: 2 });
+    expect(parseBenchArgs(['--suites', 'generators', '--models', 'wflow-8gaussians', '--gen-sizes', '65536,4096', '--gen-max-s', '30', '--gen-tau', '0.5', '--gen-every', '2', '--gen-repeats', '3']))
+      .toMatchObject({ genRepeats: 3, suites: ['generators'], genModels: ['wflow-8gaussians'], genSizes: [4096, 65536], genMaxS: 30, genTau: 0.5, genEvery: 2 });
     expect(parseBenchArgs(['--quick'])).toMatchObject({ genSizes: [4096], genMaxS: 20 });
     expect(parseBenchArgs([])).toMatchObject({ genSizes: [4096, 65536], genModels: undefined, genTau: undefined, genM: 4096, genCpuMaxN: 4096 });
     expect(() => parseBenchArgs(['--gen-max-s', '-1'])).toThrow(/--gen-max-s expects a positive number/);

@@ -5,7 +5,7 @@
  *
  * Generator: one call of the ONNX model in onnxruntime-web (Node: wasm EP, one thread,
  *   src/generators/nodeOrt.ts) on n points of the card's seeded noise z; 3 untimed warm-up calls, then the
- *   median of `repeats` timed calls (`session.run`, tensor creation and output check included;
+ *   median of --gen-repeats (15) timed calls (`session.run`, tensor creation and output check included;
  *   drawing z is not). samplesPerSec = n / msPerCall. The WebGPU EP is tried once; in Node the
  *   onnxruntime-web build has none, so its row records onnxruntime's refusal as the reason.
  *   sinkhorn = S_eps of the samples against held-out target samples, exactly the model cards' metric
@@ -15,7 +15,8 @@
  *   reference, as the row's `reference` says) at the playground's defaults (blur 0.1, its default
  *   step size 0.2) toward a cloud of m = min(n, --gen-m) exact target samples, from N(0, I)
  *   particles (seed 1), on each backend. Every `every` steps the particles are read back and S_eps
- *   measured with the same metric (first 512 particles vs the same held-out samples); only
+ *   measured with the same metric (also after steps 1 and 2: the cold step, then a warm probe
+ *   that sizes the chunks to fit the time cap) (first 512 particles vs the same held-out samples); only
  *   step(k) + finish() is timed (wall clock; the metric and the read-back are not). The first
  *   (cold) step is included: it builds the pipelines and anneals the whole eps schedule
  *   (firstStepMs says how long it took). One flow runs per (target, n, backend), until it reaches
@@ -94,7 +95,9 @@ export interface GeneratorsBenchOptions {
   sizes: number[];
   backends: BackendKind[];
   repeats: number;
-  /** Flow: read back and measure S_eps every this many steps. */
+  /** Generator: timed calls per (model, n, EP). */
+  genRepeats: number;
+  /** Flow: read back and measure S_eps every this many steps (and after steps 1 and 2). */
   every: number;
   maxSteps: number;
   /** Flow: cap on timed stepping per run (ms). */
@@ -249,8 +252,9 @@ async function runFlow(backend: Backend, target: string, n: number, m: number, t
   let stopped = 'max-steps';
   while (steps < o.maxSteps) {
     const perStep = steps > 1 && firstStepMs !== undefined ? (ms - firstStepMs) / (steps - 1) : undefined;
-    // the first chunk is one (cold) step, so later chunks can be sized from a warm estimate
-    let k = steps === 0 ? 1 : Math.min(o.every - (steps % o.every), o.maxSteps - steps);
+    // the first two chunks are one step each (the cold one, then a warm probe), so later chunks can
+    // be sized from warm steps to fit the time cap
+    let k = steps < 2 ? 1 : Math.min(o.every - (steps % o.every), o.maxSteps - steps);
     if (perStep !== undefined) {
       const fit = Math.floor((o.maxMs - ms) / perStep);
       if (fit < 1) { stopped = `time cap (next step estimated ${fmtS(perStep)})`; break; }
@@ -268,7 +272,7 @@ async function runFlow(backend: Backend, target: string, n: number, m: number, t
     if (s <= goal) { stopped = 'reached'; break; }
     if (ms >= o.maxMs) { stopped = 'time cap'; break; }
   }
-  const msPerStep = steps > 1 && firstStepMs !== undefined ? (ms - firstStepMs) / (steps - 1) : firstStepMs;
+  const msPerStep: number | undefined = steps > 1 && firstStepMs !== undefined ? (ms - firstStepMs) / (steps - 1) : firstStepMs;
   return {
     base: {
       backend: backend.info.kind, method: 'sinkhorn-flow', reference: '', stepSize: tau, params: {}, m, timing: 'wall-clock',
@@ -312,11 +316,11 @@ export async function generatorsBench(o: GeneratorsBenchOptions): Promise<{ rows
     const bytes = new Uint8Array(await readFile(join(o.modelsDir, model.file)));
     for (const n of o.sizes) {
       const y = heldOutOf(model.target);
-      const wasm: GeneratorTiming = ort ? await generatorTiming(ort, bytes, 'wasm', n, o.repeats, y) : { ep: 'wasm', unavailable: ortError ?? '' };
+      const wasm: GeneratorTiming = ort ? await generatorTiming(ort, bytes, 'wasm', n, o.genRepeats, y) : { ep: 'wasm', unavailable: ortError ?? '' };
       let webgpu: GeneratorTiming;
       if (webgpuRefusal !== undefined) webgpu = { ep: 'webgpu', unavailable: webgpuRefusal };
       else if (ort) {
-        webgpu = await generatorTiming(ort, bytes, 'webgpu', n, o.repeats, y);
+        webgpu = await generatorTiming(ort, bytes, 'webgpu', n, o.genRepeats, y);
         if (webgpu.unavailable !== undefined) webgpuRefusal = webgpu.unavailable;
       } else webgpu = { ep: 'webgpu', unavailable: ortError ?? '' };
       if (wasm.error !== undefined) errors.push(`generators ${model.id} n=${n} wasm: ${wasm.error}`);
