@@ -45,8 +45,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     let count = min(WG, n - base);
     for (var t = 0u; t < count; t = t + 1u) {
       let xj = tile[t];
-      acc = acc + land_grad_W1(L, xi, xj);
-      w = w + land_W(L, xi, xj);
+      let gw = land_pair_grad(L, xi, xj);
+      acc = acc + gw.xy;
+      w = w + gw.z;
     }
     workgroupBarrier();
   }

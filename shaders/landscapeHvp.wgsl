@@ -47,7 +47,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
     let count = min(WG, n - base);
     for (var t = 0u; t < count; t = t + 1u) {
       let e = tile[t];
-      acc = acc + land_sym_mul(land_hess_W11(L, xi, e.xy), vi) + land_hess_W12(L, xi, e.xy) * e.zw;
+      acc = acc + land_pair_hvp(L, xi, e.xy, vi, e.zw);
     }
     workgroupBarrier();
   }

@@ -239,3 +239,37 @@ fn land_net_u(L: Landscape, m: u32, M: u32) -> f32 {
 fn land_net_y(L: Landscape, u: f32) -> f32 {
   return 0.5 * (land_act(L.v.x * u + L.v.y).x + land_act(L.v.z * u + L.v.w).x);
 }
+
+// (grad_1 W(x, y), W(x, y)) in one pass: the two-layer net's data loop once (2 tanh per point, not 4).
+fn land_pair_grad(L: Landscape, x: vec2f, y: vec2f) -> vec3f {
+  if (L.wKind == 3u) {
+    let M = land_net_m(L);
+    var a = vec3f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      let sx = land_act(x.x * u + x.y);
+      let sy = land_act(y.x * u + y.y).x;
+      a = a + vec3f(sx.y * sy * vec2f(u, 1.0), sx.x * sy);
+    }
+    return a / f32(M);
+  }
+  return vec3f(land_grad_W1(L, x, y), land_W(L, x, y));
+}
+
+// hess_11 W(x, y) vx + hess_12 W(x, y) vy in one pass (two-layer net: E_u [sigma''(z) sigma(z') phi.vx +
+// sigma'(z) sigma'(z') phi.vy] phi, phi = (u, 1)).
+fn land_pair_hvp(L: Landscape, x: vec2f, y: vec2f, vx: vec2f, vy: vec2f) -> vec2f {
+  if (L.wKind == 3u) {
+    let M = land_net_m(L);
+    var a = vec2f(0.0);
+    for (var m = 0u; m < M; m = m + 1u) {
+      let u = land_net_u(L, m, M);
+      let phi = vec2f(u, 1.0);
+      let sx = land_act(x.x * u + x.y);
+      let sy = land_act(y.x * u + y.y);
+      a = a + (sx.z * sy.x * dot(phi, vx) + sx.y * sy.y * dot(phi, vy)) * phi;
+    }
+    return a / f32(M);
+  }
+  return land_sym_mul(land_hess_W11(L, x, y), vx) + land_hess_W12(L, x, y) * vy;
+}

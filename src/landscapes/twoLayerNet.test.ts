@@ -15,7 +15,8 @@ import { applyMatrixFunction, symEig } from '../reference/denseEig';
 import { lanczos, lanczosApply, ritz } from '../reference/lanczos';
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHessian, landscapeHvp } from '../reference/landscapeHvp';
-import { landGradV, landGradW1, landHessV, landHessW11, landHessW12, landV, landW } from '../reference/landscapes';
+import { landGradV, landGradW1, landHessV, landHessW11, landHessW12, landPairGrad, landPairHvp, landV, landW } from '../reference/landscapes';
+import type { Params } from '../params';
 import { Rng } from '../reference/philox';
 import { createLandscape, landscapes, NET_RANGE, TEACHER } from './presets';
 
@@ -43,7 +44,9 @@ function directLoss(x: Float64Array, n: number, teacher: readonly number[] = TEA
 
 describe('two-layer-net: the energy is the network\'s squared loss', () => {
   it('F(X) = 1/2 mean_u (y - f_X)^2 for random neurons (default and other teacher / M)', () => {
-    for (const [params, teacher, m] of [[{}, TEACHER, M], [{ teacher: [1, -0.5, -3, 2], m: 7 }, [1, -0.5, -3, 2], 7]] as const) {
+    const other = [1, -0.5, -3, 2];
+    const runs: [Params, readonly number[], number][] = [[{}, TEACHER, M], [{ teacher: other, m: 7 }, other, 7]];
+    for (const [params, teacher, m] of runs) {
       const Lp = createLandscape('two-layer-net', params);
       for (const n of [1, 5, 40]) {
         const x = cloud(n, n, 1.5);
@@ -106,6 +109,23 @@ describe('two-layer-net: the energy is the network\'s squared loss', () => {
     }
   });
 
+  it('the one-pass pair terms equal the separate functions (every W kind): landPairGrad = (grad_1 W, W), landPairHvp = hess_11 W vx + hess_12 W vy', () => {
+    const p = cloud(6, 25);
+    for (const [id, params] of [['two-layer-net', {}], ['double-well', {}], ['attract-repel', { a: 5, b: 3 }], ['quadratic', { c: 0.7 }]] as const) {
+      const Lk = createLandscape(id, params);
+      for (let i = 0; i + 7 < p.length; i += 8) {
+        const [x0, x1, y0, y1, a0, a1, b0, b1] = Array.from(p.subarray(i, i + 8));
+        if (x0 === undefined || x1 === undefined || y0 === undefined || y1 === undefined || a0 === undefined || a1 === undefined || b0 === undefined || b1 === undefined) throw new Error('short cloud');
+        const [g0, g1] = landGradW1(Lk, x0, x1, y0, y1);
+        expectClose(landPairGrad(Lk, x0, x1, y0, y1), [g0, g1, landW(Lk, x0, x1, y0, y1)], { atol: 1e-15, rtol: 1e-14 }, 'same sums, same order');
+        const [h11, h12, h22] = landHessW11(Lk, x0, x1, y0, y1);
+        const [c11, c12, c21, c22] = landHessW12(Lk, x0, x1, y0, y1);
+        const want = [h11 * a0 + h12 * a1 + c11 * b0 + c12 * b1, h12 * a0 + h22 * a1 + c21 * b0 + c22 * b1];
+        expectClose(landPairHvp(Lk, x0, x1, y0, y1, a0, a1, b0, b1), want, { atol: 1e-15, rtol: 1e-13 }, 'the products summed in another order');
+      }
+    }
+  });
+
   it('Lanczos with k = 2N (N = 10) equals the dense eigendecomposition: Ritz values, (H^2 + lambda)^(-1/2) g', () => {
     const n = 10, m = 2 * n;
     const x = cloud(n, 23);
@@ -154,7 +174,7 @@ describe('two-layer-net: descent from the default init (N(0, I) neurons, N = 32,
     const h = defaultStepSize('wsfn', 'two-layer-net');
     const st = wsfn.createCpu({ n, stepSize: h, seed: 1, params: { lambda: 0.5, k: 20, solver: 'lanczos', lineSearch: true, trust: 1 }, landscape: L });
     const slow = wgd.createCpu({ n, stepSize: 0.2, seed: 1, params: { lineSearch: false, trust: 1e6 }, landscape: L });
-    let x = landscapes['two-layer-net'].init(n, 1), y = Float64Array.from(x);
+    let x: Float64Array = landscapes['two-layer-net'].init(n, 1), y: Float64Array = Float64Array.from(x);
     let prev = landscapeEnergy(L, x, n);
     for (let s = 0; s < 30; s++) {
       x = st.step(x, s);

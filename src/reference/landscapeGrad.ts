@@ -6,7 +6,7 @@
  * For a symmetric W, g_i = N dF/dx_i: the gradient in the L2(mu) (Wasserstein tangent) inner
  * product <u, v>_mu = (1/N) sum_i u_i . v_i. The j = i term is included (W(x, x) may be nonzero).
  */
-import { landGradV, landGradW1, landV, landW, type PackedLandscape } from './landscapes';
+import { landGradV, landPairGrad, landV, landW, type PackedLandscape } from './landscapes';
 
 export interface LandscapeGradResult {
   /** g, interleaved (2n). */
@@ -28,10 +28,10 @@ export function landscapeGrad(L: PackedLandscape, x: Float64Array, n: number): L
     let a0 = 0, a1 = 0, w = 0;
     for (let j = 0; j < n; j++) {
       const xj0 = x[2 * j] ?? 0, xj1 = x[2 * j + 1] ?? 0;
-      const [d0, d1] = landGradW1(L, xi0, xi1, xj0, xj1);
+      const [d0, d1, wij] = landPairGrad(L, xi0, xi1, xj0, xj1);
       a0 += d0;
       a1 += d1;
-      w += landW(L, xi0, xi1, xj0, xj1);
+      w += wij;
     }
     const [v0, v1] = landGradV(L, xi0, xi1);
     const gi0 = v0 + a0 / n, gi1 = v1 + a1 / n;

@@ -7,7 +7,7 @@
  * (in the Euclidean and the L2(mu) inner product alike) when W is. The j = i term is included: it
  * carries both arguments' derivatives (hess_11 + hess_12 at (x_i, x_i)).
  */
-import { landHessV, landHessW11, landHessW12, type PackedLandscape } from './landscapes';
+import { landHessV, landPairHvp, type PackedLandscape } from './landscapes';
 
 export function landscapeHvp(L: PackedLandscape, x: Float64Array, v: Float64Array, n: number): Float64Array {
   const out = new Float64Array(2 * n);
@@ -18,10 +18,9 @@ export function landscapeHvp(L: PackedLandscape, x: Float64Array, v: Float64Arra
     for (let j = 0; j < n; j++) {
       const xj0 = x[2 * j] ?? 0, xj1 = x[2 * j + 1] ?? 0;
       const vj0 = v[2 * j] ?? 0, vj1 = v[2 * j + 1] ?? 0;
-      const [h11, h12, h22] = landHessW11(L, xi0, xi1, xj0, xj1);
-      const [c11, c12, c21, c22] = landHessW12(L, xi0, xi1, xj0, xj1);
-      a0 += h11 * vi0 + h12 * vi1 + c11 * vj0 + c12 * vj1;
-      a1 += h12 * vi0 + h22 * vi1 + c21 * vj0 + c22 * vj1;
+      const [d0, d1] = landPairHvp(L, xi0, xi1, xj0, xj1, vi0, vi1, vj0, vj1);
+      a0 += d0;
+      a1 += d1;
     }
     const [p11, p12, p22] = landHessV(L, xi0, xi1);
     out[2 * i] = p11 * vi0 + p12 * vi1 + a0 / n;

@@ -268,3 +268,40 @@ export function landHessW12(L: PackedLandscape, x0: number, x1: number, y0: numb
   }
   return [0, 0, 0, 0];
 }
+
+/** [grad_1 W(x, y), W(x, y)] in one pass (twin of land_pair_grad: the two-layer net's data loop once). */
+export function landPairGrad(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number): Vec3 {
+  if (L.wKind === 3) {
+    const M = landNetM(L);
+    let g0 = 0, g1 = 0, w = 0;
+    for (let m = 0; m < M; m++) {
+      const u = landNetU(L, m, M);
+      const sx = landAct(x0 * u + x1), sy = landAct(y0 * u + y1)[0];
+      g0 += sx[1] * sy * u;
+      g1 += sx[1] * sy;
+      w += sx[0] * sy;
+    }
+    return [g0 / M, g1 / M, w / M];
+  }
+  const [g0, g1] = landGradW1(L, x0, x1, y0, y1);
+  return [g0, g1, landW(L, x0, x1, y0, y1)];
+}
+
+/** hess_11 W(x, y) vx + hess_12 W(x, y) vy in one pass (twin of land_pair_hvp). */
+export function landPairHvp(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number, vx0: number, vx1: number, vy0: number, vy1: number): Vec2 {
+  if (L.wKind === 3) {
+    const M = landNetM(L);
+    let a0 = 0, a1 = 0;
+    for (let m = 0; m < M; m++) {
+      const u = landNetU(L, m, M);
+      const sx = landAct(x0 * u + x1), sy = landAct(y0 * u + y1);
+      const c = sx[2] * sy[0] * (u * vx0 + vx1) + sx[1] * sy[1] * (u * vy0 + vy1);
+      a0 += c * u;
+      a1 += c;
+    }
+    return [a0 / M, a1 / M];
+  }
+  const [h11, h12, h22] = landHessW11(L, x0, x1, y0, y1);
+  const [c11, c12, c21, c22] = landHessW12(L, x0, x1, y0, y1);
+  return [h11 * vx0 + h12 * vx1 + c11 * vy0 + c12 * vy1, h12 * vx0 + h22 * vx1 + c21 * vy0 + c22 * vy1];
+}
