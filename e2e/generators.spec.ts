@@ -59,7 +59,7 @@ test('a shipped generator for 8gaussians draws its samples beside the flow, with
   expect(await litPixels(page)).toBeGreaterThan(500);
   const timing = page.getByRole('status', { name: 'Generator timing' });
   await expect(timing).toContainText(/Flow: 1,024 samples after [\d,]+ steps in .*samples\/s/);
-  await expect(timing).toContainText(/Generator: 1,024 samples in one call of [\d.]+ m?s = [\d.]+[kMG]? samples\/s · CPU copy [\d.]+ m?s/);
+  await expect(timing).toContainText(/Generator: 1,024 samples in one call of [\d.]+ m?s = [\d.]+[kMG]? samples\/s · CPU copy [\d.]+ m?s · first call [\d.]+ m?s/);
   await expect(page.getByText(/onnxruntime-web · (WebGPU|wasm)/)).toBeVisible();
   const provider = await page.getByText(/onnxruntime-web · (WebGPU|wasm)/).textContent();
   console.log(`provider: ${provider}`);
@@ -70,11 +70,35 @@ test('a shipped generator for 8gaussians draws its samples beside the flow, with
   for (const f of ortFiles) expect(f.startsWith('http://localhost:4173/')).toBe(true);
   // the plots get the generator's flat line (a trace named after it)
   await expect(page.locator('[data-plot="energy"] .legendtext', { hasText: 'wflow-8gaussians' })).toHaveCount(1, { timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/generators-wflow.png` });
   // the map
   const before = await litPixels(page);
   await page.getByLabel('Show map').check();
   await expect.poll(() => litPixels(page)).toBeGreaterThan(before);
-  await page.screenshot({ path: `${SHOTS}/generators-wflow.png` });
+  await page.screenshot({ path: `${SHOTS}/generators-wflow-map.png` });
+  // another target keeps the choice only where the same kind of model exists for it
+  await page.getByLabel('Target', { exact: true }).selectOption('25gaussians');
+  await expect(select(page)).toHaveValue('shipped:wflow-25gaussians');
+  await page.getByLabel('Target', { exact: true }).selectOption('banana');
+  await expect(select(page)).toHaveValue('none');
+  await expect(pane(page)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('on a narrow screen the generator pane stacks under the flow', async ({ page }) => {
+  await page.setViewportSize({ width: 700, height: 1000 });
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=512&h=0.5', 1);
+  await select(page).selectOption(await optionValue(page, 'wflow-8gaussians'));
+  await expect(pane(page)).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 60_000 });
+  const main = await page.locator('.canvas-wrap[data-slot="0"]').boundingBox();
+  const gen = await pane(page).boundingBox();
+  expect(main && gen).toBeTruthy();
+  if (main && gen) {
+    expect(gen.y).toBeGreaterThanOrEqual(main.y + main.height - 1);
+    expect(Math.abs(gen.width - main.width)).toBeLessThan(2);
+  }
+  await page.screenshot({ path: `${SHOTS}/generators-narrow.png`, fullPage: false });
   expect(errors).toEqual([]);
 });
 

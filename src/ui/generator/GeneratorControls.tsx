@@ -4,10 +4,11 @@
  * input, which onnxruntime provider runs, "Show map", the S-JKO "JKO step k" slider, the timings
  * (role="status", "Generator timing") and the generator's metrics next to the flow's.
  */
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../../engine/Engine';
 import { getTarget } from '../../targets/registry';
-import { flowTiming, flowWallMs, formatMs, formatRate } from './timing';
+import { DistillControls } from './DistillControls';
+import { FlowClock, flowTiming, flowWallMs, formatMs, formatRate } from './timing';
 import { modelName } from './models';
 import type { GeneratorState } from './useGenerator';
 
@@ -53,7 +54,16 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
     );
   };
 
-  const wall = flowWallMs(snap.history.step, snap.history.msPerStep, snap.step, snap.msPerStep);
+  // the flow's wall time while playing, observed on each of the engine's snapshots
+  const [clockMs, setClockMs] = useState(0);
+  useEffect(() => {
+    const clock = new FlowClock();
+    return engine.subscribe(() => {
+      const s = engine.getSnapshot();
+      setClockMs(clock.observe(s.step, s.playing, performance.now()));
+    });
+  }, [engine]);
+  const wall = clockMs > 0 ? clockMs : flowWallMs(snap.history.step, snap.history.msPerStep, snap.step, snap.msPerStep);
   const flow = flowTiming(snap.config.n, snap.step, wall);
   const genRate = batch && batch.batchMs > 0 ? (batch.n * 1000) / batch.batchMs : undefined;
   const outputName = batch && gen.step > 0 ? (batch.outputs[gen.step - 1] ?? 'x') : 'z';
@@ -116,6 +126,7 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
             <div>
               Generator: {batch ? batch.n.toLocaleString('en-US') : '—'} samples in one call of {batch ? formatMs(batch.batchMs) : '—'} ={' '}
               <strong>{genRate !== undefined ? formatRate(genRate) : '—'} samples/s</strong> · CPU copy {batch ? formatMs(batch.copyMs) : '—'}
+              {batch ? ` · first call ${formatMs(batch.firstMs)}` : ''}
             </div>
             {batch && batch.n < snap.config.n ? <div>(the generator draws at most {batch.n.toLocaleString('en-US')} samples)</div> : null}
           </div>
@@ -128,8 +139,8 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
           ) : null}
         </>
       ) : null}
-      {/* Distill now (src/ui/generator/DistillControls.tsx, written by another engineer): mounted here once that file exists,
-          as <DistillControls engine={engine} snap={snap} onModel={gen.addModel} /> (the same validation path as a loaded file). */}
+      {/* Distill now: its model comes back through the same validation path as a loaded file */}
+      <DistillControls engine={engine} snap={snap} onModel={gen.addModel} />
     </section>
   );
 }

@@ -14,7 +14,7 @@ import { Rng } from '../../reference/philox';
 import { DEFAULT_GRID, gridPoints, gridPolylines } from './mapGrid';
 import { modelsFor, parseModelIndex, targetOutliers } from './models';
 import { generatorHistory } from './plotRun';
-import { flowTiming, flowWallMs, formatMs, formatRate } from './timing';
+import { FlowClock, flowTiming, flowWallMs, formatMs, formatRate } from './timing';
 import { resolveChoice } from './useGenerator';
 
 const card = (id: string, target: string, method: string, label: string, outliers = 0, outputs = ['x']) => ({
@@ -67,6 +67,20 @@ describe('timings', () => {
     expect(flowWallMs([10, 20], [2, 4], 25, 3)).toBe(75);
     expect(flowWallMs([], [], 8, 1.5)).toBe(12);
     expect(flowWallMs([0, 10], [NaN, 2], 10, 2)).toBe(20);
+  });
+  it('FlowClock counts playing time up to each step rise, not pauses; a reset restarts it (exact)', () => {
+    const c = new FlowClock();
+    expect(c.observe(0, true, 1000)).toBe(0);
+    expect(c.observe(0, true, 1100)).toBe(0); // still compiling: no step yet
+    expect(c.observe(3, true, 1500)).toBe(500);
+    expect(c.observe(3, true, 1600)).toBe(500);
+    expect(c.observe(6, true, 1700)).toBe(700);
+    expect(c.observe(7, false, 5000)).toBe(700); // paused for a long time: not counted
+    expect(c.observe(7, true, 9000)).toBe(700);
+    expect(c.observe(9, true, 9200)).toBe(900);
+    expect(c.observe(2, true, 9300)).toBe(0); // reset
+    expect(c.observe(4, true, 9350)).toBe(50);
+    expect(c.wallMs).toBe(50);
   });
   it('samples per second: N / wall time, particle-steps: N k / wall time', () => {
     const t = flowTiming(4096, 100, 500);

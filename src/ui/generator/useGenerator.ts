@@ -40,8 +40,10 @@ export interface GeneratorBatch {
   outputs: string[];
   /** The deformed grid: G applied to the z grid's polylines. */
   grid: Float64Array[];
-  /** ms of the one batch call (ort's run, its own transfers included). */
+  /** ms of one batch call (ort's run, its own transfers included), the second at this size. */
   batchMs: number;
+  /** ms of the first call at this size (WebGPU shader compilation and allocation included). */
+  firstMs: number;
   /** ms to copy the batch's outputs into the page's float64 arrays (drawing, metrics). */
   copyMs: number;
 }
@@ -169,9 +171,15 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     void (async () => {
       try {
         const z = sampleNoise(seed, n);
+        // the first call at a batch size also compiles (WebGPU shaders) and allocates: timed apart,
+        // the second is the batch time
         const t0 = performance.now();
+        await active.generator.run(z, n);
+        const firstMs = performance.now() - t0;
+        if (!live) return;
+        const t1 = performance.now();
         const out = await active.generator.run(z, n);
-        const batchMs = performance.now() - t0;
+        const batchMs = performance.now() - t1;
         const c0 = performance.now();
         const outputs = active.generator.info.outputs.filter((name) => out[name] !== undefined);
         const chain = [z, ...outputs.map((name) => Float64Array.from(out[name] ?? []))];
@@ -179,7 +187,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
         const g = gridPoints(DEFAULT_GRID);
         const gx = await active.generator.forward(g, g.length / 2);
         if (!live) return;
-        setBatchFor({ session: active, batch: { n, seed, chain, outputs, grid: gridPolylines(gx, DEFAULT_GRID), batchMs, copyMs } });
+        setBatchFor({ session: active, batch: { n, seed, chain, outputs, grid: gridPolylines(gx, DEFAULT_GRID), batchMs, firstMs, copyMs } });
       } catch (e) {
         if (live) onErrorRef.current(`Generator ${active.name}: ${message(e)}`);
       }
