@@ -145,18 +145,16 @@ export function logTicks(values: readonly number[], maxTicks = 5): Record<string
   return { dtick: step, tick0: 0, exponentformat: 'power', showexponent: 'all', ...(minor ? { minor } : {}) };
 }
 
-/** Rows a horizontal legend of these names takes in `width` px (font 10: ~5.6 px a character, ~40 px of line sample and gap per entry). */
+/**
+ * Rows a horizontal legend of these names takes in `width` px (font 10: ~5.6 px a character, ~40 px
+ * of line sample and gap per entry): one row when all fit, else plotly's grid of equal columns as
+ * wide as the widest entry.
+ */
 export function legendRows(names: readonly string[], width: number): number {
-  let rows = 1, x = 0;
-  for (const n of names) {
-    const w = 40 + 5.6 * n.length;
-    if (x > 0 && x + w > width) {
-      rows++;
-      x = 0;
-    }
-    x += w;
-  }
-  return rows;
+  const widths = names.map((n) => 40 + 5.6 * n.length);
+  if (widths.reduce((a, b) => a + b, 0) <= width) return 1;
+  const columns = Math.max(1, Math.floor(width / Math.max(...widths)));
+  return Math.ceil(names.length / columns);
 }
 
 /** Labelled log ticks that stay readable in a plot area `h` px high: one per 24 px, 2 to 5. */
@@ -169,7 +167,7 @@ function plotAreaHeight(height: number, legend: boolean, rows: number): number {
   return height - (legend ? 46 + 19 * (rows - 1) : 26) - 30;
 }
 
-function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme, maxTicks = 5): Record<string, unknown> {
+function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme, maxTicks = 5, legendRowCount = 1): Record<string, unknown> {
   const c = PLOT_THEME[theme];
   const axis = { gridcolor: c.grid, zerolinecolor: c.grid, color: c.axis, tickfont: { size: 10 }, automargin: true };
   const ys = traces.flatMap((t) => t.y.filter(finite));
@@ -183,7 +181,8 @@ function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme, max
     title: { text: pane.title, font: { size: 12, color: c.title }, x: 0.02, xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 5 } },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: c.plotBg,
-    margin: { l: 50, r: 10, t: legend ? 46 : 26, b: 30 },
+    // a wrapped legend gets its rows above the plot area (it would otherwise grow over the title)
+    margin: { l: 50, r: 10, t: legend ? 46 + 19 * (legendRowCount - 1) : 26, b: 30 },
     xaxis: { ...axis, type: pane.logX ? 'log' : 'linear', title: { text: 'step', font: { size: 10 }, standoff: 2 }, ...(pane.logX ? logTicks(xs, 6) : {}) },
     yaxis: { ...axis, type: pane.logY ? 'log' : 'linear', exponentformat: 'power', title: { text: pane.yTitle, font: { size: 10 }, standoff: 4 }, ...(pane.logY ? logTicks(ys, maxTicks) : {}), ...yRange },
     showlegend: legend,
@@ -270,7 +269,7 @@ export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Pr
       // a legend that wraps (three runs in a narrow pane) leaves less height: fewer log labels
       const rows = legend ? legendRows(traces.map((t) => String(t.name ?? '')), el.clientWidth - 60) : 1;
       const maxTicks = ticksFitting(plotAreaHeight(el.clientHeight || 178, legend, rows));
-      void plotly.react(el, traces, layout(pane, data, legend, th, maxTicks), CONFIG);
+      void plotly.react(el, traces, layout(pane, data, legend, th, maxTicks, rows), CONFIG);
       return true;
     };
     // One changed pane per task (a setTimeout each), never inside React's commit: a click (Pause)
