@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from './backend';
 import { ConfigError, type Backend, type RunConfig, type Simulation } from './types';
 import { GpuSimulation } from './gpuSimulation';
-import { createLandscape, landscapes } from '../landscapes/presets';
+import { createLandscape, landscapes, type LandscapeDef } from '../landscapes/presets';
 import { landscapeEnergy } from '../reference/landscapeGrad';
 import { methods } from '../methods/registry';
 import { landscapeTargets } from '../targets/landscape';
@@ -175,7 +175,7 @@ describe('GPU vs CPU backend (double well, N = 64, seed 1)', () => {
 });
 
 describe('defaults on the landscapes', () => {
-  it('every landscape method takes its fixed default step on every landscape target and lowers F there (CPU, N = 48, 20 steps)', async () => {
+  it('every landscape method takes its fixed default step (or the landscape\'s own) on every landscape target and lowers F there (CPU, N = 48, 20 steps)', async () => {
     const landscapeMethods = methods.filter((m) => m.needs === 'landscape');
     expect(landscapeMethods.map((m) => m.id)).toEqual(['wgd', 'wgd-perturbed', 'w-newton', 'wsfn', 'jko']);
     for (const t of landscapeTargets) {
@@ -184,7 +184,8 @@ describe('defaults on the landscapes', () => {
       expect(methodsByPriority().find((m) => incompatibility(m, facts, 'plane') === undefined)?.id).toBe('wsfn');
       for (const m of landscapeMethods) {
         const h = defaultStepSize(m.id, t.id);
-        expect(h).toBe(m.defaultStep?.fixed);
+        // a landscape may set its own step for a method (LandscapeDef.stepSize: two-layer-net's h = 2)
+        expect(h).toBe((landscapes as Record<string, LandscapeDef | undefined>)[t.id]?.stepSize?.[m.id] ?? m.defaultStep?.fixed);
         const sim = backend('cpu').createSimulation(config({ method: m.id, target: { id: t.id, params: {} }, n: 48, stepSize: h }));
         const F0 = landscapeEnergy(createLandscape(t.id), Float64Array.from(await sim.positions()), 48);
         sim.step(20);

@@ -13,8 +13,8 @@ import { wgd } from '../methods/wgd';
 import { wsfn } from '../methods/wsfn';
 import { applyMatrixFunction, symEig } from '../reference/denseEig';
 import { lanczos, lanczosApply, ritz } from '../reference/lanczos';
-import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
-import { landscapeHessian, landscapeHvp } from '../reference/landscapeHvp';
+import { landscapeEnergy, landscapeEnergyPairwise, landscapeGrad, landscapeGradPairwise } from '../reference/landscapeGrad';
+import { landscapeHessian, landscapeHvp, landscapeHvpPairwise } from '../reference/landscapeHvp';
 import { landGradV, landGradW1, landHessV, landHessW11, landHessW12, landPairGrad, landPairHvp, landV, landW } from '../reference/landscapes';
 import type { Params } from '../params';
 import { Rng } from '../reference/philox';
@@ -123,6 +123,21 @@ describe('two-layer-net: the energy is the network\'s squared loss', () => {
         const want = [h11 * a0 + h12 * a1 + c11 * b0 + c12 * b1, h12 * a0 + h22 * a1 + c21 * b0 + c22 * b1];
         expectClose(landPairHvp(Lk, x0, x1, y0, y1, a0, a1, b0, b1), want, { atol: 1e-15, rtol: 1e-13 }, 'the products summed in another order');
       }
+    }
+  });
+
+  it('the O(N M) path (rank-M W) equals the pairwise O(N^2 M) sums in the WGSL\'s order: g, e, F, H v', () => {
+    const runs: [Params, number][] = [[{}, 37], [{ teacher: [1, -0.5, -3, 2], m: 7 }, 12]];
+    for (const [params, n] of runs) {
+      const Lp = createLandscape('two-layer-net', params);
+      const x = cloud(n, 26, 1.5), v = cloud(n, 27);
+      const fast = landscapeGrad(Lp, x, n), slow = landscapeGradPairwise(Lp, x, n);
+      // float64 sums of N M bounded terms in two orders: ~1e-16 N M relative
+      expectClose(fast.g, slow.g, { atol: 1e-14, rtol: 1e-12 }, 'g: same sums, other order');
+      expectClose(fast.e, slow.e, { atol: 1e-14, rtol: 1e-12 }, 'e_i: same sums, other order');
+      expect(Math.abs(fast.energy - slow.energy)).toBeLessThan(1e-14);
+      expect(Math.abs(landscapeEnergy(Lp, x, n) - landscapeEnergyPairwise(Lp, x, n))).toBeLessThan(1e-14);
+      expectClose(landscapeHvp(Lp, x, v, n), landscapeHvpPairwise(Lp, x, v, n), { atol: 1e-14, rtol: 1e-12 }, 'H v: same sums, other order');
     }
   });
 

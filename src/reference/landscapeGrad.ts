@@ -5,8 +5,11 @@
  *   e_i = V(x_i) + (1/(2N)) sum_j W(x_i, x_j),          F = (1/N) sum_i e_i
  * For a symmetric W, g_i = N dF/dx_i: the gradient in the L2(mu) (Wasserstein tangent) inner
  * product <u, v>_mu = (1/N) sum_i u_i . v_i. The j = i term is included (W(x, x) may be nonzero).
+ * The two-layer net (a rank-M W) takes the O(N M) path of ./landscapeNet.ts; `landscapeGradPairwise`
+ * and `landscapeEnergyPairwise` are the pairwise sums in the WGSL's order for every landscape.
  */
 import { landGradV, landPairGrad, landV, landW, type PackedLandscape } from './landscapes';
+import { isNet, netEnergy, netGrad } from './landscapeNet';
 
 export interface LandscapeGradResult {
   /** g, interleaved (2n). */
@@ -20,6 +23,10 @@ export interface LandscapeGradResult {
 }
 
 export function landscapeGrad(L: PackedLandscape, x: Float64Array, n: number): LandscapeGradResult {
+  return isNet(L) ? netGrad(L, x, n) : landscapeGradPairwise(L, x, n);
+}
+
+export function landscapeGradPairwise(L: PackedLandscape, x: Float64Array, n: number): LandscapeGradResult {
   const g = new Float64Array(2 * n);
   const e = new Float64Array(n);
   let energy = 0, g2 = 0;
@@ -47,6 +54,10 @@ export function landscapeGrad(L: PackedLandscape, x: Float64Array, n: number): L
 
 /** F alone (the line search's trial points). */
 export function landscapeEnergy(L: PackedLandscape, x: Float64Array, n: number): number {
+  return isNet(L) ? netEnergy(L, x, n) : landscapeEnergyPairwise(L, x, n);
+}
+
+export function landscapeEnergyPairwise(L: PackedLandscape, x: Float64Array, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
     const xi0 = x[2 * i] ?? 0, xi1 = x[2 * i + 1] ?? 0;

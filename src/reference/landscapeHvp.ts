@@ -8,8 +8,14 @@
  * carries both arguments' derivatives (hess_11 + hess_12 at (x_i, x_i)).
  */
 import { landHessV, landPairHvp, type PackedLandscape } from './landscapes';
+import { isNet, netHvp } from './landscapeNet';
 
+/** The two-layer net takes the O(N M) path of ./landscapeNet.ts; landscapeHvpPairwise is the WGSL's pairwise sum. */
 export function landscapeHvp(L: PackedLandscape, x: Float64Array, v: Float64Array, n: number): Float64Array {
+  return isNet(L) ? netHvp(L, x, v, n) : landscapeHvpPairwise(L, x, v, n);
+}
+
+export function landscapeHvpPairwise(L: PackedLandscape, x: Float64Array, v: Float64Array, n: number): Float64Array {
   const out = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const xi0 = x[2 * i] ?? 0, xi1 = x[2 * i + 1] ?? 0;
