@@ -1,11 +1,17 @@
 /**
  * The generators suite's pure helpers: the "steps to reach" search on synthetic S_eps curves (exact
- * answers), the model selection, and the suite's flags. The timed suite itself runs in
- * `npm run bench -- --suites generators` (no timed tests here).
+ * answers), the model selection, the suite's flags, and one tiny run of the suite on the CPU backend
+ * (report shape and consistency, not speed: no timing is asserted).
  */
-import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from './bench';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, parseBenchArgs, type BenchReport } from './bench';
 import { selectModels, stepsToReach, type CurvePoint, type IndexedModel } from './generatorsBench';
+
+const dir = mkdtempSync(join(tmpdir(), 'wgf-genbench-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** S(k) = 2^-k at k = 0, 5, 10, ..., 50, 10 ms per step. */
 const geometric: CurvePoint[] = Array.from({ length: 11 }, (_, i) => ({ steps: 5 * i, ms: 50 * i, sinkhorn: 2 ** -(5 * i) }));
@@ -60,4 +66,45 @@ describe('generators suite flags', () => {
     expect(() => parseBenchArgs(['--gen-max-s', '-1'])).toThrow(/--gen-max-s expects a positive number/);
     expect(() => parseBenchArgs(['--suites', 'gens'])).toThrow(/opt-in: generators/);
   });
+});
+
+describe('generators suite, one tiny run (CPU backend)', () => {
+  it('writes rows whose generator S_eps is the card\'s metric and whose flow answer is read off its curve', async () => {
+    const index = (JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { models: (IndexedModel & { evaluation: { sinkhorn: { samples: number } } })[] }).models;
+    // a card measured on 512 points a side: the suite's S_eps at n = 512 is then the same number
+    const card = index.find((m) => m.method !== 'sjko' && m.evaluation.sinkhorn.samples === 512);
+    expect(card, 'a shipped card measured with 512 Sinkhorn samples').toBeDefined();
+    if (!card) return;
+    const out = join(dir, 'g.json');
+    let err = '';
+    const code = await main(
+      ['--suites', 'generators', '--backends', 'cpu', '--models', card.id, '--gen-sizes', '512', '--gen-max-steps', '2', '--gen-repeats', '1', '--out', out],
+      { out: () => undefined, err: (t) => void (err += t) },
+    );
+    expect(code, err).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+    expect(report.timing.generators).toBe('wall-clock');
+    expect(report.generatorsRuntime?.sinkhornMetric).toMatchObject({ blur: 0.05, samples: 512 });
+    const [row] = report.generators ?? [];
+    expect(report.generators).toHaveLength(1);
+    if (!row) return;
+    expect(row).toMatchObject({ suite: 'generators', model: card.id, n: 512, generator: { ep: 'wasm' }, flow: { backend: 'cpu', method: 'sinkhorn-flow', stepSize: 0.2, m: 512 } });
+    // onnxruntime (float32) vs the card's TS forward pass of the same float32 weights: within 1e-5 per
+    // coordinate (generators.test.ts); S_eps moves by ~|grad| 1e-5, so 1e-4 + 1e-3 relative is generous
+    const cardS = card.metrics?.sinkhorn ?? NaN;
+    expect(Math.abs((row.generator.sinkhorn ?? NaN) - cardS)).toBeLessThanOrEqual(1e-4 + 1e-3 * cardS);
+    // both numbers are rounded to 4 significant digits: 5e-4 relative each
+    const sps = 512 / ((row.generator.msPerCall ?? NaN) / 1000);
+    expect(Math.abs((row.generator.samplesPerSec ?? NaN) - sps)).toBeLessThanOrEqual(1e-3 * sps);
+    expect(row.generatorWebgpu.unavailable).toMatch(/backend/);
+    // the flow: S_eps at steps 0, 1, 2; the row's answer is stepsToReach of that curve at its goal
+    const curve = row.flow.curve ?? [];
+    const steps = curve.map((p) => p.steps);
+    expect(steps.slice(0, 2)).toEqual([0, 1]);
+    if (row.flow.stopped !== 'reached') expect(steps).toEqual([0, 1, 2]);
+    else expect(curve.at(-1)?.sinkhorn ?? NaN).toBeLessThanOrEqual(row.flow.goal ?? NaN);
+    expect(curve[0]?.sinkhorn ?? 0).toBeGreaterThan(cardS); // N(0, I) is far from the target
+    expect(row.flow.goal).toBe(row.generator.sinkhorn);
+    expect(row.flow).toMatchObject(stepsToReach(curve, row.flow.goal ?? NaN) ?? {});
+  }, 120_000);
 });
