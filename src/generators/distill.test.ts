@@ -176,4 +176,24 @@ describe('distill (the worker core, in-process)', () => {
     client.destroy();
     expect((await again.result).kind).toBe('cancelled');
   }, 20_000);
+
+  it('DistillClient: a worker that fails rejects its job with the error, and the next start spawns a fresh one', async () => {
+    const fails: ((e: Error) => void)[] = [];
+    let started = 0;
+    const failing: SpawnDistillWorker = (onError) => {
+      started++;
+      fails.push(onError);
+      const ch = new MessageChannel();
+      ch.port2.start();
+      return { port: ch.port1 as unknown as Port, dispose: () => { ch.port1.close(); ch.port2.close(); } };
+    };
+    const client = new DistillClient(failing);
+    const job = client.start({ cloud: gaussianCloud(64), target: 'g', steps: 10, seed: 1 });
+    fails[0]?.(new Error('the distill worker failed: it could not be loaded'));
+    await expect(job.result).rejects.toThrow(/could not be loaded/);
+    const again = client.start({ cloud: gaussianCloud(64), target: 'g', steps: 10, seed: 1 });
+    expect(started).toBe(2);
+    client.destroy();
+    expect((await again.result).kind).toBe('cancelled');
+  });
 });

@@ -67,7 +67,10 @@ export class DistillClient {
   private worker(): Live {
     if (this.live) return this.live;
     const holder: { live: Live | undefined } = { live: undefined };
-    const { port, dispose } = this.spawn((e) => holder.live?.client.close(e));
+    // a worker that fails (did not load, crashed) is dropped: its job rejects with the error, the next start spawns anew
+    const { port, dispose } = this.spawn((e) => {
+      if (holder.live && this.live === holder.live) this.kill(e);
+    });
     const client = new WorkerClient<DistillHandlers>(port);
     const onMessage = (e: MessageEvent): void => {
       const d: unknown = e.data;
