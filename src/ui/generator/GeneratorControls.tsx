@@ -31,7 +31,7 @@ function targetLabel(id: string): string {
 const fmt = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toExponential(2));
 
 export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Element {
-  const ids = { select: useId(), file: useId(), map: useId(), k: useId() };
+  const ids = { select: useId(), file: useId(), map: useId(), k: useId(), runtime: useId() };
   const fileRef = useRef<HTMLInputElement>(null);
   const batch = gen.batch;
   const K = batch ? batch.chain.length - 1 : 0;
@@ -99,6 +99,13 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
       <div className="row">
         <label htmlFor={ids.file}>.onnx file</label>
         <input id={ids.file} ref={fileRef} type="file" accept=".onnx,application/octet-stream" aria-label="Load generator .onnx" onChange={(e) => onFile(e.currentTarget)} />
+      </div>
+      <div className="row">
+        <label htmlFor={ids.runtime}>Generator runtime</label>
+        <select id={ids.runtime} value={gen.runtime} onChange={(e) => gen.setRuntime(e.target.value === 'wasm' ? 'wasm' : 'webgpu')} title="onnxruntime-web execution provider (WebGPU falls back to wasm where it cannot run)">
+          <option value="webgpu">WebGPU (wasm fallback)</option>
+          <option value="wasm">wasm</option>
+        </select>
       </div>
       {gen.shipped.length === 0 ? <p className="hint">No shipped model for this target: load a .onnx file (input z float32 [B, 2], output x float32 [B, 2]).</p> : null}
       {gen.loading ? <p className="hint loading">Loading the generator (onnxruntime-web)…</p> : null}

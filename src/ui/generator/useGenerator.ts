@@ -64,6 +64,9 @@ export interface GeneratorState {
   /** S-JKO: the chain step drawn, 0 (the noise) .. K; K for a one-step model. */
   step: number;
   setStep: (k: number) => void;
+  /** The execution provider tried first: 'webgpu' (falls back to wasm) or 'wasm'. */
+  runtime: OrtProvider;
+  setRuntime: (p: OrtProvider) => void;
   choose: (value: string) => void;
   /** A user's file or a distilled model: validated like any other, then chosen. */
   addModel: (bytes: Uint8Array, name: string) => void;
@@ -106,7 +109,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   const [metricsFor, setMetricsFor] = useState<{ batch: GeneratorBatch; values: MetricValues | undefined } | undefined>(undefined);
   const [showMap, setShowMap] = useState(false);
   const [step, setStep] = useState(Number.POSITIVE_INFINITY);
-  const preferred = useRef<OrtProvider | undefined>(undefined);
+  const [runtime, setRuntime] = useState<OrtProvider>('webgpu');
   const userCount = useRef(0);
   const onErrorRef = useRef(onError);
   useEffect(() => {
@@ -140,13 +143,12 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     void (async () => {
       try {
         const bytes = user ? user.bytes : await fetchModelBytes(model?.id ?? '', pageBase());
-        const o = await openBrowserGenerator(bytes, { base: pageBase(), webgpu: typeof navigator !== 'undefined' && 'gpu' in navigator, ...(preferred.current ? { prefer: preferred.current } : {}) });
+        const o = await openBrowserGenerator(bytes, { base: pageBase(), webgpu: typeof navigator !== 'undefined' && navigator.gpu !== undefined, prefer: runtime });
         if (!live) {
           o.generator.release();
           return;
         }
         opened = o.generator;
-        preferred.current = o.provider;
         setSession({ key: choice, name, generator: o.generator, provider: o.provider, text: providerText(o) });
       } catch (e) {
         if (!live) return;
@@ -158,7 +160,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
       live = false;
       opened?.release();
     };
-  }, [choice, users, shippedAll]);
+  }, [choice, users, shippedAll, runtime]);
 
   const active = session && session.key === choice ? session : undefined;
 
@@ -261,6 +263,8 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     setShowMap,
     step: Math.max(0, Math.min(step, K)),
     setStep,
+    runtime,
+    setRuntime,
     choose,
     addModel,
   };
