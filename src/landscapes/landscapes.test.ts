@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../gpu/testing';
-import { applyMatrixFunction, symEig } from '../reference/denseEig';
+import { applyMatrixFunction, symEig, symEigJacobi } from '../reference/denseEig';
 import { lanczos, lanczosApply, lanczosEffectiveK, ritz } from '../reference/lanczos';
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHessian, landscapeHvp } from '../reference/landscapeHvp';
@@ -57,6 +57,44 @@ describe('landscape gradient and Hessian vs finite differences (float64)', () =>
       expectClose(A, At, { atol: 1e-12, rtol: 1e-12 }, 'H = N hess F is symmetric for a symmetric W');
     });
   }
+});
+
+describe('dense symmetric eigendecomposition (Householder + implicit QL) against cyclic Jacobi', () => {
+  it('random, degenerate and two-layer-net Hessians: the same eigenvalues, orthonormal eigenvectors, A U = U Lambda', () => {
+    const rng = new Rng(9, 11);
+    const rand = (m: number): Float64Array => {
+      const A = new Float64Array(m * m);
+      for (let r = 0; r < m; r++) for (let c = 0; c <= r; c++) A[r * m + c] = A[c * m + r] = rng.normal();
+      return A;
+    };
+    // rank-one plus identity: eigenvalue 1 with multiplicity m - 1 (a degenerate spectrum)
+    const m1 = 15, u = Float64Array.from({ length: m1 }, () => rng.normal());
+    const deg = Float64Array.from({ length: m1 * m1 }, (_, k) => (u[Math.floor(k / m1)] ?? 0) * (u[k % m1] ?? 0) + (Math.floor(k / m1) === k % m1 ? 1 : 0));
+    const net = createLandscape('two-layer-net');
+    const cases: [Float64Array, number][] = [[rand(1), 1], [rand(2), 2], [rand(31), 31], [deg, m1], [landscapeHessian(net, cloud(40, 12), 40), 80]];
+    for (const [A, m] of cases) {
+      const ql = symEig(A, m), jac = symEigJacobi(A, m);
+      let scale = 0;
+      for (const v of A) scale = Math.max(scale, Math.abs(v));
+      // both backward stable: eigenvalues within ~m eps |A| of each other
+      expectClose(ql.values, jac.values, { atol: 1e-12 * scale * m, rtol: 0 }, 'two algorithms, the same spectrum');
+      for (let k = 0; k < m; k++) {
+        const uk = Float64Array.from({ length: m }, (_, r) => ql.vectors[r * m + k] ?? 0);
+        const Au = Float64Array.from({ length: m }, (_, r) => {
+          let t = 0;
+          for (let c = 0; c < m; c++) t += (A[r * m + c] ?? 0) * (uk[c] ?? 0);
+          return t;
+        });
+        expectClose(Au, uk.map((x) => x * (ql.values[k] ?? 0)), { atol: 1e-12 * scale * m, rtol: 0 }, 'eigenvector residual');
+        for (let j = 0; j <= k; j++) {
+          let dot = 0;
+          for (let r = 0; r < m; r++) dot += (ql.vectors[r * m + k] ?? 0) * (ql.vectors[r * m + j] ?? 0);
+          expect(Math.abs(dot - (j === k ? 1 : 0))).toBeLessThan(1e-12 * m);
+        }
+      }
+    }
+    expect(symEig(deg, m1).values.slice(0, m1 - 1).every((v) => Math.abs(v - 1) < 1e-13)).toBe(true);
+  });
 });
 
 describe('dense symmetric eigendecomposition (Jacobi)', () => {
