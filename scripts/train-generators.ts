@@ -6,13 +6,15 @@
  *   the UOTM paper on 8gaussians with 1% of the mass on a far cluster: otm-8gaussians-outliers
  *   (balanced, penalty none) and uotm-8gaussians-outliers (KL).
  * Options: --only ID[,ID...]  --out DIR [public/models]  --no-sinkhorn  --list  --readme (only rewrite
- * DIR/README.md, the results table built from the cards)
+ * DIR/README.md, the results table built from the cards)  --merge SRC[,SRC...] (no training: copy the
+ * models and cards of other output dirs, e.g. of runs started in parallel with --only, into DIR and
+ * rewrite DIR/index.json and DIR/README.md)
  * Every model is deterministic (fixed seed, src/generators/train.ts); the steps per method are below.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainModel, type ModelCard } from '../src/generators/card';
+import { CARD_VERSION, trainModel, type ModelCard } from '../src/generators/card';
 import { shippedJobs } from '../src/generators/shipped';
 
 const fmt = (v: number | undefined): string => (v === undefined ? '-' : v.toPrecision(3));
@@ -55,9 +57,30 @@ async function readCards(dir: string): Promise<ModelCard[]> {
   }
 }
 
+/** DIR/index.json (the cards in shippedJobs order) and DIR/README.md. */
+async function writeIndex(dir: string, cards: Map<string, ModelCard & { file: string }>): Promise<void> {
+  const order = shippedJobs().map((j) => j.id);
+  const models = [...cards.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  await writeFile(join(dir, 'index.json'), JSON.stringify({ cardVersion: CARD_VERSION, models }, null, 2) + '\n');
+  await writeFile(join(dir, 'README.md'), resultsReadme(models));
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, out: { type: 'string' }, 'no-sinkhorn': { type: 'boolean' }, list: { type: 'boolean' }, readme: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, out: { type: 'string' }, 'no-sinkhorn': { type: 'boolean' }, list: { type: 'boolean' }, readme: { type: 'boolean' }, merge: { type: 'string' } } });
   const dir = values.out ?? 'public/models';
+  if (values.merge) {
+    const cards = new Map<string, ModelCard & { file: string }>();
+    for (const c of await readCards(dir)) cards.set(c.id, { ...c, file: `${c.id}.onnx` });
+    for (const src of values.merge.split(',')) {
+      for (const c of await readCards(src)) {
+        await copyFile(join(src, `${c.id}.onnx`), join(dir, `${c.id}.onnx`));
+        await copyFile(join(src, `${c.id}.json`), join(dir, `${c.id}.json`));
+        cards.set(c.id, { ...c, file: `${c.id}.onnx` });
+      }
+    }
+    await writeIndex(dir, cards);
+    return 0;
+  }
   if (values.readme) {
     await writeFile(join(dir, 'README.md'), resultsReadme(await readCards(dir)));
     return 0;
@@ -86,10 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     await writeFile(join(dir, card.file), r.bytes);
     await writeFile(join(dir, `${job.id}.json`), JSON.stringify(card, null, 2) + '\n');
     cards.set(job.id, card);
-    const order = shippedJobs().map((j) => j.id);
-    const models = [...cards.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-    await writeFile(join(dir, 'index.json'), JSON.stringify({ cardVersion: r.card.cardVersion, models }, null, 2) + '\n');
-    await writeFile(join(dir, 'README.md'), resultsReadme(models));
+    await writeIndex(dir, cards);
     process.stdout.write(JSON.stringify({ id: job.id, wallMs: card.wallMs, totalMs: Math.round(performance.now() - t0), metrics: card.metrics, floor: card.floor }) + '\n');
   }
   return 0;

@@ -51,8 +51,12 @@ export function checkSpec(spec: MlpSpec): void {
   if (spec.residual && spec.sizes[0] !== spec.sizes[spec.sizes.length - 1]) throw new Error('a residual MLP needs as many outputs as inputs');
 }
 
-/** A seeded MLP; `zeroLast` zeroes the last layer (identity start of a residual map). */
-export function createMlp(spec: MlpSpec, rng: Rng, zeroLast: boolean): Mlp {
+/**
+ * A seeded MLP; `zeroLast` zeroes the last layer (identity start of a residual map). `firstScale`
+ * widens the first layer's uniform init (weights and biases) by that factor: steeper first-layer
+ * units, i.e. sharper features at the start (1 = PyTorch's default).
+ */
+export function createMlp(spec: MlpSpec, rng: Rng, zeroLast: boolean, firstScale = 1): Mlp {
   checkSpec(spec);
   const layers: Dense[] = [];
   for (let l = 0; l + 1 < spec.sizes.length; l++) {
@@ -60,7 +64,7 @@ export function createMlp(spec: MlpSpec, rng: Rng, zeroLast: boolean): Mlp {
     const w = new Float64Array(inputs * outputs), b = new Float64Array(outputs);
     const last = l + 2 === spec.sizes.length;
     if (!(last && zeroLast)) {
-      const bound = 1 / Math.sqrt(inputs);
+      const bound = (l === 0 ? firstScale : 1) / Math.sqrt(inputs);
       for (let i = 0; i < w.length; i++) w[i] = bound * (2 * rng.uniform() - 1);
       for (let i = 0; i < b.length; i++) b[i] = bound * (2 * rng.uniform() - 1);
     }

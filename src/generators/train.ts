@@ -31,11 +31,12 @@
  * All methods: Adam's learning rate follows a cosine from lr to lr / 20 over the steps (per stage
  * for sjko): the last steps settle the fine structure.
  */
-import { createCpuSinkhorn } from '../ot/cpuSinkhorn';
-import { cloudDiameter, resolveSinkhornOptions, sinkhornLoop } from '../ot/sinkhorn';
+import { CpuSoftminProblem } from '../ot/cpuSinkhorn';
+import { cloudDiameter, epsilonSchedule } from '../ot/sinkhorn';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
+import { sinkhornSoftmin } from '../reference/sinkhornSoftmin';
 import type { Rng } from '../reference/philox';
-import { Adam, backward, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpSpec } from './mlp';
+import { Adam, backward, cloneMlp, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpSpec } from './mlp';
 import { generateChain, TRAIN_HI, type GeneratorMethod, type GeneratorModel } from './model';
 import { trainRng, type TargetSampler } from './targets';
 
@@ -54,6 +55,35 @@ export interface TrainParams {
   scaling: number;
   /** wflow: Sinkhorn iterations at blur^2 after the annealing (cap). */
   iterations: number;
+  /**
+   * wflow: the training blur anneals geometrically from `blur` (first step) to `blurEnd` (last step):
+   * coarse structure first, then the fine one (the 25-mode grid has std 0.018). Default = blur.
+   */
+  blurEnd: number;
+  /**
+   * wflow: 0 = every step solves from a cold start with the full eps-annealing (GeomLoss); k > 0 =
+   * warm start: the previous step's potentials, extended to the new points by one softmin each,
+   * then only the schedule's last k levels are re-annealed (as the sinkhorn-flow method does).
+   */
+  anneal: number;
+  /** wflow: the batch grows linearly from `batch` to `batchEnd` over the steps (default = batch). */
+  batchEnd: number;
+  /**
+   * Init scale of every map's first layer (weights and biases U(-s/sqrt(2), s/sqrt(2))): s > 1 starts
+   * with steep first-layer units, which the sharp clusters of 25gaussians need (1 = PyTorch default).
+   */
+  initScale: number;
+  /**
+   * wflow: 0 = balanced Sinkhorn; r > 0 = unbalanced (KL-relaxed marginals, rho = r^2, Sejourne et
+   * al. 2019): a minibatch whose clusters hold more or fewer points than the target batch's is not
+   * forced to send the surplus to a far cluster, which is what smears minibatch-OT targets between
+   * modes (the surplus shifts from batch to batch).
+   */
+  reach: number;
+  /** wflow: Adam steps per flow step on the same regression pairs (z, x') (1 = the W-Flow paper's one). */
+  fit: number;
+  /** Exponential moving average of the map's weights (0 = none): the model returned is the average. */
+  ema: number;
   /** uotm: the marginal penalty (both sides); sjko uses kl on the target side. */
   penalty: Penalty;
   /** uotm / sjko: potential steps per map step. */
@@ -64,13 +94,15 @@ export interface TrainParams {
 }
 
 export const TRAIN_DEFAULTS: Record<GeneratorMethod, TrainParams> = {
-  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, penalty: 'none', critic: 1, stages: 1, h: 1 },
-  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, penalty: 'kl', critic: 2, stages: 1, h: 1 },
-  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, penalty: 'kl', critic: 2, stages: 6, h: 1 },
+  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'none', critic: 1, stages: 1, h: 1 },
+  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'kl', critic: 2, stages: 1, h: 1 },
+  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'kl', critic: 2, stages: 6, h: 1 },
 };
 
-const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h'];
-const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages']);
+const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'ema', 'fit', 'reach'];
+const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit']);
+/** May be 0 (the others must be positive). */
+const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach']);
 
 export class TrainParamError extends Error {
   constructor(readonly param: string, message: string) {
@@ -80,8 +112,12 @@ export class TrainParamError extends Error {
 }
 
 /** Defaults overlaid with `given` (strings or numbers), checked. Unknown names are refused. */
-export function resolveTrainParams(method: GeneratorMethod, given: Record<string, string | number>): TrainParams {
+export function resolveTrainParams(method: GeneratorMethod, givenParams: Record<string, string | number>): TrainParams {
   const p: TrainParams = { ...TRAIN_DEFAULTS[method] };
+  // blurEnd / batchEnd follow blur / batch unless given
+  const given = { ...givenParams };
+  if (given.blur !== undefined && given.blurEnd === undefined) given.blurEnd = given.blur;
+  if (given.batch !== undefined && given.batchEnd === undefined) given.batchEnd = given.batch;
   for (const [name, raw] of Object.entries(given)) {
     if (name === 'penalty') {
       if (raw !== 'kl' && raw !== 'chi2' && raw !== 'none') throw new TrainParamError(name, `penalty must be kl, chi2 or none, got '${raw}'`);
@@ -91,7 +127,10 @@ export function resolveTrainParams(method: GeneratorMethod, given: Record<string
     const key = NUMERIC.find((k) => k === name);
     if (!key) throw new TrainParamError(name, `unknown training parameter '${name}' (known: ${[...NUMERIC, 'penalty'].join(', ')})`);
     const v = typeof raw === 'number' ? raw : raw.trim() === '' ? NaN : Number(raw);
-    if (!Number.isFinite(v) || v <= 0 || (INTEGER.has(key) && !Number.isInteger(v))) throw new TrainParamError(name, `${name} must be a positive ${INTEGER.has(key) ? 'integer' : 'number'}, got '${raw}'`);
+    if (!Number.isFinite(v) || v < 0 || (v === 0 && !NON_NEGATIVE.has(key)) || (INTEGER.has(key) && !Number.isInteger(v))) {
+      throw new TrainParamError(name, `${name} must be a ${NON_NEGATIVE.has(key) ? 'non-negative' : 'positive'} ${INTEGER.has(key) ? 'integer' : 'number'}, got '${raw}'`);
+    }
+    if (key === 'ema' && v >= 1) throw new TrainParamError(name, `ema must lie in [0, 1), got ${v}`);
     if (key === 'scaling' && v >= 1) throw new TrainParamError(name, `scaling must lie in (0, 1), got ${v}`);
     if (key === 'hidden' && v > 1024) throw new TrainParamError(name, `hidden must be at most 1024, got ${v}`);
     if (key === 'layers' && v > 8) throw new TrainParamError(name, `layers must be at most 8, got ${v}`);
@@ -161,9 +200,13 @@ class Progress {
   constructor(private readonly hooks: TrainHooks, private readonly total: number) {
     this.every = Math.max(1, Math.round(hooks.progressEvery ?? 50));
   }
+  /** Whether step `done` (1-based) is reported (its loss is then computed). */
+  due(done: number): boolean {
+    return done % this.every === 0 || done === this.total;
+  }
   /** After step `done` (1-based count); returns true to stop. */
   async after(done: number, loss: number, stage: number): Promise<boolean> {
-    if (done % this.every !== 0 && done !== this.total) return false;
+    if (!this.due(done)) return false;
     const p = { step: done, steps: this.total, loss, stage };
     this.history.push(p);
     await this.hooks.onProgress?.(p);
@@ -172,40 +215,159 @@ class Progress {
   }
 }
 
+/** Polyak / EMA weights of a net: avg <- decay avg + (1 - decay) net after every optimiser step. */
+class WeightAverage {
+  readonly avg: Mlp;
+  constructor(private readonly net: Mlp, private readonly decay: number) {
+    this.avg = cloneMlp(net);
+  }
+  update(): void {
+    const a = this.decay, b = 1 - this.decay;
+    this.net.layers.forEach((d, l) => {
+      const e = this.avg.layers[l];
+      if (!e) return;
+      for (let i = 0; i < d.w.length; i++) e.w[i] = a * (e.w[i] ?? 0) + b * (d.w[i] ?? 0);
+      for (let i = 0; i < d.b.length; i++) e.b[i] = a * (e.b[i] ?? 0) + b * (d.b[i] ?? 0);
+    });
+  }
+  /** The averaged weights copied into the net (the model returned). */
+  apply(): void {
+    this.net.layers.forEach((d, l) => {
+      const e = this.avg.layers[l];
+      if (!e) return;
+      d.w.set(e.w);
+      d.b.set(e.b);
+    });
+  }
+}
+
 // ---------------------------------------------------------------- wflow
+/** The training blur and batch of step `step` (of `steps`): geometric blur -> blurEnd, linear batch -> batchEnd. */
+export function wflowSchedule(p: TrainParams, step: number, steps: number): { blur: number; batch: number } {
+  const t = steps > 1 ? step / (steps - 1) : 1;
+  return { blur: p.blur * Math.pow(p.blurEnd / p.blur, t), batch: Math.round(p.batch + (p.batchEnd - p.batch) * t) };
+}
+
+/** What a warm step keeps of the previous one: its points and the potentials g_ab (on y) and f_aa (on x). */
+export interface WarmState {
+  x: Float64Array;
+  y: Float64Array;
+  loga: Float64Array;
+  logb: Float64Array;
+  gab: Float64Array;
+  faa: Float64Array;
+}
+
+/**
+ * The potentials the W-Flow step needs, f_ab, g_ab and f_aa at eps = blur^2, with the project's loop
+ * pieces (src/ot/sinkhorn.ts) on the CPU twin: GeomLoss's averaged symmetric updates along the
+ * eps-schedule, then `iterations` alternating updates at blur^2. The target's self-potential g_bb is
+ * not needed for the step (T_ab reads g_ab, T_aa reads f_aa) and is skipped; `sinkhornValue` adds it
+ * when the loss is reported. Cold (warm undefined): zero potentials, one init update at eps_0 and
+ * the full schedule. Warm: f_ab(x) and f_aa(x) are the previous step's potentials extended to the new
+ * points by one softmin each (f(x) = softmin_eps(C(x, y_old), log b + g_old / eps), the Sinkhorn
+ * formula for a potential off its own points), g_ab follows from f_ab, and only the schedule's last
+ * `anneal` levels run.
+ */
+function wflowPotentials(problem: CpuSoftminProblem, schedule: readonly number[], p: TrainParams, warm: WarmState | undefined): void {
+  const levels = warm && p.anneal > 0 ? schedule.slice(Math.max(0, schedule.length - p.anneal)) : schedule;
+  const rho = p.reach > 0 ? p.reach * p.reach : null;
+  problem.setSchedule(levels, rho);
+  const eps0 = levels[0] ?? 1;
+  if (warm && p.anneal > 0) {
+    const B = problem.n;
+    const lambda = rho === null ? 1 : 1 / (1 + eps0 / rho);
+    sinkhornSoftmin(problem.x, B, warm.y, warm.y.length / 2, warm.logb, warm.gab, warm.gab, { eps: eps0, lambda, blend: 0 }, problem.current('fab'));
+    sinkhornSoftmin(problem.x, B, warm.x, warm.x.length / 2, warm.loga, warm.faa, warm.faa, { eps: eps0, lambda, blend: 0 }, problem.current('faa'));
+    problem.softmin('gab', 0);
+    problem.commit(false);
+  } else {
+    problem.reset();
+    problem.softmin('fab', 0);
+    problem.softmin('gab', 0);
+    problem.softmin('faa', 0);
+    problem.commit(false);
+  }
+  for (let k = 0; k < levels.length; k++) {
+    problem.softmin('fab', 0.5);
+    problem.softmin('gab', 0.5);
+    problem.softmin('faa', 0.5);
+    problem.commit(true);
+  }
+  for (let k = 0; k < p.iterations; k++) {
+    problem.softmin('fab', 0);
+    problem.commit(false);
+    problem.softmin('gab', 0);
+    problem.softmin('faa', 0.5);
+    problem.commit(true);
+  }
+}
+
+/** S_eps of the batch at the solved potentials: g_bb by its own annealed symmetric updates, then the value. */
+async function sinkhornValue(problem: CpuSoftminProblem, schedule: readonly number[], iterations: number, reach: number): Promise<number> {
+  problem.setSchedule(schedule, reach > 0 ? reach * reach : null);
+  problem.current('gbb').fill(0);
+  problem.softmin('gbb', 0);
+  problem.commit(false);
+  for (let k = 0; k < schedule.length + iterations; k++) {
+    problem.softmin('gbb', 0.5);
+    problem.commit(true);
+  }
+  return problem.value(true);
+}
+
+/**
+ * One W-Flow move of the batch x (B points) towards the target batch y (B points) at `blur`:
+ *   x' = x + tau (T_ab(x) - T_aa(x)),
+ * with the warm state for the next step, and S_eps of the batch when `withLoss` (else NaN).
+ */
+export async function wflowStep(x: Float64Array, y: Float64Array, blur: number, p: TrainParams, warm: WarmState | undefined, withLoss: boolean): Promise<{ next: Float64Array; warm: WarmState; loss: number }> {
+  const B = x.length / 2;
+  const problem = new CpuSoftminProblem({ points: x }, { points: y });
+  const schedule = epsilonSchedule(cloudDiameter(x, y), blur, p.scaling);
+  wflowPotentials(problem, schedule, p, warm);
+  const eps = blur * blur;
+  const gab = problem.current('gab'), faa = problem.current('faa');
+  const tab = sinkhornBarycenter(x, B, problem.y, y.length / 2, problem.logb, gab, x, { eps, alpha: 0, beta: 1, gamma: 0 });
+  const next = sinkhornBarycenter(x, B, x, B, problem.loga, faa, tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
+  const loss = withLoss ? await sinkhornValue(problem, schedule, p.iterations, p.reach) : NaN;
+  const state = { x: problem.x, y: problem.y, loga: problem.loga, logb: problem.logb, gab: gab.slice(), faa: faa.slice() };
+  problem.destroy();
+  return { next, warm: state, loss };
+}
+
 async function trainWflow(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
   const p = req.params;
-  const g = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true);
+  const g = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true, p.initScale);
   const opt = new Adam(g, { lr: p.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
   const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
-  const backend = createCpuSinkhorn();
-  const B = p.batch;
-  const options = resolveSinkhornOptions({ blur: p.blur, scaling: p.scaling, tol: 1e-3, checkEvery: 5, maxIter: 0 });
+  const ema = p.ema > 0 ? new WeightAverage(g, p.ema) : undefined;
+  let warm: WarmState | undefined;
   let done = 0;
   for (let step = 0; step < req.steps; step++) {
+    const { blur, batch: B } = wflowSchedule(p, step, req.steps);
     const z = noiseBatch(zr, B);
     const y = req.target(yr, B);
     const cache = forwardCached(g, z, B);
     const x = cache.out;
-    const problem = backend.problem({ points: x }, { points: y });
-    // the annealing (one iteration per eps level) then at most `iterations` more at blur^2
-    const diameter = cloudDiameter(x, y);
-    const levels = Math.ceil(Math.log(p.blur / diameter) / Math.log(p.scaling)) + 2;
-    const r = await sinkhornLoop(problem, { ...options, maxIter: levels + p.iterations }, diameter);
-    const eps = problem.epsilon;
-    const tab = sinkhornBarycenter(x, B, problem.y, B, problem.logb, problem.current('gab'), x, { eps, alpha: 0, beta: 1, gamma: 0 });
-    const xNew = sinkhornBarycenter(x, B, x, B, problem.loga, problem.current('faa'), tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
-    problem.destroy();
-    // MSE to stop_grad(x'): dL/dG = 2 (G(z) - x') / B
+    const r = await wflowStep(x, y, blur, p, warm, progress.due(step + 1));
+    warm = r.warm;
+    const xNew = r.next;
+    const loss = r.loss;
+    // MSE to stop_grad(x'): dL/dG = 2 (G(z) - x') / B; `fit` Adam steps on the same pairs (z, x')
     const d = new Float64Array(2 * B);
-    for (let i = 0; i < d.length; i++) d[i] = (2 * ((x[i] ?? 0) - (xNew[i] ?? 0))) / B;
-    const grads = zeroGrads(g);
-    backward(g, cache, d, grads);
-    opt.step(grads, lrAt(p, step, req.steps));
+    for (let f = 0; f < p.fit; f++) {
+      const c = f === 0 ? cache : forwardCached(g, z, B);
+      for (let i = 0; i < d.length; i++) d[i] = (2 * ((c.out[i] ?? 0) - (xNew[i] ?? 0))) / B;
+      const grads = zeroGrads(g);
+      backward(g, c, d, grads);
+      opt.step(grads, lrAt(p, step, req.steps));
+      ema?.update();
+    }
     done = step + 1;
-    if (await progress.after(done, r.value, 1)) break;
+    if (await progress.after(done, loss, 1)) break;
   }
-  backend.destroy();
+  ema?.apply();
   return { model: { method: 'wflow', stages: [g] }, steps: done };
 }
 
@@ -241,6 +403,7 @@ async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, s
   const adamT = new Adam(map, { lr: p.lr, beta1: 0.5, beta2: 0.9, eps: 1e-8 });
   const adamV = new Adam(v, { lr: p.lr, beta1: 0.5, beta2: 0.9, eps: 1e-8 });
   const ones = new Float64Array(B).fill(1);
+  const ema = p.ema > 0 ? new WeightAverage(map, p.ema) : undefined;
   let done = 0;
   for (let step = 0; step < steps; step++) {
     const lr = lrAt(p, step, steps);
@@ -279,15 +442,17 @@ async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, s
     const grads = zeroGrads(map);
     backward(map, ct, d, grads);
     adamT.step(grads, lr);
+    ema?.update();
     done = step + 1;
     if (await progress.after(offset + done, lossV, stageIndex)) break;
   }
+  ema?.apply();
   return done;
 }
 
 async function trainUotm(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
   const p = req.params;
-  const map = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true);
+  const map = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true, p.initScale);
   const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false);
   const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
   const steps = await trainSemiDual({ source: (n) => noiseBatch(zr, n), map, potential, tau: p.tau, psi1: p.penalty, psi2: p.penalty }, req, yr, req.steps, progress, 0, 1);
@@ -304,7 +469,7 @@ async function trainSjko(req: TrainRequest, progress: Progress): Promise<{ model
   const model: GeneratorModel = { method: 'sjko', stages: [] };
   let total = 0;
   for (let k = 1; k <= K; k++) {
-    const map = createMlp(mapSpec(p), wr, true);
+    const map = createMlp(mapSpec(p), wr, true, p.initScale);
     const prev: GeneratorModel = { method: 'sjko', stages: [...model.stages] };
     const source = (n: number): Float64Array => {
       const z = noiseBatch(zr, n);
