@@ -19,6 +19,8 @@
  *                  tanh(-2u + 1)) / 2 (a bump; TEACHER). V = E_u [y^2/2 - y tanh(theta.(u,1))] and
  *                  W = E_u tanh(theta.(u,1)) tanh(theta'.(u,1)): W is not a function of theta - theta'.
  *                  F = 0 when the neurons are the teacher's (each half of them). Init w, b ~ N(0, 1).
+ *                  The canvas shades V: the first variation V + int W(., theta') drho at any rho symmetric
+ *                  under theta -> -theta (f_rho = 0, tanh is odd), the N(0, I) start among them.
  */
 import { ParamError, type ParamSpec, type Params } from '../params';
 import { Rng, Stream } from '../reference/philox';
@@ -167,7 +169,7 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     stepSize: { wgd: 2, 'wgd-perturbed': 2, wsfn: 2, jko: 2 },
     about: {
       tex: String.raw`F(\rho) = \frac12\, \mathbb{E}_u \Big(y(u) - \int \tanh(w u + b)\, d\rho(w, b)\Big)^2, \qquad y(u) = \tfrac12 \big(\tanh(w_1^* u + b_1^*) + \tanh(w_2^* u + b_2^*)\big)`,
-      text: 'Mean-field training of a two-layer tanh network on a 1-D regression: each particle is a hidden neuron (w, b) (horizontal: w, vertical: b), the network is their average, and F is the squared loss on M equispaced inputs in [−2, 2] against a two-neuron teacher. F = 0 when the neurons sit on the teacher\'s (half on each). Here V(θ) = E[y²/2 − y tanh(θ·(u, 1))] and W(θ, θ′) = E[tanh(θ·(u, 1)) tanh(θ′·(u, 1))] is not a function of θ − θ′. The canvas shades V, the first variation of F at the empty network (bright: where a new neuron lowers the loss most).',
+      text: 'Mean-field training of a two-layer tanh network on a 1-D regression: each particle is a hidden neuron (w, b) (horizontal: w, vertical: b), the network is their average, and F is the squared loss on M equispaced inputs in [−2, 2] against a two-neuron teacher. F = 0 when the neurons sit on the teacher\'s (half on each). Here V(θ) = E[y²/2 − y tanh(θ·(u, 1))] and W(θ, θ′) = E[tanh(θ·(u, 1)) tanh(θ′·(u, 1))] is not a function of θ − θ′. The canvas shades V, which is F's first variation V + ∫W(·, θ′) dρ(θ′) at the start: for N(0, I) neurons (any ρ symmetric under θ → −θ) the network output is 0, tanh being odd, so the ∫W term vanishes. Bright: where a neuron lowers the loss most.',
       params: {
         teacher: 'Teacher: the two neurons (w₁, b₁, w₂, b₂) whose average output tanh(w u + b) gives the labels y(u).',
         m: 'M: the number of equispaced data points u in [−2, 2].',
