@@ -2,9 +2,18 @@
  * The playground side of the generators (issue 9), the parts without a browser: the model index and
  * its matching to a target, the choice kept across targets, the timing arithmetic, the map's grid
  * (exact through an identity model run by onnxruntime-web), the flat plot line, and a bad file
- * refused before onnxruntime is loaded.
+ * refused before onnxruntime is loaded, and the metrics worker answering what the main thread would.
  */
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../engine/config';
+import { serve } from '../../engine/worker/host';
+import type { Port as P } from '../../engine/worker/protocol';
+import { GeneratorMetricsClient } from '../../generators/browserMetrics';
+import { generatorMetricsHandlers } from '../../generators/browserMetricsHandlers';
+import { sampleNoise } from '../../generators/model';
+import { CpuMetrics } from '../../metrics/cpu';
+import { targetSamples } from '../../metrics/settings';
 import { createMlp, forward } from '../../generators/mlp';
 import { GeneratorModelError, writeGeneratorOnnx } from '../../generators/onnx';
 import { nodeOrt } from '../../generators/nodeOrt';
@@ -152,5 +161,26 @@ describe('the browser runtime', () => {
   it('says which provider runs', () => {
     expect(providerText({ provider: 'webgpu' })).toBe('onnxruntime-web · WebGPU');
     expect(providerText({ provider: 'wasm', fallbackReason: 'no adapter' })).toBe('onnxruntime-web · wasm (WebGPU unavailable: no adapter)');
+  });
+});
+
+describe('the generator metrics worker', () => {
+  it('over a MessageChannel, answers exactly what CpuMetrics gives on the main thread; landscapes have none', async () => {
+    const ch = new MessageChannel();
+    const served = serve(ch.port1 as unknown as P, generatorMetricsHandlers());
+    const client = new GeneratorMetricsClient(() => ({ port: ch.port2 as unknown as P, dispose: () => ch.port2.close() }));
+    const points = sampleNoise(3, 600).map((v) => 2 * v);
+    const config = { id: 'banana', params: {} };
+    const got = await client.measure({ target: config, seed: 1, sampleBased: false, points, n: 600 });
+    const direct = new CpuMetrics({ domain: 'plane', sampleBased: false });
+    const target = resolveTarget(config);
+    direct.setTarget(target, targetSamples(target, 1));
+    const want = await direct.measure(points, 600);
+    expect(got).toEqual(want);
+    expect(got?.energy).toBeGreaterThan(0);
+    expect(await client.measure({ target: { id: 'double-well', params: {} }, seed: 1, sampleBased: false, points, n: 600 })).toBeUndefined();
+    client.destroy();
+    served.close();
+    ch.port1.close();
   });
 });

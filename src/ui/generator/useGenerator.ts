@@ -13,9 +13,9 @@ import { sampleNoise } from '../../generators/model';
 import { openBrowserGenerator, providerText, type OrtProvider } from '../../generators/browserOrt';
 import { readGeneratorModel } from '../../generators/onnx';
 import type { OnnxGenerator } from '../../generators/runtime';
-import { CpuMetrics } from '../../metrics/cpu';
+import { GeneratorMetricsClient } from '../../generators/browserMetrics';
+import { CancelledError } from '../../engine/worker/protocol';
 import type { MetricValues } from '../../metrics/measure';
-import { targetSamples } from '../../metrics/settings';
 import { methods } from '../../methods/registry';
 import { DEFAULT_GRID, gridPoints, gridPolylines } from './mapGrid';
 import { fetchModelBytes, loadModelIndex, modelName, modelsFor, targetOutliers, type ShippedModel } from './models';
@@ -201,34 +201,35 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
 
   const batch = active && batchFor?.session === active ? batchFor.batch : undefined;
 
-  // metrics of x against the flow's reference (the same target samples, the same plan), debounced:
-  // a dragged mixture changes the target many times a second
+  // metrics of x against the flow's reference (the same target samples, the same plan), in a Web
+  // Worker (they take seconds on the CPU), debounced: a dragged mixture changes the target many times a second
   const target = snap.target;
+  const targetConfig = snap.config.target;
   const method = snap.config.method;
   const domain = snap.config.domain ?? 'plane';
   const flowSeed = snap.config.seed;
+  const [metricsClient] = useState(() => new GeneratorMetricsClient());
+  useEffect(() => () => metricsClient.destroy(), [metricsClient]);
   useEffect(() => {
     const x = batch?.chain[batch.chain.length - 1];
     if (!batch || !x || !target || domain !== 'plane' || target.landscape) return;
     let live = true;
-    const metricsK = new CpuMetrics({ domain: 'plane', sampleBased: methods.find((m) => m.id === method)?.needs === 'samples' });
+    const sampleBased = methods.find((m) => m.id === method)?.needs === 'samples';
     const id = window.setTimeout(() => {
-      metricsK.setTarget(target, targetSamples(target, flowSeed));
-      void metricsK.measure(x, batch.n).then(
+      metricsClient.measure({ target: targetConfig, seed: flowSeed, sampleBased, points: x, n: batch.n }).then(
         (values) => {
           if (live) setMetricsFor({ batch, values });
         },
         (e: unknown) => {
-          if (live) onErrorRef.current(`Generator metrics: ${message(e)}`);
+          if (live && !(e instanceof CancelledError)) onErrorRef.current(`Generator metrics: ${message(e)}`);
         },
       );
     }, 400);
     return () => {
       live = false;
       clearTimeout(id);
-      metricsK.destroy();
     };
-  }, [batch, target, method, domain, flowSeed]);
+  }, [batch, target, targetConfig, method, domain, flowSeed, metricsClient]);
 
   const choose = useCallback((value: string) => {
     setStep(Number.POSITIVE_INFINITY);
