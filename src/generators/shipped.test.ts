@@ -7,17 +7,25 @@
  * energy distance by ~1e-6 at most: rtol 1e-3 + atol 1e-5. Mode counts may flip for a sample
  * within 1e-5 of a 3-std circle: the mode fraction must be equal, the high-quality fraction within
  * 2 samples in 4,096; the outlier fraction likewise.
+ * Then the quality README.md claims, from the same re-measured numbers (not from the cards): every
+ * 8gaussians model (all three methods) gives every mode samples; the balanced OTM of the outlier
+ * pair puts more of its samples near the outliers than UOTM; every W-Flow model's energy distance is
+ * within WFLOW_FLOOR_FACTOR of the floor (ED between two independent exact samples, re-drawn here as
+ * the card's evaluation draws them). The issue's bar (W-Flow within 3x of the exact-vs-exact floor, every mode of
+ * 25gaussians) is not reached by all shipped models: README.md and public/models/README.md say by how much.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { EVAL_HELDOUT_SEED, EVAL_NOISE_SEED, type ModelCard } from './card';
-import { energyDistance, heldOutSamples, METRIC_SAMPLES, modeStats, targetModes } from './metrics';
+import { energyDistance, FLOOR_HI, heldOutSamples, METRIC_SAMPLES, modeStats, targetModes } from './metrics';
 import { nodeOrt } from './nodeOrt';
 import { OnnxGenerator } from './runtime';
 import { shippedJobs } from './shipped';
 import { outlierFraction, targetSampler } from './targets';
 
 const DIR = 'public/models';
+/** README.md's claim: every W-Flow model's ED to the target is within this factor of the floor. */
+const WFLOW_FLOOR_FACTOR = 100;
 
 async function index(): Promise<(ModelCard & { file: string })[]> {
   return (JSON.parse(await readFile(`${DIR}/index.json`, 'utf8')) as { models: (ModelCard & { file: string })[] }).models;
@@ -41,6 +49,7 @@ describe('shipped generator models', () => {
     const models = await index();
     const heldOut = new Map<string, Float64Array>();
     const n = METRIC_SAMPLES;
+    const measured = new Map<string, { energy: number; modes?: number; outliers?: number }>();
     for (const card of models) {
       const bytes = new Uint8Array(await readFile(`${DIR}/${card.file}`));
       const gen = await OnnxGenerator.load(ort, bytes);
@@ -53,19 +62,36 @@ describe('shipped generator models', () => {
           heldOut.set(card.target, y);
         }
         const ed = energyDistance(x, y);
+        const m: { energy: number; modes?: number; outliers?: number } = { energy: ed };
+        measured.set(card.id, m);
+        if (card.method === 'wflow') {
+          const floor = energyDistance(heldOutSamples(targetSampler(card.target), card.evaluation.heldOutSeed, n, FLOOR_HI), y);
+          expect(ed, `${card.id}: energy ${ed} vs the floor ${floor}`).toBeLessThanOrEqual(WFLOW_FLOOR_FACTOR * floor);
+        }
         expect(Math.abs(ed - card.metrics.energy), `${card.id}: energy ${ed} vs card ${card.metrics.energy}`).toBeLessThanOrEqual(1e-5 + 1e-3 * card.metrics.energy);
         const modes = targetModes(card.target);
         if (modes) {
           const s = modeStats(x, modes);
+          m.modes = s.modes;
           expect(s.modes, `${card.id}: modes`).toBe(card.metrics.modes);
           expect(Math.abs(s.highQuality - (card.metrics.highQuality ?? NaN)), `${card.id}: highQuality`).toBeLessThanOrEqual(2 / n);
         }
         if (card.outliers > 0) {
+          m.outliers = outlierFraction(x);
           expect(Math.abs(outlierFraction(x) - (card.metrics.outlierFraction ?? NaN)), `${card.id}: outlierFraction`).toBeLessThanOrEqual(2 / n);
         }
       } finally {
         gen.release();
       }
     }
+    // the claims (re-measured above): no mode of 8gaussians dropped by any method
+    const eight = models.filter((c) => c.target === '8gaussians' && c.outliers === 0);
+    expect(eight.map((c) => c.method).sort()).toEqual(['sjko', 'uotm', 'wflow']);
+    for (const c of eight) expect(measured.get(c.id)?.modes, `${c.id}: every mode of 8gaussians gets samples`).toBe(1);
+    // the UOTM paper's point: balanced OTM follows the outliers, UOTM much less (at least 2x, and by >= 8 samples of 4,096)
+    const otm = measured.get('otm-8gaussians-outliers')?.outliers, uotm = measured.get('uotm-8gaussians-outliers')?.outliers;
+    expect(otm, 'outlier pair shipped').toBeDefined();
+    expect(uotm, 'outlier pair shipped').toBeDefined();
+    expect(otm ?? 0).toBeGreaterThanOrEqual(Math.max(2 * (uotm ?? 1), (uotm ?? 1) + 8 / n));
   });
 });
