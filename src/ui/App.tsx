@@ -149,7 +149,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const genMetrics = gen.metrics;
   const genName = gen.name;
   const plotRuns = useMemo(
-    () => (genMetrics && genName ? [...flowRuns, { label: genName, history: generatorHistory(genMetrics, snap.history, snap.step) }] : flowRuns),
+    () => (genMetrics && genName ? [...flowRuns, { label: genName, history: generatorHistory(genMetrics, snap.history, snap.step), dashed: true }] : flowRuns),
     [flowRuns, genMetrics, genName, snap.history, snap.step],
   );
   const genPane =
@@ -174,7 +174,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
           </label>
         </div>
       </header>
-      <Hint />
+      <Hint landscape={snap.target?.landscape !== undefined} />
       {noticeText(snap) ? (
         <p className="notice" role="note">
           {noticeText(snap)}

@@ -14,7 +14,8 @@ function dismissedBefore(): boolean {
   }
 }
 
-export function Hint(): React.JSX.Element | null {
+/** `landscape`: the target is an energy landscape (the shading is V, not a density). */
+export function Hint({ landscape = false }: { landscape?: boolean } = {}): React.JSX.Element | null {
   const [shown, setShown] = useState(() => !dismissedBefore());
   if (!shown) return null;
   const dismiss = (): void => {
@@ -28,8 +29,11 @@ export function Hint(): React.JSX.Element | null {
   return (
     <aside className="first-hint" aria-label="First-visit hint">
       <p>
-        <b>Welcome.</b> The orange dots are particles flowing toward the target density (the shading). <b>Drag</b> a white-ringed handle to move a
-        mixture component (or a sample cloud) and watch them follow; drag the empty canvas to pan, use the wheel to zoom. <b>Space</b> plays or
+        <b>Welcome.</b>{' '}
+        {landscape
+          ? 'The orange dots are particles flowing downhill on the energy landscape (the shading is the energy V: bright is low). '
+          : 'The orange dots are particles flowing toward the target density (the shading). '}
+        <b>Drag</b> a white-ringed handle to move a {landscape ? 'well' : 'mixture component (or a sample cloud)'} and watch them follow; drag the empty canvas to pan, use the wheel to zoom. <b>Space</b> plays or
         pauses. Pick a <b>Method</b> and a <b>Target</b> in the panel (the <b>About</b> buttons explain them), or start from a <b>Preset</b>.
       </p>
       <button type="button" onClick={dismiss}>

@@ -30,6 +30,8 @@ export interface PlotRun {
   history: MetricsHistory;
   /** The run's plotted readouts (src/ui/readoutHistory.ts). */
   readouts?: ReadoutSeries;
+  /** Drawn dashed (a one-step generator's flat line at its metric). */
+  dashed?: boolean;
 }
 
 interface Props {
@@ -256,13 +258,16 @@ export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Pr
       const traces = rs.map((r, i): Trace => {
         const d = data[i] ?? { x: [], y: [] };
         const name = legend && labels.filter((l) => l === r.label).length > 1 ? `${r.label} (${['left', 'right', 'third'][i] ?? i + 1})` : r.label;
+        const y = d.y.map((v) => (finite(v) && (!pane.logY || v > 0) ? v : null));
         return {
           x: pane.logX ? d.x.map((s) => (s > 0 ? s : null)) : [...d.x],
-          y: d.y.map((v) => (finite(v) && (!pane.logY || v > 0) ? v : null)),
+          y,
           type: 'scatter',
           mode: 'lines',
           name,
-          line: { color: colours[i % colours.length] ?? colours[0], width: 2 },
+          // a run with nothing to show here (a generator in the ms-per-step pane) stays out of the legend
+          showlegend: y.some((v) => v !== null),
+          line: { color: colours[i % colours.length] ?? colours[0], width: 2, ...(r.dashed === true ? { dash: 'dash' as const } : {}) },
           connectgaps: false,
         };
       });

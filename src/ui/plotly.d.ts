@@ -6,8 +6,9 @@ declare module 'plotly.js-dist-min' {
     type?: 'scatter' | 'scattergl';
     mode?: 'lines' | 'markers' | 'lines+markers';
     name?: string;
-    line?: { color?: string; width?: number };
+    line?: { color?: string; width?: number; dash?: 'solid' | 'dash' | 'dot' };
     connectgaps?: boolean;
+    showlegend?: boolean;
   }
   export type Layout = Record<string, unknown>;
   export type Config = Record<string, unknown>;
