@@ -33,7 +33,7 @@ export function Hint({ landscape = false }: { landscape?: boolean } = {}): React
         {landscape
           ? 'The orange dots are particles flowing downhill on the energy landscape (the shading is the energy V: bright is low). '
           : 'The orange dots are particles flowing toward the target density (the shading). '}
-        <b>Drag</b> a white-ringed handle to move a {landscape ? 'well' : 'mixture component (or a sample cloud)'} and watch them follow; drag the empty canvas to pan, use the wheel to zoom. <b>Space</b> plays or
+        <b>Drag</b> a white-ringed handle to move a {landscape ? 'well of the double well' : 'mixture component (or a sample cloud)'} and watch them follow; drag the empty canvas to pan, use the wheel to zoom. <b>Space</b> plays or
         pauses. Pick a <b>Method</b> and a <b>Target</b> in the panel (the <b>About</b> buttons explain them), or start from a <b>Preset</b>.
       </p>
       <button type="button" onClick={dismiss}>
