@@ -44,7 +44,8 @@ export const SHIPPED_PARAMS: Record<'wflow' | 'uotm' | 'sjko', Record<string, st
  * 8/8, hq 0.932 -> 0.967; 2-64x4-2 with the 25gaussians override (1,500 steps) gave 12.6x, and
  * three layers with init scale 4, lr 5e-3, blurEnd 0.02 gave 12.4x (both 8/8). wflow-checkerboard:
  * three hidden layers (3,000 steps): 8.1x -> 5.4x. wflow-rings: three hidden layers (1,200 steps):
- * 94x -> 82x.
+ * 94x -> 82x. wflow-moons: three hidden layers (3,000 steps): 5.1x -> 4.1x; wflow-pinwheel: three
+ * hidden layers (3,000 steps): 5.1x -> 1.7x.
  * uotm-25gaussians: four hidden layers (map and potential), map init scale 12, 400 steps: energy
  * 0.0082 -> 0.0069, hq 0.016 -> 0.019, still 0/25 modes.
  */
@@ -52,6 +53,8 @@ const PARAMS_OVERRIDE: Record<string, Record<string, string | number>> = {
   'wflow-8gaussians': { layers: 3 },
   'wflow-checkerboard': { layers: 3 },
   'wflow-rings': { layers: 3 },
+  'wflow-moons': { layers: 3 },
+  'wflow-pinwheel': { layers: 3 },
   'wflow-25gaussians': { layers: 4, initScale: 12, lr: 0.01, blurEnd: 0.015, fit: 3 },
   'uotm-25gaussians': { layers: 4, initScale: 12 },
 };
