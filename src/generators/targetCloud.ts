@@ -17,6 +17,7 @@
  * DOM), so the worker and the tests run it as is.
  */
 import { Rng, Stream } from '../reference/philox';
+import { firstAbove } from '../targets/image';
 import type { TargetInstance } from '../targets/types';
 
 export class TargetCloudError extends Error {
@@ -88,13 +89,7 @@ export function sampleDensityGrid(
   }
   const out = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    const u = rng.uniform() * total;
-    let lo = 0, hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cum[mid] ?? 0) > u) hi = mid;
-      else lo = mid + 1;
-    }
+    const lo = firstAbove(cum, rng.uniform() * total);
     const c = lo % grid, r = Math.floor(lo / grid);
     out[2 * i] = x0 + (c + rng.uniform()) * hx;
     out[2 * i + 1] = y0 + (r + rng.uniform()) * hy;

@@ -86,18 +86,25 @@ export function cloudFromIntensity(
   const top = 0.5 * (y0 + y1) + 0.5 * s * height;
   const out = new Float64Array(2 * m);
   for (let i = 0; i < m; i++) {
-    const u = rng.uniform() * total;
-    // First p with cum[p] > u (pixels of zero weight are never chosen).
-    let lo = 0, hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cum[mid] ?? 0) > u) hi = mid;
-      else lo = mid + 1;
-    }
+    const lo = firstAbove(cum, rng.uniform() * total);
     const col = lo % width;
     const row = Math.floor(lo / width);
     out[2 * i] = left + (col + rng.uniform()) * s;
     out[2 * i + 1] = top - (row + rng.uniform()) * s;
   }
   return out;
+}
+
+/**
+ * The first index p with cum[p] > u, for a non-decreasing cumulative sum `cum` and 0 <= u < its last
+ * entry: inverse-CDF sampling of cells (cells of zero weight are never chosen).
+ */
+export function firstAbove(cum: ArrayLike<number>, u: number): number {
+  let lo = 0, hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cum[mid] ?? 0) > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
