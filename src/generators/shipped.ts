@@ -15,7 +15,10 @@ export interface ShippedJob {
 /**
  * Steps per model, sized to the shared 2-core machines they were trained on (wall time in each card).
  * STEPS_OVERRIDE: uotm-8gaussians 600; wflow-2spirals 5000 (3000 gave 3.1x its floor); wflow-rings 1200
- * (3000 steps gave 143x its floor against 94x at 1200); wflow-25gaussians 1500 (PARAMS_OVERRIDE).
+ * (chosen when the rings batches sat on 64 fixed angles per ring, targets.ts targetSampler: 3000 steps
+ * then learnt the clumps better, 143x against 94x; with iid batches 1200 steps reach 1.6x);
+ * wflow-25gaussians 1500 (PARAMS_OVERRIDE). The energy/floor ratios quoted below before "iid" are
+ * from cards of version 1 (evenly spread held-out samples, one floor draw; card.ts CARD_VERSION).
  */
 export const SHIPPED_STEPS = { wflow: 3000, uotm: 400, sjko: 600 } as const;
 const STEPS_OVERRIDE: Record<string, number> = { 'wflow-25gaussians': 1500, 'uotm-8gaussians': 600, 'wflow-2spirals': 5000, 'wflow-rings': 1200 };
