@@ -14,7 +14,7 @@ import { shufflePoints } from '../targets/toy';
 import { roundToFloat32, parameterCount } from './mlp';
 import { generate, sampleNoise, stageOutputName, type GeneratorMethod, type GeneratorModel } from './model';
 import {
-  CARD_SINKHORN, energyFloor, FLOOR_DRAWS, heldOutSamples, METRIC_SAMPLES, MODE_MIN_FAIR_SHARE, MODE_RADIUS_STD, SINKHORN_SAMPLES, energyDistance,
+  CARD_SINKHORN, histogramTv, metricFloor, heldOutSamples, METRIC_SAMPLES, MODE_MIN_FAIR_SHARE, MODE_RADIUS_STD, SINKHORN_SAMPLES, energyDistance,
   measureSamples, targetModes, type GeneratorMetrics,
 } from './metrics';
 import { ONNX_IR_VERSION, ONNX_OPSET, writeGeneratorOnnx } from './onnx';
@@ -67,8 +67,8 @@ export interface ModelCard {
   seed: number;
   wallMs: number;
   metrics: GeneratorMetrics;
-  /** The perfect generator's mean ED against the held-out samples, over `draws` exact samples (metrics.ts energyFloor). */
-  floor: { energy: number; draws: number };
+  /** The perfect generator's mean ED and tv against the held-out samples, over `draws` exact samples (metrics.ts metricFloor). */
+  floor: { energy: number; tv?: number; draws: number };
   evaluation: {
     samples: number;
     noiseSeed: number;
@@ -92,7 +92,7 @@ function mlpName(sizes: number[]): string {
 interface Sources {
   train: TargetSampler;
   heldOut: Float64Array;
-  floor: { energy: number; draws: number };
+  floor: { energy: number; tv: number; draws: number };
 }
 
 function sources(spec: ModelSpec, outliers: number): Sources {
@@ -106,11 +106,11 @@ function sources(spec: ModelSpec, outliers: number): Sources {
     const rest = shuffled.slice(0, 2 * (m - k));
     // the floor for a cloud: two halves of the held-out part (its own size)
     const half = Math.floor(k / 2);
-    return { train: withOutliers(cloudSampler(rest), outliers), heldOut, floor: { energy: energyDistance(heldOut.slice(0, 2 * half), heldOut), draws: 1 } };
+    return { train: withOutliers(cloudSampler(rest), outliers), heldOut, floor: { energy: energyDistance(heldOut.slice(0, 2 * half), heldOut), tv: histogramTv(heldOut.slice(0, 2 * half), heldOut), draws: 1 } };
   }
   const base = targetSampler(spec.target);
   const heldOut = heldOutSamples(base, EVAL_HELDOUT_SEED);
-  return { train: withOutliers(base, outliers), heldOut, floor: { energy: energyFloor(base, EVAL_HELDOUT_SEED, heldOut), draws: FLOOR_DRAWS } };
+  return { train: withOutliers(base, outliers), heldOut, floor: metricFloor(base, EVAL_HELDOUT_SEED, heldOut) };
 }
 
 export function modelId(method: GeneratorMethod, target: string, params: TrainParams, outliers: number): string {

@@ -166,7 +166,7 @@ describe('training', () => {
     const target = targetSampler('8gaussians');
     for (const method of ['wflow', 'uotm', 'sjko'] as const) {
       const variants: Record<string, string | number>[] = method === 'sjko' ? [{ ...tiny, stages: 2 }] : method === 'wflow'
-        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }];
+        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }, { ...tiny, fresh: 1, anneal: 2 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }];
       for (const given of variants) {
         const params = resolveTrainParams(method, given);
         const run = async (seed: number) => flatParameters(((await trainGenerator({ method, steps: 4, seed, params, target })).model.stages.at(-1) ?? randomMlp(0)));
@@ -215,6 +215,24 @@ describe('training', () => {
     expect(Math.abs(cold.loss - (0.4 * 0.4 + 0.25 * 0.25) / 2), `S_eps ${cold.loss}`).toBeLessThan(1e-5);
     const warm = await wflowStep(x, y, 0.3, { ...p, anneal: 2 }, cold.warm, false);
     expectClose(warm.next, want, { atol: 5e-4, rtol: 0 }, 'translated cloud, warm (last 2 levels)');
+  });
+
+  it('fresh self batch: x + tau (T_ab(x) - T_ax~(x)); exact for one point, and for a translated fresh batch', async () => {
+    const p = resolveTrainParams('wflow', { tau: 0.7, iterations: 400, fresh: 1 });
+    // B = 1: T_ab(x) = y and T_ax~(x) = x~: x' = x + tau (y - x~)
+    const one = await wflowStep(Float64Array.of(0.3, -1.2), Float64Array.of(2, 0.5), 0.1, p, undefined, false, Float64Array.of(-1, 1));
+    expectClose(one.next, [0.3 + 0.7 * 3, -1.2 + 0.7 * -0.5], { atol: 1e-15, rtol: 0 }, 'B = 1');
+    // x~ = x - c and y = x + c (translations, as above): T_ab = x + c, T_ax~ = x - c at convergence,
+    // x' = x + 2 tau c; the fresh solve is cold (measured error as the cold solve above: atol 5e-5)
+    const rng = new Rng(5, 13, 2);
+    const n = 32;
+    const x = new Float64Array(2 * n).map(() => rng.normal());
+    const c = [0.4, -0.25];
+    const y = x.map((v, i) => v + (c[i % 2] ?? 0));
+    const xf = x.map((v, i) => v - (c[i % 2] ?? 0));
+    const r = await wflowStep(x, y, 0.3, p, undefined, false, xf);
+    expectClose(r.next, x.map((v, i) => v + 2 * 0.7 * (c[i % 2] ?? 0)), { atol: 5e-5, rtol: 0 }, 'translated fresh batch');
+    expect(() => resolveTrainParams('wflow', { fresh: 2 })).toThrow(/fresh must be 0 or 1/);
   });
 
   it('a short wflow run lowers S_eps to the target (8gaussians, 80 steps)', async () => {

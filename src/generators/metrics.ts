@@ -14,8 +14,15 @@
  *             of each of those modes.)
  *   highQuality  (mixtures) fraction of generated samples within 3 std of some mode centre (the
  *             exact target puts 98.9% there: P(chi^2_2 <= 9))
+ *   tv        total variation between the two samples' histograms on HIST_CELLS x HIST_CELLS cells
+ *             of the held-out samples' bounding box (plus one cell for everything outside it):
+ *             (1/2) sum_c |p_c - q_c|. The energy distance at 4,096 samples weighs large scales and
+ *             misses fine structure: a W-Flow rings model that drew a uniform disk scored 1.6x its
+ *             energy floor, but 0.46 in tv against a floor of 0.156 (measured).
+ *             Cells of a 24-grid are 0.28 wide on rings (spacing 0.75), 0.12 on 25gaussians (0.71).
+
  * and the floor: what a perfect generator scores against the same held-out samples, the mean of
- * ED(exact n-sample, held-out) over FLOOR_DRAWS independent exact n-samples (the V-statistic's bias,
+ * ED(exact n-sample, held-out) (and of tv) over FLOOR_DRAWS independent exact n-samples (the V-statistic's bias,
  * ~ 2 E|X - X'| / n, plus the held-out set's own sampling error). Exact samples are iid draws
  * (src/generators/targets.ts targetSampler says why the toy samplers' evenly spread points are not);
  * one draw's ED scatters by about a factor 2 around the mean (checkerboard: 7.5e-4 to 2.2e-3 in
@@ -39,6 +46,8 @@ export const HELDOUT_HI = 0x9f1;
 export const FLOOR_HI = 0x9f2;
 /** Independent exact samples the floor averages over. */
 export const FLOOR_DRAWS = 4;
+/** Cells a side of the tv histogram. */
+export const HIST_CELLS = 24;
 
 export interface Mode {
   centre: [number, number];
@@ -107,6 +116,38 @@ export interface GeneratorMetrics {
   highQuality?: number;
   /** Fraction of samples near the outlier cluster (outlier-demo models). */
   outlierFraction?: number;
+  /** Histogram total variation (see the header). */
+  tv?: number;
+}
+
+/** Total variation between the histograms of x and y on HIST_CELLS^2 cells of y's bounding box (+ outside). */
+export function histogramTv(x: ArrayLike<number>, y: ArrayLike<number>, cells = HIST_CELLS): number {
+  const m = Math.floor(y.length / 2), n = Math.floor(x.length / 2);
+  if (m === 0 || n === 0) return NaN;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const a = y[2 * i] ?? 0, b = y[2 * i + 1] ?? 0;
+    x0 = Math.min(x0, a); x1 = Math.max(x1, a); y0 = Math.min(y0, b); y1 = Math.max(y1, b);
+  }
+  const wx = x1 - x0 || 1, wy = y1 - y0 || 1;
+  const cell = (a: number, b: number): number => {
+    const u = Math.floor(((a - x0) / wx) * cells), v = Math.floor(((b - y0) / wy) * cells);
+    // the box's far edges belong to the last cell
+    const cu = u === cells && a === x1 ? cells - 1 : u, cv = v === cells && b === y1 ? cells - 1 : v;
+    return cu >= 0 && cu < cells && cv >= 0 && cv < cells ? cv * cells + cu : cells * cells;
+  };
+  const h = new Float64Array(cells * cells + 1);
+  for (let i = 0; i < n; i++) {
+    const c = cell(x[2 * i] ?? NaN, x[2 * i + 1] ?? NaN);
+    h[c] = (h[c] ?? 0) + 1 / n;
+  }
+  for (let i = 0; i < m; i++) {
+    const c = cell(y[2 * i] ?? 0, y[2 * i + 1] ?? 0);
+    h[c] = (h[c] ?? 0) - 1 / m;
+  }
+  let tv = 0;
+  for (const v of h) tv += Math.abs(v);
+  return tv / 2;
 }
 
 export interface MeasureOptions {
@@ -116,7 +157,7 @@ export interface MeasureOptions {
 }
 
 export async function measureSamples(x: ArrayLike<number>, y: ArrayLike<number>, o: MeasureOptions): Promise<GeneratorMetrics> {
-  const out: GeneratorMetrics = { energy: energyDistance(x, y) };
+  const out: GeneratorMetrics = { energy: energyDistance(x, y), tv: histogramTv(x, y) };
   if (o.sinkhorn) out.sinkhorn = await sinkhornMetric(x, y);
   if (o.modes) {
     const s = modeStats(x, o.modes);
@@ -126,13 +167,28 @@ export async function measureSamples(x: ArrayLike<number>, y: ArrayLike<number>,
   return out;
 }
 
+export interface Floor {
+  energy: number;
+  tv: number;
+  draws: number;
+}
+
 /**
  * The floor against `heldOut`: mean over FLOOR_DRAWS exact n-samples (seeded like the held-out
- * samples, hi words FLOOR_HI + r) of ED(exact, heldOut), n = the held-out size.
+ * samples, hi words FLOOR_HI + r) of ED(exact, heldOut) and of tv, n = the held-out size.
  */
-export function energyFloor(sample: (rng: Rng, n: number) => Float64Array, seed: number, heldOut: Float64Array): number {
+export function metricFloor(sample: (rng: Rng, n: number) => Float64Array, seed: number, heldOut: Float64Array): Floor {
   const n = heldOut.length / 2;
-  let sum = 0;
-  for (let r = 0; r < FLOOR_DRAWS; r++) sum += energyDistance(heldOutSamples(sample, seed, n, FLOOR_HI + r), heldOut);
-  return sum / FLOOR_DRAWS;
+  let energy = 0, tv = 0;
+  for (let r = 0; r < FLOOR_DRAWS; r++) {
+    const x = heldOutSamples(sample, seed, n, FLOOR_HI + r);
+    energy += energyDistance(x, heldOut);
+    tv += histogramTv(x, heldOut);
+  }
+  return { energy: energy / FLOOR_DRAWS, tv: tv / FLOOR_DRAWS, draws: FLOOR_DRAWS };
+}
+
+/** The energy part of metricFloor. */
+export function energyFloor(sample: (rng: Rng, n: number) => Float64Array, seed: number, heldOut: Float64Array): number {
+  return metricFloor(sample, seed, heldOut).energy;
 }

@@ -6,7 +6,7 @@
  * the same float32 weights (equal within 1e-5 per coordinate, generators.test.ts), which moves the
  * energy distance by ~1e-6 at most: rtol 1e-3 + atol 1e-5. Mode counts may flip for a sample
  * within 1e-5 of a 3-std circle: the mode fraction must be equal, the high-quality fraction within
- * 2 samples in 4,096; the outlier fraction likewise.
+ * 2 samples in 4,096; the outlier fraction and the histogram tv likewise.
  * Then the quality README.md claims, from the same re-measured numbers (not from the cards): every
  * 8gaussians model (all three methods) gives every mode samples; the balanced OTM of the outlier
  * pair puts more of its samples near the outliers than UOTM; every W-Flow model's energy distance is
@@ -17,7 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { EVAL_HELDOUT_SEED, EVAL_NOISE_SEED, type ModelCard } from './card';
-import { energyDistance, energyFloor, FLOOR_DRAWS, heldOutSamples, METRIC_SAMPLES, modeStats, targetModes } from './metrics';
+import { energyDistance, FLOOR_DRAWS, heldOutSamples, histogramTv, METRIC_SAMPLES, metricFloor, modeStats, targetModes, type Floor } from './metrics';
 import { nodeOrt } from './nodeOrt';
 import { OnnxGenerator } from './runtime';
 import { shippedJobs } from './shipped';
@@ -48,7 +48,7 @@ describe('shipped generator models', () => {
     const ort = await nodeOrt();
     const models = await index();
     const heldOut = new Map<string, Float64Array>();
-    const floors = new Map<string, number>();
+    const floors = new Map<string, Floor>();
     const n = METRIC_SAMPLES;
     const measured = new Map<string, { energy: number; modes?: number; outliers?: number }>();
     for (const card of models) {
@@ -68,14 +68,18 @@ describe('shipped generator models', () => {
         if (card.method === 'wflow') {
           let floor = floors.get(card.target);
           if (floor === undefined) {
-            floor = energyFloor(targetSampler(card.target), card.evaluation.heldOutSeed, y);
+            floor = metricFloor(targetSampler(card.target), card.evaluation.heldOutSeed, y);
             floors.set(card.target, floor);
           }
           expect(card.floor.draws).toBe(FLOOR_DRAWS);
-          expect(Math.abs(floor - card.floor.energy), `${card.id}: floor ${floor} vs card ${card.floor.energy}`).toBeLessThanOrEqual(1e-12 + 1e-9 * floor);
-          expect(ed, `${card.id}: energy ${ed} vs the floor ${floor}`).toBeLessThanOrEqual(WFLOW_FLOOR_FACTOR * floor);
+          expect(Math.abs(floor.energy - card.floor.energy), `${card.id}: floor ${floor.energy} vs card ${card.floor.energy}`).toBeLessThanOrEqual(1e-12 + 1e-9 * floor.energy);
+          expect(Math.abs(floor.tv - (card.floor.tv ?? NaN)), `${card.id}: tv floor ${floor.tv} vs card ${card.floor.tv}`).toBeLessThanOrEqual(1e-9);
+          expect(ed, `${card.id}: energy ${ed} vs the floor ${floor.energy}`).toBeLessThanOrEqual(WFLOW_FLOOR_FACTOR * floor.energy);
         }
         expect(Math.abs(ed - card.metrics.energy), `${card.id}: energy ${ed} vs card ${card.metrics.energy}`).toBeLessThanOrEqual(1e-5 + 1e-3 * card.metrics.energy);
+        // tv moves by 1/n per sample that float32 rounding carries across a cell edge: 2 samples allowed
+        const tv = histogramTv(x, y);
+        expect(Math.abs(tv - (card.metrics.tv ?? NaN)), `${card.id}: tv ${tv} vs card ${card.metrics.tv}`).toBeLessThanOrEqual(2 / n + 1e-12);
         const modes = targetModes(card.target);
         if (modes) {
           const s = modeStats(x, modes);

@@ -82,6 +82,16 @@ export interface TrainParams {
   reach: number;
   /** wflow: Adam steps per flow step on the same regression pairs (z, x') (1 = the W-Flow paper's one). */
   fit: number;
+  /**
+   * wflow: 0 = the self term T_aa is the batch's own entropic self-transport (the debiased S_eps of the
+   * minibatch); 1 = it is the transport to a FRESH generated batch x~ = G(z~), x' = x + tau (T_ab(x) -
+   * T_ax~(x)). With the same batch, a generator equal to the target is not a fixed point of the
+   * minibatch update: T_ab matches x to an independent target batch (per-ring counts of 256 points
+   * differ by ~7, so points hop between rings) while x's self-transport does not hop, so E[x' | z]
+   * smears the target's fine structure (the shipped rings model was a disk). With a fresh batch both
+   * terms see an independent sample of the same law when G#N(0, I) = target: E[x' - x | z] = 0.
+   */
+  fresh: number;
   /** Exponential moving average of the map's weights (0 = none): the model returned is the average. */
   ema: number;
   /** uotm: the marginal penalty (both sides); sjko uses kl on the target side. */
@@ -94,15 +104,15 @@ export interface TrainParams {
 }
 
 export const TRAIN_DEFAULTS: Record<GeneratorMethod, TrainParams> = {
-  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'none', critic: 1, stages: 1, h: 1 },
-  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'kl', critic: 2, stages: 1, h: 1 },
-  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, reach: 0, penalty: 'kl', critic: 2, stages: 6, h: 1 },
+  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'none', critic: 1, stages: 1, h: 1 },
+  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, stages: 1, h: 1 },
+  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, stages: 6, h: 1 },
 };
 
-const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'ema', 'fit', 'reach'];
-const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit']);
+const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'ema', 'fit', 'reach', 'fresh'];
+const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit', 'fresh']);
 /** May be 0 (the others must be positive). */
-const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach']);
+const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach', 'fresh']);
 
 export class TrainParamError extends Error {
   constructor(readonly param: string, message: string) {
@@ -130,6 +140,7 @@ export function resolveTrainParams(method: GeneratorMethod, givenParams: Record<
     if (!Number.isFinite(v) || v < 0 || (v === 0 && !NON_NEGATIVE.has(key)) || (INTEGER.has(key) && !Number.isInteger(v))) {
       throw new TrainParamError(name, `${name} must be a ${NON_NEGATIVE.has(key) ? 'non-negative' : 'positive'} ${INTEGER.has(key) ? 'integer' : 'number'}, got '${raw}'`);
     }
+    if (key === 'fresh' && v > 1) throw new TrainParamError(name, `fresh must be 0 or 1, got ${v}`);
     if (key === 'ema' && v >= 1) throw new TrainParamError(name, `ema must lie in [0, 1), got ${v}`);
     if (key === 'scaling' && v >= 1) throw new TrainParamError(name, `scaling must lie in (0, 1), got ${v}`);
     if (key === 'hidden' && v > 1024) throw new TrainParamError(name, `hidden must be at most 1024, got ${v}`);
@@ -321,7 +332,7 @@ async function sinkhornValue(problem: CpuSoftminProblem, schedule: readonly numb
  *   x' = x + tau (T_ab(x) - T_aa(x)),
  * with the warm state for the next step, and S_eps of the batch when `withLoss` (else NaN).
  */
-export async function wflowStep(x: Float64Array, y: Float64Array, blur: number, p: TrainParams, warm: WarmState | undefined, withLoss: boolean): Promise<{ next: Float64Array; warm: WarmState; loss: number }> {
+export async function wflowStep(x: Float64Array, y: Float64Array, blur: number, p: TrainParams, warm: WarmState | undefined, withLoss: boolean, fresh?: Float64Array): Promise<{ next: Float64Array; warm: WarmState; loss: number }> {
   const B = x.length / 2;
   const problem = new CpuSoftminProblem({ points: x }, { points: y });
   const schedule = epsilonSchedule(cloudDiameter(x, y), blur, p.scaling);
@@ -329,7 +340,16 @@ export async function wflowStep(x: Float64Array, y: Float64Array, blur: number, 
   const eps = blur * blur;
   const gab = problem.current('gab'), faa = problem.current('faa');
   const tab = sinkhornBarycenter(x, B, problem.y, y.length / 2, problem.logb, gab, x, { eps, alpha: 0, beta: 1, gamma: 0 });
-  const next = sinkhornBarycenter(x, B, x, B, problem.loga, faa, tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
+  let next: Float64Array;
+  if (fresh) {
+    // the self term against an independent generated batch: T_ax~ from a cold solve of (x, x~)
+    const self = new CpuSoftminProblem({ points: x }, { points: fresh });
+    wflowPotentials(self, epsilonSchedule(cloudDiameter(x, fresh), blur, p.scaling), p, undefined);
+    next = sinkhornBarycenter(x, B, self.y, fresh.length / 2, self.logb, self.current('gab'), tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
+    self.destroy();
+  } else {
+    next = sinkhornBarycenter(x, B, x, B, problem.loga, faa, tab, { eps, alpha: 1, beta: -p.tau, gamma: p.tau });
+  }
   const loss = withLoss ? await sinkhornValue(problem, schedule, p.iterations, p.reach) : NaN;
   const state = { x: problem.x, y: problem.y, loga: problem.loga, logb: problem.logb, gab: gab.slice(), faa: faa.slice() };
   problem.destroy();
@@ -350,7 +370,8 @@ async function trainWflow(req: TrainRequest, progress: Progress): Promise<{ mode
     const y = req.target(yr, B);
     const cache = forwardCached(g, z, B);
     const x = cache.out;
-    const r = await wflowStep(x, y, blur, p, warm, progress.due(step + 1));
+    const fresh = p.fresh > 0 ? forward(g, noiseBatch(zr, B), B) : undefined;
+    const r = await wflowStep(x, y, blur, p, warm, progress.due(step + 1), fresh);
     warm = r.warm;
     const xNew = r.next;
     const loss = r.loss;
