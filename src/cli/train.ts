@@ -2,8 +2,8 @@
  * `wgf train`: train a one-step generator (W-Flow, UOTM, S-JKO; src/generators/train.ts) on the CPU,
  * write it as ONNX (input z float32 [B, 2], output x float32 [B, 2]) plus its model card (JSON,
  * beside it: model.onnx -> model.json), print ONE JSON line:
- *   {"method","target","steps","wallMs","metrics":{"energy","sinkhorn","modes"?,"highQuality"?,
- *    "outlierFraction"?},"floor":{"energy","draws"},"out","card","id"}
+ *   {"method","target","steps","wallMs","metrics":{"energy","tv","sinkhorn","modes"?,"highQuality"?,
+ *    "outlierFraction"?},"floor":{"energy","tv","draws"},"out","card","id"}
  * The metrics are the card's: 4,096 generated vs 4,096 held-out target samples (src/generators/metrics.ts).
  * Deterministic: the same flags give the same weights bit for bit (on the same machine and Node).
  * Exit codes: 0 ok, 1 runtime failure (unreadable file, I/O), 2 bad arguments.

@@ -1,12 +1,12 @@
 /**
  * What the model cards measure against: iid target draws (targets.ts iidSampler) and the floor
- * (metrics.ts energyFloor), with exact answers where there are ones.
+ * (metrics.ts metricFloor) and the histogram tv, with exact answers where there are ones.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, Stream } from '../reference/philox';
 import { createTarget } from '../targets/registry';
 import { RING_RADII } from '../targets/toy';
-import { energyFloor, FLOOR_DRAWS, heldOutSamples, histogramTv, metricFloor } from './metrics';
+import { FLOOR_DRAWS, heldOutSamples, histogramTv, metricFloor } from './metrics';
 import { iidSampler, POOL_FACTOR, targetSampler, type TargetSampler } from './targets';
 
 /** The pool index as the point (i, 0): shows which pool points a draw took. */
@@ -97,7 +97,7 @@ describe('iidSampler: n distinct points of a POOL_FACTOR n pool, uniformly', () 
   });
 });
 
-describe('energyFloor: the mean ED of exact samples to the held-out set', () => {
+describe('metricFloor: the mean ED of exact samples to the held-out set', () => {
   it('N(0, I) in 2-D: E[ED_V] = 2 E|X - X\'| / n = 2 sqrt(pi) / n exactly; measured within 12% over 16 held-out sets', () => {
     const normal: TargetSampler = (rng, n) => {
       const out = new Float64Array(2 * n);
@@ -106,7 +106,7 @@ describe('energyFloor: the mean ED of exact samples to the held-out set', () => 
     };
     const n = 512, sets = 16;
     let sum = 0;
-    for (let s = 0; s < sets; s++) sum += energyFloor(normal, 100 + s, heldOutSamples(normal, 100 + s, n));
+    for (let s = 0; s < sets; s++) sum += metricFloor(normal, 100 + s, heldOutSamples(normal, 100 + s, n)).energy;
     const mean = sum / sets;
     // |X - X'| for X, X' ~ N(0, I_2) is sqrt(2) times a chi_2 variable: mean sqrt(2) sqrt(pi/2) = sqrt(pi).
     // V-statistic: 2 mean|x-y| - mean|x-x'| - mean|y-y'| with the n zero diagonal terms: E = 2 delta / n.

@@ -20,7 +20,6 @@
  *             misses fine structure: a W-Flow rings model that drew a uniform disk scored 1.6x its
  *             energy floor, but 0.46 in tv against a floor of 0.156 (measured).
  *             Cells of a 24-grid are 0.28 wide on rings (spacing 0.75), 0.12 on 25gaussians (0.71).
-
  * and the floor: what a perfect generator scores against the same held-out samples, the mean of
  * ED(exact n-sample, held-out) (and of tv) over FLOOR_DRAWS independent exact n-samples (the V-statistic's bias,
  * ~ 2 E|X - X'| / n, plus the held-out set's own sampling error). Exact samples are iid draws
@@ -186,9 +185,4 @@ export function metricFloor(sample: (rng: Rng, n: number) => Float64Array, seed:
     tv += histogramTv(x, heldOut);
   }
   return { energy: energy / FLOOR_DRAWS, tv: tv / FLOOR_DRAWS, draws: FLOOR_DRAWS };
-}
-
-/** The energy part of metricFloor. */
-export function energyFloor(sample: (rng: Rng, n: number) => Float64Array, seed: number, heldOut: Float64Array): number {
-  return metricFloor(sample, seed, heldOut).energy;
 }
