@@ -18,7 +18,7 @@ import { generate, generateChain, sampleNoise, type GeneratorModel } from './mod
 import { nodeOrt } from './nodeOrt';
 import { decodeOnnxObject, encodeOnnxObject, GeneratorModelError, readGeneratorModel, writeGeneratorOnnx } from './onnx';
 import { OnnxGenerator } from './runtime';
-import { resolveTrainParams, trainGenerator, wflowSchedule, wflowStep } from './train';
+import { r1Penalty, resolveTrainParams, trainGenerator, wflowSchedule, wflowStep } from './train';
 import { targetSampler } from './targets';
 
 const spec = (hidden: number, residual = true, out = 2) => ({ sizes: [2, hidden, hidden, out], activation: 'silu' as const, residual });
@@ -27,6 +27,50 @@ const spec = (hidden: number, residual = true, out = 2) => ({ sizes: [2, hidden,
 function randomMlp(seed: number, hidden = 16): Mlp {
   return createMlp(spec(hidden), new Rng(seed, 11, 1), false);
 }
+
+describe('R1 penalty (r1Penalty): value and Hessian-vector parameter gradient', () => {
+  it('a linear potential v(y) = y . w + b: P = gamma |w|^2 / 2, dP/dw = gamma w, dP/db = 0 (exact)', () => {
+    const v = createMlp({ sizes: [2, 1], activation: 'silu', residual: false }, new Rng(2, 11, 9), false);
+    const w = v.layers[0]?.w ?? new Float64Array(2);
+    const y = sampleNoise(6, 7);
+    const grads = zeroGrads(v);
+    const gamma = 0.7;
+    const value = r1Penalty(v, y, 7, gamma, grads);
+    const w0 = w[0] ?? 0, w1 = w[1] ?? 0;
+    // grad_y v = w at every y: P is exact; the central difference of a linear function's
+    // parameter gradient (dv/dw = y) is exact up to rounding of y +- e g (|y| ~ 1, e |g| = 1e-4)
+    expect(value).toBeCloseTo((gamma / 2) * (w0 * w0 + w1 * w1), 14);
+    expectClose(grads.w[0] ?? [], [gamma * w0, gamma * w1], { atol: 1e-10, rtol: 1e-9 }, 'dP/dw');
+    expect(Math.abs(grads.b[0]?.[0] ?? 1)).toBeLessThan(1e-10);
+  });
+
+  it('a SiLU potential 2-6-6-1: dP/dtheta matches central differences of P in every parameter', () => {
+    const v = createMlp(spec(6, false, 1), new Rng(4, 11, 9), false);
+    const n = 5, gamma = 1.3;
+    const y = sampleNoise(8, n);
+    const grads = zeroGrads(v);
+    r1Penalty(v, y, n, gamma, grads);
+    const h = 1e-6;
+    const value = (): number => r1Penalty(v, y, n, gamma, zeroGrads(v));
+    v.layers.forEach((d, l) => {
+      for (const [arr, g] of [[d.w, grads.w[l]], [d.b, grads.b[l]]] as const) {
+        if (!g) throw new Error('missing grads');
+        const fd = Array.from(arr, (_, i) => {
+          const a = arr[i] ?? 0;
+          arr[i] = a + h;
+          const lp = value();
+          arr[i] = a - h;
+          const lm = value();
+          arr[i] = a;
+          return (lp - lm) / (2 * h);
+        });
+        // the inner difference (step e |g| = R1_STEP = 1e-4): truncation ~ R1_STEP^2 |v'''| ~ 1e-8,
+        // rounding ~ 1e-16 / 1e-4 = 1e-12; the outer FD (h = 1e-6): ~1e-10
+        expectClose(g, fd, { atol: 1e-6, rtol: 1e-5 }, `layer ${l} R1 grads vs FD`);
+      }
+    });
+  });
+});
 
 describe('MLP backward (reverse mode) = central finite differences', () => {
   it('parameter and input gradients of L = sum_i c_i . out_i match (h = 1e-6), residual and plain nets', () => {
@@ -165,8 +209,8 @@ describe('training', () => {
   it('same seed, same weights bit for bit (wflow, uotm, sjko); another seed differs', async () => {
     const target = targetSampler('8gaussians');
     for (const method of ['wflow', 'uotm', 'sjko'] as const) {
-      const variants: Record<string, string | number>[] = method === 'sjko' ? [{ ...tiny, stages: 2 }] : method === 'wflow'
-        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }, { ...tiny, fresh: 1, anneal: 2 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }];
+      const variants: Record<string, string | number>[] = method === 'sjko' ? [{ ...tiny, stages: 2 }, { ...tiny, stages: 2, r1: 0.5, vInitScale: 4 }] : method === 'wflow'
+        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }, { ...tiny, fresh: 1, anneal: 2 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }, { ...tiny, vInitScale: 4, r1: 0.5, vlr: 0.3 }];
       for (const given of variants) {
         const params = resolveTrainParams(method, given);
         const run = async (seed: number) => flatParameters(((await trainGenerator({ method, steps: 4, seed, params, target })).model.stages.at(-1) ?? randomMlp(0)));

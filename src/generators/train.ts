@@ -17,8 +17,9 @@
  *   then one map step minimising  L_T = mean_z [c(z, T(z)) - v(T(z))]   (v fixed; needs grad_x v).
  *   Psi* (the convex conjugate of the marginal penalty): kl  e^t - 1;  chi2  t + t^2/4 (t >= -2),
  *   else -1;  none  t (balanced OT: the OTM baseline). Adam with betas (0.5, 0.9), as adversarial
- *   training usually does. UOTM's R1 gradient penalty on v is left out (it needs second derivatives
- *   through the hand-written backward).
+ *   training usually does. Optional R1 gradient penalty on v at the target batch (`r1`; its
+ *   Hessian-vector parameter gradient by a central difference of the backward, r1Penalty), the
+ *   potential's own init scale (`vInitScale`) and learning-rate ratio (`vlr`).
  *
  * sjko (S-JKO; METHODS.md section 7): K = `stages` JKO steps for F(rho) = KL(rho | nu) with step h:
  *   rho_{k+1} = argmin_rho KL(rho | nu) + W2^2(rho, rho_k) / (2 h)
@@ -36,7 +37,7 @@ import { cloudDiameter, epsilonSchedule } from '../ot/sinkhorn';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
 import { sinkhornSoftmin } from '../reference/sinkhornSoftmin';
 import type { Rng } from '../reference/philox';
-import { Adam, backward, cloneMlp, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpSpec } from './mlp';
+import { Adam, backward, cloneMlp, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpGrads, type MlpSpec } from './mlp';
 import { generateChain, TRAIN_HI, type GeneratorMethod, type GeneratorModel } from './model';
 import { trainRng, type TargetSampler } from './targets';
 
@@ -74,6 +75,12 @@ export interface TrainParams {
    */
   initScale: number;
   /**
+   * uotm / sjko: the same init scale for the potential v's first layer (1 = PyTorch default). The
+   * optimal v of a target with sharp clusters has sharp wells; v starting smooth must first grow
+   * its first-layer weights before the map can be pulled into the clusters.
+   */
+  vInitScale: number;
+  /**
    * wflow: 0 = balanced Sinkhorn; r > 0 = unbalanced (KL-relaxed marginals, rho = r^2, Sejourne et
    * al. 2019): a minibatch whose clusters hold more or fewer points than the target batch's is not
    * forced to send the surplus to a far cluster, which is what smears minibatch-OT targets between
@@ -100,21 +107,30 @@ export interface TrainParams {
   penalty: Penalty;
   /** uotm / sjko: potential steps per map step. */
   critic: number;
+  /**
+   * uotm / sjko: R1 gradient penalty on the potential at the target batch, (r1 / 2) mean_y
+   * |grad_y v(y)|^2 (Mescheder et al. 2018), as the UOTM code uses (0 = none). Its parameter gradient
+   * is a Hessian-vector product, taken by a central difference of the parameter gradient along
+   * grad_y v (r1Penalty below).
+   */
+  r1: number;
+  /** uotm / sjko: the potential's learning rate as a multiple of lr (the S-JKO toy code trains v 5x slower than T). */
+  vlr: number;
   /** sjko: number of JKO steps K and the JKO step h. */
   stages: number;
   h: number;
 }
 
 export const TRAIN_DEFAULTS: Record<GeneratorMethod, TrainParams> = {
-  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'none', critic: 1, stages: 1, h: 1 },
-  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, stages: 1, h: 1 },
-  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, stages: 6, h: 1 },
+  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'none', critic: 1, r1: 0, vlr: 1, stages: 1, h: 1 },
+  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, stages: 1, h: 1 },
+  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, stages: 6, h: 1 },
 };
 
-const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'ema', 'fit', 'reach', 'fresh'];
+const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'vInitScale', 'ema', 'fit', 'reach', 'fresh', 'r1', 'vlr'];
 const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit', 'fresh']);
 /** May be 0 (the others must be positive). */
-const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach', 'fresh']);
+const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach', 'fresh', 'r1']);
 
 export class TrainParamError extends Error {
   constructor(readonly param: string, message: string) {
@@ -408,6 +424,39 @@ function conj(pen: Penalty, t: number): { value: number; slope: number } {
   }
 }
 
+/**
+ * The R1 penalty  P = (gamma / 2) (1/n) sum_i |g_i|^2,  g_i = grad_y v(y_i), for the n points y
+ * (interleaved [n, 2]); ADDS dP/dtheta into `grads` and returns P.
+ *   dP/dtheta = (gamma / n) sum_i (d g_i / d theta)^T g_i = (gamma / n) sum_i d/de [dv(y_i + e g_i)/dtheta] at e = 0
+ * (g_i held fixed: the derivative of g . grad v along g is the Hessian-vector product), taken by the
+ * central difference  [dv(y_i + e_i g_i)/dtheta - dv(y_i - e_i g_i)/dtheta] / (2 e_i)  with
+ * e_i |g_i| = R1_STEP: two more backward passes instead of second-order reverse mode. Truncation
+ * error O(R1_STEP^2 |third derivatives|), rounding ~1e-16 / R1_STEP: ~1e-8 relative in float64.
+ */
+export const R1_STEP = 1e-4;
+export function r1Penalty(v: Mlp, y: Float64Array, n: number, gamma: number, grads: MlpGrads): number {
+  const g = backward(v, forwardCached(v, y, n), new Float64Array(n).fill(1));
+  const plus = new Float64Array(2 * n), minus = new Float64Array(2 * n);
+  const dPlus = new Float64Array(n), dMinus = new Float64Array(n);
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const g0 = g[2 * i] ?? 0, g1 = g[2 * i + 1] ?? 0;
+    const norm = Math.hypot(g0, g1);
+    value += (0.5 * gamma * norm * norm) / n;
+    const e = norm > 1e-12 ? R1_STEP / norm : 0;
+    plus[2 * i] = (y[2 * i] ?? 0) + e * g0;
+    plus[2 * i + 1] = (y[2 * i + 1] ?? 0) + e * g1;
+    minus[2 * i] = (y[2 * i] ?? 0) - e * g0;
+    minus[2 * i + 1] = (y[2 * i + 1] ?? 0) - e * g1;
+    const w = e > 0 ? gamma / (n * 2 * e) : 0;
+    dPlus[i] = w;
+    dMinus[i] = -w;
+  }
+  backward(v, forwardCached(v, plus, n), dPlus, grads);
+  backward(v, forwardCached(v, minus, n), dMinus, grads);
+  return value;
+}
+
 interface SemiDualStage {
   /** Source batch x (interleaved, n points): noise for uotm, rho_k for sjko. */
   source: (n: number) => Float64Array;
@@ -453,7 +502,8 @@ async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, s
       const grads = zeroGrads(v);
       backward(v, cg, dg, grads);
       backward(v, cy, dy, grads);
-      adamV.step(grads, lr);
+      if (p.r1 > 0) lossV += r1Penalty(v, y, B, p.r1, grads);
+      adamV.step(grads, lr * p.vlr);
     }
     // map step: L_T = mean [tau |x - T x|^2 / 2 - v(T x)]
     const x = stage.source(B);
@@ -476,7 +526,7 @@ async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, s
 async function trainUotm(req: TrainRequest, progress: Progress): Promise<{ model: GeneratorModel; steps: number }> {
   const p = req.params;
   const map = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true, p.initScale);
-  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false);
+  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false, p.vInitScale);
   const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
   const steps = await trainSemiDual({ source: (n) => noiseBatch(zr, n), map, potential, tau: p.tau, psi1: p.penalty, psi2: p.penalty }, req, yr, req.steps, progress, 0, 1);
   return { model: { method: 'uotm', stages: [map] }, steps };
@@ -488,7 +538,7 @@ async function trainSjko(req: TrainRequest, progress: Progress): Promise<{ model
   const per = Math.max(1, Math.floor(req.steps / K));
   const wr = trainRng(req.seed, TRAIN_HI.weights);
   const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
-  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false);
+  const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false, p.vInitScale);
   const model: GeneratorModel = { method: 'sjko', stages: [] };
   let total = 0;
   for (let k = 1; k <= K; k++) {
