@@ -82,7 +82,7 @@ export interface ModelCard {
 export function methodLabel(method: GeneratorMethod, params: TrainParams): string {
   if (method === 'wflow') return 'W-Flow';
   if (method === 'sjko') return 'S-JKO';
-  return params.penalty === 'none' ? 'OTM (balanced)' : `UOTM (${params.penalty})`;
+  return params.penalty === 'none' ? 'OTM (balanced)' : `UOTM (${params.penalty}${params.fixedSource === 1 ? ', fixed source' : ''})`;
 }
 
 function mlpName(sizes: number[]): string {

@@ -210,7 +210,7 @@ describe('training', () => {
     const target = targetSampler('8gaussians');
     for (const method of ['wflow', 'uotm', 'sjko'] as const) {
       const variants: Record<string, string | number>[] = method === 'sjko' ? [{ ...tiny, stages: 2 }, { ...tiny, stages: 2, r1: 0.5, vInitScale: 4 }] : method === 'wflow'
-        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }, { ...tiny, fresh: 1, anneal: 2 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }, { ...tiny, vInitScale: 4, r1: 0.5, vlr: 0.3 }];
+        ? [tiny, { ...tiny, anneal: 2, blurEnd: 0.05, ema: 0.9, fit: 2, batchEnd: 48, reach: 1 }, { ...tiny, fresh: 1, anneal: 2 }] : [tiny, { ...tiny, ema: 0.9, initScale: 3 }, { ...tiny, vInitScale: 4, r1: 0.5, vlr: 0.3, fixedSource: 1 }];
       for (const given of variants) {
         const params = resolveTrainParams(method, given);
         const run = async (seed: number) => flatParameters(((await trainGenerator({ method, steps: 4, seed, params, target })).model.stages.at(-1) ?? randomMlp(0)));

@@ -105,6 +105,12 @@ export interface TrainParams {
   ema: number;
   /** uotm: the marginal penalty (both sides); sjko uses kl on the target side. */
   penalty: Penalty;
+  /**
+   * uotm: 1 = the source marginal is hard (Psi1*(t) = t) and `penalty` relaxes the target side only:
+   * the "fixed-source UOTM" of the S-JKO paper's toy runs, and what each S-JKO stage is; 0 = both
+   * sides relaxed (UOTM as its paper states it).
+   */
+  fixedSource: number;
   /** uotm / sjko: potential steps per map step. */
   critic: number;
   /**
@@ -122,15 +128,15 @@ export interface TrainParams {
 }
 
 export const TRAIN_DEFAULTS: Record<GeneratorMethod, TrainParams> = {
-  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'none', critic: 1, r1: 0, vlr: 1, stages: 1, h: 1 },
-  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, stages: 1, h: 1 },
-  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, stages: 6, h: 1 },
+  wflow: { hidden: 64, layers: 2, batch: 256, lr: 2e-3, tau: 1, blur: 0.1, scaling: 0.5, iterations: 3, blurEnd: 0.1, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'none', critic: 1, r1: 0, vlr: 1, fixedSource: 0, stages: 1, h: 1 },
+  uotm: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 0.2, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, fixedSource: 0, stages: 1, h: 1 },
+  sjko: { hidden: 64, layers: 2, batch: 256, lr: 1e-3, tau: 1, blur: 0.05, scaling: 0.5, iterations: 10, blurEnd: 0.05, anneal: 0, batchEnd: 256, initScale: 1, vInitScale: 1, ema: 0, fit: 1, fresh: 0, reach: 0, penalty: 'kl', critic: 2, r1: 0, vlr: 1, fixedSource: 0, stages: 6, h: 1 },
 };
 
-const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'vInitScale', 'ema', 'fit', 'reach', 'fresh', 'r1', 'vlr'];
-const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit', 'fresh']);
+const NUMERIC: readonly (keyof TrainParams)[] = ['hidden', 'layers', 'batch', 'lr', 'tau', 'blur', 'scaling', 'iterations', 'critic', 'stages', 'h', 'blurEnd', 'anneal', 'batchEnd', 'initScale', 'vInitScale', 'ema', 'fit', 'reach', 'fresh', 'r1', 'vlr', 'fixedSource'];
+const INTEGER = new Set<keyof TrainParams>(['hidden', 'layers', 'batch', 'iterations', 'critic', 'stages', 'anneal', 'batchEnd', 'fit', 'fresh', 'fixedSource']);
 /** May be 0 (the others must be positive). */
-const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach', 'fresh', 'r1']);
+const NON_NEGATIVE = new Set<keyof TrainParams>(['anneal', 'ema', 'reach', 'fresh', 'r1', 'fixedSource']);
 
 export class TrainParamError extends Error {
   constructor(readonly param: string, message: string) {
@@ -158,7 +164,7 @@ export function resolveTrainParams(method: GeneratorMethod, givenParams: Record<
     if (!Number.isFinite(v) || v < 0 || (v === 0 && !NON_NEGATIVE.has(key)) || (INTEGER.has(key) && !Number.isInteger(v))) {
       throw new TrainParamError(name, `${name} must be a ${NON_NEGATIVE.has(key) ? 'non-negative' : 'positive'} ${INTEGER.has(key) ? 'integer' : 'number'}, got '${raw}'`);
     }
-    if (key === 'fresh' && v > 1) throw new TrainParamError(name, `fresh must be 0 or 1, got ${v}`);
+    if ((key === 'fresh' || key === 'fixedSource') && v > 1) throw new TrainParamError(name, `${key} must be 0 or 1, got ${v}`);
     if (key === 'ema' && v >= 1) throw new TrainParamError(name, `ema must lie in [0, 1), got ${v}`);
     if (key === 'scaling' && v >= 1) throw new TrainParamError(name, `scaling must lie in (0, 1), got ${v}`);
     if (key === 'hidden' && v > 1024) throw new TrainParamError(name, `hidden must be at most 1024, got ${v}`);
@@ -528,7 +534,7 @@ async function trainUotm(req: TrainRequest, progress: Progress): Promise<{ model
   const map = createMlp(mapSpec(p), trainRng(req.seed, TRAIN_HI.weights), true, p.initScale);
   const potential = createMlp(potentialSpec(p), trainRng(req.seed, TRAIN_HI.potential), false, p.vInitScale);
   const zr = trainRng(req.seed, TRAIN_HI.noise), yr = trainRng(req.seed, TRAIN_HI.target);
-  const steps = await trainSemiDual({ source: (n) => noiseBatch(zr, n), map, potential, tau: p.tau, psi1: p.penalty, psi2: p.penalty }, req, yr, req.steps, progress, 0, 1);
+  const steps = await trainSemiDual({ source: (n) => noiseBatch(zr, n), map, potential, tau: p.tau, psi1: p.fixedSource === 1 ? 'none' : p.penalty, psi2: p.penalty }, req, yr, req.steps, progress, 0, 1);
   return { model: { method: 'uotm', stages: [map] }, steps };
 }
 
