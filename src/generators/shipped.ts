@@ -14,10 +14,10 @@ export interface ShippedJob {
 
 /**
  * Steps per model, sized to the shared 2-core machines they were trained on (wall time in each card).
- * STEPS_OVERRIDE: uotm-8gaussians 600, sjko-25gaussians 3000 (see PARAMS_OVERRIDE).
+ * STEPS_OVERRIDE: uotm-8gaussians 600, uotm-25gaussians and sjko-25gaussians 3000 (see PARAMS_OVERRIDE).
  */
 export const SHIPPED_STEPS = { wflow: 1500, uotm: 400, sjko: 600 } as const;
-const STEPS_OVERRIDE: Record<string, number> = { 'uotm-8gaussians': 600, 'sjko-25gaussians': 3000 };
+const STEPS_OVERRIDE: Record<string, number> = { 'uotm-8gaussians': 600, 'uotm-25gaussians': 3000, 'sjko-25gaussians': 3000 };
 /**
  * Training parameters per method (recorded in each card's `params`, src/generators/train.ts).
  * W-Flow: a residual 2-64x4-2 map with a steep first layer (init scale 6), Adam lr 1e-2 with 3 steps
@@ -49,15 +49,17 @@ export const SHIPPED_PARAMS: Record<'wflow' | 'uotm' | 'sjko', Record<string, st
  * 0.0177 at spacing 0.707) need a near-piecewise-constant map: init scale 12 and a final blur of 0.015
  * (regressing the net directly onto the exact coordinate-wise quantile map reached 11/25 modes with
  * 2-64-64-2, 24/25 with three hidden layers and 25/25 with four; blurEnd 0.01 diverged).
- * uotm-25gaussians: four hidden layers (map and potential), map init scale 12, 400 steps: still 0/25 modes.
  * The semi-dual runs on 25gaussians (seed 1, 2-64x4-2 map and potential, map init scale 12; modes,
  * energy / floor; the potential's init scale vInitScale 6 unless said):
  *   uotm 400 steps, critic 2, lr 1e-3: vInitScale 1: 0/25 (8.5x), 6: 1/25 (9.0x), 12: 3/25 (46x);
- *   1,200 steps: 8/25 (42x), with tau = 1: 6/25 (45x); 2,000 steps + R1 0.2: 8/25 (59x);
+ *   lr 5e-3: 6/25 (485x, unstable); critic 5, lr 2e-3: 4/25 (190x); 1,200 steps: 8/25 (42x), with
+ *   tau = 1: 6/25 (45x); 2,000 steps + R1 0.2: 8/25 (59x);
  *   2,000 steps, potential slower than the map (the S-JKO toy code trains v 5x slower): lr 2e-3,
  *   vlr 0.2: 12/25 (4.6x); lr 4e-3, vlr 0.1: 17/25 (2.6x); lr 8e-3, vlr 0.05: 16/25 (3.4x);
  *   one potential step per map step (critic 1), lr 4e-3, vlr 0.2: 3,000 steps 22/25 (2.6x), 5,000
- *   steps 24/25 (23x: the masses drift), 4,000 steps + EMA 0.999: 22/25 (2.6x).
+ *   steps 24/25 (23x: the masses drift), 4,000 steps + EMA 0.999: 22/25 (2.6x); fixed source
+ *   (fixedSource 1): 3,000 steps 21/25 (23x), 4,000 + EMA 0.999: 22/25 (6.1x); vlr 0.1, 4,000
+ *   steps: 21/25 (2.2x). Shipped: 3,000 steps, critic 1, lr 4e-3, vlr 0.2: 22/25, short of the bar.
  *   sjko, 2,000 steps: 6 stages h = 1, lr 2e-3, vlr 0.2: 6/25 (20x); 3 stages, lr 4e-3, vlr 0.1: 9/25
  *   (14x); 3,000 steps, 3 stages, critic 1, lr 4e-3, vlr 0.2: h = 1: 15/25 (7.1x); h = 5 (cost
  *   |x - y|^2 / 10, UOTM's tau 0.2): 25/25 (3.1x): shipped.
@@ -67,7 +69,7 @@ const PARAMS_OVERRIDE: Record<string, Record<string, string | number>> = {
   'wflow-2spirals': { reach: 0.3 },
   'wflow-checkerboard': { reach: 1 },
   'wflow-25gaussians': { initScale: 12, blurEnd: 0.015 },
-  'uotm-25gaussians': { layers: 4, initScale: 12 },
+  'uotm-25gaussians': { critic: 1, layers: 4, initScale: 12, vInitScale: 6, lr: 4e-3, vlr: 0.2 },
   'sjko-25gaussians': { stages: 3, h: 5, critic: 1, layers: 4, initScale: 12, vInitScale: 6, lr: 4e-3, vlr: 0.2 },
 };
 export const SHIPPED_SEED = 1;
