@@ -13,7 +13,7 @@ import { expectClose } from '../gpu/testing';
 import { decodeNpy } from '../io/npy';
 import { Rng } from '../reference/philox';
 import { energyDistance, modeStats, sinkhornMetric, targetModes } from './metrics';
-import { backward, createMlp, flatParameters, forward, forwardCached, roundToFloat32, zeroGrads, type Mlp } from './mlp';
+import { backward, createMlp, flatParameters, forward, forwardCached, roundToFloat32, zeroGrads, type Mlp, type MlpGrads } from './mlp';
 import { generate, generateChain, sampleNoise, type GeneratorModel } from './model';
 import { nodeOrt } from './nodeOrt';
 import { decodeOnnxObject, encodeOnnxObject, GeneratorModelError, readGeneratorModel, writeGeneratorOnnx } from './onnx';
@@ -26,6 +26,25 @@ const spec = (hidden: number, residual = true, out = 2) => ({ sizes: [2, hidden,
 /** A random MLP with a random (non-zero) last layer. */
 function randomMlp(seed: number, hidden = 16): Mlp {
   return createMlp(spec(hidden), new Rng(seed, 11, 1), false);
+}
+
+/** Every parameter's gradient in `grads` against central differences (step h) of `value()`. */
+function expectParamGradsFd(net: Mlp, grads: MlpGrads, value: () => number, h: number, tol: { atol: number; rtol: number }, what: string): void {
+  net.layers.forEach((d, l) => {
+    for (const [arr, g] of [[d.w, grads.w[l]], [d.b, grads.b[l]]] as const) {
+      if (!g) throw new Error('missing grads');
+      const fd = Array.from(arr, (_, i) => {
+        const a = arr[i] ?? 0;
+        arr[i] = a + h;
+        const lp = value();
+        arr[i] = a - h;
+        const lm = value();
+        arr[i] = a;
+        return (lp - lm) / (2 * h);
+      });
+      expectClose(g, fd, tol, `layer ${l} ${what}`);
+    }
+  });
 }
 
 describe('R1 penalty (r1Penalty): value and Hessian-vector parameter gradient', () => {
@@ -52,23 +71,9 @@ describe('R1 penalty (r1Penalty): value and Hessian-vector parameter gradient', 
     r1Penalty(v, y, n, gamma, grads);
     const h = 1e-6;
     const value = (): number => r1Penalty(v, y, n, gamma, zeroGrads(v));
-    v.layers.forEach((d, l) => {
-      for (const [arr, g] of [[d.w, grads.w[l]], [d.b, grads.b[l]]] as const) {
-        if (!g) throw new Error('missing grads');
-        const fd = Array.from(arr, (_, i) => {
-          const a = arr[i] ?? 0;
-          arr[i] = a + h;
-          const lp = value();
-          arr[i] = a - h;
-          const lm = value();
-          arr[i] = a;
-          return (lp - lm) / (2 * h);
-        });
-        // the inner difference (step e |g| = R1_STEP = 1e-4): truncation ~ R1_STEP^2 |v'''| ~ 1e-8,
-        // rounding ~ 1e-16 / 1e-4 = 1e-12; the outer FD (h = 1e-6): ~1e-10
-        expectClose(g, fd, { atol: 1e-6, rtol: 1e-5 }, `layer ${l} R1 grads vs FD`);
-      }
-    });
+    // the inner difference (step e |g| = R1_STEP = 1e-4): truncation ~ R1_STEP^2 |v'''| ~ 1e-8,
+    // rounding ~ 1e-16 / 1e-4 = 1e-12; the outer FD (h = 1e-6): ~1e-10
+    expectParamGradsFd(v, grads, value, h, { atol: 1e-6, rtol: 1e-5 }, 'R1 grads vs FD');
   });
 });
 
@@ -99,21 +104,7 @@ describe('MLP backward (reverse mode) = central finite differences', () => {
       // float64 central differences: truncation O(h^2) ~ 1e-12, rounding ~ 1e-16 / h ~ 1e-10
       expectClose(gx, fdx, { atol: 1e-7, rtol: 1e-6 }, 'dL/dx vs FD');
       // every parameter of every layer
-      net.layers.forEach((d, l) => {
-        for (const [arr, g] of [[d.w, grads.w[l]], [d.b, grads.b[l]]] as const) {
-          if (!g) throw new Error('missing grads');
-          const fd = Array.from(arr, (_, i) => {
-            const v = arr[i] ?? 0;
-            arr[i] = v + h;
-            const lp = loss(net, x);
-            arr[i] = v - h;
-            const lm = loss(net, x);
-            arr[i] = v;
-            return (lp - lm) / (2 * h);
-          });
-          expectClose(g, fd, { atol: 1e-7, rtol: 1e-6 }, `layer ${l} param grads vs FD`);
-        }
-      });
+      expectParamGradsFd(net, grads, () => loss(net, x), h, { atol: 1e-7, rtol: 1e-6 }, 'param grads vs FD');
     }
   });
 

@@ -37,7 +37,7 @@ import { cloudDiameter, epsilonSchedule } from '../ot/sinkhorn';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
 import { sinkhornSoftmin } from '../reference/sinkhornSoftmin';
 import type { Rng } from '../reference/philox';
-import { Adam, backward, cloneMlp, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpGrads, type MlpSpec } from './mlp';
+import { Adam, backward, cloneMlp, createMlp, forward, forwardCached, zeroGrads, type Mlp, type MlpCache, type MlpGrads, type MlpSpec } from './mlp';
 import { generateChain, TRAIN_HI, type GeneratorMethod, type GeneratorModel } from './model';
 import { trainRng, type TargetSampler } from './targets';
 
@@ -432,7 +432,8 @@ function conj(pen: Penalty, t: number): { value: number; slope: number } {
 
 /**
  * The R1 penalty  P = (gamma / 2) (1/n) sum_i |g_i|^2,  g_i = grad_y v(y_i), for the n points y
- * (interleaved [n, 2]); ADDS dP/dtheta into `grads` and returns P.
+ * (interleaved [n, 2]; `cache` = v's forward pass at y when the caller has it); ADDS dP/dtheta into
+ * `grads` and returns P.
  *   dP/dtheta = (gamma / n) sum_i (d g_i / d theta)^T g_i = (gamma / n) sum_i d/de [dv(y_i + e g_i)/dtheta] at e = 0
  * (g_i held fixed: the derivative of g . grad v along g is the Hessian-vector product), taken by the
  * central difference  [dv(y_i + e_i g_i)/dtheta - dv(y_i - e_i g_i)/dtheta] / (2 e_i)  with
@@ -440,8 +441,8 @@ function conj(pen: Penalty, t: number): { value: number; slope: number } {
  * error O(R1_STEP^2 |third derivatives|), rounding ~1e-16 / R1_STEP: ~1e-8 relative in float64.
  */
 export const R1_STEP = 1e-4;
-export function r1Penalty(v: Mlp, y: Float64Array, n: number, gamma: number, grads: MlpGrads): number {
-  const g = backward(v, forwardCached(v, y, n), new Float64Array(n).fill(1));
+export function r1Penalty(v: Mlp, y: Float64Array, n: number, gamma: number, grads: MlpGrads, cache: MlpCache = forwardCached(v, y, n)): number {
+  const g = backward(v, cache, new Float64Array(n).fill(1));
   const plus = new Float64Array(2 * n), minus = new Float64Array(2 * n);
   const dPlus = new Float64Array(n), dMinus = new Float64Array(n);
   let value = 0;
@@ -508,7 +509,7 @@ async function trainSemiDual(stage: SemiDualStage, req: TrainRequest, yr: Rng, s
       const grads = zeroGrads(v);
       backward(v, cg, dg, grads);
       backward(v, cy, dy, grads);
-      if (p.r1 > 0) lossV += r1Penalty(v, y, B, p.r1, grads);
+      if (p.r1 > 0) lossV += r1Penalty(v, y, B, p.r1, grads, cy);
       adamV.step(grads, lr * p.vlr);
     }
     // map step: L_T = mean [tau |x - T x|^2 / 2 - v(T x)]
