@@ -14,10 +14,17 @@ export interface ShippedJob {
 
 /**
  * Steps per model, sized to the shared 2-core machines they were trained on (wall time in each card).
- * STEPS_OVERRIDE: uotm-8gaussians 600, uotm-25gaussians and sjko-25gaussians 3000 (see PARAMS_OVERRIDE).
+ * STEPS_OVERRIDE: 1500 for the models of UOTM_V2 and SJKO_V2, 3000 for uotm-25gaussians and
+ * sjko-25gaussians (see PARAMS_OVERRIDE). The outlier pair and sjko on 8gaussians, rings and 2spirals
+ * keep the first recipe.
  */
 export const SHIPPED_STEPS = { wflow: 1500, uotm: 400, sjko: 600 } as const;
-const STEPS_OVERRIDE: Record<string, number> = { 'uotm-8gaussians': 600, 'uotm-25gaussians': 3000, 'sjko-25gaussians': 3000 };
+const STEPS_OVERRIDE: Record<string, number> = {
+  ...Object.fromEntries(['8gaussians', 'checkerboard', 'moons', 'rings', 'pinwheel', 'swissroll', '2spirals'].map((t) => [`uotm-${t}`, 1500])),
+  ...Object.fromEntries(['swissroll', 'moons', 'pinwheel', 'checkerboard'].map((t) => [`sjko-${t}`, 1500])),
+  'uotm-25gaussians': 3000,
+  'sjko-25gaussians': 3000,
+};
 /**
  * Training parameters per method (recorded in each card's `params`, src/generators/train.ts).
  * W-Flow: a residual 2-64x4-2 map with a steep first layer (init scale 6), Adam lr 1e-2 with 3 steps
@@ -69,7 +76,39 @@ export const SHIPPED_PARAMS: Record<'wflow' | 'uotm' | 'sjko', Record<string, st
  *   (14x); 3,000 steps, 3 stages, critic 1, lr 4e-3, vlr 0.2: h = 1: 15/25 (7.1x); h = 5 (cost
  *   |x - y|^2 / 10, UOTM's tau 0.2): 25/25 (3.1x): shipped.
  */
+/**
+ * UOTM on the other seven targets: the 25gaussians recipe (2-64x4-2 map and potential, one potential
+ * step per map step, lr 4e-3 with the potential at 0.2x, potential init scale 6, tau 0.05, batch 512)
+ * with the map's init scale 6 (W-Flow's), 1,500 steps. Energy / floor and tv / floor (the first
+ * recipe, 2-64-64-2, critic 2, lr 1e-3, tau 0.2, batch 256, 400 steps, in brackets): checkerboard
+ * 2.3x, 1.8x (36.9x, 3.6x); moons 2.9x, 1.15x (25.6x, 3.2x); rings 1.16x, 2.4x (4.3x, 3.1x: still
+ * a disk with faint rings); pinwheel 0.72x, 1.4x (12.9x, 5.6x); swissroll 1.9x, 1.08x (8.9x, 3.2x);
+ * 2spirals 1.7x, 1.8x (8.8x, 3.5x); 8gaussians 0.55x, 1.18x, 8/8 modes, 98.2% of samples within 3 std of a mode (6.7x, 3.8x, 87.3%,
+ * at 600 steps).
+ */
+const UOTM_V2 = { critic: 1, layers: 4, initScale: 6, vInitScale: 6, lr: 4e-3, vlr: 0.2, tau: 0.05, batch: 512 };
+/**
+ * S-JKO on four targets: the 25gaussians recipe (3 JKO stages at h = 5, 2-64x4-2 maps and potential,
+ * one potential step per map step, lr 4e-3 with the potential at 0.2x, potential init scale 6) with
+ * map init scale 6, batch 512, 1,500 steps. Energy / floor, tv / floor (the first recipe, 6 stages at
+ * h = 1, 2-64-64-2, critic 2, lr 1e-3, batch 256, 600 steps, in brackets): swissroll 1.14x, 1.34x
+ * (30.3x, 2.8x); moons 1.45x, 1.36x (15.9x, 3.2x); pinwheel
+ * 1.05x, 1.62x (12.0x, 5.5x); checkerboard 0.92x, 2.1x (14.4x, 3.7x). Not retrained (time):
+ * 8gaussians, rings, 2spirals.
+ */
+const SJKO_V2 = { stages: 3, h: 5, critic: 1, layers: 4, initScale: 6, vInitScale: 6, lr: 4e-3, vlr: 0.2, batch: 512 };
 const PARAMS_OVERRIDE: Record<string, Record<string, string | number>> = {
+  'sjko-swissroll': SJKO_V2,
+  'sjko-moons': SJKO_V2,
+  'sjko-pinwheel': SJKO_V2,
+  'sjko-checkerboard': SJKO_V2,
+  'uotm-8gaussians': UOTM_V2,
+  'uotm-checkerboard': UOTM_V2,
+  'uotm-moons': UOTM_V2,
+  'uotm-rings': UOTM_V2,
+  'uotm-pinwheel': UOTM_V2,
+  'uotm-swissroll': UOTM_V2,
+  'uotm-2spirals': UOTM_V2,
   'wflow-rings': { reach: 0.3 },
   'wflow-2spirals': { reach: 0.3 },
   'wflow-checkerboard': { reach: 1 },
