@@ -5,9 +5,13 @@ import { defineConfig } from '@playwright/test';
  * WebGPU on SwiftShader (flags from shared/ENVIRONMENT.md; never `npx playwright install`).
  * One worker: CI has two cores and the software GPU is slow.
  */
+// E2E_PORT / E2E_DIST / E2E_OUT let several people run specs at once on one machine (each its own build and port).
+const port = Number(process.env.E2E_PORT ?? 4173);
+const dist = process.env.E2E_DIST ?? 'dist';
+
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/artifacts',
+  outputDir: process.env.E2E_OUT ?? 'test-results/artifacts',
   workers: 1,
   retries: 0,
   fullyParallel: false,
@@ -15,7 +19,7 @@ export default defineConfig({
   expect: { timeout: 20_000 },
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
     actionTimeout: 20_000,
@@ -35,8 +39,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npx vite preview --port ${port} --strictPort --outDir ${dist}`,
+    url: `http://localhost:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
   },
