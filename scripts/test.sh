@@ -2,6 +2,7 @@
 # The test command (README): installs what a fresh Debian machine lacks, then runs every check.
 #   - Debian's chromium (the e2e browser, and its SwiftShader Vulkan driver for WebGPU in Node)
 #   - libvulkan1 (the Vulkan loader Dawn needs)
+#   - python3-numpy (src/io/io.test.ts checks that numpy.load reads our NPY files; it fails without numpy)
 #   - npm ci
 # then: types, lint (ESLint) and import boundaries (dependency-cruiser), unit + GPU kernel tests (vitest, Dawn on SwiftShader), production build, e2e (Playwright).
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q 'libvulkan.so.1' || missing+=(libvulkan1)
+python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${missing[*]}"

@@ -1,6 +1,7 @@
 /**
- * Trajectory formats: NPY bytes checked against the spec (and against numpy itself when this
- * machine has it), error messages on bad input, CSV/JSON round trips, chunked export == one-shot.
+ * Trajectory formats: NPY bytes checked against the spec and against numpy itself (python3 with
+ * numpy is required: scripts/test.sh installs Debian's python3-numpy; without it that test fails, it
+ * does not skip), error messages on bad input, CSV/JSON round trips, chunked export == one-shot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,8 +40,6 @@ function expectedNumpyHeader(shape: number[]): string {
 function latin1(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => String.fromCharCode(b)).join('');
 }
-
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 describe('npy', () => {
   it('round-trips shape and values, header aligned to 64 bytes', () => {
@@ -110,7 +109,12 @@ describe('npy', () => {
     expect(() => encodeNpy(new Float32Array(5), [3, 2])).toThrow(/holds 6 values/);
   });
 
-  it.runIf(hasNumpy)('numpy.load reads what encodeNpy writes (and writes the same header)', () => {
+  it('numpy.load reads what encodeNpy writes (and writes the same header)', () => {
+    const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+    expect(
+      probe.status,
+      `python3 with numpy is required for this test (Debian: apt-get install python3-numpy; scripts/test.sh installs it): ${probe.error?.message ?? probe.stderr.trim()}`,
+    ).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'wgf-npy-'));
     try {
       const { data } = sampleTrajectory(4, 3);
