@@ -254,36 +254,8 @@ export function describeFollowed(followed: readonly FollowedDefault[]): string[]
   });
 }
 
-/** The methods in the order the UI tries them when it must pick one: priority first, then registry order. */
-export function methodsByPriority(): MethodDef[] {
-  return methods.map((m, i) => ({ m, i })).sort((a, b) => (b.m.priority ?? 0) - (a.m.priority ?? 0) || a.i - b.i).map((e) => e.m);
-}
-
-/** What a target is, for deciding which methods run on it. */
-export interface TargetFacts {
-  sampleOnly: boolean;
-  hasSamples: boolean;
-  periodic: boolean;
-  /** An energy landscape (issue 10): only landscape methods run on it, and they run on nothing else. */
-  landscape?: boolean;
-}
-
-export function factsOf(t: TargetInstance): TargetFacts {
-  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape) };
-}
-
-export function methodDomains(m: MethodDef): Domain[] {
-  return m.domains ?? ['plane'];
-}
-
-/** Why `method` cannot run on a target with `facts` in `domain` (undefined: it can). */
-export function incompatibility(method: MethodDef, facts: TargetFacts | undefined, domain: Domain): string | undefined {
-  if (!methodDomains(method).includes(domain)) return `not on the ${domain}`;
-  if (!facts) return undefined;
-  const needs = method.needs ?? 'score';
-  if ((needs === 'landscape') !== Boolean(facts.landscape)) return needs === 'landscape' ? 'needs an energy landscape' : 'not on an energy landscape';
-  if (needs === 'score' && facts.sampleOnly) return 'needs a score';
-  if (needs === 'samples' && !facts.hasSamples) return 'needs samples';
-  if (domain === 'torus' && !facts.periodic) return 'target not periodic';
-  return undefined;
-}
+/**
+ * What runs on what (the methods' order of choice, target facts, the compatibility rule): one place,
+ * src/engine/compat.ts; re-exported here for the existing importers.
+ */
+export { factsOf, incompatibility, methodDomains, methodsByPriority, type TargetFacts } from './engine/compat';

@@ -1,9 +1,10 @@
-/** Browser entry: the engine from the URL hash, exposed as window.__wgf, then the React tree. */
+/** Browser entry: the engine from the URL hash (src/state/link.ts), exposed as window.__wgf, then the React tree. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Engine } from './engine/Engine';
-import { decodeHash } from './state/urlState';
+import { applyLink, readLink } from './state/link';
 import { App } from './ui/App';
+import { sayLink } from './ui/messages';
 import { specLookup } from './ui/specs';
 import './ui/styles.css';
 
@@ -14,13 +15,11 @@ declare global {
   }
 }
 
-const { config, errors, compare, compare2, backend, every } = decodeHash(location.hash, specLookup);
-const engine = new Engine({ config, backend: backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
+// the same reader and rules as a hash edited on the running page (src/state/link.ts)
+const link = readLink(location.hash, specLookup);
+const engine = new Engine({ config: link.config, backend: link.backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
 window.__wgf = engine;
-if (compare) engine.setCompare(compare);
-if (compare2) engine.setCompare2(compare2);
-if (every !== undefined) engine.setRecordEvery(every);
-if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')} (defaults used)`);
+sayLink(engine, applyLink(engine, link, 'load'));
 void engine.start();
 
 const root = document.getElementById('root');

@@ -1,13 +1,13 @@
 /** Validation shared by both backends: a RunConfig becomes a resolved, checked run (or a ConfigError naming the field). */
 import { ParamError, resolveParams, type Params } from '../params';
-import { getMethod, methods } from '../methods/registry';
+import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { Rng, Stream } from '../reference/philox';
 import { cloudTarget } from '../targets/cloud';
 import { createTarget } from '../targets/registry';
-import { landscapeTargets } from '../targets/landscape';
 import type { TargetInstance } from '../targets/types';
 import type { PackedLandscape } from '../reference/landscapes';
+import { compatibility, factsOf, methodNeeds } from './compat';
 import { ConfigError, type InitSpec, type RunConfig, type TargetConfig } from './types';
 
 export interface ResolvedRun {
@@ -112,9 +112,9 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   const target = resolveTarget(config.target);
   const domain = config.domain ?? 'plane';
   if (domain !== 'plane' && domain !== 'torus') throw new ConfigError('domain', `domain must be plane or torus, got ${String(domain)}`);
-  if (!(method.domains ?? ['plane']).includes(domain)) {
-    throw new ConfigError('domain', `${method.id} does not run on the ${domain} (supported: ${(method.domains ?? ['plane']).join(', ')})`);
-  }
+  // the one rule of what runs on what (./compat.ts): the method's domain first, its parameters, then the target
+  const fit = compatibility({ method, target: factsOf(target), targetId: config.target.id, domain });
+  if (!fit.ok && fit.problem.field === 'domain') throw new ConfigError('domain', fit.problem.message);
   const checkParams = (cloud?: Float64Array): void => {
     try {
       method.check?.(methodParams, domain, cloud, n);
@@ -124,21 +124,8 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
     }
   };
   checkParams();
-  if ((domain === 'torus') !== Boolean(target.periodic)) {
-    throw new ConfigError('target', domain === 'torus'
-      ? `the torus needs a periodic target; '${config.target.id}' is not periodic`
-      : `'${config.target.id}' is a target on the torus: run it with domain torus`);
-  }
-  const needs = method.needs ?? 'score';
-  if (needs === 'landscape' && !target.landscape) {
-    throw new ConfigError('target', `${method.id} descends an energy landscape, and '${config.target.id}' is a density: use a landscape target (${LANDSCAPE_IDS})`);
-  }
-  if (needs !== 'landscape' && target.landscape) {
-    throw new ConfigError('target', `'${config.target.id}' is an energy landscape, not a density: ${method.id} needs ${needs === 'samples' ? 'target samples' : "the target's score"}; use a landscape method (${landscapeMethodIds()})`);
-  }
-  if (needs === 'score' && target.sampleOnly) {
-    throw new ConfigError('target', `${method.id} needs the target's score, but '${config.target.id}' is known only by samples: use a sample-based flow (${methods.filter((m) => m.needs === 'samples').map((m) => m.id).join(', ')})`);
-  }
+  if (!fit.ok) throw new ConfigError(fit.problem.field, fit.problem.message);
+  const needs = methodNeeds(method);
   let cloud: Float64Array | undefined;
   if (needs === 'samples') {
     const m = config.targetSamples ?? n;
@@ -153,10 +140,6 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   if (domain === 'torus') for (let i = 0; i < initial.length; i++) initial[i] = (initial[i] ?? 0) - Math.floor(initial[i] ?? 0);
   return { method, methodParams, target, initial, domain, ...(cloud ? { cloud } : {}), ...(target.landscape ? { landscape: target.landscape } : {}) };
 }
-
-/** The landscape target ids, for messages. */
-const LANDSCAPE_IDS = landscapeTargets.map((t) => t.id).join(', ');
-const landscapeMethodIds = (): string => methods.filter((m) => m.needs === 'landscape').map((m) => m.id).join(', ');
 
 /**
  * The standard initial state N(0, I) (the app's and the CLI's default). On a landscape target it

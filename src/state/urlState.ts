@@ -6,7 +6,8 @@
  * Also the domain (`domain=torus`, plane is the default) and the split view's second method
  * (`cmp=mmd-flow`). A target cloud from a file, an image, a painting or a dragged sample cloud is
  * NOT stored (too big): the hash says `target=cloud` and loading it falls back with a message.
- * Without `h` the step size is the run's default (SpecLookup.stepSize); with it, the user's.
+ * Without `h` the step size is the run's default (SpecLookup.stepSize); with it, the user's (a
+ * partial hash without `h` keeps the page's step size when the user had set it).
  * Also the page's backend (`backend=gpu|cpu`) and the export's "Record every" (`every=k`, k > 0):
  * a link without them (older links) leaves the page's backend and recording as they are.
  */
@@ -157,8 +158,10 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     if (domain === 'plane' || domain === 'torus') config.domain = domain;
     else errors.push(`domain: expected plane or torus, got '${domain}'`);
   }
-  // No (valid) h: the default step size of the run the hash describes.
-  if (h === undefined && specs.stepSize) config.stepSize = specs.stepSize(config);
+  // No (valid) h: a complete hash (a link) takes the default step size of the run it describes. A
+  // partial one (typed by hand, e.g. '#n=-5') keeps the page's step size, unless that was the page
+  // run's default: then the default of the run it leads to (as src/defaults.ts followDefaults).
+  if (h === undefined && specs.stepSize && (complete || base.stepSize === specs.stepSize(base))) config.stepSize = specs.stepSize(config);
   let compare: string | undefined;
   const cmp = q.get('cmp');
   if (cmp !== null && cmp !== 'none') {

@@ -6,7 +6,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Engine } from '../engine/Engine';
 import type { View } from '../render/view';
-import { decodeHash, encodeHash } from '../state/urlState';
+import { encodeHash } from '../state/urlState';
+import { applyLink, readLink } from '../state/link';
+import { runStepSize } from '../defaults';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
 import { Hint } from './Hint';
@@ -15,11 +17,11 @@ import { useReadoutSeries } from './readoutHistory';
 import { useTheme, type ThemeChoice } from './theme';
 import { Stage } from './CanvasView';
 import { CompareControls } from './CompareControls';
-import { ControlPanel } from './ControlPanel';
+import { ControlPanel, defaultStepSize } from './ControlPanel';
 import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
 import { MixtureEditor } from './MixtureEditor';
-import { messageText, noticeText } from './messages';
+import { divergedMessage, messageText, noticeText, sayLink } from './messages';
 import { isMixtureId } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
@@ -99,20 +101,13 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     return () => clearTimeout(id);
   }, [snap.config, snap.compare?.method, snap.compare2?.method, snap.backendKind, snap.recordEvery, hashNow]);
 
-  // URL hash edited by hand -> config
+  // URL hash edited by hand (or a preset) -> the run: the same reader and rules as at load (src/state/link.ts)
   useEffect(() => {
     const onHash = (): void => {
       const h = location.hash.replace(/^#/, '');
       if (h === lastHash.current) return;
       lastHash.current = h;
-      const { config, errors, compare, compare2, backend, every } = decodeHash(h, specLookup, engine.getSnapshot().config);
-      if (errors.length > 0) engine.say('error', `URL: ${errors.join('; ')}`);
-      engine.configure({ method: config.method, params: config.params, target: config.target, n: config.n, stepSize: config.stepSize, seed: config.seed, domain: config.domain ?? 'plane' });
-      engine.setCompare(compare);
-      engine.setCompare2(compare2);
-      // absent (older links): the page's backend and recording stay as they are
-      if (every !== undefined) engine.setRecordEvery(every);
-      if (backend !== undefined && backend !== engine.getSnapshot().backendKind) void engine.setBackend(backend);
+      sayLink(engine, applyLink(engine, readLink(h, specLookup, engine.getSnapshot().config), 'edit'));
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -183,6 +178,11 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       {snap.message ? (
         <div className={`message ${snap.message.kind}`} role="alert">
           <span>{messageText(snap.message)}</span>
+          {divergedMessage(snap.message) ? (
+            <button type="button" className="message-action" onClick={() => defaultStepSize(engine)} title="Start a new run at this run's default step size (src/defaults.ts)">
+              Use the default step size ({runStepSize(snap.config)})
+            </button>
+          ) : null}
           <button type="button" aria-label="Dismiss message" onClick={() => engine.dismissMessage()}>
             ✕
           </button>

@@ -4,11 +4,11 @@ import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
 import { paramShown, type ParamValue } from '../params';
-import type { Domain, RunConfig } from '../engine/types';
-import { describeFollowed, followDefaults, PLANE_TARGET } from '../defaults';
+import type { Domain } from '../engine/types';
+import { describeFollowed, followDefaults, runStepSize } from '../defaults';
 import { sameRun } from '../engine/compare';
 import { AboutButton } from './About';
-import { factsOf, firstPeriodicTarget, incompatibility, methodDomains, retarget, targetFacts, torusRefusal } from './compat';
+import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
 import { isMixtureId } from './mixture';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
@@ -24,6 +24,17 @@ function attempt<T>(fn: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The default step size of the run on screen (src/defaults.ts runStepSize): a cleared Step size field,
+ * and the "Use the default step size" button of a divergence message. After a blow-up the engine
+ * starts a new run and says so; otherwise the message says which value was taken.
+ */
+export function defaultStepSize(engine: Engine): void {
+  const { config, diverged } = engine.getSnapshot();
+  const h = runStepSize(config);
+  if (engine.configure({ stepSize: h }) && !diverged) engine.say('info', `Step size: the default of this run, ${h}`);
 }
 
 export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
@@ -53,20 +64,13 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
   // The same defaults as picking a target of the other domain in the Target list (src/defaults.ts followDefaults).
   const chooseDomain = (d: Domain): void => {
     if (d === domain) return;
-    let target: RunConfig['target'] | undefined;
-    if (d === 'torus') {
-      const periodic = facts?.periodic ? undefined : firstPeriodicTarget();
-      if (!facts?.periodic && !periodic) {
-        engine.say('error', 'Domain: the torus needs a periodic target, and none is registered');
-        return;
-      }
-      if (periodic) target = { id: periodic, params: {} };
-    } else if (facts?.periodic) {
-      target = { id: PLANE_TARGET, params: {} };
+    const r = redomain(config, d, facts);
+    if ('error' in r) {
+      engine.say('error', `Domain: ${r.error}`);
+      return;
     }
-    const { change, followed } = followDefaults(config, { domain: d, ...(target ? { target } : {}) });
-    if (engine.configure(change)) {
-      const changes = [d === 'torus' && target ? `target ${getTarget(target.id).label}` : '', ...describeFollowed(followed)].filter((x) => x);
+    if (engine.configure(r.change)) {
+      const changes = [d === 'torus' && r.target !== undefined ? `target ${getTarget(r.target).label}` : '', ...describeFollowed(r.followed)].filter((x) => x);
       if (changes.length > 0) engine.say('info', `Domain ${d}: ${changes.join(', ')}`);
     }
   };
@@ -188,7 +192,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
       </div>
       <div className="row">
         <label htmlFor={ids.h}>Step size</label>
-        <CommitInput id={ids.h} type="number" min={0} step="any" value={String(config.stepSize)} onCommit={(raw) => engine.configure({ stepSize: num(raw) })} />
+        {/* a cleared field means the default step size of this run (src/defaults.ts runStepSize) */}
+        <CommitInput id={ids.h} type="number" min={0} step="any" value={String(config.stepSize)} onCommit={(raw) => (raw.trim() === '' ? defaultStepSize(engine) : engine.configure({ stepSize: num(raw) }))} />
       </div>
       <div className="row">
         <label htmlFor={ids.seed}>Seed</label>

@@ -5,7 +5,7 @@
  * bandwidth: ..."), and says what happens next (the run kept, split view off, press Reset).
  */
 import type { ConfigProblem, EngineEvent, EngineMessage } from '../engine/events';
-import type { EngineSnapshot } from '../engine/Engine';
+import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { getMethod } from '../methods/registry';
 import { ParamError } from '../params';
 
@@ -126,9 +126,15 @@ export function eventText(e: EngineEvent): string {
       return `Paused: step failed (${e.reason})`;
     case 'device-lost': {
       const where = e.recoveredOn === 'gpu' ? 'a new device' : 'the CPU engine';
-      return e.fromStep !== undefined
-        ? `GPU device lost (${e.reason}) — recovered on ${where} from the snapshot at step ${e.fromStep}`
-        : `GPU device lost (${e.reason}) — recovered on ${where}; no snapshot yet, so the run was reset`;
+      const main =
+        e.fromStep !== undefined
+          ? `GPU device lost (${e.reason}) — recovered on ${where} from the snapshot at step ${e.fromStep}`
+          : `GPU device lost (${e.reason}) — recovered on ${where}; no snapshot yet, so the run was reset`;
+      // every compared run says what happened to it too (restored, or started over)
+      const runs = (e.runs ?? []).map((r, i) =>
+        `${i === 0 ? 'second' : 'third'} run (${methodLabel(r.method)}) ${r.fromStep !== undefined ? `restored from step ${r.fromStep}` : 'had no snapshot: restarted from step 0'}`,
+      );
+      return runs.length > 0 ? `${main}; ${runs.join('; ')}` : main;
     }
     case 'recording-stopped':
       return `Recording stopped at ${e.frames} frames (the ${Math.round(e.limitBytes / 2 ** 20)} MB limit); export them now`;
@@ -146,6 +152,22 @@ export function eventText(e: EngineEvent): string {
 /** What the message bar shows: the engine's event worded here, or the UI's own text. */
 export function messageText(m: EngineMessage): string {
   return m.event ? eventText(m.event) : m.text;
+}
+
+/** A blow-up (or Play refused after one): the message offers "Use the default step size" (App.tsx). */
+export function divergedMessage(m: EngineMessage | undefined): boolean {
+  return m?.event?.type === 'diverged' || m?.event?.type === 'blocked-after-divergence';
+}
+
+/**
+ * Say a link's own message (src/state/link.ts applyLink) after the engine's: when the engine said
+ * something while the link was applied (a refusal, a restart), both are shown, the link's first.
+ */
+export function sayLink(engine: Pick<Engine, 'getSnapshot' | 'say'>, msg: { kind: 'error' | 'info'; text: string } | undefined): void {
+  if (!msg) return;
+  const m = engine.getSnapshot().message;
+  if (!m) engine.say(msg.kind, msg.text);
+  else engine.say(msg.kind === 'error' || m.kind === 'error' ? 'error' : msg.kind === 'info' && m.kind === 'warning' ? 'warning' : msg.kind, `${msg.text}. ${messageText(m)}`);
 }
 
 /** The persistent notice line (e.g. no WebGPU). */
