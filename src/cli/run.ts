@@ -3,12 +3,10 @@
  * trajectory (.npy / .csv / .json), print one JSON summary line. The defaults (method, target, n,
  * the step size rule) are data in src/defaults.ts; flags are split by the one parser (./args.ts).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../defaults';
 import { createBackend } from '../engine/backend';
+import { refusalByIds } from '../engine/compat';
 import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
-import { drainChunks } from '../io/chunks';
 import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
@@ -20,13 +18,25 @@ const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
 const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
 import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
 import { targets, getTarget } from '../targets/registry';
-import { choiceFlag, CliError, integerFlag, numberFlag, oneLine, parseFlags, type FlagSpec } from './args';
+import { choiceFlag, CliError, integerFlag, oneLine, parseFlags, type FlagSpec } from './args';
+import { checkWritable, readInputFile, writeFileAtomic } from './files';
+import {
+  boundedInt, boundedNumber, CPU_MAX_PARTICLES, fmtInt, GPU_MAX_PARTICLES, LIMITS_TEXT, MAX_FRAME_VALUES, MAX_PARTICLE_STEPS, MAX_RUN_STEPS, MAX_STEP_SIZE, sci,
+} from './limits';
+import { Progress } from './progress';
 import { GpuRunError, guardGpu } from './gpuGuard';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** stderr is a terminal (progress as a bar; else a line per 10%). */
+  isTTY?: boolean;
+  /** Aborted on Ctrl-C (SIGINT): a run stops after its current chunk and keeps what it has (exit 130). */
+  signal?: AbortSignal;
 }
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
 
 export const USAGE = `wgf: Wasserstein gradient flow particle samplers on WebGPU (Dawn) or the float64 CPU twin.
 
@@ -69,8 +79,10 @@ Output: {"backend","adapter","method","target","n","steps","every","frames","wal
 "msPerStep","out","final":{"mean","cov","nonFinite", and the method's readouts, e.g. "acceptance"}};
 cov = [c11, c12, c22]; wallMs includes
 the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
-Exit codes: 0 ok, 1 runtime failure, 2 bad arguments, 3 non-finite particles.
+Exit codes: 0 ok, 1 runtime failure, 2 bad arguments or input files, 3 non-finite particles,
+130 stopped by Ctrl-C (the frames so far are written, the result line says "interrupted": true).
 
+${LIMITS_TEXT}
 Example:
   wgf run --target banana --method ${APP_DEFAULTS.method} --n 4096 --steps 500 --every 10 --step-size 0.05 --seed 1 --out traj.npy
 `;
@@ -118,13 +130,24 @@ function routeParam(raw: string, methodSpecs: readonly ParamSpec[], targetSpecs:
     );
   }
   const into = m ? methodParams : targetParams;
-  if (into[spec.name] !== undefined) throw new CliError(`--param ${spec.name} given twice`);
+  if (Object.hasOwn(into, spec.name)) throw new CliError(`--param ${spec.name} given twice`);
+  let parsed;
   try {
-    into[spec.name] = parseParam(spec, value);
+    parsed = parseParam(spec, value);
   } catch (e) {
     if (e instanceof ParamError) throw new CliError(`--param ${e.message}`);
     throw e;
   }
+  // counts (a number spec with step 1: iterations, inner, k, m, grid, ...) are integers: refused, not rounded
+  if (isCount(spec) && typeof parsed === 'number' && !Number.isInteger(parsed)) {
+    throw new CliError(`--param ${spec.name} is a count: it must be an integer, got '${value}'`);
+  }
+  into[spec.name] = parsed;
+}
+
+/** A number parameter that counts something (declared with step 1 and an integer minimum). */
+export function isCount(spec: ParamSpec): boolean {
+  return spec.kind === 'number' && spec.step === 1 && Number.isInteger(spec.min ?? 0);
 }
 
 function lookupId<T extends { id: string }>(flag: string, id: string, all: readonly T[], get: (id: string) => T): T {
@@ -159,17 +182,18 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
   // The file cloud has no parameters and no registry entry (src/engine/config.ts resolveTarget).
   const targetDef = targetFile !== undefined ? { params: [] as ParamSpec[] } : lookupId('target', target, targets, getTarget);
 
-  const n = integerFlag('n', values.get('n'), 1);
-  const steps = integerFlag('steps', values.get('steps'), 0) ?? CLI_DEFAULTS.steps;
-  const everyGiven = integerFlag('every', values.get('every'), 1);
+  const backend = choiceFlag('backend', values.get('backend'), ['gpu', 'cpu'] as const) ?? 'gpu';
+  const maxN = backend === 'cpu' ? CPU_MAX_PARTICLES : GPU_MAX_PARTICLES;
+  const n = boundedInt('n', values.get('n'), 1, maxN, 'wgf', ` on the ${backend} backend`);
+  const steps = boundedInt('steps', values.get('steps'), 0, MAX_RUN_STEPS) ?? CLI_DEFAULTS.steps;
+  const everyGiven = boundedInt('every', values.get('every'), 1, MAX_RUN_STEPS);
   if (everyGiven !== undefined && everyGiven > steps) {
     throw new CliError(`--every (${everyGiven}) must not exceed --steps (${steps})`);
   }
   const every = everyGiven ?? Math.max(steps, 1);
-  const stepGiven = numberFlag('step-size', values.get('step-size'), (v) => v > 0, 'a finite number > 0');
+  const stepGiven = boundedNumber('step-size', values.get('step-size'), (v) => v > 0, 'a finite number > 0', MAX_STEP_SIZE);
   const seed = integerFlag('seed', values.get('seed'), 0) ?? CLI_DEFAULTS.seed;
   if (seed > 0xffffffff) throw new CliError(`--seed must be below 2^32, got ${seed}`);
-  const backend = choiceFlag('backend', values.get('backend'), ['gpu', 'cpu'] as const) ?? 'gpu';
 
   const methodParams: Params = {};
   const targetParams: Params = {};
@@ -184,20 +208,32 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
     if (format === undefined) throw new CliError(`--out: unknown file extension in '${out}' (use .npy, .csv or .json)`);
   }
   const domain: Domain = choiceFlag('domain', values.get('domain'), ['plane', 'torus'] as const) ?? 'plane';
-  const targetSamples = integerFlag('target-samples', values.get('target-samples'), 1);
+  const targetSamples = boundedInt('target-samples', values.get('target-samples'), 1, maxN, 'wgf', ` on the ${backend} backend`);
+  const refused = refusalByIds(method, target, domain); if (refused !== undefined) throw new CliError(`--method ${method} on ${targetFile !== undefined ? '--target-file' : `--target ${target}`}${domain !== 'plane' ? ` --domain ${domain}` : ''}: ${refused}`); // what runs on what: src/engine/compat.ts, before any file is read
   // Absent --step-size: the same stable default as the app's (src/defaults.ts).
   const stepSize = stepGiven ?? defaultStepSize(method, target, domain);
-  return { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, domain, targetSamples, out, format };
+  const args: RunArgs = { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, domain, targetSamples, out, format };
+  if (n !== undefined || init === 'gaussian') checkWork(args, n ?? CLI_DEFAULTS.n);
+  return args;
+}
+
+/** The work bounds of a run of n particles (see LIMITS_TEXT); throws CliError naming the flags. */
+export function checkWork(args: RunArgs, n: number): void {
+  const cap = MAX_PARTICLE_STEPS[args.backend];
+  if (n * args.steps > cap) {
+    throw new CliError(`--n ${fmtInt(n)} x --steps ${fmtInt(args.steps)} = ${sci(n * args.steps)} particle-steps, over the ${args.backend} backend's limit of ${sci(cap)} (a run of days): fewer --steps or particles`);
+  }
+  if (args.out !== undefined) {
+    const frames = Math.floor(args.steps / args.every) + 1;
+    if (frames * n * 2 > MAX_FRAME_VALUES) {
+      throw new CliError(`--out would hold ${fmtInt(frames)} frames of ${fmtInt(n)} particles (${sci(frames * n)} points), over the limit of ${fmtInt(MAX_FRAME_VALUES / 2)}: a larger --every`);
+    }
+  }
 }
 /** The initial positions and the particle count they imply. Throws CliError for a bad file. */
 async function loadInit(args: RunArgs): Promise<{ init: InitSpec; n: number }> {
   if (args.init === 'gaussian') return { init: { kind: 'gaussian', mean: [0, 0], std: 1 }, n: args.n ?? CLI_DEFAULTS.n };
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(args.init);
-  } catch (e) {
-    throw new CliError(`--init: cannot read '${args.init}': ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const bytes = await readInputFile(args.init, '--init');
   let points;
   try {
     points = pointsFromFile(args.init, bytes);
@@ -214,12 +250,7 @@ async function loadInit(args: RunArgs): Promise<{ init: InitSpec; n: number }> {
 async function loadTargetCloud(args: RunArgs): Promise<Float64Array | undefined> {
   const file = args.targetFile;
   if (file === undefined) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new CliError(`--target-file: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const bytes = await readInputFile(file, '--target-file');
   try {
     const points = pointsFromFile(file, bytes);
     if (points.n < 1) throw new Error('no points');
@@ -251,6 +282,8 @@ export interface RunSummary {
   out: string | null;
   /** 'cpu (float64 twin on the host)' when the GPU backend ran a method without a WGSL stepper (jko, solver 'dense'). */
   stepper?: string;
+  /** Stopped by Ctrl-C: steps and frames count what ran and was written. */
+  interrupted?: boolean;
   /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth, energy, gradNorm, minEig. */
   final: { mean: [number, number]; cov: [number, number, number]; nonFinite: number } & Record<string, number | number[]>;
 }
@@ -259,33 +292,79 @@ const round = (v: number, digits = 4): number => Number(v.toPrecision(digits));
 /** 7 significant digits; NaN/Infinity stay (JSON.stringify writes them as null). */
 const roundStat = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(7)) : v);
 
-/** Step the simulation, reading back a frame every `every` steps when `frames` is given. */
-async function runLoop(sim: Simulation, args: RunArgs, frameCount: number, frames: Float32Array | undefined): Promise<{ wallMs: number; stepMs: number }> {
+/** What the stepping loop did: timings, the steps run and the frames read back (fewer when interrupted). */
+interface LoopResult {
+  wallMs: number;
+  stepMs: number;
+  stepsDone: number;
+  framesDone: number;
+  interrupted: boolean;
+}
+
+/** A chunk of steps should take about this long: the loop checks Ctrl-C and draws progress between chunks. */
+const CHUNK_MS = 200;
+
+/**
+ * Step the simulation, reading back a frame every `every` steps when `frames` is given. The steps
+ * run in chunks (never across a frame) sized to take about CHUNK_MS, so progress is shown and Ctrl-C
+ * (io.signal) is honoured between them; the chunking does not change the trajectory (the engine's
+ * noise is indexed by the step clock).
+ */
+async function runLoop(sim: Simulation, args: RunArgs, frameCount: number, frames: Float32Array | undefined, io: CliIo): Promise<LoopResult> {
   const stride = sim.n * 2;
   const t0 = performance.now();
   let stepMs = 0;
   if (frames) frames.set(await sim.positions(), 0);
+  const progress = new Progress(io, 'wgf run', args.steps, 'steps');
   let done = 0;
+  let framesDone = 1;
+  let chunk = 1;
+  const stepTo = async (until: number): Promise<boolean> => {
+    while (done < until) {
+      if (io.signal?.aborted) return false;
+      const k = Math.min(chunk, until - done);
+      const s0 = performance.now();
+      sim.step(k);
+      await sim.finish();
+      const ms = performance.now() - s0;
+      stepMs += ms;
+      done += k;
+      // grow the chunk while it runs fast (GPU submissions stay large), shrink it when slow
+      if (ms < CHUNK_MS / 2 && k === chunk) chunk = Math.min(chunk * 2, 1 << 20);
+      else if (ms > CHUNK_MS * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
+      progress.update(done);
+      // hand the event loop a turn (SIGINT is delivered there)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return true;
+  };
+  let interrupted = false;
   for (let f = 1; f < frameCount; f++) {
-    const s0 = performance.now();
-    sim.step(args.every);
-    await sim.finish();
-    stepMs += performance.now() - s0;
-    done += args.every;
+    if (!(await stepTo(f * args.every))) {
+      interrupted = true;
+      break;
+    }
     if (frames) frames.set(await sim.positions(), f * stride);
+    framesDone = f + 1;
   }
-  if (done < args.steps) {
-    // Steps after the last frame (steps not a multiple of every): run, not saved.
-    const s0 = performance.now();
-    sim.step(args.steps - done);
-    await sim.finish();
-    stepMs += performance.now() - s0;
-  }
-  return { wallMs: performance.now() - t0, stepMs };
+  // Steps after the last frame (steps not a multiple of every): run, not saved.
+  if (!interrupted && !(await stepTo(args.steps))) interrupted = true;
+  progress.finish();
+  return { wallMs: performance.now() - t0, stepMs, stepsDone: done, framesDone, interrupted };
+}
+
+/** Non-finite numbers among `values` (float32 frames: a finite float64 beyond 3.4e38 is Infinity here). */
+function countNonFinitePoints(values: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i + 1 < values.length; i += 2) if (!Number.isFinite(values[i] ?? NaN) || !Number.isFinite(values[i + 1] ?? NaN)) bad++;
+  return bad;
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  // an unwritable --out is found before anything is read or computed
+  if (args.out !== undefined) await checkWritable(args.out, '--out');
   const { init, n } = await loadInit(args);
+  checkWork(args, n);
   const cloud = await loadTargetCloud(args);
   const config: RunConfig = {
     method: args.method,
@@ -309,7 +388,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   try {
     const frameCount = Math.floor(args.steps / args.every) + 1;
     const frames = args.out !== undefined ? new Float32Array(frameCount * n * 2) : undefined;
-    let run: { wallMs: number; stepMs: number; stats: ParticleStats; metrics: Metrics | undefined };
+    let run: LoopResult & { stats: ParticleStats; metrics: Metrics | undefined; last: Float32Array | undefined };
     try {
       run = await guardGpu(backend, async () => {
         try {
@@ -318,10 +397,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
           if (e instanceof ConfigError || e instanceof ParamError) throw new CliError(e.message);
           throw e;
         }
-        const timing = await runLoop(sim, args, frameCount, frames);
+        const loop = await runLoop(sim, args, frameCount, frames, io);
         // The method's 'metrics' readouts (e.g. an inner solve's residual) need a metrics() call: only then.
-        const wantsMetrics = getMethod(args.method).readouts?.some((r) => r.when === 'metrics') === true && args.steps > 0;
-        return { ...timing, stats: await sim.stats(), metrics: wantsMetrics ? await sim.metrics() : undefined };
+        const wantsMetrics = getMethod(args.method).readouts?.some((r) => r.when === 'metrics') === true && loop.stepsDone > 0;
+        // the final positions as float32 (what the files hold): a float64 value beyond float32's range counts as non-finite
+        const last = frames ? undefined : Float32Array.from(await sim.positions());
+        return { ...loop, stats: await sim.stats(), metrics: wantsMetrics ? await sim.metrics() : undefined, last };
       });
     } catch (e) {
       if (e instanceof GpuRunError) {
@@ -330,10 +411,13 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       }
       throw e;
     }
-    const { wallMs, stepMs, stats, metrics } = run;
+    const { wallMs, stepMs, stats, metrics, stepsDone, framesDone, interrupted } = run;
+    const stride = n * 2;
+    const lastFrame = frames ? frames.subarray((framesDone - 1) * stride, framesDone * stride) : run.last;
+    const nonFinite = Math.max(stats.nonFinite, lastFrame ? countNonFinitePoints(lastFrame) : 0);
 
     if (frames && args.out !== undefined && args.format !== undefined) {
-      const steps = Array.from({ length: frameCount }, (_, f) => f * args.every);
+      const steps = Array.from({ length: framesDone }, (_, f) => f * args.every);
       const meta = {
         method: args.method,
         params: resolveParams(getMethod(args.method).params, args.methodParams),
@@ -341,19 +425,21 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         targetParams: args.targetFile !== undefined ? {} : resolveParams(getTarget(args.target).params, args.targetParams),
         ...(args.targetFile !== undefined ? { targetFile: args.targetFile } : {}),
         n,
-        steps: args.steps,
+        steps: interrupted ? stepsDone : args.steps,
         every: args.every,
         stepSize: args.stepSize,
         seed: args.seed,
         init: args.init,
         backend: args.backend,
         adapter: backend.info.description,
+        ...(interrupted ? { interrupted: true } : {}),
       };
-      // Chunked even here: no single string over V8's length limit for large CSV/JSON exports.
-      const parts = await drainChunks(trajectoryChunks(args.format, frames, steps, n, meta), { budgetMs: 1000 });
+      // Chunked, streamed to a temporary file and renamed: no single string over V8's length limit, no half file.
+      const chunks = trajectoryChunks(args.format, frames.subarray(0, framesDone * stride), steps, n, meta);
       try {
-        await mkdir(dirname(args.out), { recursive: true });
-        await writeFile(args.out, parts);
+        await writeFileAtomic(args.out, (function* () {
+          for (const c of chunks) yield c.part;
+        })());
       } catch (e) {
         io.err(`wgf: cannot write --out ${args.out}: ${oneLine(e)}\n`);
         return 1;
@@ -366,25 +452,30 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       method: args.method,
       target: args.target,
       n,
-      steps: args.steps,
+      steps: interrupted ? stepsDone : args.steps,
       every: args.every,
-      frames: frameCount,
+      frames: interrupted ? framesDone : frameCount,
       wallMs: round(wallMs),
-      msPerStep: args.steps > 0 ? round(stepMs / args.steps) : 0,
+      msPerStep: stepsDone > 0 ? round(stepMs / stepsDone) : 0,
       out: args.out ?? null,
       // the GPU backend ran the method's float64 twin on the host (no WGSL stepper for it): said here
       ...(sim?.stepperRunsOn === 'cpu' ? { stepper: 'cpu (float64 twin on the host)' } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
       final: {
         mean: [roundStat(stats.mean[0]), roundStat(stats.mean[1])],
         cov: [roundStat(stats.cov[0]), roundStat(stats.cov[1]), roundStat(stats.cov[2])],
-        nonFinite: stats.nonFinite,
+        nonFinite,
         ...readoutsOf(stats),
         ...(metrics ? readoutsOf(metrics) : {}),
       },
     };
     io.out(`${JSON.stringify(summary)}\n`);
-    if (stats.nonFinite > 0) {
-      io.err(`wgf: warning: ${stats.nonFinite} of ${n} particles are non-finite after ${args.steps} steps (try a smaller --step-size)\n`);
+    if (interrupted) {
+      io.err(`wgf: interrupted after ${stepsDone} of ${args.steps} steps${args.out !== undefined ? `; ${framesDone} frames written to ${args.out}` : ''}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    if (nonFinite > 0) {
+      io.err(`wgf: warning: ${nonFinite} of ${n} particles are non-finite after ${args.steps} steps (try a smaller --step-size)\n`);
       return 3;
     }
     return 0;
