@@ -16,7 +16,9 @@
  * not a decodable ONNX ModelProto with a graph whose single input is float32 [dynamic, 2] and whose
  * output `x` (or single output) is float32 [B, 2]; it also checks that every node input is defined
  * before use and that initializer sizes match their dims, so a truncated file that still happens to
- * decode is refused before onnxruntime sees it.
+ * decode is refused before onnxruntime sees it, and that every floating-point weight (initializers,
+ * Constant tensors, float attributes) is finite: a NaN or Inf weight is refused naming its tensor
+ * (issue 21), so no model with one reaches onnxruntime, in the CLI or in the page.
  */
 import protobuf from 'protobufjs/light.js';
 import { AttributeType, DataType, ONNX_SCHEMA } from './onnxSchema';
@@ -42,9 +44,9 @@ function modelType(): protobuf.Type {
 // ---------------------------------------------------------------- plain shapes of the messages
 interface Dim { dim_value?: number; dim_param?: string }
 interface ValueInfo { name: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: Dim[] } } } }
-interface Attribute { name: string; type: number; f?: number; i?: number }
+interface Attribute { name: string; type: number; f?: number; i?: number; t?: Tensor; floats?: number[] }
 interface Node { input: string[]; output: string[]; name?: string; op_type: string; domain?: string; attribute?: Attribute[] }
-interface Tensor { name: string; dims: number[]; data_type: number; raw_data?: Uint8Array; float_data?: number[] }
+interface Tensor { name: string; dims: number[]; data_type: number; raw_data?: Uint8Array; float_data?: number[]; double_data?: number[] }
 interface Graph { name?: string; node?: Node[]; initializer?: Tensor[]; input?: ValueInfo[]; output?: ValueInfo[]; doc_string?: string }
 interface Model {
   ir_version?: number; producer_name?: string; producer_version?: string; doc_string?: string; graph?: Graph;
@@ -191,7 +193,17 @@ export function readGeneratorModel(bytes: Uint8Array): GeneratorModelInfo {
     if (have !== count) {
       throw new GeneratorModelError(`initializer '${t.name}' holds ${have} values for dims [${t.dims.join(', ')}] (${count}); the file is truncated or corrupt`);
     }
+    checkFiniteTensor(t, `initializer '${t.name}'`);
     parameters += count;
+  }
+  for (const n of g.node ?? []) {
+    for (const a of n.attribute ?? []) {
+      const where = `attribute '${a.name}' of node '${n.name || n.op_type}' (${n.op_type})`;
+      if (a.t) checkFiniteTensor(a.t, `tensor ${a.t.name ? `'${a.t.name}' in ` : ''}${where}`);
+      const fs = [...(a.f !== undefined ? [toNumber(a.f)] : []), ...(a.floats ?? []).map(toNumber)];
+      const bad = fs.find((v) => !Number.isFinite(v));
+      if (bad !== undefined) throw new GeneratorModelError(`${where} is ${String(bad)}; a generator's weights and constants must be finite`);
+    }
   }
   const inputs = (g.input ?? []).filter((v) => !initNames.has(v.name));
   if (inputs.length !== 1) throw new GeneratorModelError(`a generator has exactly one input z float32 [B, 2]; this model has ${inputs.length} (${inputs.map((v) => v.name).join(', ') || 'none'})`);
@@ -233,8 +245,57 @@ function elemBytes(dataType: number): number {
   switch (dataType) {
     case DataType.FLOAT: case DataType.INT32: return 4;
     case DataType.INT64: case DataType.DOUBLE: return 8;
+    case FLOAT16: case BFLOAT16: return 2;
     default: return 0;
   }
+}
+
+/** onnx TensorProto.DataType FLOAT16 / BFLOAT16 (2-byte floats: raw_data, or int32_data holding the bits). */
+const FLOAT16 = 10;
+const BFLOAT16 = 16;
+
+/** The first non-finite value of a floating-point tensor, with its index, or undefined. */
+function firstNonFinite(t: Tensor): { index: number; value: number } | undefined {
+  const raw = t.raw_data;
+  const scan = (count: number, at: (i: number) => number): { index: number; value: number } | undefined => {
+    for (let i = 0; i < count; i++) {
+      const v = at(i);
+      if (!Number.isFinite(v)) return { index: i, value: v };
+    }
+    return undefined;
+  };
+  if (raw && raw.length > 0) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    switch (t.data_type) {
+      case DataType.FLOAT: return scan(Math.floor(raw.length / 4), (i) => view.getFloat32(4 * i, true));
+      case DataType.DOUBLE: return scan(Math.floor(raw.length / 8), (i) => view.getFloat64(8 * i, true));
+      // half floats: exponent bits all ones = Inf or NaN (float16: 5 bits, bfloat16: 8 bits)
+      case FLOAT16: return scan(Math.floor(raw.length / 2), (i) => ((view.getUint16(2 * i, true) & 0x7c00) === 0x7c00 ? NaN : 0));
+      case BFLOAT16: return scan(Math.floor(raw.length / 2), (i) => ((view.getUint16(2 * i, true) & 0x7f80) === 0x7f80 ? NaN : 0));
+      default: return undefined;
+    }
+  }
+  if (t.data_type === DataType.FLOAT) return scan(t.float_data?.length ?? 0, (i) => toNumber(t.float_data?.[i]));
+  if (t.data_type === DataType.DOUBLE) return scan(t.double_data?.length ?? 0, (i) => toNumber(t.double_data?.[i]));
+  return undefined;
+}
+
+/** Refuse a floating-point tensor holding NaN or +-Inf, naming it (`what`) and the first bad value's index. */
+function checkFiniteTensor(t: Tensor, what: string): void {
+  const bad = firstNonFinite(t);
+  if (bad === undefined) return;
+  const dims = t.dims.map(toNumber);
+  // the index as a position in the tensor's dims (row-major), e.g. [3, 17] of a [64, 64] weight
+  const pos: number[] = [];
+  let rest = bad.index;
+  for (let d = dims.length - 1; d >= 0; d--) {
+    const size = dims[d] ?? 1;
+    pos.unshift(size > 0 ? rest % size : 0);
+    rest = size > 0 ? Math.floor(rest / size) : 0;
+  }
+  const at = dims.length > 0 ? `[${pos.join(', ')}]` : `${bad.index}`;
+  const value = t.data_type === FLOAT16 || t.data_type === BFLOAT16 ? 'NaN or Inf' : String(bad.value);
+  throw new GeneratorModelError(`${what} holds a non-finite value (${value} at ${at}); a generator's weights must be finite, the model is refused`);
 }
 
 /** The decoded ModelProto as a plain object (int64 as numbers, bytes as Uint8Array); for tests and tools. */

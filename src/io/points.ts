@@ -16,10 +16,23 @@ export interface Points {
   n: number;
 }
 
-function checkFinite(data: ArrayLike<number>, what: string): void {
+/** The largest finite float32 (the engine's particles and the trajectory files are float32). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Every coordinate finite and within float32's range: a float64 value beyond +-3.4e38 would become
+ * +-Infinity in the engine (issue 21: such a file ran and exited 0 with non-finite particles).
+ * `where(i)` names the row of point i (a data row of the file, 1-based) for the message.
+ */
+function checkFinite(data: ArrayLike<number>, what: string, where: (point: number) => string = (p) => `point ${p}`): void {
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i] ?? NaN)) {
-      throw new IoError('points', `${what}: point ${Math.floor(i / 2)} has a non-finite coordinate`);
+    const v = data[i] ?? NaN;
+    const column = i % 2 === 0 ? 'column 1 (x)' : 'column 2 (y)';
+    if (!Number.isFinite(v)) {
+      throw new IoError('points', `${what}: point ${Math.floor(i / 2)} has a non-finite coordinate (${where(Math.floor(i / 2))}, ${column}: ${String(v)})`);
+    }
+    if (Math.abs(v) > FLOAT32_MAX) {
+      throw new IoError('points', `${what}: ${where(Math.floor(i / 2))}, ${column} is ${String(v)}, beyond float32's range (|v| <= 3.4e38) that the engine computes in`);
     }
   }
 }
@@ -38,7 +51,8 @@ export function pointsFromNpy(bytes: Uint8Array): Points {
     throw new IoError('points', `npy: expected shape (n, 2) or (frames, n, 2), got (${dims})`);
   }
   if (points.n === 0) throw new IoError('points', 'npy: no points');
-  checkFinite(points.data, 'npy');
+  const frame = shape.length === 3 ? `frame ${(shape[0] ?? 1) - 1}, ` : '';
+  checkFinite(points.data, 'npy', (p) => `${frame}row ${p}`);
   return points;
 }
 
@@ -50,18 +64,43 @@ export function pointsFromCsv(text: string): Points {
   const yi = header?.indexOf('y') ?? -1;
   // A header naming x and y picks the columns (so 'y,x' is read the right way round).
   if (xi < 0 || yi < 0) {
-    if (width === 2) return { data: table.data, n: rows };
+    if (width === 2) {
+      checkFinite(table.data, 'csv', (p) => `line ${csvLine(text, p)}`);
+      return { data: table.data, n: rows };
+    }
     throw new IoError('points', `csv: expected 2 columns, or a header with columns x and y; got ${width} columns`);
   }
   const si = header?.indexOf('step') ?? -1;
   let lastStep = -Infinity;
   if (si >= 0) for (let r = 0; r < rows; r++) lastStep = Math.max(lastStep, table.data[r * width + si] ?? -Infinity);
   const out: number[] = [];
+  const rowOf: number[] = [];
   for (let r = 0; r < rows; r++) {
     if (si >= 0 && table.data[r * width + si] !== lastStep) continue;
     out.push(table.data[r * width + xi] ?? NaN, table.data[r * width + yi] ?? NaN);
+    rowOf.push(r);
   }
+  checkFinite(out, 'csv', (p) => `line ${csvLine(text, rowOf[p] ?? p)}`);
   return { data: Float64Array.from(out), n: out.length / 2 };
+}
+
+/** The 1-based line number of data row `row` of a CSV text (as decodePointsCsv counts rows: blank, '#' and header lines skipped). */
+function csvLine(text: string, row: number): number {
+  const lines = text.split(/\r?\n/);
+  let seen = -1;
+  let first = true;
+  for (let li = 0; li < lines.length; li++) {
+    const line = (lines[li] ?? '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (first) {
+      first = false;
+      const cells = line.includes(',') ? line.split(',') : line.split(/\s+/);
+      // a header line (no cell a finite number) is not a data row
+      if (cells.every((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) continue;
+    }
+    if (++seen === row) return li + 1;
+  }
+  return row + 1;
 }
 
 /** Dispatch on the file name's extension (.npy or .csv). */
