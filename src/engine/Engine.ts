@@ -14,7 +14,9 @@
  * the backend rejects keeps the previous run (event 'config-rejected' naming the field);
  * diverging particles (NaN or |x| > 1e8) pause the run ('diverged'), after which any change of
  * the configuration starts a fresh run and Play alone says what to press; a lost device is
- * replaced and the last snapshot restored; no WebGPU -> the CPU engine ('gpu-unavailable').
+ * replaced and every run's last snapshot restored (taken every 2 s while playing, at once on
+ * pause; the message names each run restored and each run that started over); no WebGPU -> the
+ * CPU engine ('gpu-unavailable').
  */
 import { getMethod } from '../methods/registry';
 import type { Params } from '../params';
@@ -76,6 +78,8 @@ export interface EngineSnapshot {
   compare: CompareSnapshot | undefined;
   /** Split view: a third run (e.g. the "Saddle escape" preset: w-newton, wgd and wsfn side by side), when set. */
   compare2?: CompareSnapshot | undefined;
+  /** The step of the primary run's latest device-loss snapshot (GPU runs; undefined: none yet). */
+  snapshotStep: number | undefined;
   /** The latest event worth telling (errors, divergence, recovery); cleared by dismissMessage(). */
   message: EngineMessage | undefined;
   /** Persistent fact about the environment (e.g. no WebGPU): plain text; `noticeEvent` as data. */
@@ -131,6 +135,9 @@ export class Engine {
   /** The third run (setCompare2): same rules as the second, its own slot. */
   private readonly compare2: CompareRun;
   private readonly snapshots = new SnapshotKeeper();
+  /** The compared runs' snapshots (split view), taken with the primary's. */
+  private readonly compareSnapshots = new SnapshotKeeper();
+  private readonly compare2Snapshots = new SnapshotKeeper();
   private readonly recorder: Recorder;
   private readonly store: Store<EngineSnapshot>;
   private message: EngineMessage | undefined;
@@ -225,6 +232,7 @@ export class Engine {
               note: c2.note,
             }
           : undefined,
+      snapshotStep: this.snapshots.latest?.step,
       message: this.message,
       notice: this.noticeEvent ? eventMessage(this.noticeEvent).text : undefined,
       noticeEvent: this.noticeEvent,
@@ -369,10 +377,21 @@ export class Engine {
     if (this.store.dirty || this.playing) this.emit();
   }
 
-  /** Primary run, after a batch: record at exact multiples of recordEvery; snapshot for recovery. */
+  /** Primary run, after a batch: record at exact multiples of recordEvery; snapshot for recovery (at once when paused: a Step, or the batch a pause waited for). */
   private async afterPrimaryBatch(sim: Simulation): Promise<void> {
     if (this.recorder.due(sim)) await this.recorder.capture(sim);
-    if (this.backend?.info.kind === 'gpu') await this.snapshots.maybeTake(sim, performance.now());
+    await this.takeSnapshots(!this.playing);
+  }
+
+  /** Device-loss snapshots of every run (GPU only; never of diverged particles): when due, or now with `force`. */
+  private async takeSnapshots(force: boolean): Promise<void> {
+    const sim = this.primary.sim;
+    if (!sim || this.backend?.info.kind !== 'gpu' || this.diverged) return;
+    const now = performance.now();
+    if (!force && !this.snapshots.due(now)) return;
+    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([c, k]) => (c.sim ? k.take(c.sim, now) : undefined));
+    await Promise.all([this.snapshots.take(sim, now), ...compared]);
+    this.emit(true); // snapshotStep (at most every 2 s while playing)
   }
 
   private stepFailed(e: unknown): void {
@@ -406,6 +425,8 @@ export class Engine {
   pause(): void {
     if (this.playing) {
       this.playing = false;
+      // a batch in flight takes the snapshot when it finishes (afterPrimaryBatch)
+      if (!this.primary.busy) void this.takeSnapshots(true);
       this.emit(true);
     }
   }
@@ -475,6 +496,8 @@ export class Engine {
     this.primary.replace(sim);
     this.diverged = false;
     this.snapshots.clear();
+    this.compareSnapshots.clear();
+    this.compare2Snapshots.clear();
     this.setTargetInstance(resolveTarget(sim.config.target));
     this.startRecording();
   }
@@ -667,6 +690,9 @@ export class Engine {
 
   private async recoverFromLoss(reason: string): Promise<void> {
     const snap = this.snapshots.latest;
+    const lostSim = this.primary.sim;
+    // the compared runs: which run each snapshot was read from, to restore it into its replacement
+    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([run, keeper]) => ({ run, keeper, lost: run.sim, snap: keeper.latest }));
     const wasPlaying = this.playing;
     this.primary.replace(undefined);
     this.compare.detach();
@@ -685,8 +711,18 @@ export class Engine {
     this.installBackend(backend);
     if (!this.newRun(backend, this.config, 'recovery')) return;
     this.buildCompare(false);
-    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap);
-    this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep });
+    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap, lostSim);
+    // kept, so that a second loss before the next snapshot restores this step again (not a reset)
+    if (fromStep !== undefined && snap) this.snapshots.keep({ ...snap, source: this.primary.sim });
+    const runs: { method: string; fromStep: number | undefined }[] = [];
+    for (const { run, keeper, lost, snap: s } of compared) {
+      const sim = run.sim;
+      if (!sim || !run.method || !lost) continue;
+      const from = keeper.restoreInto(sim, s, lost);
+      if (from !== undefined && s) keeper.keep({ ...s, source: sim });
+      runs.push({ method: run.method, fromStep: from });
+    }
+    this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep, ...(runs.length > 0 ? { runs } : {}) });
     this.playing = wasPlaying;
     this.emit(true);
   }

@@ -27,7 +27,8 @@ export type EngineEvent =
   /** A change after a blow-up (or after a failed start) started a fresh run. */
   | { type: 'restarted'; after: 'divergence' | 'failed-start'; changed: string[] }
   | { type: 'step-failed'; reason: string }
-  | { type: 'device-lost'; reason: string; recoveredOn: BackendKind; fromStep: number | undefined }
+  /** `fromStep`: the primary run's restored step (undefined: no snapshot, started over); `runs`: the compared runs (split view), in order. */
+  | { type: 'device-lost'; reason: string; recoveredOn: BackendKind; fromStep: number | undefined; runs?: { method: string; fromStep: number | undefined }[] }
   | { type: 'recording-stopped'; frames: number; limitBytes: number }
   /** Split view: the compared run was refused or turned off. */
   | { type: 'compare-rejected'; method: string; problem: ConfigProblem }
