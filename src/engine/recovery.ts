@@ -1,7 +1,11 @@
 /**
- * Device-loss recovery: while a GPU run plays, a positions snapshot is read back every
- * SNAPSHOT_EVERY_MS; when the device is lost the engine builds a new backend and restores the
- * snapshot into the new run (same config, same n), so the user loses at most a few seconds.
+ * Device-loss recovery: while a GPU run plays, a positions snapshot of every run (the primary and
+ * the split view's compared runs) is read back every SNAPSHOT_EVERY_MS; on pause (and after a
+ * Step while paused) one is taken at once, so a paused run loses nothing; after a recovery the
+ * restored snapshot is kept, so a second loss soon after restores the same step instead of
+ * resetting. When the device is lost the engine builds a new backend and restores each run's
+ * snapshot into its new run (same config, same n): the user loses at most a few seconds, and
+ * the message names every run that was restored and every run that started over.
  */
 import type { Simulation } from './types';
 
@@ -11,11 +15,15 @@ export interface PositionsSnapshot {
   data: Float32Array;
   step: number;
   n: number;
+  /** The run it was read from: a snapshot restores only into the run that replaced this one. */
+  source?: Simulation | undefined;
 }
 
 export class SnapshotKeeper {
   private snap: PositionsSnapshot | undefined;
   private lastAt = -Infinity;
+  /** Bumped by clear() and keep(): a read started before either is dropped when it lands. */
+  private epoch = 0;
 
   constructor(private readonly everyMs = SNAPSHOT_EVERY_MS) {}
 
@@ -27,19 +35,51 @@ export class SnapshotKeeper {
   clear(): void {
     this.snap = undefined;
     this.lastAt = -Infinity;
+    this.epoch++;
+  }
+
+  /** Keep `snap` as the latest (e.g. the one just restored into a recovered run). */
+  keep(snap: PositionsSnapshot): void {
+    this.snap = snap;
+    this.epoch++;
+  }
+
+  /** Whether a snapshot is due at time `now` (ms). */
+  due(now: number): boolean {
+    return now - this.lastAt >= this.everyMs;
   }
 
   /** Take a snapshot of `sim` if one is due at time `now` (ms). */
   async maybeTake(sim: Simulation, now: number): Promise<void> {
-    if (now - this.lastAt < this.everyMs) return;
-    this.lastAt = now;
-    const data = await sim.positions();
-    this.snap = { data, step: sim.stepCount, n: sim.n };
+    if (!this.due(now)) return;
+    await this.take(sim, now);
   }
 
-  /** Restore the snapshot into `sim` when it fits; returns the restored step (undefined: none restored). */
-  restoreInto(sim: Simulation | undefined, snap: PositionsSnapshot | undefined = this.snap): number | undefined {
+  /**
+   * Take a snapshot of `sim` now (after its queued steps finished). A read abandoned by a lost or
+   * destroyed run (an empty array) or a failed read keeps the previous snapshot.
+   */
+  async take(sim: Simulation, now: number): Promise<void> {
+    this.lastAt = now;
+    const epoch = this.epoch;
+    try {
+      await sim.finish();
+      const step = sim.stepCount;
+      const data = await sim.positions();
+      if (data.length !== 2 * sim.n || epoch !== this.epoch) return;
+      this.snap = { data, step, n: sim.n, source: sim };
+    } catch {
+      // the device went away mid-read: the previous snapshot stays the one to restore
+    }
+  }
+
+  /**
+   * Restore the snapshot into `sim` when it fits (same n and, when `from` is given, read from
+   * `from`); returns the restored step (undefined: none restored).
+   */
+  restoreInto(sim: Simulation | undefined, snap: PositionsSnapshot | undefined = this.snap, from?: Simulation): number | undefined {
     if (!sim || !snap || snap.n !== sim.n) return undefined;
+    if (from !== undefined && snap.source !== undefined && snap.source !== from) return undefined;
     sim.setPositions(snap.data, snap.step);
     return snap.step;
   }
