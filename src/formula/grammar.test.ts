@@ -117,7 +117,7 @@ describe('formula grammar: random strings', () => {
     try {
       compileFormula(s, 'logp');
     } catch (e) {
-      if (!(e instanceof FormulaError)) throw new Error(`'${s}' threw ${String(e)} (not a FormulaError)`);
+      if (!(e instanceof FormulaError)) throw new Error(`'${s}' threw ${String(e)} (not a FormulaError)`, { cause: e });
     }
     const ms = performance.now() - t0;
     if (ms > 500) throw new Error(`'${s}' took ${ms.toFixed(0)} ms (bound 500 ms)`);

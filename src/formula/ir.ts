@@ -103,12 +103,17 @@ export class Builder {
         if (this.node(b).op === Op.NEG) return this.make(Op.SUB, [a, this.node(b).args[0] ?? 0]);
         if (this.node(a).op === Op.NEG) return this.make(Op.SUB, [b, this.node(a).args[0] ?? 0]);
         break;
-      case Op.SUB:
+      case Op.SUB: {
         if (this.isConst(b, 0)) return a;
+        // (u + v) - v -> u, (u + v) - u -> v
+        const na = this.node(a);
+        if (na.op === Op.ADD && na.args[1] === b) return na.args[0] ?? 0;
+        if (na.op === Op.ADD && na.args[0] === b) return na.args[1] ?? 0;
         if (this.isConst(a, 0)) return this.make(Op.NEG, [b]);
         if (a === b) return this.zero;
         if (this.node(b).op === Op.NEG) return this.make(Op.ADD, [a, this.node(b).args[0] ?? 0]);
         break;
+      }
       case Op.MUL: {
         if (this.isConst(a, 0) || this.isConst(b, 0)) return this.zero;
         if (this.isConst(a, 1)) return b;
@@ -235,13 +240,26 @@ export class Builder {
     const d = (id: number): number => {
       const hit = memo.get(id);
       if (hit !== undefined) return hit;
+      const first = this.nodes.length;
       const r = this.derivativeOf(id, v, d);
+      // nodes made here belong to the derivative of `id` (messages name it)
+      const source = this.origin.get(id) ?? id;
+      for (let n = first; n < this.nodes.length; n++) if (!this.origin.has(n)) this.origin.set(n, source);
       memo.set(id, r);
       return r;
     };
     // iterative warm-up in id order keeps the recursion shallow on long chains
     for (let id = 0; id <= root; id++) if (!memo.has(id) && this.reaches(root, id)) d(id);
     return d(root);
+  }
+
+  /** For nodes made by differentiation: the node of the formula whose derivative made them. */
+  readonly origin = new Map<number, number>();
+
+  /** The node as a message names it: its text, or 'the derivative of TEXT' for a derivative's node. */
+  describe(id: number, paramNames: readonly string[], max = 80): string {
+    const source = this.origin.get(id);
+    return source === undefined ? this.print(id, paramNames, max) : `the derivative of ${this.print(source, paramNames, max)}`;
   }
 
   private reachCache = new Map<number, Uint8Array>();

@@ -41,7 +41,7 @@ export function checkGrid(f: CompiledFormula, params: ArrayLike<number>, box: Bo
       const x = x0 + ((x1 - x0) * i) / (n - 1), y = y0 + ((y1 - y0) * j) / (n - 1);
       const problem = runProgram(prog, x, y, params, out, vals, { check: true });
       if (problem) {
-        const where = f.builder.print(problem.node, f.params, 60);
+        const where = f.builder.describe(problem.node, f.params, 60);
         throw new FormulaError(f.kind, `${problem.what} in ${where} at (x, y) = (${fmt(x)}, ${fmt(y)})`);
       }
       for (let o = 0; o < out.length; o++) {

@@ -8,9 +8,9 @@
  * - check: the first operation whose arguments are finite but whose value is not (or exceeds the
  *   f32 range the GPU computes in) is returned as a Problem naming the operation (log of a
  *   negative number, division by zero, overflow of exp, ...);
- * - perturb: every rounded operation's value is multiplied by (1 + perturb()), so that running
- *   twice with relative perturbations of f32 size measures how much the formula amplifies the
- *   rounding errors (the GPU-vs-twin tolerance of src/formula/gpu.test.ts).
+ * - perturb: every rounded operation's value (constants included) is replaced by a perturbed one,
+ *   so that running a few times with random errors of the size f32 and WGSL's builtins allow
+ *   measures how much the formula amplifies them (the GPU-vs-twin tolerance of src/formula/gpu.test.ts).
  */
 import { F32_MAX } from './grammar';
 import type { Builder } from './ir';
@@ -89,13 +89,17 @@ export interface Problem {
 
 export interface RunOptions {
   check?: boolean;
-  perturb?: () => number;
+  /**
+   * Replace each operation's value by perturb(op, first argument, value): the tests model the GPU's
+   * f32 rounding and the WGSL accuracy of each builtin this way (src/formula/testing.ts).
+   */
+  perturb?: (op: OpCode, a: number, v: number) => number;
   /** Filled with the largest and smallest nonzero |value| of any operation (f32 range of the GPU). */
   stats?: { maxAbs: number; minAbs: number };
 }
 
-/** Operations whose f32 result is exactly the rounded f64 one or exact (no perturbation). */
-const EXACT: ReadonlySet<number> = new Set([Op.CONST, Op.X, Op.Y, Op.PARAM, Op.NEG, Op.ABS, Op.SIGN, Op.SELECT, Op.MIN, Op.MAX]);
+/** Operations that are exact in f32 given f32 arguments (never perturbed); inputs x, y and the parameters are given as f32 values. */
+const EXACT: ReadonlySet<number> = new Set([Op.X, Op.Y, Op.PARAM, Op.NEG, Op.ABS, Op.SIGN, Op.SELECT, Op.MIN, Op.MAX]);
 
 function explain(op: number, a: number, b: number, v: number): string {
   const over = Number.isFinite(v) ? 'overflow of f32 (|value| > 3.4e38)' : 'overflow';
@@ -150,7 +154,7 @@ export function runProgram(prog: Program, x: number, y: number, params: ArrayLik
         v = applyOp(o, args, k[s] ?? 0);
     }
     if (opts) {
-      if (opts.perturb && !EXACT.has(o)) v *= 1 + opts.perturb();
+      if (opts.perturb && !EXACT.has(o)) v = opts.perturb(o, va, v);
       const m = Math.abs(v);
       if (m > maxAbs) maxAbs = m;
       if (m > 0 && m < minAbs) minAbs = m;
