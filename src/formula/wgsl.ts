@@ -11,6 +11,8 @@
  * (WGSL has none) with the (log(u) * a / (u - 1)) correction; tanh beyond |a| = 4 is written with
  * exp(-2|a|); erf is a Taylor series below |a| = 0.5 and Abramowitz-Stegun 7.1.26 above
  * (|error| < 1.5e-7); a^b handles a negative base with an integer exponent like Math.pow.
+ * Operations on constants that the folder refused (log(-3), exp(1000)) are emitted through
+ * formula_rt so that WGSL's shader-creation-time constant evaluation never sees them.
  */
 import { F32_MAX, MAX_PARAMS } from './grammar';
 import { formatNumber, type Builder } from './ir';
@@ -24,6 +26,9 @@ export const FORMULA_PARAM_BYTES = 16 * FORMULA_PARAM_VEC4;
 
 /** The helper functions every emitted formula may call (emitted once per module). */
 export const FORMULA_PRELUDE = /* wgsl */ `
+fn formula_rt(a: f32) -> f32 {
+  return a;
+}
 fn formula_log1p(a: f32) -> f32 {
   let u = 1.0 + a;
   if (u == 1.0) { return a; }
@@ -110,7 +115,13 @@ export function emitFunction(builder: Builder, fn: WgslFunction): string {
   for (const id of ids) {
     const n = builder.node(id);
     if (n.op === Op.CONST || n.op === Op.X || n.op === Op.Y || n.op === Op.PARAM) continue;
-    const [a = '', b = '', c = ''] = n.args.map(ref);
+    // an operation on constants only is one the folder refused (its value is not a finite f32: log(-3),
+    // exp(1000), 1 / 0); WGSL would evaluate it when the shader is created and fail, so its constants
+    // go through formula_rt (a function call is never a const-expression) and it fails at run time,
+    // where the twin's checks name it
+    const allConst = n.args.length > 0 && n.args.every((id) => builder.node(id).op === Op.CONST);
+    const arg = (id: number): string => (allConst ? `formula_rt(${ref(id)})` : ref(id));
+    const [a = '', b = '', c = ''] = n.args.map(arg);
     let e: string;
     switch (n.op) {
       case Op.ADD: e = `${a} + ${b}`; break;
@@ -133,7 +144,7 @@ export function emitFunction(builder: Builder, fn: WgslFunction): string {
       case Op.MAX: e = `max(${a}, ${b})`; break;
       case Op.SELECT: e = `select(${c}, ${b}, ${a} >= 0.0)`; break;
       case Op.LSE: {
-        const args = n.args.map(ref);
+        const args = n.args.map(arg);
         const m = args.slice(1).reduce((acc, v) => `max(${acc}, ${v})`, args[0] ?? '0.0');
         lines.push(`  let m${id} = ${m};`);
         e = `m${id} + log(${args.map((v) => `exp(${v} - m${id})`).join(' + ')})`;
