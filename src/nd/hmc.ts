@@ -23,7 +23,7 @@ export interface HmcOptions {
   thin: number;
   leapfrog: number;
   targetAccept?: number;
-  /** Start of every chain (default 0); each chain adds N(0, 0.1^2) jitter. */
+  /** Start of every chain (default: metric.m, else 0); each chain adds 0.1 L xi, xi ~ N(0, I). */
   init?: Float64Array;
   /** Skip warm-up: use this metric (mean m, Cholesky factor L, row-major d x d) and step size. */
   metric?: { m: Float64Array; L: Float64Array; eps: number };
@@ -179,7 +179,13 @@ export function runHmc(target: NdTarget, o: HmcOptions): HmcResult {
   let eps = o.metric?.eps ?? 0.1;
   const chains = Array.from({ length: o.chains }, (_, c) => {
     const rng = new Rng(o.seed, HMC_STREAM, c);
-    const x0 = Float64Array.from({ length: d }, (_, k) => (o.init?.[k] ?? 0) + 0.1 * rng.normal());
+    // start: init (default: the metric's mean, else 0) plus 0.1 L xi, a small jitter in whitened units
+    const xi = Float64Array.from({ length: d }, () => 0.1 * rng.normal());
+    const x0 = Float64Array.from({ length: d }, (_, k) => {
+      let s = o.init?.[k] ?? m[k] ?? 0;
+      for (let j = 0; j <= k; j++) s += (L[k * d + j] ?? 0) * (xi[j] ?? 0);
+      return s;
+    });
     return new Chain(target, m, L, x0, rng, counter);
   });
   if (!o.metric) {
