@@ -63,7 +63,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const LEAVES = ['x', 'y', 'a', 'b', '0.5', '1', '2', '3', '0.25', '1.5', '0.1', 'pi'];
+const LEAVES = ['x', 'y', 'x', 'y', 'x - y', 'a', 'b', '0.5', '1', '2', '3', '0.25', '1.5', '0.1', 'pi'];
 const UNARY: ((u: string) => string)[] = [
   (u) => `-(${u})`, (u) => `exp(${u})`, (u) => `exp(-(${u})^2)`, (u) => `log(${u})`, (u) => `log((${u})^2 + 0.5)`,
   (u) => `log1p((${u})^2)`, (u) => `sqrt(${u})`, (u) => `sqrt((${u})^2 + 0.25)`, (u) => `abs(${u})`, (u) => `sin(${u})`,
