@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { readGeneratorModel } from '../src/generators/onnx';
-import { collectErrors, openApp, snapshot } from './helpers';
+import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
 
 const SHOTS = process.env.WGF_SHOTS === '1' ? '/tmp' : 'test-results';
 
@@ -91,5 +91,34 @@ test('the Outlier mass of a sample target is a control, round-trips through the 
   expect(far.view[3]).toBeGreaterThanOrEqual(6);
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${SHOTS}/distill-outliers.png` });
+  expect(errors).toEqual([]);
+});
+
+test('a generator loaded from a file, then Distill now at once: the distilled model replaces it with no page error (issue 21 item 7)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=1024&h=0.5', 1);
+  // a short distill: its model comes back while the loaded one still opens or runs its first calls
+  // (10-30 s on the software GPU). Before every call into onnxruntime was queued, the session was
+  // released under a pending run and the next one created on the same asyncify wasm: "onnxruntime
+  // refused the model: <number>" on the provider line, then "RuntimeError: memory access out of bounds".
+  await page.getByLabel('Distill steps', { exact: true }).fill('20');
+  await page.getByLabel('Load generator .onnx').setInputFiles({ name: 'wflow-8gaussians.onnx', mimeType: 'application/octet-stream', buffer: readFileSync('public/models/wflow-8gaussians.onnx') });
+  await page.getByRole('button', { name: 'Distill now', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Download distilled .onnx' })).toBeVisible({ timeout: 120_000 });
+  const select = page.getByRole('combobox', { name: 'Generator', exact: true });
+  await expect(select.locator('option:checked')).toHaveText('Distilled (wflow, 8gaussians)');
+  await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
+  const provider = (await page.locator('.generator-provider').textContent()) ?? '';
+  console.log(`provider after the distilled model: ${provider}`);
+  expect(provider).toBe('onnxruntime-web · WebGPU');
+  // the first model again, then the distilled one: sessions released and created back to back
+  await select.selectOption({ label: 'wflow-8gaussians.onnx' });
+  await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
+  await select.selectOption({ label: 'Distilled (wflow, 8gaussians)' });
+  await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
+  const s0 = (await snapshot(page)).step;
+  await waitForStep(page, s0 + 5);
+  await page.waitForTimeout(3000);
   expect(errors).toEqual([]);
 });

@@ -51,6 +51,18 @@ function wrongShapes(): Buffer {
   return Buffer.from(encodeOnnxObject(model));
 }
 
+/** A [2, 4, 2] residual generator with every first-layer weight w1 and bias b1, last-layer weight w2 and bias b2. */
+function filledMlp(w1: number, b1: number, w2: number, b2: number): Buffer {
+  const net = createMlp({ sizes: [2, 4, 2], activation: 'silu', residual: true }, new Rng(1, 11, 1), false);
+  const [l1, l2] = net.layers;
+  if (!l1 || !l2) throw new Error('two layers expected');
+  l1.w.fill(w1);
+  l1.b.fill(b1);
+  l2.w.fill(w2);
+  l2.b.fill(b2);
+  return Buffer.from(writeGeneratorOnnx([net]));
+}
+
 /** The option values of the Generator select whose label contains `text`. */
 async function optionValue(page: Page, text: string): Promise<string> {
   const v = await select(page).locator('option', { hasText: text }).first().getAttribute('value');
@@ -79,7 +91,8 @@ test('a shipped generator for 8gaussians draws its samples beside the flow, with
   // the ort files came from the app itself
   const ortFiles = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /\.wasm/.test(r.name)).map((r) => r.name));
   expect(ortFiles.length).toBeGreaterThan(0);
-  for (const f of ortFiles) expect(f.startsWith('http://localhost:4173/')).toBe(true);
+  const origin = new URL(page.url()).origin;
+  for (const f of ortFiles) expect(f.startsWith(`${origin}/`)).toBe(true);
   // the plots get the generator's flat line (a trace named after it)
   await expect(page.locator('[data-plot="energy"] .legendtext', { hasText: 'wflow-8gaussians' })).toHaveCount(1, { timeout: 30_000 });
   await page.screenshot({ path: `${SHOTS}/generators-wflow.png` });
@@ -172,5 +185,67 @@ test('without WebGPU the generator runs on onnxruntime-web wasm and says so', as
   console.log(`wasm timing: ${await timing.textContent()}`);
   const wasm = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /\.wasm/.test(r.name)).map((r) => r.name));
   expect(wasm.some((f) => f.endsWith('/ort/ort-wasm-simd-threaded.jsep.wasm'))).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('a generator whose samples are not finite is never drawn silently: the page says so (issue 21 item 1)', async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=512&h=0.5', 1);
+  const file = page.getByLabel('Load generator .onnx');
+  // finite float32 weights whose output overflows: u = z + 1e35 -> silu(u) ~ 1e35 -> 4 * 1e35 * 1e30 = Inf
+  await file.setInputFiles({ name: 'overflow.onnx', mimeType: 'application/octet-stream', buffer: filledMlp(1, 1e35, 1e30, 0) });
+  await expect(page.getByRole('alert')).toContainText(/Generator overflow\.onnx: all 512 samples are not finite \(NaN or ±Inf\)/, { timeout: 90_000 });
+  await expect(page.locator('.generator-problem')).toContainText(/all 512 samples are not finite/);
+  await expect(pane(page).locator('.generator-note')).toContainText(/not finite/);
+  await expect(pane(page)).toHaveAttribute('data-samples', '0');
+  // no metrics line from non-finite samples, and the flow keeps running
+  await expect(page.locator('.generator-metrics')).toHaveCount(0);
+  const s0 = (await snapshot(page)).step;
+  await waitForStep(page, s0 + 3);
+  await page.screenshot({ path: `${SHOTS}/generators-nonfinite.png` });
+  // a NaN weight is refused before onnxruntime sees it, naming the tensor (src/generators/onnx.ts)
+  await page.getByRole('button', { name: 'Dismiss message' }).click();
+  const nan = filledMlp(0.1, 0, 0.1, 0);
+  const bytes = decodeOnnxObject(new Uint8Array(nan));
+  const init = (bytes.graph as { initializer: { name: string; raw_data?: Uint8Array; float_data?: number[] }[] }).initializer[0];
+  if (!init) throw new Error('no initializer');
+  if (init.raw_data && init.raw_data.length >= 4) new DataView(init.raw_data.buffer, init.raw_data.byteOffset, init.raw_data.byteLength).setFloat32(4, NaN, true);
+  else if (init.float_data) init.float_data[1] = NaN;
+  await file.setInputFiles({ name: 'nan.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeOnnxObject(bytes)) });
+  await expect(page.getByRole('alert')).toContainText(new RegExp(`nan\\.onnx: .*'${init.name}'.*(non-finite|NaN)`));
+  expect(errors).toEqual([]);
+});
+
+test('the generator runtime switches WebGPU -> wasm -> WebGPU, says what it is doing while it gets ready, and its line carries no raw onnxruntime text (issue 22 item 8)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectErrors(page);
+  await openApp(page, 'method=mmd-flow&target=8gaussians&n=1024&h=0.5', 1);
+  const runtime = page.getByRole('combobox', { name: 'Generator runtime', exact: true });
+  const provider = page.locator('.generator-provider');
+  const status = page.getByRole('status', { name: 'Generator status' });
+  await select(page).selectOption(await optionValue(page, 'wflow-8gaussians'));
+  // while it gets ready the page names the phase and the seconds so far
+  await expect(status).toContainText(/Getting the generator ready: (downloading the model|loading onnxruntime-web|creating the WebGPU session|first call).* · \d+ s/);
+  await expect(pane(page).locator('.generator-note')).toContainText(/Getting the generator ready/);
+  const phases = new Set<string>();
+  const seen = setInterval(() => {
+    void status.textContent({ timeout: 200 }).then((t) => { if (t) phases.add(t.replace(/ · \d+ s$/, '')); }, () => undefined);
+  }, 250);
+  await expect(provider).toHaveText('onnxruntime-web · WebGPU', { timeout: 90_000 });
+  await expect(pane(page)).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 60_000 });
+  clearInterval(seen);
+  console.log(`phases seen: ${[...phases].join(' | ')}`);
+  expect([...phases].some((p) => /WebGPU/.test(p))).toBe(true);
+  await expect(status).toHaveCount(0);
+  for (const [want, text] of [['wasm', /^onnxruntime-web · wasm$/], ['webgpu', /^onnxruntime-web · WebGPU$/], ['wasm', /^onnxruntime-web · wasm$/], ['webgpu', /^onnxruntime-web · WebGPU$/]] as const) {
+    const t0 = Date.now();
+    await runtime.selectOption(want);
+    await expect(provider).toHaveText(text, { timeout: 90_000 });
+    await expect(pane(page)).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 60_000 });
+    console.log(`runtime ${want}: ready in ${Date.now() - t0} ms`);
+  }
+  // a provider line never carries a path or a bare number from onnxruntime
+  expect(await provider.textContent()).not.toMatch(/\/[\w.-]+\/|\b\d{5,}\b/);
   expect(errors).toEqual([]);
 });

@@ -149,7 +149,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   );
   const genPane =
     gen.choice !== 'none' ? (
-      <GeneratorPane name={gen.name ?? 'Generator'} batch={gen.batch} step={gen.step} showMap={gen.showMap} view={view} theme={theme} note={gen.loading ? 'Loading onnxruntime-web…' : undefined} />
+      <GeneratorPane name={gen.name ?? 'Generator'} batch={gen.batch} step={gen.step} showMap={gen.showMap} view={view} theme={theme} note={gen.status ? `Getting the generator ready: ${gen.status}` : gen.problem} />
     ) : undefined;
 
   return (

@@ -108,7 +108,12 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
         </select>
       </div>
       {gen.shipped.length === 0 ? <p className="hint">No shipped model for this target: load a .onnx file (input z float32 [B, 2], output x float32 [B, 2]).</p> : null}
-      {gen.loading ? <p className="hint loading">Loading the generator (onnxruntime-web)…</p> : null}
+      {gen.status ? (
+        <p className="hint loading" role="status" aria-label="Generator status">
+          Getting the generator ready: {gen.status}
+        </p>
+      ) : null}
+      {gen.problem ? <p className="hint error generator-problem">{gen.problem}</p> : null}
       {gen.provider ? <p className="hint generator-provider">{gen.provider}</p> : null}
       {gen.name ? (
         <>

@@ -18,13 +18,13 @@ import { createMlp, forward } from '../../generators/mlp';
 import { GeneratorModelError, writeGeneratorOnnx } from '../../generators/onnx';
 import { nodeOrt } from '../../generators/nodeOrt';
 import { OnnxGenerator } from '../../generators/runtime';
-import { openBrowserGenerator, providerText } from '../../generators/browserOrt';
+import { openBrowserGenerator, phaseText, providerText } from '../../generators/browserOrt';
 import { Rng } from '../../reference/philox';
 import { DEFAULT_GRID, gridPoints, gridPolylines } from './mapGrid';
 import { modelsFor, parseModelIndex, targetOutliers } from './models';
 import { generatorHistory } from './plotRun';
 import { FlowClock, flowTiming, flowWallMs, formatMs, formatRate } from './timing';
-import { resolveChoice } from './useGenerator';
+import { countNonFinite, nonFiniteText, resolveChoice } from './useGenerator';
 
 const card = (id: string, target: string, method: string, label: string, outliers = 0, outputs = ['x']) => ({
   id, target, method, label, outliers, architecture: { outputs }, metrics: { energy: 0.01, modes: 1 },
@@ -161,6 +161,27 @@ describe('the browser runtime', () => {
   it('says which provider runs', () => {
     expect(providerText({ provider: 'webgpu' })).toBe('onnxruntime-web · WebGPU');
     expect(providerText({ provider: 'wasm', fallbackReason: 'no adapter' })).toBe('onnxruntime-web · wasm (WebGPU unavailable: no adapter)');
+  });
+  it('says each phase of getting ready, and opens on wasm telling them in order', async () => {
+    expect(phaseText('runtime', 'webgpu')).toMatch(/loading onnxruntime-web \(WebGPU build/);
+    expect(phaseText('session', 'wasm')).toMatch(/creating the wasm session/);
+    expect(phaseText('first-call', 'webgpu')).toMatch(/compiling its shaders/);
+    const phases: string[] = [];
+    const net = createMlp({ sizes: [2, 4, 2], activation: 'silu', residual: true }, new Rng(1, 11, 1), false);
+    const o = await openBrowserGenerator(writeGeneratorOnnx([net]), { base: 'http://localhost/', webgpu: false, onPhase: (p, provider) => phases.push(`${p}:${provider}`) });
+    expect(phases).toEqual(['runtime:wasm', 'session:wasm']);
+    expect(o.provider).toBe('wasm');
+    await o.generator.release();
+  });
+});
+
+describe('non-finite generator samples', () => {
+  it('are counted per point and said, never silently', () => {
+    expect(countNonFinite([0, 1, NaN, 2, 3, Infinity, -Infinity, NaN, 4, 5])).toBe(3);
+    expect(countNonFinite(new Float64Array(8))).toBe(0);
+    expect(nonFiniteText(0, 10)).toBeUndefined();
+    expect(nonFiniteText(3, 1000)).toMatch(/^3 of 1,000 samples are not finite \(NaN or ±Inf\).*those are not drawn/);
+    expect(nonFiniteText(512, 512)).toMatch(/^all 512 samples are not finite.*nothing is drawn/);
   });
 });
 

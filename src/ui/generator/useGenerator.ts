@@ -6,13 +6,20 @@
  *
  * Nothing here touches the running flow: a refused file (readGeneratorModel, before ort is even
  * loaded) only sets `error`, shown in the panel's own alert.
+ *
+ * Every call into onnxruntime goes through its module's queue (src/generators/runtime.ts ortQueue),
+ * so a session released while its batch is in flight (the choice changed, a distilled model came
+ * back) is released after that call, never during it; a batch whose session went away stops quietly
+ * (GeneratorReleasedError). While a generator becomes ready the page says which phase it is in and
+ * for how long (`status`). Samples that are not finite are never drawn silently: the page says how
+ * many (`problem` and a message), and the metrics are not computed from them.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EngineSnapshot } from '../../engine/Engine';
 import { sampleNoise } from '../../generators/model';
-import { openBrowserGenerator, providerText, type OrtProvider } from '../../generators/browserOrt';
+import { openBrowserGenerator, phaseText, providerText, type OrtProvider } from '../../generators/browserOrt';
 import { readGeneratorModel } from '../../generators/onnx';
-import type { OnnxGenerator } from '../../generators/runtime';
+import { GeneratorReleasedError, type OnnxGenerator } from '../../generators/runtime';
 import { GeneratorMetricsClient } from '../../generators/browserMetrics';
 import { CancelledError } from '../../engine/worker/protocol';
 import type { MetricValues } from '../../metrics/measure';
@@ -46,6 +53,22 @@ export interface GeneratorBatch {
   firstMs: number;
   /** ms to copy the batch's outputs into the page's float64 arrays (drawing, metrics). */
   copyMs: number;
+  /** Samples of x (the last output) that are NaN or +-Inf: not drawn, and said so. */
+  nonFinite: number;
+}
+
+/** How many of the n points (interleaved x, y) have a coordinate that is NaN or +-Inf. */
+export function countNonFinite(points: ArrayLike<number>): number {
+  let bad = 0;
+  for (let i = 0; i + 1 < points.length; i += 2) if (!(Number.isFinite(points[i] ?? NaN) && Number.isFinite(points[i + 1] ?? NaN))) bad++;
+  return bad;
+}
+
+/** The page's words for a batch with non-finite samples (undefined when all are finite). */
+export function nonFiniteText(nonFinite: number, n: number): string | undefined {
+  if (nonFinite === 0) return undefined;
+  const what = nonFinite === n ? `all ${n.toLocaleString('en-US')} samples are` : `${nonFinite.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} samples are`;
+  return `${what} not finite (NaN or ±Inf): the model's output overflows or its weights are broken; ${nonFinite === n ? 'nothing is drawn' : 'those are not drawn'} and no metrics are computed`;
 }
 
 export interface GeneratorState {
@@ -55,6 +78,10 @@ export interface GeneratorState {
   users: UserModel[];
   name: string | undefined;
   loading: boolean;
+  /** While the generator becomes ready: what is happening and for how long ("creating the WebGPU session · 4 s"). */
+  status: string | undefined;
+  /** What is wrong with the drawn batch (non-finite samples), shown on the pane and in the panel. */
+  problem: string | undefined;
   provider: string | undefined;
   batch: GeneratorBatch | undefined;
   metrics: MetricValues | undefined;
@@ -110,6 +137,9 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   const [showMap, setShowMap] = useState(false);
   const [step, setStep] = useState(Number.POSITIVE_INFINITY);
   const [runtime, setRuntime] = useState<OrtProvider>('webgpu');
+  // what the page waits for (open phases, then the first batch), since when
+  const [phase, setPhase] = useState<{ key: string; text: string; since: number } | undefined>(undefined);
+  const [now, setNow] = useState(() => performance.now());
   const userCount = useRef(0);
   const onErrorRef = useRef(onError);
   useEffect(() => {
@@ -140,12 +170,23 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     let live = true;
     let opened: OnnxGenerator | undefined;
     const name = user ? user.name : model ? modelName(model) : choice;
+    const since = performance.now();
+    const key = `${choice} ${runtime}`;
+    const tell = (text: string): void => {
+      if (live) setPhase({ key, text, since });
+    };
     void (async () => {
       try {
+        tell(user ? 'reading the model' : 'downloading the model');
         const bytes = user ? user.bytes : await fetchModelBytes(model?.id ?? '', pageBase());
-        const o = await openBrowserGenerator(bytes, { base: pageBase(), webgpu: typeof navigator !== 'undefined' && navigator.gpu !== undefined, prefer: runtime });
+        const o = await openBrowserGenerator(bytes, {
+          base: pageBase(),
+          webgpu: typeof navigator !== 'undefined' && navigator.gpu !== undefined,
+          prefer: runtime,
+          onPhase: (p, provider) => tell(phaseText(p, provider)),
+        });
         if (!live) {
-          o.generator.release();
+          void o.generator.release();
           return;
         }
         opened = o.generator;
@@ -158,7 +199,8 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     })();
     return () => {
       live = false;
-      opened?.release();
+      // queued behind any call in flight on this session (runtime.ts ortQueue)
+      void opened?.release();
     };
   }, [choice, users, shippedAll, runtime]);
 
@@ -170,7 +212,10 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   useEffect(() => {
     if (!active) return;
     let live = true;
+    const since = performance.now();
+    const key = `batch ${active.key}`;
     void (async () => {
+      setPhase({ key, text: `first call at ${n.toLocaleString('en-US')} samples (${active.provider === 'webgpu' ? 'WebGPU compiles and allocates for this size' : 'wasm'})`, since });
       try {
         const z = sampleNoise(seed, n);
         // the first call at a batch size also compiles (WebGPU shaders) and allocates: timed apart,
@@ -182,6 +227,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
         const t1 = performance.now();
         const out = await active.generator.run(z, n);
         const batchMs = performance.now() - t1;
+        if (!live) return;
         const c0 = performance.now();
         const outputs = active.generator.info.outputs.filter((name) => out[name] !== undefined);
         const chain = [z, ...outputs.map((name) => Float64Array.from(out[name] ?? []))];
@@ -189,9 +235,16 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
         const g = gridPoints(DEFAULT_GRID);
         const gx = await active.generator.forward(g, g.length / 2);
         if (!live) return;
-        setBatchFor({ session: active, batch: { n, seed, chain, outputs, grid: gridPolylines(gx, DEFAULT_GRID), batchMs, firstMs, copyMs } });
+        const nonFinite = countNonFinite(chain[chain.length - 1] ?? []);
+        setBatchFor({ session: active, batch: { n, seed, chain, outputs, grid: gridPolylines(gx, DEFAULT_GRID), batchMs, firstMs, copyMs, nonFinite } });
+        const bad = nonFiniteText(nonFinite, n);
+        if (bad) onErrorRef.current(`Generator ${active.name}: ${bad}`);
       } catch (e) {
+        // the session was released under a queued call (another model was chosen): nothing to say
+        if (e instanceof GeneratorReleasedError) return;
         if (live) onErrorRef.current(`Generator ${active.name}: ${message(e)}`);
+      } finally {
+        if (live) setPhase((p) => (p?.key === key ? undefined : p));
       }
     })();
     return () => {
@@ -212,7 +265,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   useEffect(() => () => metricsClient.destroy(), [metricsClient]);
   useEffect(() => {
     const x = batch?.chain[batch.chain.length - 1];
-    if (!batch || !x || !target || domain !== 'plane' || target.landscape) return;
+    if (!batch || !x || !target || domain !== 'plane' || target.landscape || batch.nonFinite > 0) return;
     let live = true;
     const sampleBased = methods.find((m) => m.id === method)?.needs === 'samples';
     const id = window.setTimeout(() => {
@@ -251,12 +304,23 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
 
   const K = batch ? batch.chain.length - 1 : 0;
   const onPlane = domain === 'plane' && target?.landscape === undefined;
+  // the phase line ticks once a second while the generator is not ready
+  const waiting = choice !== 'none' && (active === undefined || batch === undefined);
+  useEffect(() => {
+    if (!waiting) return;
+    const id = window.setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(id);
+  }, [waiting]);
+  const phaseNow = waiting && phase && (phase.key === `${choice} ${runtime}` || (active !== undefined && phase.key === `batch ${active.key}`)) ? phase : undefined;
+  const status = phaseNow ? `${phaseNow.text} · ${Math.max(0, Math.round((now - phaseNow.since) / 1000))} s` : waiting ? 'starting' : undefined;
   return {
     choice,
     shipped,
     users,
     name: active?.name,
     loading: choice !== 'none' && active === undefined,
+    status,
+    problem: batch ? nonFiniteText(batch.nonFinite, batch.n) : undefined,
     provider: active?.text,
     batch,
     metrics: batch && onPlane && metricsFor?.batch === batch ? metricsFor.values : undefined,
