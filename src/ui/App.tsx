@@ -85,13 +85,16 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   }, [engine]);
 
   // config -> URL hash (debounced: live drags change the target many times a second)
-  const lastHash = useRef('');
+  // the hash the page last read or wrote; starts at the link the page was opened with (src/main.tsx)
+  const lastHash = useRef(location.hash.replace(/^#/, ''));
   const hashNow = useCallback((): string => {
     const s = engine.getSnapshot();
     return encodeHash(s.config, specLookup, { compare: s.compare?.method, compare2: s.compare2?.method, backend: s.backendKind, every: s.recordEvery });
   }, [engine]);
   useEffect(() => {
     const id = window.setTimeout(() => {
+      // a hash set since (a preset, a hand edit) whose hashchange is not handled yet: read it first, never overwrite it
+      if (location.hash.replace(/^#/, '') !== lastHash.current) return;
       const h = hashNow();
       if (h !== lastHash.current) {
         lastHash.current = h;
