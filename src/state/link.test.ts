@@ -7,10 +7,12 @@
  *     keeps the user's step size; a partial hash keeps the split view);
  *   - issue 22 item 6: after a preset or link loads, the earlier state's messages are gone.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runStepSize } from '../defaults';
 import { createCpuBackend, CPU_MAX_PARTICLES } from '../engine/backend';
-import { targetFacts } from '../engine/compat';
+import { findMethod, incompatibility, targetFacts } from '../engine/compat';
+import { urlHash } from '../fuzz/arbitraries';
 import { resolveRun } from '../engine/config';
 import { Engine } from '../engine/Engine';
 import type { RunConfig } from '../engine/types';
@@ -104,6 +106,32 @@ describe('readLink: a link applies the panel rules', () => {
     }
     // a valid partial edit keeps the user's step size too
     expect(readLink('n=100', specs, page).config).toEqual({ ...page, n: 100 });
+  });
+});
+
+describe('readLink, fuzzed', () => {
+  it('2,000 random hashes over three pages: never throws, and always lands on a pairing that runs (or keeps a page that runs)', () => {
+    const pages: RunConfig[] = [
+      { ...DEFAULT_CONFIG, n: 64 },
+      { ...DEFAULT_CONFIG, method: 'wsfn', target: { id: 'double-well', params: {} }, stepSize: 1, n: 64 },
+      { ...DEFAULT_CONFIG, params: { kernel: 'riesz' }, target: { id: 'torus-mixture', params: {} }, stepSize: 5e-4, domain: 'torus', n: 64 },
+    ];
+    let switched = 0;
+    fc.assert(
+      fc.property(urlHash(), fc.constantFrom(0, 1, 2), (hash, b) => {
+        const page = pages[b] ?? DEFAULT_CONFIG;
+        const link = readLink(hash, specs, page);
+        const c = link.config;
+        const method = findMethod(c.method);
+        expect(method, hash).toBeDefined();
+        if (!method) return;
+        // the file cloud ('cloud') is never a link's: the page's target stays
+        expect(incompatibility(method, targetFacts(c.target.id), c.domain ?? 'plane'), hash).toBeUndefined();
+        if (link.notes.length > 0) switched++;
+      }),
+      { seed: 20_261_207, numRuns: 2000 },
+    );
+    expect(switched).toBeGreaterThan(100);
   });
 });
 
