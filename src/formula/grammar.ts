@@ -1,7 +1,8 @@
 /**
  * The formula grammar (issue 20): mathjs parses the text, then a whitelist walk keeps ONLY
  *   numbers, x, y, named parameters, + - * / ^, unary - and +, parentheses, implicit
- *   multiplication (2x, 3 x y), the functions of FUNCTIONS and the constants pi, e;
+ *   multiplication (2x, 3 x y, and `b (x - a)`: a name, a space, then a parenthesis, which mathjs
+ *   would read as a call), the functions of FUNCTIONS and the constants pi, e;
  * everything else (other node types, operators, functions, names) is refused with a FormulaError
  * naming it. The text is never evaluated: mathjs is used for `parse` only (no evaluate / compile),
  * and what survives the walk is this module's own small tree (Ast), which src/formula/ir.ts turns
@@ -91,11 +92,13 @@ function describe(node: MathNode): string {
 }
 
 /** mathjs's syntax message ("Value expected (char 4)") as "column 4: value expected". */
-function syntaxMessage(err: unknown, text: string): string {
+function syntaxMessage(err: unknown, text: string, inserted: readonly number[]): string {
   const raw = err instanceof Error ? err.message : String(err);
   const m = /^(.*?)\s*\(char (\d+)\)\s*$/.exec(raw);
   const what = (m?.[1] ?? raw).trim();
-  const col = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  // the column in the user's text: minus the '*' inserted before it
+  const col0 = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  const col = col0 === undefined ? undefined : col0 - inserted.filter((pos, i) => pos + i < col0 - 1).length;
   const lower = what.charAt(0).toLowerCase() + what.slice(1);
   if (col === undefined) return `cannot parse: ${lower}`;
   const shown = col <= text.length ? ` (at '${text.slice(col - 1, col + 9)}')` : ' (at the end)';
@@ -126,11 +129,18 @@ export function parseFormula(text: string, kind: FormulaKind): ParsedFormula {
   if (nest.depth > MAX_NESTING) {
     throw new FormulaError(kind, `nested ${nest.depth} levels deep (column ${nest.column}): the limit is ${MAX_NESTING} levels of brackets`);
   }
+  // `b (x - a)` (a name, a space, a parenthesis) is a product, as on a blackboard; `b(x - a)` stays a call
+  const inserted: number[] = [];
+  const source = text.replace(/(?<![A-Za-z0-9_$.])([A-Za-z][A-Za-z0-9]*)(\s+)\(/g, (m: string, name: string, space: string, offset: number) => {
+    if (Object.hasOwn(FUNCTIONS, name)) return m;
+    inserted.push(offset + name.length);
+    return `${name}*${space}(`;
+  });
   let root: MathNode;
   try {
-    root = mathParse(text);
+    root = mathParse(source);
   } catch (err) {
-    throw new FormulaError(kind, syntaxMessage(err, text));
+    throw new FormulaError(kind, syntaxMessage(err, text, inserted));
   }
   const params: string[] = [];
   let usesX = false, usesY = false;
@@ -180,7 +190,8 @@ export function parseFormula(text: string, kind: FormulaKind): ParsedFormula {
         if (f.fn.type !== 'SymbolNode') throw new FormulaError(kind, 'only named functions can be called, e.g. exp(x)');
         const name = (f.fn as unknown as { name: string }).name;
         if (!Object.hasOwn(FUNCTIONS, name)) {
-          throw new FormulaError(kind, `unknown function '${name}': the functions are ${Object.keys(FUNCTIONS).join(', ')}`);
+          const product = PARAM_NAME.test(name) ? ` (for a product write ${name} * (...) or ${name} (...))` : '';
+          throw new FormulaError(kind, `unknown function '${name}': the functions are ${Object.keys(FUNCTIONS).join(', ')}${product}`);
         }
         const fn = name as FunctionName;
         const [lo, hi] = FUNCTIONS[fn];
