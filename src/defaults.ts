@@ -20,6 +20,7 @@
  * run's default when the method, the target or the domain changes.
  */
 import type { Domain, RunConfig } from './engine/types';
+import { affordableN } from './landscapes/cost';
 import { landscapes, type LandscapeDef } from './landscapes/presets';
 import { methods } from './methods/registry';
 import type { MethodDef, StepSizeRule } from './methods/types';
@@ -151,6 +152,9 @@ export function defaultStepSize(methodId: string, targetId: string, domain: Doma
   const method = findMethod(methodId);
   const onDomain = method?.domainDefaults?.[domain]?.stepSize;
   if (onDomain !== undefined) return onDomain;
+  // the method's measured default on this target (MethodDef.targetDefaults, e.g. SVGD on 25gaussians)
+  const onTarget = method?.targetDefaults?.[targetId]?.stepSize;
+  if (onTarget !== undefined) return onTarget;
   // an energy landscape may set its own step per method (LandscapeDef.stepSize, e.g. two-layer-net)
   const onLandscape = (landscapes as Record<string, LandscapeDef | undefined>)[targetId]?.stepSize?.[methodId];
   if (onLandscape !== undefined) return onLandscape;
@@ -165,6 +169,32 @@ export function defaultStepSize(methodId: string, targetId: string, domain: Doma
 /** The default step size of a run (its method, target id and domain). */
 export function runStepSize(run: Pick<RunConfig, 'method' | 'target' | 'domain'>): number {
   return defaultStepSize(run.method, run.target.id, run.domain ?? 'plane');
+}
+
+/**
+ * The step size of a compared run (the split view's second and third runs share the primary's
+ * target, seed and N): its own method's default when the primary's step size is the primary's
+ * default (SVGD's default on the banana is 20 times Langevin's stable step), else the primary's
+ * (the user set it, and compares the methods at that step).
+ */
+export function compareStepSize(primary: Pick<RunConfig, 'method' | 'target' | 'domain' | 'stepSize'>, method: string): number {
+  return primary.stepSize === runStepSize(primary) ? runStepSize({ ...primary, method }) : primary.stepSize;
+}
+
+/**
+ * The default particle count of `methodId` on `targetId` (issue 22 item 4): a landscape method starts
+ * at the N its estimated step cost allows (src/landscapes/cost.ts affordableN: w-newton and wsfn 64 on
+ * the double well, wgd 256, jko 64 on its host twin), every other method at APP_DEFAULTS.n.
+ */
+export function defaultN(methodId: string, targetId: string, params: Params = {}): number {
+  const method = findMethod(methodId);
+  if (!method || (method.needs ?? 'score') !== 'landscape') return APP_DEFAULTS.n;
+  return affordableN(method, params, targetId);
+}
+
+/** The default N of a run (its method, target id and method parameters). */
+export function runN(run: Pick<RunConfig, 'method' | 'target' | 'params'>): number {
+  return defaultN(run.method, run.target.id, run.params);
 }
 
 /** The app's default run (the URL state's base). */
@@ -182,17 +212,36 @@ export function domainParam(method: MethodDef, domain: Domain, name: string): Pa
   return method.domainDefaults?.[domain]?.params?.[name] ?? method.params.find((p) => p.name === name)?.default;
 }
 
-/** The parameter names that have a domain default. */
+/**
+ * A method's default for parameter `name` on the registry target `targetId` in `domain`: the domain's
+ * default (domainDefaults) first, then the target's (MethodDef.targetDefaults), then the ParamSpec's.
+ */
+export function pairParam(method: MethodDef, targetId: string, domain: Domain, name: string): ParamValue | undefined {
+  return method.domainDefaults?.[domain]?.params?.[name] ?? method.targetDefaults?.[targetId]?.params?.[name] ?? method.params.find((p) => p.name === name)?.default;
+}
+
+/**
+ * The parameters a run of `methodId` on `targetId` gets where it does not set them, beyond the
+ * ParamSpec defaults: MethodDef.targetDefaults (e.g. SVGD on 25gaussians: bandwidth 0.1). The engine
+ * fills them in (src/engine/config.ts resolveRun), so the page, the CLI and the library run the same.
+ */
+export function targetParams(methodId: string, targetId: string): Params {
+  return { ...(findMethod(methodId)?.targetDefaults?.[targetId]?.params ?? {}) };
+}
+
+/** The parameter names that have a domain or a target default. */
 function domainParamNames(method: MethodDef): string[] {
   const names = new Set<string>();
   for (const d of Object.values(method.domainDefaults ?? {})) for (const k of Object.keys(d.params ?? {})) names.add(k);
+  for (const d of Object.values(method.targetDefaults ?? {})) for (const k of Object.keys(d?.params ?? {})) names.add(k);
   return [...names];
 }
 
 /** One default that followDefaults changed (for the message the UI shows). */
 export type FollowedDefault =
   | { kind: 'param'; name: string; label: string; value: ParamValue }
-  | { kind: 'stepSize'; value: number };
+  | { kind: 'stepSize'; value: number }
+  | { kind: 'n'; value: number };
 
 /**
  * The full change for `change` to `config` (a new method, target or domain): parameters still at the
@@ -213,9 +262,10 @@ export function followDefaults(config: RunConfig, change: Partial<RunConfig>): {
     let touched = false;
     for (const name of domainParamNames(method)) {
       const spec = method.params.find((p) => p.name === name);
-      const current = params[name] ?? spec?.default;
-      const baseline = sameMethod ? domainParam(method, fromDomain, name) : spec?.default;
-      const target = domainParam(method, toDomain, name);
+      // an absent parameter is what the engine runs: the old target's default (resolveRun), else the ParamSpec's
+      const current = params[name] ?? (sameMethod ? (targetParams(method.id, config.target.id)[name] ?? spec?.default) : spec?.default);
+      const baseline = sameMethod ? pairParam(method, config.target.id, fromDomain, name) : spec?.default;
+      const target = pairParam(method, next.target.id, toDomain, name);
       if (target !== undefined && same(current, baseline) && !same(current, target)) {
         params[name] = target;
         touched = true;
@@ -235,6 +285,15 @@ export function followDefaults(config: RunConfig, change: Partial<RunConfig>): {
     }
     if (touched) out.params = params;
   }
+  // N follows like the step size: a count still at the old run's default takes the new run's (a landscape
+  // method's N is what its step cost allows; N = 4,096 of a density run would take minutes a step there)
+  if (change.n === undefined && config.n === runN(config)) {
+    const n = runN({ ...next, params: out.params ?? next.params });
+    if (n !== config.n) {
+      out.n = n;
+      followed.push({ kind: 'n', value: n });
+    }
+  }
   if (change.stepSize === undefined && config.stepSize === runStepSize(config)) {
     const h = runStepSize(next);
     if (h !== config.stepSize) {
@@ -249,6 +308,7 @@ export function followDefaults(config: RunConfig, change: Partial<RunConfig>): {
 export function describeFollowed(followed: readonly FollowedDefault[]): string[] {
   return followed.map((f) => {
     if (f.kind === 'stepSize') return `step size ${f.value}`;
+    if (f.kind === 'n') return `N = ${f.value.toLocaleString('en-US')}`;
     const v = String(f.value);
     return typeof f.value === 'string' ? `${v.length <= 3 ? v.toUpperCase() : v.charAt(0).toUpperCase() + v.slice(1)} ${f.label.toLowerCase()}` : `${f.label} ${v}`;
   });

@@ -89,7 +89,11 @@ describe('Engine (CPU backend, manual frames)', () => {
     const snap = engine.getSnapshot();
     expect(snap.playing).toBe(false);
     expect(snap.diverged).toBe(true);
-    expect(snap.message?.event).toEqual({ type: 'diverged', run: 'main', cause: expect.stringMatching(/^(nan|overflow)$/), step: expect.any(Number), limit: 1e8 });
+    // h = 1e6 throws the particles to |x| ~ 1e6 at step 1: the run's box (src/engine/divergence.ts, 100 x 8 here)
+    // catches that before NaN or |x| > 1e8 (issue 21 item 3); whichever comes first is named, with its limit
+    const event = snap.message?.event;
+    expect(event).toEqual(expect.objectContaining({ type: 'diverged', run: 'main', cause: expect.stringMatching(/^(nan|overflow|box)$/), step: expect.any(Number) }));
+    expect(event?.type === 'diverged' ? event.limit : undefined).toBe(event?.type === 'diverged' && event.cause === 'box' ? 800 : 1e8);
     engine.reset();
     expect(engine.getSnapshot().playing).toBe(true);
     expect(engine.getSnapshot().message).toBeUndefined();

@@ -18,11 +18,13 @@
  * pause; the message names each run restored and each run that started over); no WebGPU -> the
  * CPU engine ('gpu-unavailable').
  */
+import { compareStepSize } from '../defaults';
 import { getMethod } from '../methods/registry';
 import type { Params } from '../params';
 import type { TargetInstance } from '../targets/types';
 import { createBackend } from './backend';
 import { CompareRun } from './compare';
+import { DIVERGENCE_LIMIT, DivergenceWatch, divergenceRule, type Divergence, type DivergenceRule } from './divergence';
 import { resolveRun, resolveTarget } from './config';
 import { configProblem, eventMessage, type EngineEvent, type EngineMessage, type RunRole } from './events';
 import { batchPlan, FRAME_BUDGET_MS, FrameLoop, speedSteps, type Speed } from './frameLoop';
@@ -106,7 +108,8 @@ export interface EngineOptions {
 }
 
 const EMIT_EVERY_MS = 100;
-export const DIVERGENCE_LIMIT = 1e8;
+/** Re-exported: the one divergence rule lives in ./divergence.ts. */
+export { DIVERGENCE_LIMIT } from './divergence';
 
 function methodLabel(id: string): string {
   try {
@@ -126,6 +129,7 @@ export class Engine {
   private status: EngineSnapshot['status'] = 'starting';
   private playing = true;
   private diverged = false;
+  private readonly watches = new WeakMap<Simulation, DivergenceWatch>();
   private readonly gpu: GPU | undefined;
   private readonly makeBackend: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
   private readonly loop: FrameLoop;
@@ -156,17 +160,20 @@ export class Engine {
     };
     this.primary = new RunSlot({
       afterBatch: (sim) => this.afterPrimaryBatch(sim),
-      onStats: (s) => this.checkDivergence(s, 'main'),
+      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'main'),
+      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'main'),
       onStepFailed: (e) => this.stepFailed(e),
       markDirty,
     });
     this.compare = new CompareRun({
-      onStats: (s) => this.checkDivergence(s, 'compare'),
+      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'compare'),
+      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'compare'),
       onStepFailed: (e) => this.stepFailed(e),
       markDirty,
     });
     this.compare2 = new CompareRun({
-      onStats: (s) => this.checkDivergence(s, 'compare'),
+      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'compare'),
+      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'compare'),
       onStepFailed: (e) => this.stepFailed(e),
       markDirty,
     });
@@ -399,12 +406,28 @@ export class Engine {
     this.tell({ type: 'step-failed', reason: e instanceof Error ? e.message : String(e) });
   }
 
-  private checkDivergence(s: ParticleStats, run: RunRole): void {
-    if (!(s.nonFinite > 0 || s.maxAbs > DIVERGENCE_LIMIT)) return;
+  /** The divergence rule of a run (src/engine/divergence.ts), built once per simulation from its config. */
+  private watchOf(sim: Simulation): DivergenceWatch {
+    let w = this.watches.get(sim);
+    if (!w) {
+      let rule: DivergenceRule;
+      try {
+        rule = divergenceRule(resolveTarget(sim.config.target), sim.config.init);
+      } catch {
+        rule = { box: DIVERGENCE_LIMIT };
+      }
+      this.watches.set(sim, (w = new DivergenceWatch(rule)));
+    }
+    return w;
+  }
+
+  private checkDivergence(d: Divergence | undefined, run: RunRole): void {
+    if (!d) return;
     if (this.diverged) return;
     this.diverged = true;
     this.playing = false;
-    this.tell({ type: 'diverged', run, cause: s.nonFinite > 0 ? 'nan' : 'overflow', step: s.step, limit: DIVERGENCE_LIMIT });
+    // NaN and |x| > 1e8 word themselves (src/ui/messages.ts); the rules of this target and run say why in `reason`
+    this.tell({ type: 'diverged', run, cause: d.cause, step: d.step, limit: d.limit, ...(d.cause === 'nan' || d.cause === 'overflow' ? {} : { reason: d.reason }) });
   }
 
   // ---- controls -----------------------------------------------------------------------------
@@ -656,7 +679,7 @@ export class Engine {
           resolveRun({ ...this.config, method, params: run.params }, this.backend?.info.maxParticles ?? Infinity);
           c.setTarget(this.config.target);
         }
-        if (stepSize) c.setStepSize(this.config.stepSize);
+        if (stepSize) c.setStepSize(compareStepSize(this.config, method));
       } catch {
         this.buildCompare(true);
         return;
@@ -725,6 +748,34 @@ export class Engine {
     this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep, ...(runs.length > 0 ? { runs } : {}) });
     this.playing = wasPlaying;
     this.emit(true);
+  }
+
+  /**
+   * The page's watchdog (src/ui/stallWatch.ts) found the run playing but not stepping: the batches
+   * in flight are abandoned (each slot's new run id drops them when they land), every run is rebuilt
+   * on the same backend from its latest snapshot (a fresh run where there is none), the frame loop is
+   * restarted, and the runs play. Returns the primary run's restored step (undefined: started over).
+   */
+  recoverStall(): number | undefined {
+    const backend = this.backend;
+    if (!backend || this.disposed) return undefined;
+    const snap = this.snapshots.latest;
+    const stuck = this.primary.sim;
+    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([run, keeper]) => ({ run, keeper, stuck: run.sim, snap: keeper.latest }));
+    this.loop.stop();
+    this.loop.start();
+    if (!this.newRun(backend, this.config, 'recovery')) return undefined;
+    this.buildCompare(false);
+    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap, stuck);
+    if (fromStep !== undefined && snap) this.snapshots.keep({ ...snap, source: this.primary.sim });
+    for (const { run, keeper, stuck: old, snap: s } of compared) {
+      const from = run.sim && old ? keeper.restoreInto(run.sim, s, old) : undefined;
+      if (from !== undefined && s && run.sim) keeper.keep({ ...s, source: run.sim });
+    }
+    this.status = 'ready';
+    this.playing = true;
+    this.emit(true);
+    return fromStep;
   }
 
   /** For e2e tests: destroy the device; `lost` resolves and the engine recovers. */

@@ -12,13 +12,17 @@
  */
 import { getMethod, methods } from '../methods/registry';
 import { resolveParams, type Params } from '../params';
+import { compareStepSize } from '../defaults';
 import { configProblem, type EngineEvent } from './events';
 import { RunSlot, type FrameRenderer, type SlotHooks } from './runSlot';
 import type { Backend, RunConfig, Simulation } from './types';
 
-/** The compared run's config: the primary's everything but the method and its parameters. */
+/**
+ * The compared run's config: the primary's everything but the method, its parameters and, when the
+ * primary runs at its default step size, the step size (its own method's default: src/defaults.ts compareStepSize).
+ */
 export function compareConfig(primary: RunConfig, method: string, params: Params): RunConfig {
-  return { ...primary, method, params };
+  return { ...primary, method, params, stepSize: compareStepSize(primary, method) };
 }
 
 /** Same method and the same parameters once defaults are filled in (unknown method/params: not the same). */

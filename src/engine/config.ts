@@ -1,4 +1,5 @@
 /** Validation shared by both backends: a RunConfig becomes a resolved, checked run (or a ConfigError naming the field). */
+import { targetParams } from '../defaults';
 import { ParamError, resolveParams, type Params } from '../params';
 import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
@@ -104,7 +105,8 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   }
   let methodParams: Params;
   try {
-    methodParams = resolveParams(method.params, config.params);
+    // a parameter the run leaves out takes the method's default on this target (src/defaults.ts targetParams)
+    methodParams = resolveParams(method.params, { ...targetParams(method.id, config.target.id), ...config.params });
   } catch (e) {
     if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);
     throw e;

@@ -4,6 +4,7 @@
  * plain `text` (the raw reason, no UI wording) for consumers without the UI, e.g. the console.
  */
 import { ConfigError, type BackendKind } from './types';
+import type { DivergenceCause } from './divergence';
 
 /** A refused configuration: `field` as in ConfigError ('n', 'stepSize', 'params.bandwidth', 'target.components'). */
 export interface ConfigProblem {
@@ -21,7 +22,8 @@ export type EngineEvent =
   /** A config was refused; `during` says what the user did and so what happened instead. */
   | { type: 'config-rejected'; during: 'start' | 'configure' | 'revive' | 'reset' | 'backend' | 'recovery'; problem: ConfigProblem; backend?: BackendKind }
   | { type: 'gpu-unavailable'; reason: string }
-  | { type: 'diverged'; run: RunRole; cause: 'nan' | 'overflow'; step: number; limit: number }
+  /** `cause` and `reason` (in words): src/engine/divergence.ts, the one rule of the page, the CLI and the tests. */
+  | { type: 'diverged'; run: RunRole; cause: DivergenceCause; step: number; limit: number; reason?: string }
   /** Play or Step after a blow-up without a change: nothing runs; the user must Reset or change the step size. */
   | { type: 'blocked-after-divergence'; step: number }
   /** A change after a blow-up (or after a failed start) started a fresh run. */
@@ -78,6 +80,8 @@ function plainText(e: EngineEvent): string {
     case 'compare-switched':
     case 'compare-off':
       return `${e.type}: ${e.problem.field}: ${e.problem.reason}`;
+    case 'diverged':
+      return e.reason !== undefined ? `diverged: ${e.reason}` : e.type;
     case 'gpu-unavailable':
     case 'step-failed':
     case 'device-lost':

@@ -45,7 +45,9 @@ export function copyHistory(h: MetricsHistory): MetricsHistory {
 export interface SlotHooks {
   /** Called after a batch's work finished on the queue (recording, snapshots). */
   afterBatch?: (sim: Simulation) => Promise<void>;
-  onStats?: (s: ParticleStats) => void;
+  onStats?: (s: ParticleStats, sim: Simulation) => void;
+  /** Each metrics read of this run (the divergence rule reads a landscape's F and |g|). */
+  onMetrics?: (m: Metrics, sim: Simulation) => void;
   onStepFailed: (e: unknown) => void;
   markDirty: () => void;
 }
@@ -160,7 +162,7 @@ export class RunSlot {
       .then((s) => {
         if (runId !== this.runId || sim !== this.sim) return;
         this.stats = s;
-        this.hooks.onStats?.(s);
+        this.hooks.onStats?.(s, sim);
       })
       .catch((e: unknown) => {
         if (runId === this.runId) console.warn('stats failed', e);
@@ -181,6 +183,7 @@ export class RunSlot {
         if (runId !== this.runId || sim !== this.sim) return;
         this.metricsMs = performance.now() - now;
         this.metrics = m;
+        this.hooks.onMetrics?.(m, sim);
         const h = this.hist;
         if (h.step.length > 0 && h.step[h.step.length - 1] === m.step) return;
         h.step.push(m.step);

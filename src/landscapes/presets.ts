@@ -141,6 +141,10 @@ export const landscapes: Record<LandscapeId, LandscapeDef> = {
     },
     init: (n, seed) => gaussianInit(n, seed, 1, 1),
     view: [-1.5, 1.5, -1.5, 1.5],
+    // W's curvature grows as 3|z|^2: from the N(0, I) start (|x| up to ~4) gradient descent at the
+    // methods' 0.2 blew up within 4 steps (issue 22: F 3.2 -> 1.7e21 in 40 steps, N = 256, CPU twin);
+    // 0.02 is stable there and reaches F = -0.076 (the minimum -1/12) in 40 steps.
+    stepSize: { wgd: 0.02, 'wgd-perturbed': 0.02 },
     about: {
       tex: String.raw`F(\rho) = \int \tfrac{k}{2}|x|^2\, d\rho + \tfrac12 \iint \Big[\frac{|x - y|^a}{a} - \frac{|x - y|^b}{b}\Big] d\rho(x)\, d\rho(y)`,
       text: 'Attraction at long range (a) and repulsion at short range (b): the particles settle on a ring (for a = 4, b = 2 of radius 1/√3 around their mean, F = −1/12).',

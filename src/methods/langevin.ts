@@ -14,7 +14,7 @@ export const langevin: MethodDef = {
   description: 'x <- x + h grad log pi(x) + sqrt(2h) xi; MALA adds a Metropolis-Hastings test (exact target).',
   about: {
     tex: String.raw`x_i \leftarrow x_i + h\,\nabla \log \pi(x_i) + \sqrt{2h}\,\xi_i, \qquad \xi_i \sim \mathcal{N}(0, I)`,
-    text: 'Each particle climbs the score (the gradient of log π) and is shaken by Gaussian noise: the particle picture of the Fokker–Planck equation, the Wasserstein gradient flow of KL(ρ | π). Without MALA a finite step h leaves a small bias (the cloud is a little too wide).',
+    text: 'Each particle climbs the score (the gradient of log π) and is shaken by Gaussian noise: the particle picture of the Fokker–Planck equation, the Wasserstein gradient flow of KL(ρ | π). Without MALA a finite step h leaves a small bias (the cloud is a little too wide). Where it fails by nature: on well-separated modes a particle almost never crosses between them, so each mode keeps the share of particles that started in its basin, not its weight in π (the 25 Gaussians: the central modes stay crowded).',
     params: {
       mala: 'Metropolis-adjusted Langevin: accept each move with probability min(1, π(y) q(x | y) / (π(x) q(y | x))), else stay; the particles then sample π exactly at any h (the status bar shows the acceptance rate).',
     },

@@ -76,12 +76,22 @@ export const svgd: MethodDef = {
     svgdSettings(params, domain);
   },
   domains: ['plane', 'torus'],
+  // SVGD's velocity is the score averaged by (1/N) sum_j k(x_j, x_i): with the median bandwidth that
+  // average weighs a particle's own score by ~0.1 (E k = 1 / (1 + 2 s^2 / sigma^2), sigma^2 ~ s^2 / 4
+  // at N = 256, 1 / 13 at N = 4,096), so a stable step is ~10x Langevin's. 4 / L (Langevin: 0.2 / L),
+  // measured on the CPU twin at N = 256 (src/defaults.pairs.test.ts; KSD after 300 steps on the banana
+  // 0.91 at Langevin's 0.01, 0.21 at 0.2; 10 / L and more diverge on u1, the donut and the mixture).
+  defaultStep: { perCurvature: 4, max: 2 },
+  // 25gaussians: the median bandwidth (~0.3) spans the modes (std 0.018, 0.71 apart), so the kernel
+  // smooths them away (a median 0.21 from the mode centres); a bandwidth 0.1 below the spacing with h
+  // = 0.005 puts 98% of the particles within 3 std of a mode in 200 steps (all 25 modes occupied).
+  targetDefaults: { '25gaussians': { params: { bandwidth: 0.1 }, stepSize: 0.005 } },
   // The torus is where the Riesz kernel lives; its targets are a unit cell wide: the paper-scale step 5e-4.
   domainDefaults: { torus: { params: { kernel: 'riesz' }, stepSize: 5e-4 } },
   readouts: [BANDWIDTH_READOUT],
   about: {
     tex: String.raw`\phi(x_i) = \frac{1}{N}\sum_{j=1}^{N}\Big[\,k(x_j, x_i)\,\nabla \log \pi(x_j) + \nabla_{x_j} k(x_j, x_i)\Big], \qquad x_i \leftarrow x_i + h\,\phi(x_i)`,
-    text: 'Deterministic particles: the first term pulls each particle toward high density, smoothed over its neighbours by the kernel k; the second pushes particles apart, so they spread over π instead of collapsing on its mode. In the mean-field limit it is the gradient flow of KL(ρ | π) in a kernelised Wasserstein metric.',
+    text: 'Deterministic particles: the first term pulls each particle toward high density, smoothed over its neighbours by the kernel k; the second pushes particles apart, so they spread over π instead of collapsing on its mode. In the mean-field limit it is the gradient flow of KL(ρ | π) in a kernelised Wasserstein metric. Where it fails by nature: in high dimension the repulsion weakens and the particles’ variance shrinks (they collapse toward the mode), and a kernel wider than the gaps between modes smooths the modes away (hence a fixed bandwidth 0.1 on the 25 Gaussians).',
     params: {
       kernel: 'The kernel k: rbf exp(−|x−y|²/(2σ²)), imq (c² + |x−y|²)^β, or riesz (torus only), whose Fourier coefficients are |ξ|^(−2s).',
       bandwidth: "The kernel's length scale σ (rbf) or c (imq); 'median' sets σ² = med²/(2 log(N+1)) from the median pairwise distance, every step.",

@@ -166,6 +166,14 @@ export interface MethodDef {
    * moves to a domain, a parameter still at the old domain's default takes the new one's (src/defaults.ts followDefaults).
    */
   domainDefaults?: Partial<Record<'plane' | 'torus', DomainDefaults>>;
+  /**
+   * Defaults on one target (by registry id) where the method's general ones do not show it at its best,
+   * measured (src/defaults.pairs.test.ts), e.g. SVGD on 25gaussians: a bandwidth below the mode spacing
+   * and its step. A parameter here is what a run on that target gets when it does not set the parameter
+   * (src/engine/config.ts resolveRun, src/defaults.ts pairParam); the step size wins over the method's
+   * StepSizeRule but not over a domain's.
+   */
+  targetDefaults?: Partial<Record<string, DomainDefaults>>;
   /** When the UI must pick a method for a target (e.g. one known only by samples): the compatible one with the highest priority wins (default 0; ties: registry order). */
   priority?: number;
   /** 'cpu': the GPU backend runs this method's float64 twin on the host (no WGSL stepper yet); said in the UI and CLI. */

@@ -97,7 +97,7 @@ export const funnel: TargetDef = {
   },
   params: [],
   create(params) {
-    return instanceFromPacked('funnel', params, packFunnel(FUNNEL_SHIFT, FUNNEL_SIGMA), [-7, 7, -5, 9], (rng, n) => {
+    const inst = instanceFromPacked('funnel', params, packFunnel(FUNNEL_SHIFT, FUNNEL_SIGMA), [-7, 7, -5, 9], (rng, n) => {
       const out = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) {
         const v = FUNNEL_SIGMA * rng.normal();
@@ -106,6 +106,8 @@ export const funnel: TargetDef = {
       }
       return out;
     });
+    // the top of the funnel is wide: x1 ~ N(0, e^v) reaches |x1| ~ 4 e^(v/2) ~ 9e4 at v = 20 (6.7 sd of v); the divergence box
+    return { ...inst, box: 1e3 };
   },
 };
 

@@ -35,6 +35,8 @@ function landscapeTarget(def: LandscapeDef): TargetDef {
           return [-g0, -g1];
         },
         view: def.view,
+        // the divergence box (src/engine/divergence.ts) also covers where the parameters put the minimisers (a moved mean, dragged wells)
+        box: Math.max(...def.view.map(Math.abs), ...Object.values(params).flatMap((v) => (Array.isArray(v) ? v.map((c) => (typeof c === 'number' ? Math.abs(c) : 0)) : []))),
         landscape: L,
         defaultInit: (n, seed) => def.init(n, seed),
       };

@@ -62,6 +62,12 @@ export interface TargetInstance {
    * and no score/sample method runs on it.
    */
   landscape?: PackedLandscape;
+  /**
+   * The largest |coordinate| a particle of a sane run reaches on this target, when the view does not
+   * say it (src/engine/divergence.ts: the box is 100 times this or the view's farthest corner), e.g.
+   * the funnel, whose neck's width grows as e^(v/2).
+   */
+  box?: number;
   /** Landscapes: the default initial cloud (interleaved, 2n) for a seed, e.g. next to the double well's saddle. */
   defaultInit?: (n: number, seed: number) => Float64Array;
 }

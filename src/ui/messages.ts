@@ -114,7 +114,7 @@ export function eventText(e: EngineEvent): string {
     case 'gpu-unavailable':
       return `WebGPU unavailable (${e.reason}): running on the CPU engine (float64)`;
     case 'diverged': {
-      const cause = e.cause === 'nan' ? 'NaN' : `|x| > ${e.limit.toExponential(0)}`;
+      const cause = e.reason ?? (e.cause === 'nan' ? 'NaN' : `|x| > ${e.limit.toExponential(0)}`);
       const which = e.run === 'compare' ? 'the compared run’s particles' : 'the particles';
       return `Paused: ${which} diverged (${cause} at step ${e.step}) — lower the step size (a new run starts) or press Reset`;
     }
