@@ -84,7 +84,7 @@ describe('GWG in d dimensions', () => {
     const t = createNdTarget('gaussian-nd', { d: '6', cond: '4' });
     const n = 64, d = 6;
     let x = normals(n, d, 8, 0.5, 3);
-    let c = new Float64Array(n * d);
+    let c: Float64Array = new Float64Array(n * d);
     let p = 2;
     const pFar: number[] = [];
     for (let s = 0; s < 150; s++) {
