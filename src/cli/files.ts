@@ -6,9 +6,8 @@
  * write never leaves a half file where the result line says the file is (and a reader never sees one).
  */
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ChunkPart } from '../io/chunks';
 import { CliError } from './args';
 import { fmtInt, MAX_INPUT_BYTES } from './limits';
 
@@ -52,9 +51,47 @@ export async function readInputFile(file: string, label: string, prefix = 'wgf',
   return bytes;
 }
 
+/** ENOENT? */
+function missing(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOENT';
+}
+
+/**
+ * Create the missing directories of `dir` one level at a time (Node's mkdir { recursive: true }
+ * never returns for a path under /proc: measured, it loops); returns the directories it created,
+ * deepest last.
+ */
+async function makeDirs(dir: string): Promise<string[]> {
+  const todo: string[] = [];
+  let d = resolve(dir);
+  for (;;) {
+    try {
+      const st = await stat(d);
+      if (!st.isDirectory()) throw Object.assign(new Error(`'${d}' is not a directory`), { code: 'ENOTDIR' });
+      break;
+    } catch (e) {
+      if (!missing(e) || dirname(d) === d) throw e;
+      todo.unshift(d);
+      d = dirname(d);
+    }
+  }
+  const made: string[] = [];
+  for (const t of todo) {
+    await mkdir(t);
+    made.push(t);
+  }
+  return made;
+}
+
+let tmpCounter = 0;
+function tmpName(file: string, what: string): string {
+  return join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.${++tmpCounter}.${what}`);
+}
+
 /**
  * Refuse an output path that cannot be written, before any work: an existing directory, a path
- * through a file, a read-only or missing-permission directory. Nothing is created here.
+ * through a file, a directory where no file can be created (read-only, /proc, no permission). The
+ * missing parent directories are created (as the write would) and a probe file is created and removed.
  */
 export async function checkWritable(file: string, label: string, prefix = 'wgf'): Promise<void> {
   const fail = (why: string): never => {
@@ -67,41 +104,36 @@ export async function checkWritable(file: string, label: string, prefix = 'wgf')
   try {
     const st = await stat(abs);
     if (st.isDirectory()) fail('is a directory');
+    if (!st.isFile()) return; // /dev/null, a FIFO: written in place
     await access(abs, constants.W_OK);
-    return;
   } catch (e) {
     if (e instanceof CliError) throw e;
-    if (!(e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOENT')) fail(reason(e));
+    if (!missing(e)) fail(reason(e));
   }
-  // the file does not exist: the nearest existing ancestor must be a writable directory
-  let dir = dirname(abs);
-  for (;;) {
-    try {
-      const st = await stat(dir);
-      if (!st.isDirectory()) fail(`'${dir}' is not a directory`);
-      await access(dir, constants.W_OK | constants.X_OK);
-      return;
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      const enoent = e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOENT';
-      if (!enoent || dirname(dir) === dir) fail(`${dir}: ${reason(e)}`);
-      dir = dirname(dir);
-    }
+  let made: string[] = [];
+  try {
+    made = await makeDirs(dirname(abs));
+    const probe = tmpName(file, 'probe');
+    const h = await open(probe, 'wx');
+    await h.close();
+    await rm(probe, { force: true });
+  } catch (e) {
+    for (const d of made.reverse()) await rmdir(d).catch(() => undefined);
+    fail(reason(e));
   }
 }
 
-let tmpCounter = 0;
 
 /**
  * Write `parts` to `file`: into a temporary file in the same directory, then renamed over `file`
  * (atomic on one file system), so `file` is either the old one or the whole new one. A target that
  * exists and is not a regular file (/dev/null, a FIFO) is written in place instead.
  */
-export async function writeFileAtomic(file: string, parts: Iterable<ChunkPart> | ChunkPart): Promise<void> {
-  const list: ChunkPart[] = typeof parts === 'string' || parts instanceof Uint8Array ? [parts] : [...parts];
-  await mkdir(dirname(resolve(file)), { recursive: true });
+export async function writeFileAtomic(file: string, parts: Iterable<string | Uint8Array> | string | Uint8Array): Promise<void> {
+  const list: Iterable<string | Uint8Array> = typeof parts === 'string' || parts instanceof Uint8Array ? [parts] : parts;
+  await makeDirs(dirname(resolve(file)));
   const special = await stat(file).then((st) => !st.isFile(), () => false);
-  const target = special ? file : join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
+  const target = special ? file : tmpName(file, 'tmp');
   const handle = await open(target, special ? 'w' : 'wx');
   try {
     try {

@@ -3,6 +3,7 @@ import { methods } from '../methods/registry';
 import type { ParamSpec } from '../params';
 import { targets } from '../targets/registry';
 import { CliError, parseFlags } from './args';
+import { LIMITS_TEXT } from './limits';
 
 function fmtDefault(spec: ParamSpec): string {
   return Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
@@ -11,7 +12,8 @@ function fmtDefault(spec: ParamSpec): string {
 function fmtRange(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'number': {
-      const range = `[${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`;
+      // counts (step 1: iterations, inner, k, m, grid, ...) take integers only
+      const range = `${spec.step === 1 && Number.isInteger(spec.min ?? 0) ? 'integer ' : ''}[${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`;
       return spec.alsoAccept?.length ? `${range} or ${spec.alsoAccept.join('|')}` : range;
     }
     case 'enum':
@@ -45,7 +47,7 @@ export function listText(): string {
   section('methods', methods);
   lines.push('');
   section('targets', targets);
-  lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).');
+  lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).', '', LIMITS_TEXT.trimEnd());
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,8 +3,11 @@
  * (./sinkhorn.ts), `train` / `sample` (./train.ts, ./sample.ts); flags are split by the one parser
  * of ./args.ts, whose CliError is the one "bad arguments" error.
  *
- * Exit codes: 0 ok, 1 runtime failure (no GPU adapter, I/O error, device lost), 2 bad arguments,
- * 3 the run produced non-finite particles. Errors are one line `wgf: <message>` on stderr.
+ * Exit codes: 0 ok, 1 runtime failure (no GPU adapter, I/O error, device lost), 2 bad arguments or a
+ * bad input file (named), 3 the run produced non-finite numbers (nothing non-finite leaves with 0),
+ * 130 stopped by Ctrl-C. Errors are one line `wgf: <message>` on stderr.
+ * Ctrl-C (SIGINT) aborts io.signal: a run stops after its current chunk and keeps what it has; a
+ * second Ctrl-C quits at once (exit 130).
  * `main` never calls process.exit: bin/run-ts.mjs exits with the returned code.
  */
 import { CliError, oneLine } from './args';
@@ -19,10 +22,32 @@ export { listJson, listText } from './list';
 const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  isTTY: process.stderr.isTTY,
 };
 
+/** For the real process: an AbortSignal that Ctrl-C aborts (a second Ctrl-C exits 130 at once). */
+function withSigint(io: CliIo): { io: CliIo; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err('\nwgf: Ctrl-C: stopping after the current step (Ctrl-C again quits at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { io: { ...io, signal: controller.signal }, dispose: () => void process.off('SIGINT', onSigint) };
+}
+
 /** Entry point: `wgf <command> [options]`. Returns the exit code. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], ioGiven?: CliIo): Promise<number> {
+  const sigint = ioGiven === undefined ? withSigint(processIo) : undefined;
+  try {
+    return await dispatch(argv, sigint?.io ?? ioGiven ?? processIo);
+  } finally {
+    sigint?.dispose();
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

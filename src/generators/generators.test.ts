@@ -316,11 +316,11 @@ describe('CLI: wgf train and wgf sample', () => {
     const arr = decodeNpy(new Uint8Array(await readFile(npy)));
     expect(arr.shape).toEqual([100, 2]);
     expect(arr.data).toBeInstanceOf(Float32Array);
-    // bad arguments: exit 2, one line; a bad model file: exit 1 with the reader's message
+    // bad arguments: exit 2, one line; a bad model file: exit 2 (issue 21: a bad input file, named) with the reader's message
     err.length = 0;
     expect(await runTrain(['--method', 'gan', '--target', '8gaussians'], io)).toBe(2);
     expect(await runTrain(['--method', 'wflow', '--target', '8gaussians', '--param', 'hidden=-1'], io)).toBe(2);
-    expect(await runSample(['--model', npy, '--out', join(dir, 'y.npy')], io)).toBe(1);
+    expect(await runSample(['--model', npy, '--out', join(dir, 'y.npy')], io)).toBe(2);
     expect(err.at(-1)).toMatch(/not an ONNX model|no graph|refused/);
   });
 });
