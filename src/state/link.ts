@@ -111,11 +111,19 @@ export function linkMessage(link: Pick<Link, 'errors' | 'notes'>, when: 'load' |
  * to say after the engine's (the UI words the engine's events: src/ui/messages.ts).
  */
 export function applyLink(engine: LinkSink, link: Link, when: 'load' | 'edit'): { kind: 'error' | 'info'; text: string } | undefined {
-  engine.dismissMessage();
   const before = engine.getSnapshot();
+  const c = link.config;
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const runChanges =
+    !same({ ...c, target: { ...c.target, cloud: undefined }, domain: c.domain ?? 'plane' }, { ...before.config, target: { ...before.config.target, cloud: undefined }, domain: before.config.domain ?? 'plane' }) ||
+    c.target.cloud !== before.config.target.cloud ||
+    (link.setsCompare && link.compare !== before.compare?.method) ||
+    (link.setsCompare2 && link.compare2 !== before.compare2?.method) ||
+    (link.backend !== undefined && link.backend !== before.backendKind);
+  // the earlier state's message goes with it (a link that changes nothing leaves e.g. a blow-up's message)
+  if (runChanges) engine.dismissMessage();
   if (link.setsCompare && link.compare !== before.compare?.method) engine.setCompare(undefined);
   if (link.setsCompare2 && link.compare2 !== before.compare2?.method) engine.setCompare2(undefined);
-  const c = link.config;
   engine.configure({ method: c.method, params: c.params, target: c.target, n: c.n, stepSize: c.stepSize, seed: c.seed, domain: c.domain ?? 'plane' });
   if (link.setsCompare) engine.setCompare(link.compare);
   if (link.setsCompare2) engine.setCompare2(link.compare2);
