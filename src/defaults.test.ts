@@ -17,9 +17,12 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from './engine/backend';
 import type { Domain, RunConfig } from './engine/types';
 import {
-  APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, defaultStepSize, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature,
+  APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
 } from './defaults';
 import { getMethod, methods } from './methods/registry';
+import { compareConfig } from './engine/compare';
+import { GPU_BUDGET, HOST_BUDGET, landscapeStepCost, MAX_N, MIN_N } from './landscapes/cost';
+import type { Params } from './params';
 import { ksdFromRows, ksdRows } from './reference/ksdRows';
 import { Rng } from './reference/philox';
 import { createTarget, getTarget, targets } from './targets/registry';
@@ -194,3 +197,97 @@ describe('defaults as data', () => {
     expect(first?.needs).toBe('samples');
   });
 });
+
+describe('issue 22 items 2 and 4: per-(method, target) defaults, the default N of landscape methods, compared runs', () => {
+  it('SVGD and GWG take steps their kernel averaging allows (SVGD 4 / L, GWG 2 / L), not Langevin\'s 0.2 / L', () => {
+    expect(defaultStepSize('langevin', 'banana')).toBe(0.01);
+    expect(defaultStepSize('svgd', 'banana')).toBe(0.2);
+    expect(defaultStepSize('gwg', 'banana')).toBe(0.1);
+    expect(defaultStepSize('svgd', 'gaussian')).toBe(2);
+  });
+
+  it('a target default (MethodDef.targetDefaults) is what the engine runs when the run leaves the parameter out', async () => {
+    expect(targetParams('svgd', '25gaussians')).toEqual({ bandwidth: 0.1 });
+    expect(targetParams('svgd', 'banana')).toEqual({});
+    expect(defaultStepSize('svgd', '25gaussians')).toBe(0.005);
+    const backend = await createBackend('cpu');
+    const run = (params: Params): RunConfig => ({ method: 'svgd', params, target: { id: '25gaussians', params: {} }, n: 32, stepSize: 0.005, seed: 1, init: { kind: 'gaussian', mean: [0, 0], std: 1 } });
+    const sim = backend.createSimulation(run({}));
+    sim.step(1);
+    expect((await sim.stats()).bandwidth).toBeCloseTo(0.1, 12);
+    sim.destroy();
+    // a parameter the run sets wins
+    const median = backend.createSimulation(run({ bandwidth: 'median' }));
+    median.step(1);
+    expect((await median.stats()).bandwidth).not.toBeCloseTo(0.1, 3);
+    median.destroy();
+  });
+
+  it('followDefaults: a parameter still at the old target\'s default takes the new target\'s, both ways; one the user set stays', () => {
+    const banana: RunConfig = { ...appDefaultRun(), target: { id: 'banana', params: {} }, stepSize: defaultStepSize('svgd', 'banana') };
+    const to25 = followDefaults(banana, { target: { id: '25gaussians', params: {} } });
+    expect(to25.change.params?.bandwidth).toBe(0.1);
+    expect(to25.change.stepSize).toBe(0.005);
+    expect(describeFollowed(to25.followed)).toEqual(expect.arrayContaining(['Bandwidth 0.1', 'step size 0.005']));
+    const on25 = { ...banana, ...to25.change } as RunConfig;
+    const back = followDefaults(on25, { target: { id: 'banana', params: {} } }).change;
+    expect(back.params?.bandwidth).toBe('median');
+    expect(back.stepSize).toBe(0.2);
+    const mine = followDefaults({ ...banana, params: { bandwidth: 0.7 } }, { target: { id: '25gaussians', params: {} } }).change;
+    expect(mine.params?.bandwidth ?? 0.7).toBe(0.7);
+  });
+
+  it('landscape methods start at the N their estimated step cost allows (the Saddle escape preset\'s 64), density runs at 4,096', () => {
+    expect(defaultN('wsfn', 'double-well')).toBe(64);
+    expect(defaultN('w-newton', 'double-well')).toBe(64);
+    expect(defaultN('wgd', 'double-well')).toBe(512);
+    expect(defaultN('jko', 'double-well')).toBe(64);
+    expect(defaultN('wsfn', 'two-layer-net')).toBe(16);
+    expect(defaultN('svgd', 'mixture')).toBe(APP_DEFAULTS.n);
+    // every landscape pair's default is within budget, and twice it is not (or it is the cap)
+    for (const m of methods.filter((d) => d.needs === 'landscape')) {
+      for (const t of ['double-well', 'attract-repel', 'quadratic', 'two-layer-net']) {
+        const n = defaultN(m.id, t);
+        const c = landscapeStepCost(m, {}, t, n);
+        expect(c.evaluations, `${m.id} on ${t}`).toBeLessThanOrEqual(c.where === 'gpu' ? GPU_BUDGET : HOST_BUDGET);
+        if (n < MAX_N && n > MIN_N) expect(landscapeStepCost(m, {}, t, 2 * n).evaluations, `${m.id} on ${t}`).toBeGreaterThan(c.where === 'gpu' ? GPU_BUDGET : HOST_BUDGET);
+      }
+    }
+  });
+
+  it('the step cost estimate: N^2 per pass, k Lanczos passes, jko\'s inner solves on the host, the net\'s M inputs', () => {
+    const wsfn = getMethod('wsfn'), wgd = getMethod('wgd'), jko = getMethod('jko');
+    const a = landscapeStepCost(wsfn, {}, 'double-well', 64);
+    expect(a.evaluations).toBe((1 + 20 + 2) * 64 * 64);
+    expect(a.where).toBe('gpu');
+    expect(a.text).toMatch(/23 passes of N²/);
+    expect(landscapeStepCost(wsfn, { k: 5 }, 'double-well', 64).evaluations).toBe((1 + 5 + 2) * 64 * 64);
+    expect(landscapeStepCost(wsfn, {}, 'double-well', 128).evaluations).toBe(4 * a.evaluations);
+    expect(landscapeStepCost(wgd, {}, 'double-well', 64).evaluations).toBe(64 * 64);
+    const j = landscapeStepCost(jko, {}, 'double-well', 64);
+    expect(j.where).toBe('host');
+    expect(j.evaluations).toBe((5 * 23 + 1) * 64 * 64);
+    expect(landscapeStepCost(wsfn, {}, 'two-layer-net', 16).evaluations).toBe(23 * 16 * 16 * 32);
+    expect(landscapeStepCost(wsfn, {}, 'two-layer-net', 16, 'cpu').evaluations).toBe(23 * 16 * 32);
+    expect(landscapeStepCost(wsfn, { solver: 'dense' }, 'double-well', 64).where).toBe('host');
+  });
+
+  it('followDefaults: N follows from a density run to a landscape method and back, unless the user set it', () => {
+    const run = appDefaultRun();
+    const toSaddle = followDefaults(run, { method: 'wsfn', params: {}, target: { id: 'double-well', params: {} } });
+    expect(toSaddle.change.n).toBe(64);
+    expect(describeFollowed(toSaddle.followed)).toContain('N = 64');
+    const onSaddle = { ...run, ...toSaddle.change } as RunConfig;
+    expect(followDefaults(onSaddle, { method: 'wgd', params: {} }).change.n).toBe(512);
+    expect(followDefaults(onSaddle, { method: 'svgd', params: {}, target: { id: 'mixture', params: {} } }).change.n).toBe(4096);
+    expect(followDefaults({ ...run, n: 1000 }, { method: 'wsfn', params: {}, target: { id: 'double-well', params: {} } }).change.n).toBeUndefined();
+  });
+
+  it('a compared run at the primary\'s default step takes its own method\'s default (SVGD 0.2 vs Langevin 0.01 on the banana); a step the user set is shared', () => {
+    const primary = { method: 'svgd', target: { id: 'banana', params: {} }, stepSize: 0.2 };
+    expect(compareStepSize(primary, 'langevin')).toBe(0.01);
+    expect(compareConfig({ ...appDefaultRun(), ...primary }, 'langevin', {}).stepSize).toBe(0.01);
+    expect(compareStepSize({ ...primary, stepSize: 0.05 }, 'langevin')).toBe(0.05);
+  });
+});
+

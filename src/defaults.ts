@@ -184,7 +184,7 @@ export function compareStepSize(primary: Pick<RunConfig, 'method' | 'target' | '
 /**
  * The default particle count of `methodId` on `targetId` (issue 22 item 4): a landscape method starts
  * at the N its estimated step cost allows (src/landscapes/cost.ts affordableN: w-newton and wsfn 64 on
- * the double well, wgd 256, jko 64 on its host twin), every other method at APP_DEFAULTS.n.
+ * the double well, wgd 512, jko 64 on its host twin), every other method at APP_DEFAULTS.n.
  */
 export function defaultN(methodId: string, targetId: string, params: Params = {}): number {
   const method = findMethod(methodId);
