@@ -117,18 +117,23 @@ function explain(op: number, a: number, b: number, v: number): string {
   }
 }
 
+/** Argument scratch of the rarer operations (one module-level array: no allocation per evaluation). */
+const SCRATCH: number[] = [];
+
 /**
  * Evaluate the program at (x, y) with parameter values `params`; writes the outputs into `out`.
  * `vals` (length >= prog.n) is scratch. Returns a Problem in check mode, else undefined.
  */
 export function runProgram(prog: Program, x: number, y: number, params: ArrayLike<number>, out: Float64Array, vals: Float64Array, opts?: RunOptions): Problem | undefined {
   const { op, a, b, c, k } = prog;
-  const args: number[] = [];
+  const args = SCRATCH;
   let problem: Problem | undefined;
   let maxAbs = 0, minAbs = Infinity;
   for (let s = 0; s < prog.n; s++) {
     const o = op[s] as OpCode;
-    const va = vals[a[s] ?? 0] ?? NaN, vb = vals[b[s] ?? 0] ?? NaN;
+    // (a missing argument is slot -1: never read out of bounds, which V8 deoptimises on)
+    const ia = a[s] ?? -1, ib = b[s] ?? -1;
+    const va = ia >= 0 ? (vals[ia] ?? NaN) : 0, vb = ib >= 0 ? (vals[ib] ?? NaN) : 0;
     let v: number;
     switch (o) {
       case Op.CONST: v = k[s] ?? NaN; break;
@@ -141,6 +146,23 @@ export function runProgram(prog: Program, x: number, y: number, params: ArrayLik
       case Op.DIV: v = va / vb; break;
       case Op.NEG: v = -va; break;
       case Op.SELECT: v = va >= 0 ? vb : (vals[c[s] ?? 0] ?? NaN); break;
+      case Op.POW: v = Math.pow(va, vb); break;
+      case Op.POWI: {
+        const e = k[s] ?? 0;
+        v = e === 2 ? va * va : Math.pow(va, e);
+        break;
+      }
+      case Op.EXP: v = Math.exp(va); break;
+      case Op.LOG: v = Math.log(va); break;
+      case Op.LOG1P: v = Math.log1p(va); break;
+      case Op.SQRT: v = Math.sqrt(va); break;
+      case Op.ABS: v = Math.abs(va); break;
+      case Op.SIN: v = Math.sin(va); break;
+      case Op.COS: v = Math.cos(va); break;
+      case Op.TANH: v = Math.tanh(va); break;
+      case Op.SIGN: v = Math.sign(va); break;
+      case Op.MIN: v = Math.min(va, vb); break;
+      case Op.MAX: v = Math.max(va, vb); break;
       case Op.LSE: {
         args.length = 0;
         const st = prog.listStart[s] ?? 0, len = prog.listLen[s] ?? 0;

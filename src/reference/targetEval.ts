@@ -213,8 +213,13 @@ function torusMixture(p: PackedTarget, x: number, y: number): Eval3 {
   return acc.result();
 }
 
-/** Twin of `target_eval`: [score_x, score_y, logp]. Unknown kinds give [0, 0, 0]. */
+/**
+ * Twin of `target_eval`: [score_x, score_y, logp]. Unknown kinds give [0, 0, 0]. A packed target
+ * evaluated on the host (formula targets, src/targets/formula.ts) carries `evalPoint`, used first.
+ */
 export function targetEvalPoint(p: PackedTarget, x: number, y: number): Eval3 {
+  const host = (p as PackedTarget & { evalPoint?: (x: number, y: number) => Eval3 }).evalPoint;
+  if (host) return host(x, y);
   switch (p.kind) {
     case 0: return mixture(p, x, y);
     case 1: return banana(p, x, y);

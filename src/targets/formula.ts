@@ -1,0 +1,174 @@
+/**
+ * The `formula` target (issue 20): log pi(x, y) typed as a formula (grammar: src/formula/grammar.ts),
+ * compiled by src/formula/ into a float64 twin (used here: density, score, the CPU engine through
+ * PackedTarget.evalPoint, see src/reference/targetEval.ts) and WGSL (the GPU path is not wired yet:
+ * the compiled formula rides on the packed target as `formula` for the GPU module variant).
+ *
+ * Parameters: `logp` (the text) and the formula's own named parameters as numbers
+ * (`formulaParamSpecs(text)`, default FORMULA_PARAM_DEFAULT). The static `params` list holds only
+ * `logp`; a caller that knows the text (CLI, URL, UI) asks formulaParamSpecs for the rest.
+ *
+ * create(): compile (a FormulaError, which is a ParamError naming logp, on bad text) -> grid check
+ * of the numerics on CHECK_BOX -> tail check -> the view from grid quadrature (the box holding all
+ * but 1e-3 of the mass per axis, squared and padded) -> an exact-enough sampler: cells of a
+ * SAMPLE_GRID x SAMPLE_GRID grid over the padded view drawn by their mass, uniform within a cell
+ * (as image targets are).
+ */
+import { compileFormula, type CompiledFormula } from '../formula/compile';
+import { FormulaError } from '../formula/grammar';
+import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
+import type { ParamSpec, Params } from '../params';
+import type { Rng } from '../reference/philox';
+import { squareView } from './gaussian';
+import { firstAbove } from './image';
+import { emptyPacked, TargetKind } from './pack';
+import type { PackedTarget, TargetDef, TargetInstance } from './types';
+
+/** The packed kind of a formula target: not a case of shaders/common/targets.wgsl yet (the GPU reads [0, 0, 0] there). */
+export const FORMULA_TARGET_KIND = 11;
+export const FORMULA_PARAM_DEFAULT = 1;
+export const FORMULA_PARAM_RANGE = 100;
+export const FORMULA_DEFAULT_LOGP = '-((x^2 + y^2 - 4)^2) / 0.5';
+/** Box of the numerics grid check (value and gradient on a 65 x 65 grid). */
+export const CHECK_BOX: Box = [-8, 8, -8, 8];
+/** Box of the first quadrature that finds the view (widened to WIDE_BOX when the mass reaches its edge). */
+export const SEARCH_BOX: Box = [-12, 12, -12, 12];
+export const WIDE_BOX: Box = [-60, 60, -60, 60];
+export const SAMPLE_GRID = 256;
+
+/**
+ * A packed target evaluated on the host: src/reference/targetEval.ts targetEvalPoint calls evalPoint
+ * (returning [score_x, score_y, logp]) before its switch on kind.
+ */
+export interface FormulaPackedTarget extends PackedTarget {
+  evalPoint(x: number, y: number): [number, number, number];
+  formula: CompiledFormula;
+  /** The parameters' values, in formula.params order (the uniform's slots). */
+  values: number[];
+}
+
+const LOGP_SPEC: ParamSpec = {
+  name: 'logp', label: 'log π(x, y)', kind: 'json', default: FORMULA_DEFAULT_LOGP,
+  description: 'log pi(x, y), unnormalised, as a formula in x and y (see wgf list for the grammar)',
+};
+
+/** The parameter list for formula `text`: logp, then one number per named parameter (none when the text does not parse). */
+export function formulaParamSpecs(text: string): ParamSpec[] {
+  let names: string[] = [];
+  try {
+    names = compileFormula(text, 'logp').params;
+  } catch (err) {
+    if (!(err instanceof FormulaError)) throw err;
+  }
+  return [LOGP_SPEC, ...names.map((name): ParamSpec => ({
+    name, label: name, kind: 'number', default: FORMULA_PARAM_DEFAULT, min: -FORMULA_PARAM_RANGE, max: FORMULA_PARAM_RANGE, step: 0.01,
+    description: `the formula's parameter ${name}`,
+  }))];
+}
+
+/** Quantile box of the quadrature's marginals: [q, 1 - q] per axis. */
+function massBox(xs: Float64Array, mx: Float64Array, ys: Float64Array, my: Float64Array, q: number): Box {
+  const range = (c: Float64Array, m: Float64Array): [number, number] => {
+    const h = (c[1] ?? 0) - (c[0] ?? 0);
+    let s = 0, lo = c[0] ?? 0, hi = c[c.length - 1] ?? 0, seenLo = false;
+    for (let i = 0; i < m.length; i++) {
+      s += (m[i] ?? 0) * h;
+      if (!seenLo && s >= q) { lo = (c[i] ?? 0) - h / 2; seenLo = true; }
+      if (s >= 1 - q) { hi = (c[i] ?? 0) + h / 2; break; }
+    }
+    return [lo, hi];
+  };
+  const [x0, x1] = range(xs, mx), [y0, y1] = range(ys, my);
+  return [x0, x1, y0, y1];
+}
+
+/** Build the instance of formula `text` with parameter values from `params` (names of the formula; missing ones take the default). */
+export function formulaInstance(text: string, params: Params): TargetInstance {
+  const f = compileFormula(text, 'logp');
+  const values = f.params.map((name) => {
+    const v = params[name];
+    return typeof v === 'number' && Number.isFinite(v) ? v : FORMULA_PARAM_DEFAULT;
+  });
+  checkGrid(f, values, CHECK_BOX);
+  checkTails(f, values);
+  let q = gridQuadrature(f, values, SEARCH_BOX, 160, 160);
+  let box = massBox(q.xs, q.marginalX, q.ys, q.marginalY, 1e-3);
+  const edge = (b: Box, s: Box): boolean => b[0] <= s[0] + 0.5 || b[1] >= s[1] - 0.5 || b[2] <= s[2] + 0.5 || b[3] >= s[3] - 0.5;
+  if (edge(box, SEARCH_BOX)) {
+    q = gridQuadrature(f, values, WIDE_BOX, 400, 400);
+    box = massBox(q.xs, q.marginalX, q.ys, q.marginalY, 1e-3);
+  }
+  const minHalf = 0.5;
+  const cx = (box[0] + box[1]) / 2, cy = (box[2] + box[3]) / 2;
+  const hx = Math.max(minHalf, (box[1] - box[0]) / 2), hy = Math.max(minHalf, (box[3] - box[2]) / 2);
+  const view = squareView(cx - hx, cx + hx, cy - hy, cy + hy);
+
+  // the sampler's grid: the view padded by half its size
+  const pad = 0.5 * (view[1] - view[0]);
+  const sbox: Box = [view[0] - pad, view[1] + pad, view[2] - pad, view[3] + pad];
+  const g = SAMPLE_GRID;
+  const out = new Float64Array(f.program.outputs.length);
+  const dx = (sbox[1] - sbox[0]) / g, dy = (sbox[3] - sbox[2]) / g;
+  const lp = new Float64Array(g * g);
+  let lmax = -Infinity;
+  for (let j = 0; j < g; j++) {
+    for (let i = 0; i < g; i++) {
+      f.evaluate(sbox[0] + (i + 0.5) * dx, sbox[2] + (j + 0.5) * dy, values, out);
+      const v = out[0] ?? -Infinity;
+      lp[j * g + i] = v;
+      if (v > lmax) lmax = v;
+    }
+  }
+  const cum = new Float64Array(g * g);
+  let s = 0;
+  for (let k = 0; k < g * g; k++) {
+    s += Math.exp((lp[k] ?? -Infinity) - lmax);
+    cum[k] = s;
+  }
+  const sample = (rng: Rng, n: number): Float64Array => {
+    const pts = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const k = firstAbove(cum, rng.uniform() * s);
+      const ci = k % g, cj = Math.floor(k / g);
+      pts[2 * i] = sbox[0] + (ci + rng.uniform()) * dx;
+      pts[2 * i + 1] = sbox[2] + (cj + rng.uniform()) * dy;
+    }
+    return pts;
+  };
+
+  const evalOut = new Float64Array(f.program.outputs.length);
+  const evalPoint = (x: number, y: number): [number, number, number] => {
+    f.evaluate(x, y, values, evalOut);
+    return [evalOut[1] ?? NaN, evalOut[2] ?? NaN, evalOut[0] ?? NaN];
+  };
+  const packed: FormulaPackedTarget = { ...emptyPacked(TargetKind.none), kind: FORMULA_TARGET_KIND, evalPoint, formula: f, values };
+  return {
+    id: 'formula',
+    params,
+    packed,
+    view,
+    logDensity: (x, y) => evalPoint(x, y)[2],
+    score: (x, y) => {
+      const e = evalPoint(x, y);
+      return [e[0], e[1]];
+    },
+    sample,
+  };
+}
+
+export const formulaTarget: TargetDef = {
+  id: 'formula',
+  label: 'Formula',
+  description: 'log pi(x, y) typed as a formula: x, y, numbers, named parameters, + - * / ^, exp log log1p sqrt abs sin cos tan tanh sinh cosh atan atan2 min max pow sigmoid softplus logsumexp erf, pi, e.',
+  about: {
+    tex: String.raw`\log \pi(x, y) = \text{your formula} + \text{const}`,
+    text: 'Type an unnormalised log-density in x and y; names other than the built-in functions and constants become parameters. It is checked on a grid (log of a negative number, division by zero, overflow, tails whose mass is not finite) and compiled to WGSL and a float64 twin, gradients by symbolic differentiation.',
+    params: { logp: 'The unnormalised log-density log π(x, y) as a formula.' },
+  },
+  params: [LOGP_SPEC],
+  create(params) {
+    const text = params.logp;
+    if (typeof text !== 'string') throw new FormulaError('logp', 'expected the formula as text');
+    return formulaInstance(text, params);
+  },
+};
