@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from './engine/backend';
 import type { Domain, RunConfig } from './engine/types';
 import {
-  APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
+  adapterDefaultN, APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
 } from './defaults';
 import { getMethod, methods } from './methods/registry';
 import { compareConfig } from './engine/compare';
@@ -281,6 +281,12 @@ describe('issue 22 items 2 and 4: per-(method, target) defaults, the default N o
     expect(followDefaults(onSaddle, { method: 'wgd', params: {} }).change.n).toBe(512);
     expect(followDefaults(onSaddle, { method: 'svgd', params: {}, target: { id: 'mixture', params: {} } }).change.n).toBe(4096);
     expect(followDefaults({ ...run, n: 1000 }, { method: 'wsfn', params: {}, target: { id: 'double-well', params: {} } }).change.n).toBeUndefined();
+  });
+
+  it('the app\'s default N from the adapter: 4,096 on a hardware GPU, 1,024 on a software adapter or the CPU engine', () => {
+    expect(adapterDefaultN({ kind: 'gpu', description: 'nvidia hopper H100' })).toBe(4096);
+    expect(adapterDefaultN({ kind: 'gpu', description: 'google swiftshader Subzero (software)' })).toBe(1024);
+    expect(adapterDefaultN({ kind: 'cpu', description: 'CPU engine (float64)' })).toBe(1024);
   });
 
   it('a compared run at the primary\'s default step takes its own method\'s default (SVGD 0.2 vs Langevin 0.01 on the banana); a step the user set is shared', () => {

@@ -192,6 +192,22 @@ export function defaultN(methodId: string, targetId: string, params: Params = {}
   return affordableN(method, params, targetId);
 }
 
+/**
+ * Where the app's N = 4,096 is too slow to look alive (issue 22 item 5): on a software adapter
+ * (SwiftShader; src/gpu/device.ts marks its description "(software)") a Sinkhorn-flow step at N =
+ * 4,096 took 12-32 s and the sample-flow plots stayed blank for 24-116 s; on the CPU engine a float64
+ * SVGD step at 4,096 takes ~0.44 s. The O(N^2) methods cost 16 times less at N = 1,024.
+ */
+export const SLOW_ADAPTER_N = 1024;
+
+/**
+ * The app's default N for a backend: APP_DEFAULTS.n on a hardware GPU, SLOW_ADAPTER_N on a software
+ * adapter or the CPU engine. (To be applied where the page starts a run without an `n` of its own.)
+ */
+export function adapterDefaultN(info: { kind: 'gpu' | 'cpu'; description: string }): number {
+  return info.kind === 'cpu' || /\(software\)\s*$/.test(info.description) ? SLOW_ADAPTER_N : APP_DEFAULTS.n;
+}
+
 /** The default N of a run (its method, target id and method parameters). */
 export function runN(run: Pick<RunConfig, 'method' | 'target' | 'params'>): number {
   return defaultN(run.method, run.target.id, run.params);
