@@ -32,6 +32,7 @@ import { GeneratorControls } from './generator/GeneratorControls';
 import { GeneratorPane } from './generator/GeneratorPane';
 import { generatorHistory } from './generator/plotRun';
 import { useGenerator } from './generator/useGenerator';
+import { useStallWatch } from './stallWatch';
 
 function isTyping(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -57,6 +58,8 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   // the one-step generator beside the flow (issue 9); its refusals go to the page's message area
   const say = useCallback((text: string) => engine.say('error', text), [engine]);
   const gen = useGenerator(snap, say);
+  // "playing but not stepping" for longer than the run's steps take: say so and recover (issue 21 item 8)
+  useStallWatch(engine);
   const [painting, setPainting] = useState(false);
   const [grid, setGrid] = useState<PaintGrid | undefined>(undefined);
   const [, setGridVersion] = useState(0);
