@@ -71,7 +71,7 @@ describe('formula target (CPU)', () => {
     const n = extra.mala ? 1000 : 2000;
     const stepper = method.createCpu({ n, stepSize: h, seed: 5, params: resolveParams(method.params, extra), domain: 'plane' });
     const rng = new Rng(11, 2);
-    let x = Float64Array.from({ length: 2 * n }, () => 2 * rng.normal());
+    let x: Float64Array<ArrayBufferLike> = Float64Array.from({ length: 2 * n }, () => 2 * rng.normal());
     for (let s = 0; s < steps; s++) x = stepper.step(x, s, t.packed);
     const m = moments(x);
     // ULA's O(h) bias at h = 0.05 is ~2.5% of the covariance; 1,000-2,000 particles: sd of the mean <= 0.032
@@ -90,8 +90,8 @@ describe('formula target (CPU)', () => {
     const run = { n, stepSize: 0.3, seed: 5, params: resolveParams(method.params, {}), domain: 'plane' as const };
     const a = method.createCpu(run), b = method.createCpu(run);
     const rng = new Rng(11, 2);
-    let x = Float64Array.from({ length: 2 * n }, () => 2 * rng.normal());
-    let y = Float64Array.from(x);
+    let x: Float64Array<ArrayBufferLike> = Float64Array.from({ length: 2 * n }, () => 2 * rng.normal());
+    let y: Float64Array<ArrayBufferLike> = Float64Array.from(x);
     for (let s = 0; s < 100; s++) {
       x = a.step(x, s, t.packed);
       y = b.step(y, s, builtin.packed);
