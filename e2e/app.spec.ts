@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { collectErrors, commit, openApp, positions, snapshot, waitForStep } from './helpers';
+import { collectErrors, commit, openApp, positions, snapshot, waitForMetricsAt, waitForPaused, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -27,7 +27,8 @@ test('loads without console errors, on a WebGPU adapter, with particles flowing 
   expect(snap.config.n).toBe(4096);
   await waitForStep(page, 2);
   await expect(page.getByRole('button', { name: 'Component 1', exact: true })).toBeVisible();
-  await page.waitForTimeout(1500);
+  // the screenshot shows the plots with a trace
+  await expect.poll(async () => page.locator('[data-plot=ksd] .scatterlayer .trace').count(), { timeout: 60_000 }).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/01-default.png` });
   expect(errors).toEqual([]);
 });
@@ -70,9 +71,7 @@ test('dragging a mixture component moves the density and the particles follow', 
   expect(mean[0]).toBeGreaterThan(-1.5 + 1);
   // the run was not reset
   expect(snap.step).toBeGreaterThan(20);
-  await page.waitForTimeout(800);
-  const after = await page.screenshot({ clip: region });
-  expect(Buffer.compare(before, after), 'density under the dragged handle changed').not.toBe(0);
+  await expect.poll(async () => Buffer.compare(before, await page.screenshot({ clip: region })), { message: 'density under the dragged handle changed' }).not.toBe(0);
 
   const near = (p: number[]): number => {
     let c = 0;
@@ -204,13 +203,27 @@ test('URL hash round-trips method, params, target, n, step size and seed', async
 
 test('a lost GPU device is recovered on a new device from the last snapshot', async ({ page }) => {
   await openApp(page, 'method=langevin&n=1024&h=0.05', 2);
-  await page.waitForTimeout(3000); // a positions snapshot is taken every ~2 s while running
+  // a positions snapshot is taken every ~2 s while running: wait for one past step 2
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().snapshotStep ?? 0) >= 2, undefined, { timeout: 60_000 });
   const ok = await page.evaluate(() => window.__wgf?.simulateDeviceLoss() ?? false);
   expect(ok).toBe(true);
   await expect(page.getByRole('alert')).toContainText(/GPU device lost \(.*\) — recovered on a new device/, { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toContainText('from the snapshot at step');
   await expect(page.getByRole('status', { name: 'Status' })).toContainText('WebGPU:');
   const s = (await snapshot(page)).step;
   await waitForStep(page, s + 3);
+
+  // issue 21 item 10: paused, then lost again soon after the recovery: the run comes back at the step it was paused at
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await waitForPaused(page);
+  const paused = (await snapshot(page)).step;
+  await page.waitForFunction((k) => window.__wgf?.getSnapshot().snapshotStep === k, paused, { timeout: 20_000 });
+  await page.evaluate(() => window.__wgf?.dismissMessage());
+  expect(await page.evaluate(() => window.__wgf?.simulateDeviceLoss() ?? false)).toBe(true);
+  await expect(page.getByRole('alert')).toContainText(`recovered on a new device from the snapshot at step ${paused}`, { timeout: 60_000 });
+  const back = await snapshot(page);
+  expect(back.step).toBe(paused);
+  expect(back.playing).toBe(false);
 });
 
 test('the CPU backend is selectable and said on screen', async ({ page }) => {
@@ -220,7 +233,8 @@ test('the CPU backend is selectable and said on screen', async ({ page }) => {
   await expect(status).toContainText('CPU engine (float64)');
   const s = (await snapshot(page)).step;
   await waitForStep(page, s + 3);
-  await page.waitForTimeout(500);
+  // the screenshot shows the CPU run's plots
+  await waitForMetricsAt(page, s + 1);
   await page.screenshot({ path: `${SHOTS}/05-cpu.png` });
   await page.getByLabel('Backend').selectOption('gpu');
   await expect(status).toContainText('WebGPU:');

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
+import { collectErrors, nextFrames, openApp, settledShot, snapshot, waitForPaused, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -57,21 +57,20 @@ test('Layers: arrows, trails and histograms change the canvas pixels; density of
   await layers.getByRole('checkbox', { name: 'Arrows', exact: true }).check();
   await expect(legend).toContainText(/displacement per step x \d/, { timeout: 20_000 });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await page.waitForTimeout(600);
+  await waitForPaused(page);
   const box = await canvasBox(page);
   // the middle of the canvas: away from the legend (top right) and the histogram strips (edges)
   const middle = { x: box.x + 80, y: box.y + 90, width: Math.round(box.width * 0.55), height: Math.round(box.height - 180) };
-  const withArrows = await page.screenshot({ clip: middle });
+  const withArrows = await settledShot(page, middle);
   await page.screenshot({ path: `${SHOTS}/canvas-arrows.png` });
   await layers.getByRole('checkbox', { name: 'Arrows', exact: true }).uncheck();
-  await page.waitForTimeout(400);
-  const plain = await page.screenshot({ clip: middle });
+  await expect(legend).not.toContainText('displacement per step');
+  const plain = await settledShot(page, middle);
   const plain2 = await page.screenshot({ clip: middle });
   expect(await pixelDiff(page, plain, plain2), 'paused: the picture is stable').toBe(0);
   const dArrows = await pixelDiff(page, plain, withArrows);
   console.log(`arrows changed ${(100 * dArrows).toFixed(2)}% of the middle region`);
   expect(dArrows).toBeGreaterThan(0.003);
-  await expect(legend).not.toContainText('displacement per step');
 
   // trails: turned on while running (positions accumulate), then paused
   await page.getByRole('button', { name: 'Play', exact: true }).click();
@@ -80,12 +79,12 @@ test('Layers: arrows, trails and histograms change the canvas pixels; density of
   const s0 = (await snapshot(page)).step;
   await waitForStep(page, s0 + 14);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await page.waitForTimeout(600);
-  const withTrails = await page.screenshot({ clip: middle });
+  await waitForPaused(page);
+  const withTrails = await settledShot(page, middle);
   await page.screenshot({ path: `${SHOTS}/canvas-trails.png` });
   await layers.getByRole('checkbox', { name: 'Trails', exact: true }).uncheck();
-  await page.waitForTimeout(400);
-  const noTrails = await page.screenshot({ clip: middle });
+  await expect(page.getByLabel('Trail length')).toHaveCount(0);
+  const noTrails = await settledShot(page, middle);
   const dTrails = await pixelDiff(page, noTrails, withTrails);
   console.log(`trails changed ${(100 * dTrails).toFixed(2)}% of the middle region`);
   expect(dTrails).toBeGreaterThan(0.003);
@@ -97,7 +96,10 @@ test('Layers: arrows, trails and histograms change the canvas pixels; density of
   const l0 = await page.screenshot({ clip: left });
   await layers.getByRole('checkbox', { name: 'Histograms', exact: true }).check();
   await expect(page.getByLabel('Bins')).toHaveValue('48');
-  await page.waitForTimeout(1200);
+  // the strips draw once the renderer's next positions sample (every 300 ms) arrives: wait until both strips changed
+  await expect
+    .poll(async () => Math.min(await pixelDiff(page, b0, await page.screenshot({ clip: bottom })), await pixelDiff(page, l0, await page.screenshot({ clip: left }))), { timeout: 20_000 })
+    .toBeGreaterThan(0.05);
   const b1 = await page.screenshot({ clip: bottom });
   const l1 = await page.screenshot({ clip: left });
   await page.screenshot({ path: `${SHOTS}/canvas-histograms.png` });
@@ -110,10 +112,9 @@ test('Layers: arrows, trails and histograms change the canvas pixels; density of
 
   // density off: the middle gets darker (the background colour only)
   await layers.getByRole('checkbox', { name: 'Density', exact: true }).uncheck();
-  await page.waitForTimeout(400);
-  const dark = await page.screenshot({ clip: middle });
-  expect(await pixelDiff(page, noTrails, dark)).toBeGreaterThan(0.2);
   await expect(legend).not.toContainText('target density');
+  const dark = await settledShot(page, middle);
+  expect(await pixelDiff(page, noTrails, dark)).toBeGreaterThan(0.2);
   // the legend collapses
   await legend.getByRole('button', { name: /Legend/ }).click();
   await expect(legend).not.toContainText('particles');
@@ -132,17 +133,25 @@ test('CPU backend (Canvas 2D): arrows and histograms drawn from the positions it
   const legend = page.getByRole('group', { name: 'Canvas legend' });
   await expect(legend).toContainText(/displacement per step x \d/, { timeout: 20_000 });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await page.waitForTimeout(800);
+  await waitForPaused(page);
   const box = await canvasBox(page);
   const middle = { x: box.x + 80, y: box.y + 90, width: Math.round(box.width * 0.55), height: Math.round(box.height - 180) };
   const bottom = { x: box.x + 70, y: box.y + box.height - 60, width: Math.round(box.width - 140), height: 56 };
-  const m1 = await page.screenshot({ clip: middle });
+  // the histogram strips are drawn (from the CPU run's positions sample)
+  await expect.poll(() => page.locator('.canvas-wrap[data-slot="0"] .hist-layer canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0;
+    if (d) for (let i = 3; i < d.length; i += 4) if ((d[i] ?? 0) > 0) drawn++;
+    return drawn;
+  }), { timeout: 20_000 }).toBeGreaterThan(0);
+  const m1 = await settledShot(page, middle);
   const b1 = await page.screenshot({ clip: bottom });
   await page.screenshot({ path: `${SHOTS}/canvas-cpu.png` });
   await layers.getByRole('checkbox', { name: 'Arrows', exact: true }).uncheck();
   await layers.getByRole('checkbox', { name: 'Histograms', exact: true }).uncheck();
-  await page.waitForTimeout(500);
-  const dM = await pixelDiff(page, await page.screenshot({ clip: middle }), m1);
+  await expect(legend).not.toContainText('displacement per step');
+  await expect(page.locator('.canvas-wrap[data-slot="0"] .hist-layer')).toHaveCount(0);
+  const dM = await pixelDiff(page, await settledShot(page, middle), m1);
   const dB = await pixelDiff(page, await page.screenshot({ clip: bottom }), b1);
   console.log(`CPU: arrows changed ${(100 * dM).toFixed(2)}% of the middle, histograms ${(100 * dB).toFixed(1)}% of the bottom strip`);
   expect(dM).toBeGreaterThan(0.003);
@@ -156,10 +165,11 @@ test('Speed: fixed steps per frame and slow motion', async ({ page }) => {
   const speed = page.getByLabel('Speed', { exact: true });
   await expect(speed).toHaveValue('auto');
   await speed.selectOption('slow');
-  await page.waitForTimeout(300);
+  await expect.poll(async () => (await snapshot(page)).speed).toBe('slow');
   const a = await snapshot(page);
   const t0 = Date.now();
-  await page.waitForTimeout(2000);
+  // six slow steps (one per 250 ms: about 1.5 s), then the rate over the time they took
+  await waitForStep(page, a.step + 6, 30_000);
   const b = await snapshot(page);
   const slowSteps = b.step - a.step;
   const dt = (Date.now() - t0) / 1000;
@@ -179,7 +189,14 @@ test('Screenshot downloads a PNG of the canvas size with non-uniform pixels; Rec
   const errors = collectErrors(page);
   await openApp(page, 'method=svgd&n=1024', 5);
   await page.getByRole('group', { name: 'Layers' }).getByRole('checkbox', { name: 'Histograms', exact: true }).check();
-  await page.waitForTimeout(800);
+  // the histogram strips are drawn (the screenshot composes them over the canvas)
+  await expect.poll(() => page.locator('.canvas-wrap[data-slot="0"] .hist-layer canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0;
+    if (d) for (let i = 3; i < d.length; i += 4) if ((d[i] ?? 0) > 0) drawn++;
+    return drawn;
+  }), { timeout: 20_000 }).toBeGreaterThan(0);
+  await nextFrames(page, 2);
   const size = await page.evaluate(() => {
     const c = document.querySelector<HTMLCanvasElement>('.canvas-wrap[data-slot="0"] canvas.sim-canvas');
     return c ? [c.width, c.height] : [0, 0];
@@ -213,7 +230,8 @@ test('Screenshot downloads a PNG of the canvas size with non-uniform pixels; Rec
 
   await page.getByRole('button', { name: 'Record video', exact: true }).click();
   await expect(page.getByRole('status', { name: 'Video recording' })).toContainText(/Recording video: [1-9]/, { timeout: 20_000 });
-  await page.waitForTimeout(1500);
+  // about 1.5 s more of video (the recorder's own clock, on screen)
+  await expect(page.getByRole('status', { name: 'Video recording' })).toContainText(/Recording video: (2\.[5-9]|[3-9]\.\d|\d\d+\.\d) s/, { timeout: 20_000 });
   const [webmDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Stop recording', exact: true }).click()]);
   expect(webmDl.suggestedFilename()).toMatch(/\.webm$/);
   const webm = readFileSync(await webmDl.path());

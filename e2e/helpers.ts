@@ -43,3 +43,52 @@ export async function commit(page: Page, label: string, value: string): Promise<
   await input.fill(value);
   await input.press('Enter');
 }
+
+/** Wait until the page has run `count` more animation frames (the engine steps and draws once per frame). */
+export async function nextFrames(page: Page, count = 2): Promise<void> {
+  await page.evaluate(
+    (k) =>
+      new Promise<void>((resolve) => {
+        let left = k;
+        const tick = (): void => {
+          left -= 1;
+          if (left <= 0) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    count,
+  );
+}
+
+/**
+ * A screenshot of `clip` once the picture has settled (a paused run after a layer change): after two
+ * animation frames, screenshots until two in a row are byte-identical. Throws if it never settles.
+ */
+export async function settledShot(page: Page, clip: { x: number; y: number; width: number; height: number }, tries = 20): Promise<Buffer> {
+  await nextFrames(page, 2);
+  let prev = await page.screenshot({ clip });
+  for (let i = 0; i < tries; i++) {
+    const next = await page.screenshot({ clip });
+    if (next.equals(prev)) return next;
+    prev = next;
+  }
+  throw new Error(`the picture in ${JSON.stringify(clip)} did not settle after ${tries + 1} screenshots`);
+}
+
+/** Wait until the metrics history (what the convergence plots draw) has a point at or after `step`. */
+export async function waitForMetricsAt(page: Page, step: number, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (s) => {
+      const h = window.__wgf?.getSnapshot().history.step;
+      return h !== undefined && h.length > 0 && (h[h.length - 1] ?? -1) >= s;
+    },
+    step,
+    { timeout },
+  );
+}
+
+/** Wait until the engine is paused (the Pause click handled). */
+export async function waitForPaused(page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(() => window.__wgf?.getSnapshot().playing === false, undefined, { timeout });
+}
