@@ -109,15 +109,31 @@ export function wgslNames(f: CompiledFormula): { value: string; grad: string; he
   return { value: `formula_${f.kind}`, grad: `formula_${f.kind}_grad`, hess: `formula_${f.kind}_hess` };
 }
 
-/** The WGSL functions of one or more formulas (the prelude once); the module declares `formula_params` (wgsl.ts formulaParamsDecl). */
-export function emitWgsl(formulas: readonly CompiledFormula[]): string {
+/**
+ * The WGSL functions of one or more formulas (the prelude once). Parameters are read from
+ * `formula_params` (the module declares it: wgsl.ts formulaParamsDecl), or with params 'target'
+ * from `tgt.data` (shaders/common/targets.wgsl's uniform: slots 0 and 1 hold the 8 values).
+ */
+export function emitWgsl(formulas: readonly CompiledFormula[], params: 'uniform' | 'target' = 'uniform'): string {
   const parts = [FORMULA_PRELUDE];
   for (const f of formulas) {
     const names = wgslNames(f);
     parts.push(`// ${f.kind}: structure ${f.structureKey}\n`);
-    parts.push(emitFunction(f.builder, { name: names.value, outputs: [f.value] }));
-    parts.push(emitFunction(f.builder, { name: names.grad, outputs: f.grad }));
-    if (f.hess && names.hess) parts.push(emitFunction(f.builder, { name: names.hess, outputs: f.hess }));
+    parts.push(emitFunction(f.builder, { name: names.value, outputs: [f.value], params }));
+    parts.push(emitFunction(f.builder, { name: names.grad, outputs: f.grad, params }));
+    if (f.hess && names.hess) parts.push(emitFunction(f.builder, { name: names.hess, outputs: f.hess, params }));
   }
   return parts.join('\n');
+}
+
+/**
+ * The chunk a target module variant appends to shaders/common/targets.wgsl for a formula target:
+ * `fn target_formula(x: vec2f) -> vec3f` = (score, logp), the case `target_eval` would dispatch to
+ * (kind 11), with the parameters in tgt.data. Without a formula, a stub returning 0 (so one
+ * targets.wgsl serves every module). A pipeline is keyed by the formula's structureKey.
+ */
+export function targetFormulaChunk(f: CompiledFormula | undefined): string {
+  if (!f) return 'fn target_formula(x: vec2f) -> vec3f {\n  return vec3f(0.0);\n}\n';
+  if (f.kind !== 'logp') throw new Error(`targetFormulaChunk: a ${f.kind} formula is not a density`);
+  return `${emitWgsl([f], 'target')}\nfn target_formula(x: vec2f) -> vec3f {\n  return vec3f(formula_grad(x), formula_logp(x));\n}\n`;
 }

@@ -19,7 +19,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDevice, withDevice } from '../gpu/testing';
-import { compileFormula, emitWgsl, type CompiledFormula } from './compile';
+import { compileFormula, emitWgsl, targetFormulaChunk, type CompiledFormula } from './compile';
 import { FormulaError } from './grammar';
 import { createFormulaModule } from './gpu';
 import { formulaArb, mulberry32, perturbF32 } from './testing';
@@ -159,6 +159,47 @@ describe('formula WGSL vs float64 twin (GPU)', () => {
     console.log(`formula GPU vs twin: ${tally.compared} (formula, point) pairs compared, ${tally.skipped} skipped (twin not finite or outside the f32 range); worst |diff| / tolerance ${tally.worst.toFixed(3)} (${tally.worstAt})`);
     // measured with seed 4207: most pairs are compared (the rest are log/sqrt of negatives, poles, f32 overflow)
     expect(tally.compared).toBeGreaterThan(0.6 * 1000 * N_POINTS);
+  });
+
+  it('target_formula (parameters in tgt.data, as shaders/common/targets.wgsl binds them) = (score, logp) of the twin', async () => {
+    const f = compileFormula('logsumexp(-((x - d)^2 + y^2) / (2 s^2), -((x + d)^2 + y^2) / (2 s^2), -(x^2 + (y - d)^2) / (2 s^2))', 'logp');
+    expect(f.params).toEqual(['d', 's']);
+    const pts = points(3);
+    // tgt.data[0] = (d, s, -, -): PARAMS as the uniform's first slot
+    const code = `struct TargetParams { kind: u32, count: u32, _pad0: u32, _pad1: u32, data: array<vec4f, 32> }
+@group(0) @binding(0) var<uniform> tgt: TargetParams;
+@group(0) @binding(1) var<storage, read> pts: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> outv: array<f32>;
+${targetFormulaChunk(f)}
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= ${N_POINTS}u) { return; }
+  let e = target_formula(pts[i]);
+  outv[3u * i] = e.z; outv[3u * i + 1u] = e.x; outv[3u * i + 2u] = e.y;
+}
+`;
+    const uniform = new Float32Array(4 + 32 * 4);
+    uniform.set(packFormulaParams(PARAMS), 4);
+    const gpu = await withDevice(async (t) => {
+      const module = await createFormulaModule(t.device, code, [f], 'formula.target.test');
+      const pipeline = t.device.createComputePipeline({ label: 'formula.target.pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
+      const ubuf = t.upload(uniform, GPUBufferUsage.UNIFORM, 'formula.tgt');
+      const pbuf = t.upload(pts, GPUBufferUsage.STORAGE, 'formula.pts');
+      const out = t.empty(12 * N_POINTS, 'formula.out');
+      const bind = t.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: ubuf } }, { binding: 1, resource: { buffer: pbuf } }, { binding: 2, resource: { buffer: out } }] });
+      const enc = t.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(1);
+      pass.end();
+      t.device.queue.submit([enc.finish()]);
+      return new Float32Array(await t.read(out, 12 * N_POINTS));
+    });
+    const tally: Tally = { compared: 0, skipped: 0, worst: 0, worstAt: '' };
+    compare(f, gpu, 0, 3, pts, tally, 3);
+    expect(tally.compared).toBe(N_POINTS);
+    expect(targetFormulaChunk(undefined)).toContain('return vec3f(0.0);');
   });
 
   it('a WGSL compilation error is a FormulaError naming the formula', async () => {

@@ -96,6 +96,11 @@ export interface WgslFunction {
   name: string;
   /** The returned outputs (IR node ids): 1 -> f32, 2 -> vec2<f32>, 3 -> vec3<f32>. */
   outputs: readonly number[];
+  /**
+   * Where parameter i is read: 'uniform' (default) formula_params[i / 4][i % 4] (formulaParamsDecl);
+   * 'target' tgt.data[i / 4][i % 4], the existing target uniform of shaders/common/targets.wgsl (no new binding).
+   */
+  params?: 'uniform' | 'target';
 }
 
 /** One WGSL function `fn NAME(p: vec2<f32>) -> T` returning `outputs`. */
@@ -107,7 +112,7 @@ export function emitFunction(builder: Builder, fn: WgslFunction): string {
       case Op.CONST: return literal(n.k);
       case Op.X: return 'p.x';
       case Op.Y: return 'p.y';
-      case Op.PARAM: return `formula_params[${n.k >> 2}][${n.k & 3}]`;
+      case Op.PARAM: return `${fn.params === 'target' ? 'tgt.data' : 'formula_params'}[${n.k >> 2}][${n.k & 3}]`;
       default: return `t${id}`;
     }
   };

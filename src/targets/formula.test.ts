@@ -48,6 +48,7 @@ describe('formula target (CPU)', () => {
     expect(sy).toBeCloseTo(2 / 3, 14);
     // the CPU engine's evaluation reads the same twin
     expect(targetEvalPoint(t.packed, 3, -1)).toEqual([sx, sy, t.logDensity(3, -1)]);
+    expect(t.packed.data[0]).toBe(2); // the GPU's tgt.data[0].x
     expect(t.view[0]).toBeLessThan(-1);
     expect(t.view[1]).toBeGreaterThan(5);
   });

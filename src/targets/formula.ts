@@ -2,7 +2,8 @@
  * The `formula` target (issue 20): log pi(x, y) typed as a formula (grammar: src/formula/grammar.ts),
  * compiled by src/formula/ into a float64 twin (used here: density, score, the CPU engine through
  * PackedTarget.evalPoint, see src/reference/targetEval.ts) and WGSL (the GPU path is not wired yet:
- * the compiled formula rides on the packed target as `formula` for the GPU module variant).
+ * the compiled formula rides on the packed target as `formula`, its parameter values in data
+ * slots 0-1, for a targets.wgsl module variant with targetFormulaChunk(formula) as kind 11).
  *
  * Parameters: `logp` (the text) and the formula's own named parameters as numbers
  * (`formulaParamSpecs(text)`, default FORMULA_PARAM_DEFAULT). The static `params` list holds only
@@ -142,6 +143,8 @@ export function formulaInstance(text: string, params: Params): TargetInstance {
     return [evalOut[1] ?? NaN, evalOut[2] ?? NaN, evalOut[0] ?? NaN];
   };
   const packed: FormulaPackedTarget = { ...emptyPacked(TargetKind.none), kind: FORMULA_TARGET_KIND, evalPoint, formula: f, values };
+  // the parameters in data slots 0-1, where the WGSL of targetFormulaChunk (src/formula/compile.ts) reads them (tgt.data)
+  packed.data.set(values, 0);
   return {
     id: 'formula',
     params,
