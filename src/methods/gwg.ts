@@ -151,7 +151,7 @@ export const gwg: MethodDef = {
   description: 'Generalized Wasserstein gradient descent: p-norm functional gradient in an RKHS span, optional adaptive p (Cheng et al. 2023).',
   // f* undoes part of the kernel smoothing of SVGD's velocity, so GWG's stable step lies between
   // Langevin's 0.2 / L and SVGD's 4 / L: 2 / L, measured on the CPU twin (N = 256, 150 steps: the
-  // mixture's energy distance 0.125 at 0.1, 0.023 at 1; 30 / L diverges on u1).
+  // mixture's energy distance 0.125 at 0.1, 0.023 at 1; 18 / L diverged on u1).
   defaultStep: { perCurvature: 2, max: 1 },
   // 25gaussians (modes of std 0.018, 0.71 apart): at the median bandwidth and p = 2 the particles
   // enter the modes and are kicked out again (the span fit is ill-conditioned inside a tight mode;

@@ -80,7 +80,8 @@ export const svgd: MethodDef = {
   // average weighs a particle's own score by ~0.1 (E k = 1 / (1 + 2 s^2 / sigma^2), sigma^2 ~ s^2 / 4
   // at N = 256, 1 / 13 at N = 4,096), so a stable step is ~10x Langevin's. 4 / L (Langevin: 0.2 / L),
   // measured on the CPU twin at N = 256 (src/defaults.pairs.test.ts; KSD after 300 steps on the banana
-  // 0.91 at Langevin's 0.01, 0.21 at 0.2; 10 / L and more diverge on u1, the donut and the mixture).
+  // 0.91 at Langevin's 0.01, 0.21 at 0.2; 12-20 / L fail: u1 diverged at 18 / L, the donut (12 / L)
+  // and the mixture (20 / L) stopped converging).
   defaultStep: { perCurvature: 4, max: 2 },
   // 25gaussians: the median bandwidth (~0.3) spans the modes (std 0.018, 0.71 apart), so the kernel
   // smooths them away (a median 0.21 from the mode centres); a bandwidth 0.1 below the spacing with h
