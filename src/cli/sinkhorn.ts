@@ -94,6 +94,13 @@ async function readPoints(file: string, label: 'A' | 'B'): Promise<Float64Array>
 
 class Interrupted extends Error {}
 
+function maxAbs(a: Float64Array, b: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  for (const v of b) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
 /**
  * The backend with its problems counted: every commit is one iteration (progress), every read-back
  * a point where Ctrl-C stops the loop.
@@ -193,6 +200,11 @@ export async function sinkhornCommand(argv: string[], io: SinkhornCliIo): Promis
     if (gpuError) throw new Error(`GPU validation error: ${gpuError.message.split('\n')[0] ?? ''}`);
     if (!Number.isFinite(r.value)) {
       io.err(`wgf sinkhorn: the ${args.options.debias === false ? 'OT_eps' : 'S_eps'} value is not finite (${String(r.value)}) after ${r.iterations} iterations; try a larger --blur (nothing printed)\n`);
+      return 3;
+    }
+    if (!Number.isFinite(r.marginalError)) {
+      // the potentials overflowed (coordinates near float32's limit): the value cannot be trusted
+      io.err(`wgf sinkhorn: the marginal error is not finite (${String(r.marginalError)}) after ${r.iterations} iterations: the potentials overflowed (coordinates up to ${maxAbs(a, b).toExponential(2)}); rescale the clouds (nothing printed)\n`);
       return 3;
     }
     io.out(JSON.stringify({
