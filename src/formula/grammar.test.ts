@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParamError } from '../params';
 import { compileFormula } from './compile';
-import { FormulaError, MAX_FORMULA_LENGTH, MAX_NESTING, MAX_PARAMS, parseFormula, type FormulaKind } from './grammar';
+import { FORMULA_GRAMMAR, FormulaError, FUNCTIONS, MAX_FORMULA_LENGTH, MAX_NESTING, MAX_PARAMS, parseFormula, type FormulaKind } from './grammar';
 
 const ACCEPT: [text: string, kind: FormulaKind, params: string[]][] = [
   ['-(x^2 + y^2) / 2', 'logp', []],
@@ -112,6 +112,14 @@ describe('formula grammar: refused, each with its message', () => {
   });
   it('a non-string is refused', () => {
     expect(() => parseFormula(42 as unknown as string, 'logp')).toThrow(FormulaError);
+  });
+});
+
+describe('formula grammar: the stated grammar', () => {
+  it('FORMULA_GRAMMAR names every function, both constants and the three limits', () => {
+    for (const name of Object.keys(FUNCTIONS)) expect(FORMULA_GRAMMAR).toContain(`${name}(`);
+    expect(FORMULA_GRAMMAR).toContain('pi and e');
+    expect(FORMULA_GRAMMAR).toContain(`${MAX_FORMULA_LENGTH} characters, ${MAX_NESTING} levels of brackets, ${MAX_PARAMS} parameters`);
   });
 });
 

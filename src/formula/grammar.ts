@@ -43,6 +43,17 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 export const CONSTANTS = { pi: Math.PI, e: Math.E } as const;
 
+/** The grammar in a few lines, for `wgf list`, the UI's help and the docs (built from the constants above). */
+export const FORMULA_GRAMMAR = [
+  'A formula is an expression in x and y (log pi(x, y) for Target: Formula, unnormalised; V(x, y) and W(x, y) for a landscape, W a function of the difference of two particles):',
+  '  numbers (1, 0.5, 2e-3), x, y, the constants pi and e, and parameters: any other name, a letter followed by letters or digits (a, sigma, k1); each becomes a number with a slider;',
+  '  + - * / ^ (power, right-associative: -x^2 = -(x^2)), unary minus, parentheses, implicit products (2x, 3 x y, a (x - 1));',
+  `  functions: ${Object.entries(FUNCTIONS).map(([name, [lo, hi]]) => (hi === Infinity ? `${name}(a, b, ...)` : lo === 2 ? `${name}(a, b)` : `${name}(a)`)).join(', ')};`,
+  '  softplus(a) = log(1 + e^a), sigmoid(a) = 1 / (1 + e^-a), logsumexp(a, b, ...) = log(e^a + e^b + ...) are computed in stable forms: prefer them to log(exp(a) + exp(b)).',
+  `Limits: ${MAX_FORMULA_LENGTH} characters, ${MAX_NESTING} levels of brackets, ${MAX_PARAMS} parameters. Refused: anything else (other functions, =, ;, ?:, comparisons, [], ., strings) and names JavaScript objects carry (constructor, __proto__, toString, ...).`,
+  'log pi must use both x and y; it is checked on a grid (log of a negative number or of zero, division by zero, overflow) and in its tails (the mass on the plane must be finite).',
+].join('\n');
+
 /** Names JavaScript objects and functions carry: never parameter names. */
 const JS_NAMES: ReadonlySet<string> = new Set([
   ...Object.getOwnPropertyNames(Object.prototype),
