@@ -32,6 +32,21 @@ import { cloudSampler } from './targets';
  * distill took 17.2 s from click to download on 8gaussians (training 15.4 s; energy distance to
  * held-out samples 0.617 untrained -> 0.019, floor ~0.002) and 8.7 s on donut (density grid; 0.503
  * -> 0.013), well under a minute.
+ *
+ * Training parameters (DISTILL_PARAMS, issue 22 item 8): the shipped W-Flow recipe (public/models
+ * wflow-*.json: lr 1e-2, blur annealed 0.1 -> 0.03 with 3 warm iterations, first layer widened x6,
+ * target-side reach 0.6, 3 Adam steps per flow step, a weight average) on the default 2 hidden
+ * layers, with the average's decay 1 - 1.5 / steps (the same window relative to the run's length,
+ * 0.995 at 300 steps). TRAIN_DEFAULTS.wflow (lr 2e-3, no annealing, no average) gave a diffuse
+ * blob on a mixture: measured in Node (distill(), seed 1, 16,384 target points; energy distance of
+ * 4,096 generated points to 4,096 fresh target points; "between" = share of points farther than
+ * 2 std from every mode, the target's own share in brackets; load ~15 on 2 cores, so times are noisy):
+ *   dragged mixture (modes at (-3,-2.5), (3,2.5), (-3,3)), 300 steps: 0.161 -> 0.026, between 57% -> 10% (13%),
+ *     32-37 s -> 36-39 s
+ *   default mixture, 300 steps: 0.036 -> 0.0023, between 27% -> 9% (13%), 38 s -> 43 s
+ *   dragged mixture, 40 steps: 0.940 -> 0.070, between 86% -> 20%, 5.6 s -> 9.6 s
+ * The average matters: at 300 steps decay 0 gave 0.081, 0.98 gave 0.033. Four hidden layers (the
+ * shipped models') took 1.7x as long for 0.049 on the dragged mixture.
  */
 export const DISTILL_STEPS = 300;
 export const DISTILL_BATCH = 128;
@@ -43,6 +58,14 @@ export const DISTILL_EVAL_POINTS = 2048;
 /** Minimum interval between progress reports. */
 export const DISTILL_PROGRESS_MS = 250;
 
+/** Training parameters of a distill over TRAIN_DEFAULTS.wflow (see the header); `ema` comes from distillEma(steps). */
+export const DISTILL_PARAMS: Readonly<Record<string, number>> = { batch: DISTILL_BATCH, lr: 0.01, blurEnd: 0.03, anneal: 3, initScale: 6, reach: 0.6, fit: 3 };
+
+/** The weight average's decay for a run of `steps`: 1 - 1.5 / steps (0.995 at 300), 0 for a run of 1 step. */
+export function distillEma(steps: number): number {
+  return Math.max(0, 1 - 1.5 / Math.max(1, steps));
+}
+
 export interface DistillRequest {
   /** Target samples, interleaved [x0, y0, x1, y1, ...], at least 10 points. */
   cloud: Float64Array;
@@ -50,7 +73,7 @@ export interface DistillRequest {
   target: string;
   steps: number;
   seed: number;
-  /** Training parameters by name over TRAIN_DEFAULTS.wflow with batch DISTILL_BATCH (resolveTrainParams). */
+  /** Training parameters by name over TRAIN_DEFAULTS.wflow with DISTILL_PARAMS and distillEma(steps) (resolveTrainParams). */
   params?: Record<string, string | number>;
 }
 
@@ -114,7 +137,7 @@ export async function distill(req: DistillRequest, hooks: DistillHooks = {}): Pr
     if (!Number.isFinite(req.cloud[i] ?? NaN)) throw new DistillError(`target sample ${Math.floor(i / 2)} is not finite`);
   }
   if (!(Number.isInteger(req.steps) && req.steps >= 1 && req.steps <= DISTILL_MAX_STEPS)) throw new DistillError(`steps must be an integer in 1..${DISTILL_MAX_STEPS}, got ${req.steps}`);
-  const params = resolveTrainParams('wflow', { batch: DISTILL_BATCH, ...req.params });
+  const params = resolveTrainParams('wflow', { ...DISTILL_PARAMS, ema: distillEma(req.steps), ...req.params });
   const now = hooks.now ?? (() => performance.now());
   const every = hooks.progressMs ?? DISTILL_PROGRESS_MS;
 

@@ -4,7 +4,8 @@
  * visible must advance within
  *   limit = max(STALL_MIN_MS, STALL_FACTOR x the last batch's time)     (msPerStep x stepsPerFrame,
  *                                                                         the slowest run of the view)
- *   limit = STALL_FIRST_MS                                              (no batch finished yet)
+ *   limit = STALL_FIRST_MS                                              (no batch finished yet: shader
+ *                                                                         compilation on a software GPU)
  * A longer wait is a stuck state (a batch whose GPU work or read-back never completes, a frame loop
  * that stopped, a run that vanished): the page says so and recovers (Engine.recoverStall: the batches
  * in flight are abandoned, the runs rebuilt on the same backend from the latest snapshot, the frame
@@ -18,7 +19,7 @@ import type { Engine, EngineSnapshot } from '../engine/Engine';
 
 export const STALL_MIN_MS = 10_000;
 export const STALL_FACTOR = 5;
-export const STALL_FIRST_MS = 30_000;
+export const STALL_FIRST_MS = 60_000;
 export const STALL_CHECK_MS = 1000;
 
 /** What the watch reads from the engine's snapshot. */
