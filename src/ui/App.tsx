@@ -185,7 +185,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         <div className={`message ${snap.message.kind}`} role="alert">
           <span>{messageText(snap.message)}</span>
           {divergedMessage(snap.message) ? (
-            <button type="button" className="message-action" onClick={() => defaultStepSize(engine)} title="Start a new run at this run's default step size (src/defaults.ts)">
+            <button type="button" className="message-action" style={{ border: '1px solid currentColor', borderRadius: 4, padding: '2px 8px', whiteSpace: 'nowrap' }} onClick={() => defaultStepSize(engine)} title="Start a new run at this run's default step size (src/defaults.ts)">
               Use the default step size ({runStepSize(snap.config)})
             </button>
           ) : null}
