@@ -54,8 +54,10 @@ export class Progress {
       return;
     }
     const decile = Math.floor(frac * 10);
-    if (decile > this.lastDecile || !this.drawn) {
+    // a line per 10%, and one every 30 s while a slow stretch crosses none (so a long step is not silence)
+    if (decile > this.lastDecile || !this.drawn || t - this.lastDraw >= 30_000) {
       this.lastDecile = decile;
+      this.lastDraw = t;
       this.drawn = true;
       this.sink.err(`${this.label}: ${text}\n`);
     }

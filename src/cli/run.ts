@@ -339,16 +339,22 @@ async function runLoop(sim: Simulation, args: RunArgs, frameCount: number, frame
     return true;
   };
   let interrupted = false;
-  for (let f = 1; f < frameCount; f++) {
-    if (!(await stepTo(f * args.every))) {
-      interrupted = true;
-      break;
+  // a heartbeat while a step is awaited (GPU): a slow first step still shows elapsed time after ~2 s
+  const heartbeat = setInterval(() => progress.update(done), 1000);
+  try {
+    for (let f = 1; f < frameCount; f++) {
+      if (!(await stepTo(f * args.every))) {
+        interrupted = true;
+        break;
+      }
+      if (frames) frames.set(await sim.positions(), f * stride);
+      framesDone = f + 1;
     }
-    if (frames) frames.set(await sim.positions(), f * stride);
-    framesDone = f + 1;
+    // Steps after the last frame (steps not a multiple of every): run, not saved.
+    if (!interrupted && !(await stepTo(args.steps))) interrupted = true;
+  } finally {
+    clearInterval(heartbeat);
   }
-  // Steps after the last frame (steps not a multiple of every): run, not saved.
-  if (!interrupted && !(await stepTo(args.steps))) interrupted = true;
   progress.finish();
   return { wallMs: performance.now() - t0, stepMs, stepsDone: done, framesDone, interrupted };
 }
