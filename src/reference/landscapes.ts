@@ -28,7 +28,20 @@
  *     overflow beyond), in both twins.
  */
 
+/**
+ * A landscape evaluated on the host (formula landscapes, src/targets/formula.ts): v(x) and w(z)
+ * write [value, d/dx0, d/dx1, h00, h01, h11] into out; W(x, y) = w(x - y). Used before vKind/wKind.
+ */
+export interface LandscapeHost {
+  v(x0: number, x1: number, out: Float64Array): void;
+  w(z0: number, z1: number, out: Float64Array): void;
+}
+
+const HOST_OUT = new Float64Array(6);
+
 export interface PackedLandscape {
+  /** Formula landscapes: V and W from the host (vKind, wKind are then not read by the twin). */
+  host?: LandscapeHost;
   vKind: number;
   wKind: number;
   /** 4 numbers: V's parameters. */
@@ -70,6 +83,7 @@ export function landNetY(L: PackedLandscape, u: number): number {
 }
 
 export function landV(L: PackedLandscape, x0: number, x1: number): number {
+  if (L.host) { L.host.v(x0, x1, HOST_OUT); return HOST_OUT[0] ?? NaN; }
   if (L.vKind === 1) {
     const d0 = x0 - at(L.v, 0), d1 = x1 - at(L.v, 1);
     return 0.5 * at(L.v, 2) * (d0 * d0 + d1 * d1);
@@ -100,6 +114,7 @@ export function wellCoords(L: PackedLandscape, x0: number, x1: number): Vec2 {
 }
 
 export function landGradV(L: PackedLandscape, x0: number, x1: number): Vec2 {
+  if (L.host) { L.host.v(x0, x1, HOST_OUT); return [HOST_OUT[1] ?? NaN, HOST_OUT[2] ?? NaN]; }
   if (L.vKind === 1) {
     const k = at(L.v, 2);
     return [k * (x0 - at(L.v, 0)), k * (x1 - at(L.v, 1))];
@@ -127,6 +142,7 @@ export function landGradV(L: PackedLandscape, x0: number, x1: number): Vec2 {
 }
 
 export function landHessV(L: PackedLandscape, x0: number, x1: number): Sym2 {
+  if (L.host) { L.host.v(x0, x1, HOST_OUT); return [HOST_OUT[3] ?? NaN, HOST_OUT[4] ?? NaN, HOST_OUT[5] ?? NaN]; }
   if (L.vKind === 1) {
     const k = at(L.v, 2);
     return [k, 0, k];
@@ -162,6 +178,7 @@ export function landPowR2(r2: number, e: number): number {
 }
 
 export function landW(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number): number {
+  if (L.host) { L.host.w(x0 - y0, x1 - y1, HOST_OUT); return HOST_OUT[0] ?? NaN; }
   const z0 = x0 - y0, z1 = x1 - y1;
   const r2 = z0 * z0 + z1 * z1;
   if (L.wKind === 1) return 0.5 * at(L.w, 0) * r2;
@@ -183,6 +200,7 @@ export function landW(L: PackedLandscape, x0: number, x1: number, y0: number, y1
 
 /** grad_x W(x, y). */
 export function landGradW1(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number): Vec2 {
+  if (L.host) { L.host.w(x0 - y0, x1 - y1, HOST_OUT); return [HOST_OUT[1] ?? NaN, HOST_OUT[2] ?? NaN]; }
   const z0 = x0 - y0, z1 = x1 - y1;
   if (L.wKind === 1) {
     const c = at(L.w, 0);
@@ -220,6 +238,7 @@ function powerHess(r2: number, p: number): [number, number] {
 
 /** hess_xx W(x, y) (symmetric). */
 export function landHessW11(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number): Sym2 {
+  if (L.host) { L.host.w(x0 - y0, x1 - y1, HOST_OUT); return [HOST_OUT[3] ?? NaN, HOST_OUT[4] ?? NaN, HOST_OUT[5] ?? NaN]; }
   const z0 = x0 - y0, z1 = x1 - y1;
   if (L.wKind === 1) {
     const c = at(L.w, 0);
@@ -249,7 +268,7 @@ export function landHessW11(L: PackedLandscape, x0: number, x1: number, y0: numb
 
 /** hess_xy W(x, y) = d/dy grad_x W (general 2x2, row-major); for W(x - y) it is -hess W(z). */
 export function landHessW12(L: PackedLandscape, x0: number, x1: number, y0: number, y1: number): Mat2 {
-  if (L.wKind === 1 || L.wKind === 2) {
+  if (L.host || L.wKind === 1 || L.wKind === 2) {
     const [h11, h12, h22] = landHessW11(L, x0, x1, y0, y1);
     return [-h11, -h12, -h12, -h22];
   }

@@ -10,7 +10,8 @@ import { ParamError, resolveParams, type Params } from '../params';
 import { Rng } from '../reference/philox';
 import { targetEvalPoint } from '../reference/targetEval';
 import { FORMULA_PRESETS } from '../formula/presets';
-import { formulaParamSpecs, formulaTarget } from './formula';
+import { formulaLandscapeParamSpecs, formulaLandscapeTarget, formulaParamSpecs, formulaTarget } from './formula';
+import { createLandscape, landscapes } from '../landscapes/presets';
 import { createTarget } from './registry';
 import type { TargetInstance } from './types';
 
@@ -129,5 +130,48 @@ describe('formula target (CPU)', () => {
     expect(err).toBeInstanceOf(ParamError);
     expect((err as ParamError).param).toBe('logp');
     expect((err as Error).message).toMatch(re);
+  });
+});
+
+describe('formula landscape (CPU)', () => {
+  const dw = FORMULA_PRESETS.find((p) => p.id === 'double-well');
+  const make = (given: Params): TargetInstance => {
+    const specs = formulaLandscapeParamSpecs(String(given.V), String(given.W));
+    return formulaLandscapeTarget.create(resolveParams(specs, given));
+  };
+
+  it.each([['w-newton', {}, 5], ['wsfn', { lambda: 0.5 }, 40], ['wgd', {}, 30]] as const)(
+    'the double well typed as V and W: %s follows the built-in double well step for step (float64 steppers, N = 64, from the saddle)',
+    async (id, extra, steps) => {
+      const t = make({ V: dw?.V ?? '', W: dw?.W ?? '', ...dw?.values });
+      expect(formulaLandscapeParamSpecs(dw?.V ?? '', dw?.W ?? '').map((p) => p.name)).toEqual(['V', 'W', 'c']);
+      const builtin = createLandscape('double-well', {});
+      const method = getMethod(id);
+      const n = 64;
+      const run = (L: typeof builtin) => method.createCpu({ n, stepSize: 1, seed: 1, params: resolveParams(method.params, extra), domain: 'plane', landscape: L });
+      const a = run(t.landscape ?? builtin), b = run(builtin);
+      let x: Float64Array<ArrayBufferLike> = landscapes['double-well'].init(n, 1);
+      let y: Float64Array<ArrayBufferLike> = Float64Array.from(x);
+      let fa = NaN, fb = NaN, worst = 0;
+      for (let s = 0; s < steps; s++) {
+        x = a.step(x, s, t.packed);
+        y = b.step(y, s, t.packed);
+        fa = (await a.readouts?.('metrics'))?.energy ?? NaN;
+        fb = (await b.readouts?.('metrics'))?.energy ?? NaN;
+        for (let i = 0; i < 2 * n; i++) worst = Math.max(worst, Math.abs((x[i] ?? NaN) - (y[i] ?? NaN)));
+        if (id === 'wsfn' && fa < 1e-6) break; // escaped the saddle: done
+      }
+      // the same mathematics by another road (symbolic derivatives of the typed V, W vs the closed forms): rounding-level differences
+      expect(worst, `${id}: max |x_formula - x_builtin|`).toBeLessThan(1e-9);
+      expect(Math.abs(fa - fb), `${id}: energy`).toBeLessThan(1e-12);
+      if (id === 'w-newton') expect(Math.abs(fa - 0.25)).toBeLessThan(1e-12); // stays at the saddle, F = 1/4
+      if (id === 'wsfn') expect(fa).toBeLessThan(1e-6); // escapes the saddle
+    },
+  );
+
+  it('bad V or W: named (a W that is not even, a V with a log of a negative number)', () => {
+    expect(() => make({ V: 'x^2 + y^2', W: 'x + y^2' })).toThrow(/^W: W must be even, W\(-x, -y\) = W\(x, y\)/);
+    expect(() => make({ V: 'log(x) + y^2', W: 'x^2' })).toThrow(/^V: log of a negative number in log\(x\)/);
+    expect(() => make({ V: 'x^2 +', W: 'x^2' })).toThrow(/^V: column 6: unexpected end of expression/);
   });
 });

@@ -15,11 +15,12 @@
  * SAMPLE_GRID x SAMPLE_GRID grid over the padded view drawn by their mass, uniform within a cell
  * (as image targets are).
  */
-import { compileFormula, type CompiledFormula } from '../formula/compile';
+import { compileFormula, compileLandscape, type CompiledFormula } from '../formula/compile';
 import { FormulaError } from '../formula/grammar';
 import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
-import type { ParamSpec, Params } from '../params';
-import type { Rng } from '../reference/philox';
+import { ParamError, type ParamSpec, type Params } from '../params';
+import type { LandscapeHost, PackedLandscape } from '../reference/landscapes';
+import { Rng } from '../reference/philox';
 import { squareView } from './gaussian';
 import { firstAbove } from './image';
 import { emptyPacked, TargetKind } from './pack';
@@ -173,5 +174,115 @@ export const formulaTarget: TargetDef = {
     const text = params.logp;
     if (typeof text !== 'string') throw new FormulaError('logp', 'expected the formula as text');
     return formulaInstance(text, params);
+  },
+};
+
+/** The packed vKind / wKind of a formula landscape: not cases of shaders/common/landscapes.wgsl yet (the twin reads PackedLandscape.host). */
+export const FORMULA_LANDSCAPE_KIND = 4;
+export const FORMULA_DEFAULT_V = '(x^2 - 1)^2 / 4 + y^2 / 2';
+export const FORMULA_DEFAULT_W = 'c (x^2 + y^2) / 2';
+/** The view of a landscape whose exp(-V) has no finite mass (nothing to size it by). */
+export const LANDSCAPE_FALLBACK_VIEW: Box = [-3, 3, -3, 3];
+
+const V_SPEC: ParamSpec = {
+  name: 'V', label: 'V(x, y)', kind: 'json', default: FORMULA_DEFAULT_V,
+  description: 'the potential V(x, y) as a formula (see wgf list for the grammar)',
+};
+const W_SPEC: ParamSpec = {
+  name: 'W', label: 'W(x, y)', kind: 'json', default: FORMULA_DEFAULT_W,
+  description: 'the interaction W(x, y) of the difference (x, y) = x_i - x_j of two particles, as a formula; W(-z) = W(z)',
+};
+
+/** The parameter list of a formula landscape: V, W, then one number per named parameter of either (none when they do not parse). */
+export function formulaLandscapeParamSpecs(vText: string, wText: string): ParamSpec[] {
+  let names: string[] = [];
+  try {
+    names = compileLandscape(vText, wText).params;
+  } catch (err) {
+    if (!(err instanceof FormulaError)) throw err;
+  }
+  return [V_SPEC, W_SPEC, ...names.map((name): ParamSpec => ({
+    name, label: name, kind: 'number', default: FORMULA_PARAM_DEFAULT, min: -FORMULA_PARAM_RANGE, max: FORMULA_PARAM_RANGE, step: 0.01,
+    description: `the formulas' parameter ${name}`,
+  }))];
+}
+
+/** A formula landscape packed for the twin (host) and, later, the GPU (the compiled V and W, the values). */
+export interface FormulaPackedLandscape extends PackedLandscape {
+  host: LandscapeHost;
+  formulas: { V: CompiledFormula; W: CompiledFormula };
+  values: number[];
+}
+
+/** Build the instance of the landscape (V, W) with parameter values from `params`. */
+export function formulaLandscapeInstance(vText: string, wText: string, params: Params): TargetInstance {
+  const { V, W, params: names } = compileLandscape(vText, wText);
+  const values = names.map((name) => {
+    const v = params[name];
+    return typeof v === 'number' && Number.isFinite(v) ? v : FORMULA_PARAM_DEFAULT;
+  });
+  checkGrid(V, values, CHECK_BOX);
+  checkGrid(W, values, CHECK_BOX);
+  // W of a difference must be even: W(-z) = W(z) (F's interaction term is symmetric)
+  const a = new Float64Array(6), b = new Float64Array(6);
+  for (const [z0, z1] of [[0.7, -1.3], [2.1, 0.4], [-0.2, 3.3]] as const) {
+    W.evaluate(z0, z1, values, a);
+    W.evaluate(-z0, -z1, values, b);
+    if (!(Math.abs((a[0] ?? NaN) - (b[0] ?? NaN)) <= 1e-9 * (1 + Math.abs(a[0] ?? 0)))) {
+      throw new FormulaError('W', `W must be even, W(-x, -y) = W(x, y): W(${z0}, ${z1}) = ${a[0]} but W(${-z0}, ${-z1}) = ${b[0]}`);
+    }
+  }
+  const host: LandscapeHost = {
+    v: (x0, x1, out) => V.evaluate(x0, x1, values, out),
+    w: (z0, z1, out) => W.evaluate(z0, z1, values, out),
+  };
+  const landscape: FormulaPackedLandscape = {
+    host, vKind: FORMULA_LANDSCAPE_KIND, wKind: FORMULA_LANDSCAPE_KIND,
+    v: new Float64Array(4), w: new Float64Array(4), formulas: { V, W }, values,
+  };
+  // the view: where exp(-V) holds its mass, when it has finite mass
+  let view = squareView(...LANDSCAPE_FALLBACK_VIEW);
+  try {
+    const negV = compileFormula(`-(${vText})`, 'V', { params: names });
+    const q = gridQuadrature(negV, values, SEARCH_BOX, 160, 160);
+    const box = massBox(q.xs, q.marginalX, q.ys, q.marginalY, 1e-3);
+    const hx = Math.max(1, (box[1] - box[0]) / 2), hy = Math.max(1, (box[3] - box[2]) / 2);
+    const cx = (box[0] + box[1]) / 2, cy = (box[2] + box[3]) / 2;
+    if ([hx, hy, cx, cy].every(Number.isFinite)) view = squareView(cx - hx, cx + hx, cy - hy, cy + hy);
+  } catch (err) {
+    if (!(err instanceof FormulaError)) throw err;
+  }
+  const vOut = new Float64Array(6);
+  return {
+    id: 'formula-landscape',
+    params,
+    packed: emptyPacked(TargetKind.none),
+    view,
+    landscape,
+    // for drawing only (the canvas shades V), as the built-in landscapes
+    logDensity: (x, y) => { V.evaluate(x, y, values, vOut); return -(vOut[0] ?? NaN); },
+    score: (x, y) => { V.evaluate(x, y, values, vOut); return [-(vOut[1] ?? NaN), -(vOut[2] ?? NaN)]; },
+    defaultInit: (n, seed) => {
+      const rng = new Rng(seed, 7);
+      return Float64Array.from({ length: 2 * n }, () => rng.normal());
+    },
+  };
+}
+
+export const formulaLandscapeTarget: TargetDef = {
+  id: 'formula-landscape',
+  label: 'Formula landscape',
+  description: 'An energy F(rho) = int V + 1/2 int int W(x - y) typed as two formulas V(x, y) and W(x, y) (see formula for the grammar).',
+  about: {
+    tex: String.raw`F(\rho) = \int V\, d\rho + \tfrac12 \iint W(x - y)\, d\rho(x)\, d\rho(y)`,
+    text: 'Type the potential V and the interaction W of the difference of two particles; the landscape methods descend F with gradients and Hessian-vector products from the formulas\' symbolic derivatives.',
+    params: { V: 'The potential V(x, y) as a formula.', W: 'The interaction W(x, y), even, of the difference of two particles.' },
+  },
+  params: [V_SPEC, W_SPEC],
+  create(params) {
+    const v = params.V, w = params.W;
+    if (typeof v !== 'string') throw new ParamError('V', 'V: expected the formula as text');
+    if (typeof w !== 'string') throw new ParamError('W', 'W: expected the formula as text');
+    return formulaLandscapeInstance(v, w, params);
   },
 };
