@@ -5,11 +5,20 @@
 //   1 blr (src/nd/targetsBlr.ts): theta = [w_1..w_F, b] (F = D - 1), z_r = x_r . w + b,
 //     log pi = c + sum_r [y_r z_r - log(1 + e^z_r)] - |theta|^2 pp / 2,
 //     s = sum_r (y_r - sigmoid(z_r)) [x_r, 1] - pp theta;   tdata = [X (rows x F), y (rows)]
+//   2 eight-schools (src/nd/targetsEightSchools.ts), D = 10, [mu, log_tau, tt_1..8], tau = e^log_tau,
+//     u = tau^2/25, r_j = (y_j - mu - tau tt_j) / sigma_j^2:
+//     log pi = c - mu^2/50 - log(1 + u) + log_tau - sum_j [tt_j^2/2 + r_j^2 sigma_j^2 / 2]
+//     s_mu = -mu/25 + sum_j r_j, s_log_tau = 1 - 2u/(1+u) + tau sum_j r_j tt_j, s_tt_j = -tt_j + tau r_j
+//     tdata = [y_1..8, sigma_1..8]
+//   3 funnel-nd (src/nd/targetsAnalytic.ts), [v, x_1..x_{D-1}], q = sum_k x_k^2, m = D - 1:
+//     log pi = c - v^2 pv / 2 - m v / 2 - q e^-v / 2,  s_v = -v pv - m/2 + q e^-v / 2,  s_k = -x_k e^-v
+//     tdata = [pv = 1 / scale^2]
 // Layout: TI particles per workgroup, TK lanes per particle (WG = TI * TK). Lane tk owns the
 // coordinates k = tk, tk + TK, ... (at most MAXK, so D <= MAXK * TK) and, for blr, the rows
 // r = tk (mod TK), processed in chunks of TK rows: each lane writes its row's residual into shared
 // memory, then every lane adds the chunk's residual-weighted rows into its own coordinates.
-// logp partial sums are reduced over the TK lanes of a particle (TK a power of two).
+// Per-lane partial sums (logp; for eight-schools and the funnel also the sums their first coordinates
+// need) are reduced over the TK lanes of a particle as a vec4 (TK a power of two).
 // Twin: src/nd/reference/ndScore.ts.
 
 struct NdScoreParams {
@@ -39,7 +48,7 @@ const MAXK: u32 = 32u;
 
 var<workgroup> xs: array<f32, TI * D>;
 var<workgroup> resid: array<f32, WG>;
-var<workgroup> red: array<f32, WG>;
+var<workgroup> red: array<vec4f, WG>;
 
 fn softplus(z: f32) -> f32 {
   return max(z, 0.0) + log(1.0 + exp(-abs(z)));
@@ -65,6 +74,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   workgroupBarrier();
   var g: array<f32, MAXK>;
   var lp = 0.0;
+  // further per-lane partial sums (eight-schools: sum r_j, sum r_j tt_j; funnel: sum x_k^2)
+  var s1 = 0.0;
+  var s2 = 0.0;
   if (params.kind == 0u) {
     for (var m = 0u; m * TK + tk < D; m++) {
       let k = m * TK + tk;
@@ -72,6 +84,42 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       let pk = tdata[D + k];
       g[m] = -pk * r;
       lp -= 0.5 * pk * r * r;
+    }
+  } else if (params.kind == 2u) {
+    let mu = xs[ti * D];
+    let lt = xs[ti * D + 1u];
+    let tau = exp(lt);
+    for (var m = 0u; m * TK + tk < D; m++) {
+      let k = m * TK + tk;
+      if (k >= 2u) {
+        let j = k - 2u;
+        let tt = xs[ti * D + k];
+        let sg = tdata[8u + j];
+        let res = tdata[j] - mu - tau * tt;
+        let r = res / (sg * sg);
+        g[m] = -tt + tau * r;
+        lp -= 0.5 * tt * tt + 0.5 * res * r;
+        s1 += r;
+        s2 += r * tt;
+      }
+    }
+    if (tk == 0u) {
+      lp += -mu * mu / 50.0 - log(1.0 + tau * tau / 25.0) + lt;
+    }
+  } else if (params.kind == 3u) {
+    let v = xs[ti * D];
+    let ev = exp(-v);
+    for (var m = 0u; m * TK + tk < D; m++) {
+      let k = m * TK + tk;
+      if (k >= 1u) {
+        let xk = xs[ti * D + k];
+        g[m] = -xk * ev;
+        s1 += xk * xk;
+      }
+    }
+    lp = -0.5 * s1 * ev;
+    if (tk == 0u) {
+      lp += -0.5 * v * v * tdata[0] - 0.5 * f32(D - 1u) * v;
     }
   } else {
     let f = D - 1u;
@@ -110,7 +158,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       lp -= 0.5 * params.pp * t * t;
     }
   }
-  red[lid] = lp;
+  red[lid] = vec4f(lp, s1, s2, 0.0);
   workgroupBarrier();
   for (var s = TK / 2u; s > 0u; s /= 2u) {
     if (tk < s) {
@@ -118,12 +166,24 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     }
     workgroupBarrier();
   }
+  let tot = red[ti * TK];
   if (live) {
     for (var m = 0u; m * TK + tk < D; m++) {
-      scores[i * D + m * TK + tk] = g[m];
+      let k = m * TK + tk;
+      var gk = g[m];
+      if (params.kind == 2u && k < 2u) {
+        let tau = exp(xs[ti * D + 1u]);
+        let u = tau * tau / 25.0;
+        gk = select(1.0 - 2.0 * u / (1.0 + u) + tau * tot.z, -xs[ti * D] / 25.0 + tot.y, k == 0u);
+      }
+      if (params.kind == 3u && k == 0u) {
+        let v = xs[ti * D];
+        gk = -v * tdata[0] - 0.5 * f32(D - 1u) + 0.5 * tot.y * exp(-v);
+      }
+      scores[i * D + k] = gk;
     }
     if (tk == 0u) {
-      logp[i] = red[lid] + params.logNorm;
+      logp[i] = tot.x + params.logNorm;
     }
   }
 }

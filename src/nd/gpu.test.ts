@@ -30,7 +30,7 @@ function cloud(n: number, d: number, scale: number, seed: number, shift = 0): Fl
 }
 
 describe('ndScore twin = the target\'s own float64 logpGrad', () => {
-  for (const [id, params] of [['gaussian-nd', { d: '9', cond: '50', mean: '0.3' }], ['blr', { data: 'breast-cancer' }], ['blr', { data: 'iris', test: '0', prior: '3' }]] as const) {
+  for (const [id, params] of [['gaussian-nd', { d: '9', cond: '50', mean: '0.3' }], ['blr', { data: 'breast-cancer' }], ['blr', { data: 'iris', test: '0', prior: '3' }], ['eight-schools', {}], ['funnel-nd', { d: '7', scale: '2' }]] as const) {
     it(`${id} ${JSON.stringify(params)}`, () => {
       const t = createNdTarget(id, params);
       const x = cloud(6, t.d, 0.5, 1);
@@ -41,8 +41,19 @@ describe('ndScore twin = the target\'s own float64 logpGrad', () => {
       expectClose(tw.scores, g, { atol: 1e-9, rtol: 1e-12 }, 'same formulas in float64');
     });
   }
-  it('eight-schools and funnel-nd say they have no GPU form yet', () => {
-    expect(() => packNdTarget(createNdTarget('eight-schools'))).toThrow(/no GPU form yet/);
+  it('gaussian-nd and funnel-nd at other parameters, and eight-schools far out in log_tau', () => {
+    for (const t of [createNdTarget('gaussian-nd', { d: '3', cond: '1e4' }), createNdTarget('funnel-nd', { d: '12' }), createNdTarget('eight-schools')]) {
+      const x = cloud(4, t.d, 2, 3);
+      const g = new Float64Array(4 * t.d);
+      const lp = t.logpGrad(x, 4, g);
+      const tw = ndScore(packNdTarget(t), x, 4);
+      expectClose(tw.logp, lp, { atol: 1e-9, rtol: 1e-12 }, 'same formulas in float64');
+      expectClose(tw.scores, g, { atol: 1e-9, rtol: 1e-12 }, 'same formulas in float64');
+    }
+  });
+  it('a target without a GPU form is a named error', () => {
+    const fake = { ...createNdTarget('gaussian-nd'), id: 'other' };
+    expect(() => packNdTarget(fake)).toThrow(/ndScore: target 'other' has no GPU form yet/);
   });
 });
 
@@ -69,6 +80,19 @@ describe('ndScore (WGSL) vs src/nd/reference/ndScore.ts', () => {
       // scores: one product, prec <= 100: rel 1e-6; logp sums d terms of size <= 100 * 10
       expectClose(got.scores, want.scores, { atol: 1e-5, rtol: 1e-5 }, 'f32 product prec_k (x_k - m_k)');
       expectClose(got.logp, want.logp, { atol: 1e-5 * d * 100, rtol: 1e-5 }, 'f32 sum of d quadratic terms');
+    });
+  }
+  for (const [id, params] of [['eight-schools', {}], ['funnel-nd', { d: '16' }]] as const) {
+    it(`${id} ${JSON.stringify(params)} (N = 45)`, async () => {
+      const t = createNdTarget(id, params);
+      const n = 45;
+      const x = cloud(n, t.d, 1.2, 13);
+      const want = ndScore(packNdTarget(t), x, n);
+      const got = await gpuScore(t, x, n);
+      // f32 exp(log_tau) / exp(-v) with |exponent| <= ~5 (relative 1e-6 of values up to ~1e2), and
+      // sums of <= 16 terms
+      expectClose(got.scores, want.scores, { atol: 1e-4, rtol: 2e-5 }, 'f32 exp of one coordinate times sums of d terms');
+      expectClose(got.logp, want.logp, { atol: 1e-3, rtol: 2e-5 }, 'f32 sum of d terms');
     });
   }
   for (const data of ['breast-cancer', 'iris'] as const) {
@@ -193,9 +217,18 @@ describe('MALA on the GPU (ndScore + langevinNd, f32): gaussian-nd d = 32, condi
       const lpx = gt.empty(4 * n), lpy = gt.empty(4 * n), lp = gt.empty(8 * n), cnt = gt.empty(8);
       const atX = score.bindIO(xb, sx, lpx), atY = score.bindIO(yb, sy, lpy);
       const io = lang.bindIO(xb, yb, sx, sy, lp, cnt);
+      // every step's params struct in one table, copied into the uniform before each step inside
+      // a single command buffer (one submit for the whole run)
+      const bytes = lang.params.arrayBuffer.byteLength;
+      const table = new Uint8Array(bytes * steps);
       for (let s = 0; s < steps; s++) {
-        lang.configure({ n, d, h, seed: 77, step: s });
-        const enc = device.createCommandEncoder();
+        lang.params.set({ n, d, h, seed: 77, step: s });
+        table.set(new Uint8Array(lang.params.arrayBuffer), s * bytes);
+      }
+      const tb = gt.upload(table);
+      const enc = device.createCommandEncoder();
+      for (let s = 0; s < steps; s++) {
+        enc.copyBufferToBuffer(tb, s * bytes, lang.uniform, 0, bytes);
         let pass = enc.beginComputePass();
         score.encode(pass, atX, n);
         lang.encode(pass, io, 'propose', n, d);
@@ -206,8 +239,8 @@ describe('MALA on the GPU (ndScore + langevinNd, f32): gaussian-nd d = 32, condi
         pass = enc.beginComputePass();
         lang.encode(pass, io, 'accept', n, d);
         pass.end();
-        device.queue.submit([enc.finish()]);
       }
+      device.queue.submit([enc.finish()]);
       return { x: new Float32Array(await gt.read(xb, 4 * n * d)), counts: new Uint32Array(await gt.read(cnt, 8)) };
     });
     const acceptance = (counts[0] ?? 0) / (counts[1] ?? 1);
@@ -217,8 +250,8 @@ describe('MALA on the GPU (ndScore + langevinNd, f32): gaussian-nd d = 32, condi
     // start N(m, I): exact for x1 (variance 1), too wide for the rest, whose excess variance decays
     // like exp(-2 t / s_k^2), t = 200 h = 1.6: < 0.3% left for x2 (s^2 = 0.86), far less for the stiff
     // ones (the CPU test, src/nd/samplers.test.ts, runs the full relaxation). Then N independent
-    // draws; f32 rounding of x (1e-7 relative) is far below the 4.5-SE bands. One submit per step
-    // (the step counter is a uniform): ~0.1 s each on SwiftShader, hence 200 steps.
+    // draws; f32 rounding of x (1e-7 relative) is far below the 4.5-SE bands. 200 steps: each costs
+    // ~0.1 s on SwiftShader.
     for (let k = 0; k < d; k++) {
       const s = sd[k] ?? 1;
       expect(Math.abs((m.mean[k] ?? 0) - 0.5), `mean x${k + 1}`).toBeLessThan((4.5 * s) / Math.sqrt(n));
