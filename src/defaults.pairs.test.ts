@@ -47,6 +47,7 @@ function budget(m: MethodDef, targetId: string): { n: number; steps: number } {
   if (m.id === 'langevin') return { n: 256, steps: 1000 };
   if (m.id === 'gwg') return { n: 128, steps: 200 };
   if (m.id === 'sinkhorn-flow') return { n: 192, steps: 60 };
+  if (m.id === 'svgd') return { n: 128, steps: 200 };
   return { n: 192, steps: 200 };
 }
 
@@ -174,6 +175,6 @@ describe('issue 22 item 2: every (method, target) pair moves toward its target a
       }
       console.log(rows.join('\n'));
       expect(failed).toEqual([]);
-    }, 120_000);
+    }, 400_000); // ~35 s for the slowest (svgd) on 2 idle cores; generous for a shared machine
   }
 });
