@@ -5,7 +5,7 @@
  * parameters. Small N (256) keeps each test quick on SwiftShader.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, commit, openApp, snapshot, waitForStep } from './helpers';
+import { collectErrors, commit, nextFrames, openApp, snapshot, waitForMetricsAt, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -31,7 +31,8 @@ test('bug 2: after a blow-up a change of method, target or step size runs again;
   const stuck = (await snapshot(page)).step;
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.getByRole('alert')).toContainText('Press Reset or lower the step size');
-  await page.waitForTimeout(500);
+  // the engine steps once per animation frame: 20 frames later nothing has run
+  await nextFrames(page, 20);
   expect((await snapshot(page)).playing).toBe(false);
   expect((await snapshot(page)).step).toBe(stuck);
   await page.screenshot({ path: `${SHOTS}/20-blocked-after-divergence.png` });
@@ -40,7 +41,8 @@ test('bug 2: after a blow-up a change of method, target or step size runs again;
   await page.getByLabel('Method', { exact: true }).selectOption('svgd');
   await expectRunningAgain(page);
   expect((await snapshot(page)).config.method).toBe('svgd');
-  await page.waitForTimeout(1000);
+  // the screenshot shows the new run's plots
+  await waitForMetricsAt(page, 1);
   await page.screenshot({ path: `${SHOTS}/21-restarted-after-divergence.png` });
 
   // blow up again, then another target
@@ -71,7 +73,7 @@ test('bug 2: a refused start (#n=999999999) is revived by a valid particle count
   expect(s.status).toBe('ready');
   expect(s.config.n).toBe(512);
   expect(s.playing).toBe(true);
-  await page.waitForTimeout(800);
+  await waitForMetricsAt(page, 1);
   await page.screenshot({ path: `${SHOTS}/22-revived-after-bad-n.png` });
   expect(errors).toEqual([]);
 });
@@ -110,19 +112,26 @@ test('bug 4: switching mmd-flow <-> Sinkhorn flow on moons and pressing Reset ra
   const errors = collectErrors(page);
   await openApp(page, 'method=mmd-flow&target=moons&n=256', 1);
   const method = page.getByLabel('Method', { exact: true });
+  // each switch lands (the new method's run is installed and drawn) before the next one
+  const switched = async (m: string): Promise<void> => {
+    await page.waitForFunction((id) => window.__wgf?.getSnapshot().config.method === id, m, { timeout: 30_000 });
+    await nextFrames(page, 3);
+  };
   for (let i = 0; i < 3; i++) {
     await method.selectOption('sinkhorn-flow');
-    await page.waitForTimeout(400);
+    await switched('sinkhorn-flow');
     await method.selectOption('mmd-flow');
-    await page.waitForTimeout(400);
+    await switched('mmd-flow');
   }
+  // quick Resets: a few frames apart, while read-backs of the previous runs are pending
   for (let i = 0; i < 4; i++) {
     await page.getByRole('button', { name: 'Reset' }).click();
-    await page.waitForTimeout(150);
+    await nextFrames(page, 3);
   }
   const s = (await snapshot(page)).step;
   await waitForStep(page, s + 2);
-  await page.waitForTimeout(1000);
+  // the last run's metrics read back twice: any read-back of the runs replaced before has settled by then
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().history.step.length ?? 0) >= 2, undefined, { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
 
@@ -151,7 +160,7 @@ test('bug 6: the split view refuses an identical run, lets the second run take i
   const s = await snapshot(page);
   expect(s.stats?.step ?? 0).toBeGreaterThan(0);
   await expect(page.getByTestId('compare-status')).toContainText('mean (');
-  await page.waitForTimeout(800);
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 1, undefined, { timeout: 60_000 });
   await page.screenshot({ path: `${SHOTS}/24-compare-own-params.png` });
 
   // a sample target: the main run switches to a flow; the second run does not silently become the same flow
@@ -162,7 +171,7 @@ test('bug 6: the split view refuses an identical run, lets the second run take i
   expect(after.compare?.method).not.toBe(after.config.method);
   expect(after.compare?.note?.type).toBe('compare-switched');
   await expect(panel.getByRole('note')).toContainText('so it now runs');
-  await page.waitForTimeout(800);
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 1, undefined, { timeout: 60_000 });
   await page.screenshot({ path: `${SHOTS}/25-compare-sample-target.png` });
   expect(errors).toEqual([]);
 });

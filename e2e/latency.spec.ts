@@ -14,7 +14,7 @@
  *   worker's own count read back through stats(), stay put; the positions do not change).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, snapshot, waitForStep } from './helpers';
+import { collectErrors, nextFrames, snapshot, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 const LATENCY_MS = 100;
@@ -254,7 +254,8 @@ test('CPU backend, SVGD N = 4096: the main thread stays free and Pause / Play an
     console.log(`Play #${round}: ${fmt(play)}`);
     expect(play.shown, 'click to "running" in the status bar').toBeLessThan(LATENCY_MS);
     await waitForStep(page, pausedAt + 1, 60_000);
-    await page.waitForTimeout(700 + 400 * round); // land the next click at another point of a step
+    // land the next click at another point of a step: a different number of drawn frames after one each round
+    await nextFrames(page, 12 * round);
   }
   expect(errors).toEqual([]);
 });

@@ -104,7 +104,8 @@ test('8 gaussians: one cluster is dragged on its own', async ({ page }) => {
   // the other clusters stay put
   const other = await page.getByRole('button', { name: 'Cluster 2', exact: true }).boundingBox();
   expect(other).not.toBeNull();
-  await page.waitForTimeout(1500);
+  // the screenshot shows the flow after the drag: one more step drawn
+  await waitForStep(page, (await snapshot(page)).step + 1);
   await page.screenshot({ path: `${SHOTS}/12-cluster-dragged.png` });
 });
 
@@ -117,8 +118,7 @@ test('an uploaded image becomes the target; a file that is not an image is refus
   const snap = await snapshot(page);
   expect(snap.config.method).not.toBe('svgd'); // switched to a sample-based flow
   await expect(page.getByRole('alert')).toContainText("image 'ring.png'");
-  await waitForStep(page, snap.step + 8);
-  await page.waitForTimeout(1000);
+  await waitForStep(page, snap.step + 9);
   await page.screenshot({ path: `${SHOTS}/13-image-target.png` });
 
   const before = (await snapshot(page)).step;
@@ -146,7 +146,8 @@ test('split view: Compare with shows two canvases and two traces per plot', asyn
   expect(s.compare?.method).toBe('langevin');
   expect(Math.abs((s.compare?.step ?? 0) - s.step)).toBeLessThanOrEqual(512);
   await expect.poll(() => page.evaluate(() => location.hash)).toContain('cmp=langevin');
-  await page.waitForTimeout(1000);
+  // one more metrics point of the second run on the plots
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 4, undefined, { timeout: 60_000 });
   await page.screenshot({ path: `${SHOTS}/14-split-view.png` });
   await page.getByLabel('Compare with').selectOption('none');
   await expect(page.locator('canvas.sim-canvas')).toHaveCount(1);
@@ -170,7 +171,6 @@ test('painting a density and using it makes a cloud target', async ({ page }) =>
   await expect.poll(async () => (await snapshot(page)).config.target.id, { timeout: 30_000 }).toBe('cloud');
   await expect(page.getByRole('alert')).toContainText('painted density');
   const s = await snapshot(page);
-  await waitForStep(page, s.step + 10);
-  await page.waitForTimeout(1000);
+  await waitForStep(page, s.step + 11);
   await page.screenshot({ path: `${SHOTS}/16-painted-target.png` });
 });

@@ -5,7 +5,7 @@
  * (it wraps). N = 256 keeps SwiftShader quick. Screenshots go to test-results/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, commit, openApp, positions, snapshot } from './helpers';
+import { collectErrors, commit, openApp, positions, snapshot, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -77,7 +77,8 @@ test('torus: Domain switches to the torus mixture with the Riesz kernel; the L2 
   expect(mean[0]).toBeLessThan(0.9);
   expect(Math.abs(mean[1] - 0.3)).toBeLessThan(0.03);
   await expect(page.getByRole('region', { name: 'Mixture components' })).toContainText(`(${mean[0].toFixed(2)}, `);
-  await page.waitForTimeout(1500);
+  // the screenshot shows the flow after the drag: one more step drawn
+  await waitForStep(page, (await snapshot(page)).step + 1, 30_000);
   await page.screenshot({ path: `${SHOTS}/21-torus-dragged.png` });
 
   // back to the plane: the kernel and the step size return to plane values, the run goes on

@@ -156,7 +156,10 @@ test('compare: the "against itself" hint only with a second run on; three runs f
   await expect
     .poll(async () => (await snapshot(page)).compare2?.metrics?.readouts?.energy ?? 1, { timeout: 240_000, intervals: [1000] })
     .toBeLessThan(1e-6);
-  await page.waitForTimeout(1500);
+  // the F plot has redrawn down there: its log axis reaches below 1e-6 (plotly's range is in log10 units)
+  await expect
+    .poll(() => page.locator('[data-plot="readout-energy"]').evaluate((el) => (el as HTMLElement & { _fullLayout?: { yaxis?: { range?: number[] } } })._fullLayout?.yaxis?.range?.[0] ?? 0), { timeout: 30_000 })
+    .toBeLessThan(-6);
   // labelled ticks (plotly also draws the minor ticks as unlabelled .ytick groups)
   const labels = (await page.locator('[data-plot="readout-energy"] .yaxislayer-above .ytick').allTextContents()).filter((t) => t.trim() !== '');
   const nTicks = labels.length;
@@ -166,7 +169,10 @@ test('compare: the "against itself" hint only with a second run on; three runs f
   await page.screenshot({ path: `${SHOTS}/wells-3-saddle-1440.png` });
   await page.locator('#plots').screenshot({ path: `${SHOTS}/wells-4-plots-1440.png` });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(1500);
+  // the plots have been laid out again for the phone width
+  await expect
+    .poll(() => page.locator('[data-plot="readout-energy"] .main-svg').first().evaluate((el) => el.getBoundingClientRect().width), { timeout: 20_000 })
+    .toBeLessThanOrEqual(390);
   await page.screenshot({ path: `${SHOTS}/wells-5-phone.png`, fullPage: true });
   await page.locator('[data-plot="readout-energy"]').screenshot({ path: `${SHOTS}/wells-6-phone-F.png` });
   expect(errors).toEqual([]);
