@@ -23,6 +23,7 @@ const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   isTTY: process.stderr.isTTY,
+  progress: true,
 };
 
 /** For the real process: an AbortSignal that Ctrl-C aborts (a second Ctrl-C exits 130 at once). */

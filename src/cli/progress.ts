@@ -7,6 +7,8 @@ export interface ProgressSink {
   err: (text: string) => void;
   /** stderr is a terminal: draw a bar with \r. */
   isTTY?: boolean;
+  /** Show progress at all (the real process: true; in-process callers such as tests leave it out). */
+  progress?: boolean;
 }
 
 function fmtSeconds(s: number): string {
@@ -40,8 +42,10 @@ export class Progress {
   update(done: number): void {
     const t = this.now();
     const elapsed = t - this.t0;
-    if (elapsed < this.delayMs || this.total <= 0) return;
+    if (this.sink.progress !== true || elapsed < this.delayMs || this.total <= 0) return;
     const frac = Math.min(1, Math.max(0, done / this.total));
+    // work that ends before anything was shown stays silent (a run that was merely slow to start)
+    if (frac >= 1 && !this.drawn) return;
     const left = frac > 0 ? (elapsed * (1 - frac)) / frac / 1000 : Infinity;
     const text = `${Math.floor(frac * 100)}% (${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${this.unit}, ${fmtSeconds(elapsed / 1000)}, about ${fmtSeconds(left)} left; Ctrl-C stops)`;
     if (this.sink.isTTY) {

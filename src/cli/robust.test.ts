@@ -333,7 +333,7 @@ describe('item 5: absurd sizes refused up front, bounds stated, progress, Ctrl-C
   it('progress: silent for 2 s, then a line per 10% (not a terminal) or a bar redrawn in place (a terminal)', () => {
     let t = 0;
     const lines: string[] = [];
-    const p = new Progress({ err: (s) => void lines.push(s) }, 'wgf run', 1000, 'steps', () => t);
+    const p = new Progress({ err: (s) => void lines.push(s), progress: true }, 'wgf run', 1000, 'steps', () => t);
     for (let done = 0; done <= 1000; done += 10) {
       t = done * 10; // 10 s in all
       p.update(done);
@@ -345,7 +345,7 @@ describe('item 5: absurd sizes refused up front, bounds stated, progress, Ctrl-C
     expect(lines.at(-1)).toMatch(/^wgf run: 100% /);
     t = 0;
     const tty: string[] = [];
-    const q = new Progress({ err: (s) => void tty.push(s), isTTY: true }, 'wgf run', 100, 'steps', () => t);
+    const q = new Progress({ err: (s) => void tty.push(s), isTTY: true, progress: true }, 'wgf run', 100, 'steps', () => t);
     q.update(10);
     expect(tty).toHaveLength(0);
     t = 3000;
@@ -353,6 +353,16 @@ describe('item 5: absurd sizes refused up front, bounds stated, progress, Ctrl-C
     q.finish();
     expect(tty[0]).toMatch(/^\rwgf run \[#{15}\.{15}\] 50% /);
     expect(tty.at(-1)).toBe('\n');
+    // in-process callers (no progress flag) and work that ends before anything was shown: silent
+    const quiet: string[] = [];
+    t = 0;
+    const r = new Progress({ err: (s) => void quiet.push(s) }, 'wgf run', 10, 'steps', () => t);
+    t = 5000;
+    r.update(5);
+    const s = new Progress({ err: (x) => void quiet.push(x), progress: true }, 'wgf run', 10, 'steps', () => t);
+    t = 9000;
+    s.update(10);
+    expect(quiet).toEqual([]);
   });
 
   it('Ctrl-C stops a run cleanly: the frames so far are written and the line says so (exit 130; was killed with no file)', async () => {

@@ -31,6 +31,8 @@ export interface CliIo {
   err: (text: string) => void;
   /** stderr is a terminal (progress as a bar; else a line per 10%). */
   isTTY?: boolean;
+  /** Show progress on stderr for runs past ~2 s (the real process; in-process callers leave it out). */
+  progress?: boolean;
   /** Aborted on Ctrl-C (SIGINT): a run stops after its current chunk and keeps what it has (exit 130). */
   signal?: AbortSignal;
 }

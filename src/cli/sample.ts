@@ -26,6 +26,7 @@ const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   isTTY: process.stderr.isTTY,
+  progress: true,
 };
 
 export const SAMPLE_USAGE = `Usage: wgf sample --model FILE.onnx --n N --seed K --out FILE

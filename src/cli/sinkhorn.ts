@@ -43,6 +43,7 @@ export interface SinkhornCliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   isTTY?: boolean;
+  progress?: boolean;
   signal?: AbortSignal;
 }
 

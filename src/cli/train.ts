@@ -34,6 +34,7 @@ const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   isTTY: process.stderr.isTTY,
+  progress: true,
 };
 
 const defaults = (m: GeneratorMethod): string => Object.entries(TRAIN_DEFAULTS[m]).filter(([k]) => !(m === 'wflow' && ['penalty', 'critic', 'stages', 'h'].includes(k))).map(([k, v]) => `${k}=${v}`).join(' ');
