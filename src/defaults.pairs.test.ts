@@ -46,7 +46,7 @@ function budget(m: MethodDef, targetId: string): { n: number; steps: number } {
   // Langevin's step keeps ULA's bias small (0.2 / L), so it needs more steps; they are cheap (O(N))
   if (m.id === 'langevin') return { n: 256, steps: 1000 };
   if (m.id === 'gwg') return { n: 128, steps: 200 };
-  if (m.id === 'sinkhorn-flow') return { n: 192, steps: 60 };
+  if (m.id === 'sinkhorn-flow') return { n: 128, steps: 60 };
   if (m.id === 'svgd') return { n: 128, steps: 200 };
   return { n: 192, steps: 200 };
 }
