@@ -53,8 +53,8 @@ async function describe(page: Page, i: number): Promise<{ tag: string; type: str
   });
 }
 
-/** One random action; returns its description for the log. */
-async function act(page: Page, r: () => number): Promise<string> {
+/** One random action; returns its description for the log (`what` is told before acting, so a failed action names its target). */
+async function act(page: Page, r: () => number, told: (what: string) => void): Promise<string> {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   if (r() < 0.12) {
     const key = pick(KEYS);
@@ -67,6 +67,7 @@ async function act(page: Page, r: () => number): Promise<string> {
   const el = page.locator(CONTROLS).nth(i);
   const d = await describe(page, i);
   const what = `${d.tag}${d.type ? `[${d.type}]` : ''} '${d.name}'`;
+  told(what);
   const opts = { timeout: 3000 };
   if (d.tag === 'select') {
     const values = await el.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -117,10 +118,12 @@ async function act(page: Page, r: () => number): Promise<string> {
 }
 
 test(`seeded monkey over the page's controls: no page error, no console error (${ACTIONS} actions)`, async ({ page }) => {
-  test.setTimeout(Math.max(85_000, ACTIONS * 4_000));
+  test.setTimeout(Math.max(85_000, ACTIONS * 10_000));
   const errors = collectErrors(page);
   const log: string[] = [];
   const said = new Set<string>();
+  /** Actions after which the page did not answer a trivial evaluate within 2 s (main thread blocked). */
+  const frozen: string[] = [];
   const r = rng(SEED);
   console.log(`monkey seed ${SEED}, ${ACTIONS} actions (replay: MONKEY_SEED=${SEED} MONKEY_ACTIONS=${ACTIONS})`);
   try {
@@ -128,21 +131,26 @@ test(`seeded monkey over the page's controls: no page error, no console error ($
     page.on('dialog', (d) => void d.dismiss());
     for (let k = 0; k < ACTIONS && errors.length === 0; k++) {
       let line: string;
+      let target = '';
       try {
-        line = await act(page, r);
+        line = await act(page, r, (what) => (target = what));
       } catch (e) {
-        // an element that went away or was covered between picking and acting: not a page bug
-        line = `skipped (${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 80)})`;
+        // an element that went away or was covered between picking and acting: not a page bug by itself
+        line = `skipped ${target} (${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 80)})`;
       }
-      log.push(`${k}: ${line}`);
       await page.waitForTimeout(50 + Math.floor(r() * 500));
+      const t0 = Date.now();
+      await page.evaluate(() => 0);
+      const answerMs = Date.now() - t0;
+      if (answerMs > 2000) frozen.push(`${k} (${(answerMs / 1000).toFixed(1)} s)`);
+      log.push(`${k}: ${line}${answerMs > 2000 ? ` [page answered after ${(answerMs / 1000).toFixed(1)} s]` : ''}`);
       const msg = await page.locator('.message span').first().textContent({ timeout: 200 }).catch(() => null);
       if (msg) said.add(msg.slice(0, 160));
     }
     await page.waitForTimeout(2000);
   } finally {
     const stuck = [...said].filter((m) => /not stepped|still not stepping/.test(m));
-    console.log(`monkey: ${log.length} actions, ${said.size} distinct messages${stuck.length > 0 ? `; watchdog recoveries: ${stuck.join(' | ')}` : ''}`);
+    console.log(`monkey: ${log.length} actions, ${log.filter((l) => l.includes(': skipped')).length} skipped, ${said.size} distinct messages${stuck.length > 0 ? `; watchdog: ${stuck.join(' | ')}` : ''}${frozen.length > 0 ? `; page unresponsive > 2 s after actions ${frozen.join(', ')}` : ''}`);
     if (errors.length > 0 || process.env.MONKEY_VERBOSE === '1') {
       console.log(`monkey seed ${SEED}: actions\n${log.join('\n')}\nmessages seen:\n${[...said].join('\n')}`);
     }

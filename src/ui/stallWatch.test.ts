@@ -5,7 +5,14 @@
  * diverged, not ready or hidden.
  */
 import { describe, expect, it } from 'vitest';
-import { STALL_FACTOR, STALL_FIRST_MS, STALL_MIN_MS, StallWatch, stallLimitMs, stallText, type StallInput } from './stallWatch';
+import { FROZEN_GAP_MS, STALL_FACTOR, STALL_FIRST_MS, STALL_MIN_MS, StallWatch, stallLimitMs, stallText, type StallInput } from './stallWatch';
+
+/** Look once a second for `ms` (as the page does) from time `t`; the first non-ok verdict, or the last. */
+function wait(w: StallWatch, s: StallInput, t: { now: number }, ms: number) {
+  let v = w.observe(s, t.now, true);
+  for (let k = 0; k < ms / 1000 && v.kind === 'ok'; k++) v = w.observe(s, (t.now += 1000), true);
+  return v;
+}
 
 const run = (over: Partial<StallInput> = {}): StallInput => ({ status: 'ready', playing: true, diverged: false, step: 10, msPerStep: 5, stepsPerFrame: 2, ...over });
 
@@ -35,31 +42,35 @@ describe('StallWatch', () => {
 
   it('stuck again after a recovery before any step: stalled-again (pause, do not loop); a step in between clears it', () => {
     const w = new StallWatch();
-    let t = 0;
-    const stuck = run({ step: 7 });
-    w.observe(stuck, t, true);
-    let v = w.observe(stuck, (t += STALL_MIN_MS + 1), true);
-    expect(v.kind).toBe('stalled');
+    const t = { now: 0 };
+    expect(wait(w, run({ step: 7 }), t, STALL_MIN_MS + 2000).kind).toBe('stalled');
     // the recovery restored step 5 and nothing moves after it
-    w.afterRecovery(run({ step: 5 }), t);
-    v = w.observe(run({ step: 5 }), (t += STALL_MIN_MS + 1), true);
-    expect(v.kind).toBe('stalled-again');
+    w.afterRecovery(run({ step: 5 }), t.now);
+    expect(wait(w, run({ step: 5 }), t, STALL_MIN_MS + 2000).kind).toBe('stalled-again');
     // a recovery that then steps is fine, and a later stall is a first stall again
-    w.afterRecovery(run({ step: 5 }), t);
-    expect(w.observe(run({ step: 6 }), (t += 1000), true).kind).toBe('ok');
-    expect(w.observe(run({ step: 6 }), t + STALL_MIN_MS + 1, true).kind).toBe('stalled');
+    w.afterRecovery(run({ step: 5 }), t.now);
+    expect(w.observe(run({ step: 6 }), (t.now += 1000), true).kind).toBe('ok');
+    expect(wait(w, run({ step: 6 }), t, STALL_MIN_MS + 2000).kind).toBe('stalled');
+  });
+
+  it('a frozen page (the watch itself looked late) is not a stalled run', () => {
+    const w = new StallWatch();
+    let t = 0;
+    w.observe(run(), t, true);
+    // the main thread was blocked for 20 s: the first look after it restarts the clock
+    expect(w.observe(run(), (t += 20_000), true).kind).toBe('ok');
+    for (let k = 0; k < 9; k++) expect(w.observe(run(), (t += 1000), true).kind).toBe('ok');
+    expect(w.observe(run(), t + FROZEN_GAP_MS - 1, true).kind).toBe('stalled');
   });
 
   it('paused, diverged, not ready or hidden: nothing counts, and the clock restarts after', () => {
     const w = new StallWatch();
-    let t = 0;
-    for (const s of [run({ playing: false }), run({ diverged: true }), run({ status: 'failed' }), run({ status: 'starting' })]) {
-      for (let k = 0; k < 5; k++) expect(w.observe(s, (t += 60_000), true).kind).toBe('ok');
-    }
-    for (let k = 0; k < 5; k++) expect(w.observe(run(), (t += 60_000), false).kind).toBe('ok');
-    expect(w.observe(run(), (t += 1000), true).kind).toBe('ok');
-    expect(w.observe(run(), (t += STALL_MIN_MS - 1000), true).kind).toBe('ok');
-    expect(w.observe(run(), t + 2000, true).kind).toBe('stalled');
+    const t = { now: 0 };
+    for (const s of [run({ playing: false }), run({ diverged: true }), run({ status: 'failed' }), run({ status: 'starting' })]) expect(wait(w, s, t, 120_000).kind).toBe('ok');
+    for (let k = 0; k < 120; k++) expect(w.observe(run(), (t.now += 1000), false).kind).toBe('ok');
+    const start = t.now;
+    expect(wait(w, run(), t, 60_000).kind).toBe('stalled');
+    expect(t.now - start).toBe(STALL_MIN_MS + 1000);
   });
 
   it('words: what happened, for how long, and what the page did', () => {

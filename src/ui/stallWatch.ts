@@ -10,7 +10,9 @@
  * that stopped, a run that vanished): the page says so and recovers (Engine.recoverStall: the batches
  * in flight are abandoned, the runs rebuilt on the same backend from the latest snapshot, the frame
  * loop restarted). If the run is stuck again before it made one step, recovering again would only
- * loop: the page pauses and says so instead (Play tries again).
+ * loop: the page pauses and says so instead (Play tries again). Time while the page is hidden or
+ * frozen (looks more than FROZEN_GAP_MS apart: a long synchronous task blocks the timer as it blocks
+ * the frames) is not counted.
  *
  * Pure StallWatch (clock injected, tested in stallWatch.test.ts) + the React hook that drives it.
  */
@@ -21,6 +23,8 @@ export const STALL_MIN_MS = 10_000;
 export const STALL_FACTOR = 5;
 export const STALL_FIRST_MS = 60_000;
 export const STALL_CHECK_MS = 1000;
+/** Looks further apart than this: the page was frozen or throttled (the clock restarts). */
+export const FROZEN_GAP_MS = 3000;
 
 /** What the watch reads from the engine's snapshot. */
 export type StallInput = Pick<EngineSnapshot, 'status' | 'playing' | 'diverged' | 'step' | 'msPerStep' | 'stepsPerFrame'> & {
@@ -48,13 +52,18 @@ export class StallWatch {
   private since = 0;
   /** A recovery happened and no step has been made since. */
   private recovered = false;
+  private lastLook = -Infinity;
 
   /** Look at the snapshot at time `now` (ms); `visible`: the page is shown (hidden pages get no frames). */
   observe(s: StallInput, now: number, visible: boolean): StallVerdict {
     // every run's step, and the state that allows stepping: any change restarts the clock
     const key = `${s.step}|${s.compare?.step ?? ''}|${s.compare2?.step ?? ''}`;
     const expected = visible && s.status === 'ready' && s.playing && !s.diverged;
-    if (!expected) {
+    // a late look means the page itself was frozen (a long synchronous task) or throttled: no frame
+    // could run meanwhile, so that time is not the run's
+    const frozen = now - this.lastLook > FROZEN_GAP_MS;
+    this.lastLook = now;
+    if (!expected || frozen) {
       this.key = '';
       this.since = now;
       return { kind: 'ok' };
