@@ -10,6 +10,7 @@ import { useId, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { getMethod, methods } from '../methods/registry';
 import { paramShown, type ParamValue, type Params } from '../params';
+import { targetParams } from '../defaults';
 import { eventText } from './messages';
 import { ParamControl } from './ParamControl';
 
@@ -70,7 +71,7 @@ export function CompareControls({ engine, snap }: Props): React.JSX.Element | nu
           <ParamControl
             key={`cmp.${def.id}.${spec.name}`}
             spec={{ ...spec, label: `Second run ${spec.label}` }}
-            value={params[spec.name] ?? spec.default}
+            value={params[spec.name] ?? targetParams(method, snap.config.target.id)[spec.name] ?? spec.default}
             onChange={(v: ParamValue) => apply(method, { ...params, [spec.name]: v })}
             onError={(msg) => engine.say('error', msg)}
           />
