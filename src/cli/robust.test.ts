@@ -16,6 +16,7 @@ import { decodeOnnxObject, encodeOnnxObject, GeneratorModelError, readGeneratorM
 import { decodeNpy, encodeNpy } from '../io/npy';
 import { main } from './main';
 import { Progress } from './progress';
+import { csvPointChunks, csvPoints } from './sample';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wgf-robust-'));
@@ -137,6 +138,16 @@ describe('item 1: non-finite ONNX weights are refused by name; non-finite sample
 function readdirOnnx(): string[] {
   return readdirSync(join(root, 'public/models')).filter((f) => f.endsWith('.onnx'));
 }
+
+describe('bugs the CLI fuzz found (src/fuzz/cliFuzz.ts)', () => {
+  it('wgf sample --n 16776961 --out x.csv wrote one string past V8\'s limit (exit 1 after 7 min): the CSV is written in chunks', () => {
+    const x = Float32Array.from([1, 2, 3.5, -4, 0.25, 1e-7, 5, 6]);
+    const parts = [...csvPointChunks(x, 3)];
+    expect(parts.length).toBe(3);
+    expect(parts.join('')).toBe('x,y\n1,2\n3.5,-4\n0.25,1.0000000116860974e-7\n5,6\n');
+    expect(csvPoints(x)).toBe(parts.join(''));
+  });
+});
 
 describe('item 2: float64 files beyond float32 are refused by file, row and column', () => {
   it('--init float64 NPY with 1e39: exit 2 naming the file, row and column (was exit 0 with non-finite particles)', async () => {
