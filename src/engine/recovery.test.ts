@@ -123,7 +123,7 @@ describe('device loss: snapshots and recovery (stand-in GPU backend)', () => {
     engine.dispose();
   });
 
-  it('split view: the compared runs are restored from their snapshots and the message names each', async () => {
+  it('split view: the compared runs are restored from their snapshots and the event lists each', async () => {
     const { engine, frame, lose } = await lossEngine();
     expect(engine.setCompare('svgd')).toBe(true);
     expect(engine.setCompare2('gwg')).toBe(true);
