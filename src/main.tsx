@@ -17,7 +17,8 @@ declare global {
 
 // the same reader and rules as a hash edited on the running page (src/state/link.ts)
 const link = readLink(location.hash, specLookup);
-const engine = new Engine({ config: link.config, backend: link.backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined });
+const nFromAdapter = !new URLSearchParams(location.hash.replace(/^#/, '')).has('n');
+const engine = new Engine({ config: link.config, backend: link.backend ?? 'gpu', gpu: 'gpu' in navigator ? navigator.gpu : undefined, nFromAdapter });
 window.__wgf = engine;
 sayLink(engine, applyLink(engine, link, 'load'));
 void engine.start();

@@ -128,6 +128,20 @@ describe('Engine (CPU backend, manual frames)', () => {
     engine.dispose();
   });
 
+  it('a link without n takes the adapter default N (1,024 on the CPU engine), a link with n keeps it (issue 22 item 5)', async () => {
+    const make = async (n: number, nFromAdapter: boolean): Promise<number> => {
+      const engine = new Engine({ config: { ...config, n }, backend: 'cpu', createBackend: () => Promise.resolve(createCpuBackend()), requestFrame: () => 1, cancelFrame: () => undefined, nFromAdapter });
+      await engine.start();
+      const got = engine.getSnapshot().config.n;
+      engine.dispose();
+      return got;
+    };
+    expect(await make(4096, true)).toBe(1024);
+    expect(await make(4096, false)).toBe(4096);
+    // a landscape's or the user's own N is not the app default: kept
+    expect(await make(64, true)).toBe(64);
+  });
+
   it('refuses a sample-only target for a score-based method and keeps the run', async () => {
     const { engine, frame } = await manualEngine();
     await frame();

@@ -18,7 +18,7 @@
  * pause; the message names each run restored and each run that started over); no WebGPU -> the
  * CPU engine ('gpu-unavailable').
  */
-import { compareStepSize } from '../defaults';
+import { adapterDefaultN, APP_DEFAULTS, compareStepSize } from '../defaults';
 import { getMethod } from '../methods/registry';
 import type { Params } from '../params';
 import type { TargetInstance } from '../targets/types';
@@ -105,6 +105,11 @@ export interface EngineOptions {
   /** Injected for tests; default window.requestAnimationFrame. */
   requestFrame?: (cb: (t: number) => void) => number;
   cancelFrame?: (id: number) => void;
+  /**
+   * The link named no N: the first run takes the adapter's default (adapterDefaultN: 1,024 on a
+   * software adapter or the CPU engine, where 4,096 makes a Sinkhorn-flow step take a minute).
+   */
+  nFromAdapter?: boolean;
 }
 
 const EMIT_EVERY_MS = 100;
@@ -123,6 +128,7 @@ export class Engine {
   private backend: Backend | undefined;
   private backendKind: BackendKind;
   private config: RunConfig;
+  private readonly nFromAdapter: boolean;
   private target: TargetInstance | undefined;
   private targetVersion = 0;
   private generation = 0;
@@ -151,6 +157,7 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.config = options.config;
+    this.nFromAdapter = options.nFromAdapter ?? false;
     this.backendKind = options.backend ?? 'gpu';
     this.gpu = options.gpu;
     this.makeBackend = options.createBackend ?? createBackend;
@@ -281,6 +288,7 @@ export class Engine {
       return;
     }
     this.installBackend(backend);
+    if (this.nFromAdapter && this.config.n === APP_DEFAULTS.n) this.config = { ...this.config, n: adapterDefaultN(backend.info) };
     if (this.newRun(backend, this.config, 'start')) {
       this.status = 'ready';
       this.buildCompare(false);
