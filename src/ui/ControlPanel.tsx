@@ -5,7 +5,7 @@ import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
 import { paramShown, type ParamValue } from '../params';
 import type { Domain } from '../engine/types';
-import { describeFollowed, followDefaults, runStepSize } from '../defaults';
+import { describeFollowed, followDefaults, runStepSize, targetParams } from '../defaults';
 import { sameRun } from '../engine/compare';
 import { AboutButton } from './About';
 import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
@@ -164,7 +164,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
         <ParamControl
           key={`${method.id}.${spec.name}`}
           spec={spec}
-          value={config.params[spec.name] ?? spec.default}
+          value={config.params[spec.name] ?? targetParams(config.method, config.target.id)[spec.name] ?? spec.default}
           onChange={(v: ParamValue) => engine.configure({ params: { ...config.params, [spec.name]: v } })}
           onError={(m) => engine.say('error', m)}
         />
