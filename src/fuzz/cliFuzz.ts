@@ -289,8 +289,10 @@ export function argvArbitrary(files: FuzzFiles, opts: { train: boolean }): fc.Ar
     param: fc.oneof(fc.constantFrom('hidden=8', 'batch=16', 'stages=2', 'iterations=1', 'batch=1e9', 'iterations=2.5', 'lr=NaN', 'outliers=0.1', 'outliers=2', 'penalty=none', 'toString=1', '__proto__=1'), paramFor([])),
   }, ['--no-sinkhorn', '--help']), { maxLength: 6 }).map((gs) => {
     const flat = gs.flat();
-    // accepted training runs stay small: a tiny net and batch, no Sinkhorn metric (flags given twice are refused)
-    return ['train', ...flat, '--param', 'hidden=8', '--param', 'batch=16', '--no-sinkhorn'];
+    // accepted training runs stay small: a tiny net and batch, no Sinkhorn metric (flags given twice are
+    // refused); without --out the model would land in the working directory: one in the scratch folder
+    const hasOut = flat.some((a) => a === '--out' || a.startsWith('--out='));
+    return ['train', ...flat, '--param', 'hidden=8', '--param', 'batch=16', '--no-sinkhorn', ...(hasOut ? [] : ['--out', join(files.dir, 'out', 'default.onnx')])];
   });
   const list = fc.constantFrom<string[]>(['list'], ['list', '--json'], ['list', '--bogus'], ['--help'], ['help'], [], ['frobnicate']);
   return fc.oneof(
