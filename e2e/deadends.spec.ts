@@ -5,7 +5,7 @@
  * parameters. Small N (256) keeps each test quick on SwiftShader.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, commit, nextFrames, openApp, snapshot, waitForMetricsAt, waitForStep } from './helpers';
+import { collectErrors, commit, nextFrames, openApp, snapshot, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -41,8 +41,8 @@ test('bug 2: after a blow-up a change of method, target or step size runs again;
   await page.getByLabel('Method', { exact: true }).selectOption('svgd');
   await expectRunningAgain(page);
   expect((await snapshot(page)).config.method).toBe('svgd');
-  // the screenshot shows the new run's plots
-  await waitForMetricsAt(page, 1);
+  // the screenshot after a frame of the new run was drawn
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/21-restarted-after-divergence.png` });
 
   // blow up again, then another target
@@ -73,7 +73,7 @@ test('bug 2: a refused start (#n=999999999) is revived by a valid particle count
   expect(s.status).toBe('ready');
   expect(s.config.n).toBe(512);
   expect(s.playing).toBe(true);
-  await waitForMetricsAt(page, 1);
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/22-revived-after-bad-n.png` });
   expect(errors).toEqual([]);
 });
@@ -130,8 +130,8 @@ test('bug 4: switching mmd-flow <-> Sinkhorn flow on moons and pressing Reset ra
   }
   const s = (await snapshot(page)).step;
   await waitForStep(page, s + 2);
-  // a metrics read-back of the last run came back: the read-backs queued before it (of the runs replaced) have settled
-  await page.waitForFunction(() => (window.__wgf?.getSnapshot().history.step.length ?? 0) >= 1, undefined, { timeout: 60_000 });
+  // a stats read-back of the last run at that step came back: the read-backs queued before it (of the runs replaced) have settled
+  await page.waitForFunction((k) => (window.__wgf?.getSnapshot().stats?.step ?? 0) >= k, s + 2, { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
 
@@ -160,7 +160,7 @@ test('bug 6: the split view refuses an identical run, lets the second run take i
   const s = await snapshot(page);
   expect(s.stats?.step ?? 0).toBeGreaterThan(0);
   await expect(page.getByTestId('compare-status')).toContainText('mean (');
-  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 1, undefined, { timeout: 60_000 });
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/24-compare-own-params.png` });
 
   // a sample target: the main run switches to a flow; the second run does not silently become the same flow
@@ -171,7 +171,8 @@ test('bug 6: the split view refuses an identical run, lets the second run take i
   expect(after.compare?.method).not.toBe(after.config.method);
   expect(after.compare?.note?.type).toBe('compare-switched');
   await expect(panel.getByRole('note')).toContainText('so it now runs');
-  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 1, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.stats?.step ?? 0) > 0, undefined, { timeout: 60_000 });
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/25-compare-sample-target.png` });
   expect(errors).toEqual([]);
 });

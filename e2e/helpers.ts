@@ -76,18 +76,6 @@ export async function settledShot(page: Page, clip: { x: number; y: number; widt
   throw new Error(`the picture in ${JSON.stringify(clip)} did not settle after ${tries + 1} screenshots`);
 }
 
-/** Wait until the metrics history (what the convergence plots draw) has a point at or after `step`. */
-export async function waitForMetricsAt(page: Page, step: number, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    (s) => {
-      const h = window.__wgf?.getSnapshot().history.step;
-      return h !== undefined && h.length > 0 && (h[h.length - 1] ?? -1) >= s;
-    },
-    step,
-    { timeout },
-  );
-}
-
 /** Wait until the engine is paused (the Pause click handled). */
 export async function waitForPaused(page: Page, timeout = 20_000): Promise<void> {
   await page.waitForFunction(() => window.__wgf?.getSnapshot().playing === false, undefined, { timeout });

@@ -3,7 +3,7 @@
  * SwiftShader). Screenshots go to test-results/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
+import { collectErrors, nextFrames, openApp, snapshot, waitForStep } from './helpers';
 
 const SHOTS = 'test-results';
 
@@ -146,8 +146,8 @@ test('split view: Compare with shows two canvases and two traces per plot', asyn
   expect(s.compare?.method).toBe('langevin');
   expect(Math.abs((s.compare?.step ?? 0) - s.step)).toBeLessThanOrEqual(512);
   await expect.poll(() => page.evaluate(() => location.hash)).toContain('cmp=langevin');
-  // one more metrics point of the second run on the plots
-  await page.waitForFunction(() => (window.__wgf?.getSnapshot().compare?.history.step.length ?? 0) >= 4, undefined, { timeout: 60_000 });
+  // the screenshot after a frame of both runs was drawn
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/14-split-view.png` });
   await page.getByLabel('Compare with').selectOption('none');
   await expect(page.locator('canvas.sim-canvas')).toHaveCount(1);
