@@ -25,6 +25,19 @@ async function wgf(...argv: string[]): Promise<{ code: number; out: string; err:
 const summary = (out: string): RunSummary => JSON.parse(out.trim()) as RunSummary;
 
 describe('wgf run on energy landscapes', () => {
+  it('a run that explodes below the NaN threshold exits 3 naming why (issue 21 item 3: attract-repel, wgd, h = 0.2)', async () => {
+    const r = await wgf('run', '--backend', 'cpu', '--target', 'attract-repel', '--method', 'wgd', '--n', '1024', '--steps', '10', '--step-size', '0.2');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/diverged/);
+    const s = summary(r.out);
+    expect(s.final.nonFinite).toBe(0);
+    expect(s.diverged).toMatch(/box|energy|gradient/);
+    // the same pair at its own default step size (0.02) runs and F falls
+    const ok = await wgf('run', '--backend', 'cpu', '--target', 'attract-repel', '--method', 'wgd', '--n', '256', '--steps', '40');
+    expect(ok.code).toBe(0);
+    expect(summary(ok.out).diverged).toBeUndefined();
+  });
+
   it('wsfn from the saddle reaches F < 1e-6; the result line has final.energy, gradNorm, minEig; the .npy has the frames', async () => {
     const file = join(dir, 'x.npy');
     const r = await wgf('run', '--backend', 'cpu', '--target', 'double-well', '--method', 'wsfn', '--n', '64', '--steps', '60', '--every', '10', '--param', 'lambda=0.5', '--out', file);

@@ -6,6 +6,8 @@
 import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../defaults';
 import { createBackend } from '../engine/backend';
 import { refusalByIds } from '../engine/compat';
+import { resolveTarget } from '../engine/config';
+import { divergenceRule, runDivergence } from '../engine/divergence';
 import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
@@ -286,6 +288,8 @@ export interface RunSummary {
   stepper?: string;
   /** Stopped by Ctrl-C: steps and frames count what ran and was written. */
   interrupted?: boolean;
+  /** The engine's divergence rule fired (exit 3): the reason in words, e.g. "max |x| = 1.3e+7 left the box ...". */
+  diverged?: string;
   /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth, energy, gradNorm, minEig. */
   final: { mean: [number, number]; cov: [number, number, number]; nonFinite: number } & Record<string, number | number[]>;
 }
@@ -423,6 +427,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     const stride = n * 2;
     const lastFrame = frames ? frames.subarray((framesDone - 1) * stride, framesDone * stride) : run.last;
     const nonFinite = Math.max(stats.nonFinite, lastFrame ? countNonFinitePoints(lastFrame) : 0);
+    // the engine's one divergence rule (src/engine/divergence.ts): NaN, the target's box, F or |g| exploding
+    const diverged = cloud ? undefined : runDivergence(divergenceRule(resolveTarget(config.target), config.init), stats, metrics);
 
     if (frames && args.out !== undefined && args.format !== undefined) {
       const steps = Array.from({ length: framesDone }, (_, f) => f * args.every);
@@ -469,6 +475,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       // the GPU backend ran the method's float64 twin on the host (no WGSL stepper for it): said here
       ...(sim?.stepperRunsOn === 'cpu' ? { stepper: 'cpu (float64 twin on the host)' } : {}),
       ...(interrupted ? { interrupted: true } : {}),
+      ...(diverged ? { diverged: diverged.reason } : {}),
       final: {
         mean: [roundStat(stats.mean[0]), roundStat(stats.mean[1])],
         cov: [roundStat(stats.cov[0]), roundStat(stats.cov[1]), roundStat(stats.cov[2])],
@@ -482,8 +489,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       io.err(`wgf: interrupted after ${stepsDone} of ${args.steps} steps${args.out !== undefined ? `; ${framesDone} frames written to ${args.out}` : ''}\n`);
       return EXIT_INTERRUPTED;
     }
-    if (nonFinite > 0) {
-      io.err(`wgf: warning: ${nonFinite} of ${n} particles are non-finite after ${args.steps} steps (try a smaller --step-size)\n`);
+    if (nonFinite > 0 || diverged) {
+      const why = nonFinite > 0 ? `${nonFinite} of ${n} particles are non-finite` : `the run diverged (${diverged?.reason ?? ''})`;
+      io.err(`wgf: warning: ${why} after ${args.steps} steps (try a smaller --step-size)\n`);
       return 3;
     }
     return 0;
