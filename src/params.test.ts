@@ -1,7 +1,7 @@
 /** Which method parameters the UI shows for the current values (ParamSpec.shownWhen). */
 import { describe, expect, it } from 'vitest';
 import { getMethod } from './methods/registry';
-import { ParamError, paramShown, readParams, resolveParams, type Params } from './params';
+import { checkParam, isCount, ParamError, paramShown, parseParam, readParams, resolveParams, type Params } from './params';
 
 function shown(method: string, values: Params): string[] {
   const specs = getMethod(method).params;
@@ -46,5 +46,20 @@ describe('readParams: typed reads with the specs\' defaults', () => {
     expect(() => readParams(specs, { adaptive: 'yes' }).bool('adaptive')).toThrow(ParamError);
     expect(() => readParams(specs, { move: 'sideways' }).oneOf('move', ['gradHStar', 'f'] as const)).toThrow(/move: expected one of gradHStar\|f/);
     expect(() => readParams(specs, {}).vec('p')).toThrow(ParamError);
+  });
+});
+
+describe('counts are whole numbers (issue 21 item 4)', () => {
+  it('a fractional count is refused by name in the URL/CLI parser and in a typed value, never rounded', () => {
+    const spec = getMethod('sinkhorn-flow').params.find((s) => s.name === 'iterations');
+    expect(spec).toBeDefined();
+    if (!spec) return;
+    expect(isCount(spec)).toBe(true);
+    expect(() => parseParam(spec, '2.5')).toThrow(/iterations: expected a whole number, got 2.5/);
+    expect(() => checkParam(spec, 2.5)).toThrow(ParamError);
+    expect(parseParam(spec, '20')).toBe(20);
+    // a continuous parameter is not a count
+    const h = getMethod('svgd').params.find((s) => s.name === 'bandwidth');
+    expect(h && isCount(h)).toBe(false);
   });
 });

@@ -113,7 +113,16 @@ export function checkParam(spec: ParamSpec, v: ParamValue): ParamValue {
   }
 }
 
+/** A count (iterations, modes, grid size...): a number spec with step 1 and a whole-number minimum. */
+export function isCount(spec: ParamSpec): boolean {
+  return spec.kind === 'number' && spec.step === 1 && Number.isInteger(spec.min ?? 0);
+}
+
 function checkRange(spec: ParamSpec, v: number): void {
+  // a count is refused, not rounded, when fractional (issue 21 item 4): the CLI, the URL and the panel alike
+  if (isCount(spec) && !Number.isInteger(v)) {
+    throw new ParamError(spec.name, `${spec.name}: expected a whole number, got ${v}`);
+  }
   if (spec.min !== undefined && v < spec.min) {
     throw new ParamError(spec.name, `${spec.name}: ${v} is below the minimum ${spec.min}`);
   }

@@ -18,7 +18,7 @@ import { methods, getMethod } from '../methods/registry';
 const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m.id);
 const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
 const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
-import { ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
+import { isCount, ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
 import { targets, getTarget } from '../targets/registry';
 import { choiceFlag, CliError, integerFlag, oneLine, parseFlags, type FlagSpec } from './args';
 import { checkWritable, readInputFile, writeFileAtomic } from './files';
@@ -135,6 +135,11 @@ function routeParam(raw: string, methodSpecs: readonly ParamSpec[], targetSpecs:
   }
   const into = m ? methodParams : targetParams;
   if (Object.hasOwn(into, spec.name)) throw new CliError(`--param ${spec.name} given twice`);
+  // counts (a number spec with step 1: iterations, inner, k, m, grid, ...) are integers: refused, not rounded
+  const asNumber = Number(value.trim());
+  if (isCount(spec) && value.trim() !== '' && Number.isFinite(asNumber) && !Number.isInteger(asNumber)) {
+    throw new CliError(`--param ${spec.name} is a count: it must be an integer, got '${value}'`);
+  }
   let parsed;
   try {
     parsed = parseParam(spec, value);
@@ -142,17 +147,11 @@ function routeParam(raw: string, methodSpecs: readonly ParamSpec[], targetSpecs:
     if (e instanceof ParamError) throw new CliError(`--param ${e.message}`);
     throw e;
   }
-  // counts (a number spec with step 1: iterations, inner, k, m, grid, ...) are integers: refused, not rounded
-  if (isCount(spec) && typeof parsed === 'number' && !Number.isInteger(parsed)) {
-    throw new CliError(`--param ${spec.name} is a count: it must be an integer, got '${value}'`);
-  }
   into[spec.name] = parsed;
 }
 
 /** A number parameter that counts something (declared with step 1 and an integer minimum). */
-export function isCount(spec: ParamSpec): boolean {
-  return spec.kind === 'number' && spec.step === 1 && Number.isInteger(spec.min ?? 0);
-}
+export { isCount };
 
 function lookupId<T extends { id: string }>(flag: string, id: string, all: readonly T[], get: (id: string) => T): T {
   try {
