@@ -4,8 +4,31 @@
  */
 const rule = (name, from, to, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
 
+/**
+ * Layers, lowest first (issue 18: no folder cycles). A module may import its own folder and any folder
+ * listed before it, never one after it. Tests are exempt: a test may drive the code through a higher layer (e.g. the CLI).
+ */
+const LAYERS = ['core', 'platform', 'io', 'reference', 'gpu', 'kernels', 'ot', 'formula', 'nd', 'landscapes', 'targets', 'metrics', 'methods', 'engine', 'generators', 'render', 'state', 'ui', 'cli', 'fuzz', 'bench'];
+const layerPath = (l) => `^src/${l}/`;
+const layerRules = LAYERS.slice(0, -1).map((l, i) => ({
+  name: `layer-${l}`,
+  comment: `${l} sits below ${LAYERS.slice(i + 1).join(', ')}: it imports none of them`,
+  severity: 'error',
+  from: { path: layerPath(l), pathNot: '\\.test\\.tsx?$' },
+  to: { path: LAYERS.slice(i + 1).map(layerPath).join('|') },
+}));
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    rule('bench-on-the-library', '^src/bench/(?!.*\\.test\\.ts$)', '^src/cli/', 'benchmarks use the library (engine, methods), never the CLI'),
+    {
+      name: 'every-folder-is-a-layer',
+      comment: 'a new folder under src/ gets its place in LAYERS',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/', pathNot: `^src/(${LAYERS.join('|')})/` },
+    },
     rule('reference-is-pure', '^src/reference/', '^src/(gpu|ui|render|engine|kernels)/', 'float64 twins: no GPU, UI, renderer or engine'),
     rule('engine-not-ui', '^src/engine/', '^src/ui/', 'the engine has no React and no UI wording'),
     rule('numerics-not-ui', '^src/(methods|targets|kernels|metrics|ot|landscapes|reference|gpu)/', '^src/(ui|state)/', 'numerics import nothing from ui/ or state/'),

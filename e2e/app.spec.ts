@@ -21,7 +21,7 @@ test('loads without console errors, on a WebGPU adapter, with particles flowing 
   const status = page.getByRole('status', { name: 'Status' });
   await expect(status).toContainText('WebGPU:', { timeout: 60_000 });
   // defaults: mixture, SVGD; N from the adapter (issue 22 item 5): 4,096 on a hardware GPU, 1,024 on
-  // SwiftShader, a software adapter (src/defaults.ts adapterDefaultN)
+  // SwiftShader, a software adapter (src/engine/defaults.ts adapterDefaultN)
   const snap = await snapshot(page);
   expect(snap.config.target.id).toBe('mixture');
   expect(snap.config.method).toBe('svgd');

@@ -1,5 +1,5 @@
 /**
- * Defaults as data (src/defaults.ts), as a person meets them (issue 8 bugs 1 and 3):
+ * Defaults as data (src/engine/defaults.ts), as a person meets them (issue 8 bugs 1 and 3):
  *   - bug 1: at the default step size (no h in the URL, or the Target/Method lists at the default
  *     step), 25gaussians with Langevin, SVGD and GWG and the donut with Langevin run 100+ steps
  *     without a divergence (they diverged within 4-11 steps at the old 0.1);

@@ -22,7 +22,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createBackend } from '../engine/backend';
 import type { Backend, BackendKind, Simulation } from '../engine/types';
-import { guardGpu } from '../cli/gpuGuard';
+import { guardGpu } from '../engine/gpuGuard';
 import { methods as registryMethods } from '../methods/registry';
 import { setWorkgroupSizes, resetWorkgroupSizes, DEFAULT_WORKGROUP_SIZES } from '../gpu/workgroups';
 import { flowBench, type FlowBenchRow } from './flowBench';

@@ -21,7 +21,7 @@ import type { BackendKind, RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
 import { sinkhornFlowPlan } from '../methods/sinkhornFlow';
 import { flowStepPasses } from '../ot/sinkhornFlow';
-import { resolveParams, type Params } from '../params';
+import { resolveParams, type Params } from '../core/params';
 import { createTarget } from '../targets/registry';
 import { fmtS } from './util';
 

@@ -29,7 +29,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend } from '../engine/backend';
 import type { Backend, BackendKind, Simulation } from '../engine/types';
-import { defaultStepSize } from '../defaults';
+import { defaultStepSize } from '../engine/defaults';
 import { EVAL_HELDOUT_SEED, EVAL_NOISE_SEED } from '../generators/card';
 import { CARD_SINKHORN, heldOutSamples, METRIC_SAMPLES, SINKHORN_SAMPLES, sinkhornMetric } from '../generators/metrics';
 import { sampleNoise } from '../generators/model';

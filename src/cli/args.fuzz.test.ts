@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { methods, getMethod } from '../methods/registry';
-import { resolveParams } from '../params';
+import { resolveParams } from '../core/params';
 import { getTarget, targets } from '../targets/registry';
 import { CliError } from './args';
 import { parseRunArgs, type RunArgs } from './run';

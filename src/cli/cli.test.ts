@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePointsCsv } from '../io/csv';
 import { decodeNpy, encodeNpy } from '../io/npy';
-import { CLI_DEFAULTS, defaultStepSize } from '../defaults';
+import { CLI_DEFAULTS, defaultStepSize } from '../engine/defaults';
 import { getMethod, methods } from '../methods/registry';
 import { targets } from '../targets/registry';
 import { main, type RunSummary } from './main';
@@ -296,7 +296,7 @@ describe('wgf as a process on the GPU backend', () => {
 });
 
 describe('one parser: defaults, readouts and the sinkhorn command', () => {
-  it('without --step-size the run takes the stable default of its method and target (src/defaults.ts)', async () => {
+  it('without --step-size the run takes the stable default of its method and target (src/engine/defaults.ts)', async () => {
     const out = join(dir, 'default-step.json');
     const r = await wgf('run', '--backend', 'cpu', '--target', '25gaussians', '--n', '16', '--steps', '5', '--out', out);
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 /** `wgf list [--json]`: every method and target with its parameters (and its default step size rule). */
 import { methods } from '../methods/registry';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { targets } from '../targets/registry';
 import { CliError, parseFlags } from './args';
 import { LIMITS_TEXT } from './limits';

@@ -1,9 +1,9 @@
 /**
  * `wgf run`: run a particle sampler in Node on the same engine and WGSL as the browser, write the
  * trajectory (.npy / .csv / .json), print one JSON summary line. The defaults (method, target, n,
- * the step size rule) are data in src/defaults.ts; flags are split by the one parser (./args.ts).
+ * the step size rule) are data in src/engine/defaults.ts; flags are split by the one parser (./args.ts).
  */
-import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../defaults';
+import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../engine/defaults';
 import { createBackend } from '../engine/backend';
 import { refusalByIds } from '../engine/compat';
 import { resolveTarget } from '../engine/config';
@@ -18,7 +18,7 @@ import { methods, getMethod } from '../methods/registry';
 const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m.id);
 const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
 const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
-import { isCount, ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../params';
+import { isCount, ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../core/params';
 import { targets, getTarget } from '../targets/registry';
 import { choiceFlag, CliError, integerFlag, oneLine, parseFlags, type FlagSpec } from './args';
 import { checkWritable, readInputFile, writeFileAtomic } from './files';
@@ -26,7 +26,7 @@ import {
   boundedInt, boundedNumber, CPU_MAX_PARTICLES, fmtInt, GPU_MAX_PARTICLES, LIMITS_TEXT, MAX_FRAME_VALUES, MAX_PARTICLE_STEPS, MAX_RUN_STEPS, MAX_STEP_SIZE, sci,
 } from './limits';
 import { Progress } from './progress';
-import { GpuRunError, guardGpu } from './gpuGuard';
+import { GpuRunError, guardGpu } from '../engine/gpuGuard';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -213,7 +213,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
   const domain: Domain = choiceFlag('domain', values.get('domain'), ['plane', 'torus'] as const) ?? 'plane';
   const targetSamples = boundedInt('target-samples', values.get('target-samples'), 1, maxN, 'wgf', ` on the ${backend} backend`);
   const refused = refusalByIds(method, target, domain); if (refused !== undefined) throw new CliError(`--method ${method} on ${targetFile !== undefined ? '--target-file' : `--target ${target}`}${domain !== 'plane' ? ` --domain ${domain}` : ''}: ${refused}`); // what runs on what: src/engine/compat.ts, before any file is read
-  // Absent --step-size: the same stable default as the app's (src/defaults.ts).
+  // Absent --step-size: the same stable default as the app's (src/engine/defaults.ts).
   const stepSize = stepGiven ?? defaultStepSize(method, target, domain);
   const args: RunArgs = { target, method, n, steps, every, stepSize, seed, backend, methodParams, targetParams, init, targetFile, domain, targetSamples, out, format };
   if (n !== undefined || init === 'gaussian') checkWork(args, n ?? CLI_DEFAULTS.n);

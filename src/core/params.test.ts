@@ -1,6 +1,6 @@
 /** Which method parameters the UI shows for the current values (ParamSpec.shownWhen). */
 import { describe, expect, it } from 'vitest';
-import { getMethod } from './methods/registry';
+import { getMethod } from '../methods/registry';
 import { checkParam, isCount, ParamError, paramShown, parseParam, readParams, resolveParams, type Params } from './params';
 
 function shown(method: string, values: Params): string[] {

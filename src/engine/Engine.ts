@@ -18,9 +18,9 @@
  * pause; the message names each run restored and each run that started over); no WebGPU -> the
  * CPU engine ('gpu-unavailable').
  */
-import { adapterDefaultN, APP_DEFAULTS, compareStepSize } from '../defaults';
+import { adapterDefaultN, APP_DEFAULTS, compareStepSize } from './defaults';
 import { getMethod } from '../methods/registry';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import type { TargetInstance } from '../targets/types';
 import { createBackend } from './backend';
 import { CompareRun } from './compare';

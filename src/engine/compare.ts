@@ -11,15 +11,15 @@
  *   snapshot says so (`note`): it never changes silently. With none, the split view turns off.
  */
 import { getMethod, methods } from '../methods/registry';
-import { resolveParams, type Params } from '../params';
-import { compareStepSize } from '../defaults';
+import { resolveParams, type Params } from '../core/params';
+import { compareStepSize } from './defaults';
 import { configProblem, type EngineEvent } from './events';
 import { RunSlot, type FrameRenderer, type SlotHooks } from './runSlot';
 import type { Backend, RunConfig, Simulation } from './types';
 
 /**
  * The compared run's config: the primary's everything but the method, its parameters and, when the
- * primary runs at its default step size, the step size (its own method's default: src/defaults.ts compareStepSize).
+ * primary runs at its default step size, the step size (its own method's default: src/engine/defaults.ts compareStepSize).
  */
 export function compareConfig(primary: RunConfig, method: string, params: Params): RunConfig {
   return { ...primary, method, params, stepSize: compareStepSize(primary, method) };

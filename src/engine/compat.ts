@@ -16,7 +16,7 @@
  */
 import { getMethod, methods } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { createTarget, targets } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 import type { BackendKind, Domain } from './types';

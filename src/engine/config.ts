@@ -1,6 +1,6 @@
 /** Validation shared by both backends: a RunConfig becomes a resolved, checked run (or a ConfigError naming the field). */
-import { targetParams } from '../defaults';
-import { ParamError, resolveParams, type Params } from '../params';
+import { targetParams } from './defaults';
+import { ParamError, resolveParams, type Params } from '../core/params';
 import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { Rng, Stream } from '../reference/philox';
@@ -105,7 +105,7 @@ export function resolveRun(config: RunConfig, maxParticles: number): ResolvedRun
   }
   let methodParams: Params;
   try {
-    // a parameter the run leaves out takes the method's default on this target (src/defaults.ts targetParams)
+    // a parameter the run leaves out takes the method's default on this target (src/engine/defaults.ts targetParams)
     methodParams = resolveParams(method.params, { ...targetParams(method.id, config.target.id), ...config.params });
   } catch (e) {
     if (e instanceof ParamError) throw new ConfigError(`params.${e.param}`, `${method.id}: ${e.message}`);

@@ -4,8 +4,8 @@
  * the browser; Node (CLI, tests, benchmarks) runs CpuSimulation in-process instead.
  */
 import { cpuSimulationHandlers } from './worker/cpuHandlers';
-import { serve } from './worker/host';
-import type { Port } from './worker/protocol';
+import { serve } from '../platform/worker/host';
+import type { Port } from '../platform/worker/protocol';
 
 // A dedicated worker's global scope is a Port (postMessage with transferables, message events).
 serve(self as unknown as Port, cpuSimulationHandlers());

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStepSize } from './defaults';
-import { createBackend } from './engine/backend';
-import { divergenceRule, statsDivergence } from './engine/divergence';
-import { resolveTarget } from './engine/config';
-import type { Backend, RunConfig } from './engine/types';
+import { createBackend } from './backend';
+import { divergenceRule, statsDivergence } from './divergence';
+import { resolveTarget } from './config';
+import type { Backend, RunConfig } from './types';
 
 let gpu: Backend;
 beforeAll(async () => {

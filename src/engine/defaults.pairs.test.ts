@@ -1,6 +1,6 @@
 /**
  * Issue 22 item 2: every (method, target, domain) that the compatibility rule accepts
- * (src/engine/compat.ts refusalByIds) moves toward its target at its own defaults (src/defaults.ts:
+ * (src/engine/compat.ts refusalByIds) moves toward its target at its own defaults (src/engine/defaults.ts:
  * the default step size, the method's target defaults filled in by the engine, the domain's
  * parameters as the UI sets them, a landscape method's default N), on the CPU twin:
  *   - densities (a score): the kernel Stein discrepancy (IMQ, sqrt of the V-statistic on all N) falls
@@ -23,20 +23,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultN, defaultStepSize, domainParam } from './defaults';
-import { createCpuBackend } from './engine/backend';
-import { refusalByIds } from './engine/compat';
-import type { CpuSimulation } from './engine/cpuSimulation';
-import type { Domain, RunConfig } from './engine/types';
-import { methods } from './methods/registry';
-import type { MethodDef } from './methods/types';
-import type { Params } from './params';
-import { ksdFromRows, ksdRows } from './reference/ksdRows';
-import { landscapeEnergy, landscapeGrad } from './reference/landscapeGrad';
-import { mmdFromRows, mmdRows } from './reference/mmdRows';
-import { Rng } from './reference/philox';
-import { targetEval } from './reference/targetEval';
-import { createTarget, targets } from './targets/registry';
-import type { TargetInstance } from './targets/types';
+import { createCpuBackend } from './backend';
+import { refusalByIds } from './compat';
+import type { CpuSimulation } from './cpuSimulation';
+import type { Domain, RunConfig } from './types';
+import { methods } from '../methods/registry';
+import type { MethodDef } from '../methods/types';
+import type { Params } from '../core/params';
+import { ksdFromRows, ksdRows } from '../reference/ksdRows';
+import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
+import { mmdFromRows, mmdRows } from '../reference/mmdRows';
+import { Rng } from '../reference/philox';
+import { targetEval } from '../reference/targetEval';
+import { createTarget, targets } from '../targets/registry';
+import type { TargetInstance } from '../targets/types';
 
 const backend = createCpuBackend();
 

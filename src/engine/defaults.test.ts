@@ -1,5 +1,5 @@
 /**
- * The defaults as data (src/defaults.ts) and issue 8 bug 1: every built-in target x every method that
+ * The defaults as data (src/engine/defaults.ts) and issue 8 bug 1: every built-in target x every method that
  * runs on it, at its DEFAULT step size, on the CPU twin backend, from the app's N(0, I) start:
  *   - no divergence: no non-finite particle and none beyond 1e3 (the targets' mass lies within
  *     |x| < 100, the funnel's wide end included);
@@ -14,19 +14,19 @@
  * 25gaussians diverged within 4-7 steps with Langevin, SVGD and GWG, the donut at step 11.
  */
 import { describe, expect, it } from 'vitest';
-import { createBackend } from './engine/backend';
-import type { Domain, RunConfig } from './engine/types';
+import { createBackend } from './backend';
+import type { Domain, RunConfig } from './types';
 import {
   adapterDefaultN, APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
 } from './defaults';
-import { getMethod, methods } from './methods/registry';
-import { compareConfig } from './engine/compare';
-import { GPU_BUDGET, HOST_BUDGET, landscapeStepCost, MAX_N, MIN_N } from './landscapes/cost';
-import type { Params } from './params';
-import { ksdFromRows, ksdRows } from './reference/ksdRows';
-import { Rng } from './reference/philox';
-import { createTarget, getTarget, targets } from './targets/registry';
-import type { TargetInstance } from './targets/types';
+import { getMethod, methods } from '../methods/registry';
+import { compareConfig } from './compare';
+import { GPU_BUDGET, HOST_BUDGET, landscapeStepCost, MAX_N, MIN_N } from '../methods/landscapeCost';
+import type { Params } from '../core/params';
+import { ksdFromRows, ksdRows } from '../reference/ksdRows';
+import { Rng } from '../reference/philox';
+import { createTarget, getTarget, targets } from '../targets/registry';
+import type { TargetInstance } from '../targets/types';
 
 /** Score-based methods: N = 96, 1/h steps (time 1) but at least 300 and at most 800. */
 const N = 96;

@@ -19,15 +19,15 @@
  * the user's (typed, or from the URL); followDefaults keeps it, and moves a default one to the new
  * run's default when the method, the target or the domain changes.
  */
-import type { Domain, RunConfig } from './engine/types';
-import { affordableN } from './landscapes/cost';
-import { landscapes, type LandscapeDef } from './landscapes/presets';
-import { methods } from './methods/registry';
-import type { MethodDef, StepSizeRule } from './methods/types';
-import { ParamError, type ParamValue, type Params } from './params';
-import { Rng } from './reference/philox';
-import { createTarget, targets } from './targets/registry';
-import type { TargetInstance } from './targets/types';
+import type { Domain, RunConfig } from './types';
+import { affordableN } from '../methods/landscapeCost';
+import { landscapes, type LandscapeDef } from '../landscapes/presets';
+import { methods } from '../methods/registry';
+import type { MethodDef, StepSizeRule } from '../methods/types';
+import { ParamError, type ParamValue, type Params } from '../core/params';
+import { Rng } from '../reference/philox';
+import { createTarget, targets } from '../targets/registry';
+import type { TargetInstance } from '../targets/types';
 
 /** The app's first run (URL state without a hash): a showcase at N = 4,096. */
 export const APP_DEFAULTS = { method: 'svgd', target: 'mixture', n: 4096, seed: 1 } as const;
@@ -183,7 +183,7 @@ export function compareStepSize(primary: Pick<RunConfig, 'method' | 'target' | '
 
 /**
  * The default particle count of `methodId` on `targetId` (issue 22 item 4): a landscape method starts
- * at the N its estimated step cost allows (src/landscapes/cost.ts affordableN: w-newton and wsfn 64 on
+ * at the N its estimated step cost allows (src/methods/landscapeCost.ts affordableN: w-newton and wsfn 64 on
  * the double well, wgd 512, jko 64 on its host twin), every other method at APP_DEFAULTS.n.
  */
 export function defaultN(methodId: string, targetId: string, params: Params = {}): number {
@@ -334,4 +334,4 @@ export function describeFollowed(followed: readonly FollowedDefault[]): string[]
  * What runs on what (the methods' order of choice, target facts, the compatibility rule): one place,
  * src/engine/compat.ts; re-exported here for the existing importers.
  */
-export { factsOf, incompatibility, methodDomains, methodsByPriority, type TargetFacts } from './engine/compat';
+export { factsOf, incompatibility, methodDomains, methodsByPriority, type TargetFacts } from './compat';

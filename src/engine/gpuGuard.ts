@@ -5,7 +5,7 @@
  * backend's device (when it has one) and rejects with a GpuRunError on the first error or on device
  * loss. On the CPU backend it just runs the work.
  */
-import type { Backend } from '../engine/types';
+import type { Backend } from './types';
 
 export class GpuRunError extends Error {
   constructor(message: string) {

@@ -16,7 +16,7 @@ import { landscapeEnergy } from '../reference/landscapeGrad';
 import { methods } from '../methods/registry';
 import { landscapeTargets } from '../targets/landscape';
 import { createTarget } from '../targets/registry';
-import { defaultStepSize, factsOf, incompatibility, methodsByPriority } from '../defaults';
+import { defaultStepSize, factsOf, incompatibility, methodsByPriority } from './defaults';
 
 const backends: Partial<Record<'cpu' | 'gpu', Backend>> = {};
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * all drive a `Simulation` (one run: particles + method + target) created on a `Backend`.
  */
 import type { Readouts } from '../methods/types';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 
 export type BackendKind = 'gpu' | 'cpu';
 
@@ -149,13 +149,7 @@ export interface Backend {
   destroy(): void;
 }
 
-/** An invalid run configuration; `field` names the offending argument (e.g. 'n', 'stepSize', 'params.bandwidth'). */
-export class ConfigError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../core/errors';
 
 /** Stats of a read abandoned by destroy(): `stale`, no meaningful numbers. */
 export function staleStats(step: number): ParticleStats {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParamError } from '../params';
+import { ParamError } from '../core/params';
 import { compileFormula } from './compile';
 import { FORMULA_GRAMMAR, FormulaError, FUNCTIONS, MAX_FORMULA_LENGTH, MAX_NESTING, MAX_PARAMS, parseFormula, type FormulaKind } from './grammar';
 

@@ -13,7 +13,7 @@
  * never reaches the recursive parser), MAX_PARAMS named parameters.
  */
 import { parse as mathParse, type MathNode } from 'mathjs';
-import { ParamError } from '../params';
+import { ParamError } from '../core/params';
 
 export const MAX_FORMULA_LENGTH = 500;
 export const MAX_NESTING = 40;

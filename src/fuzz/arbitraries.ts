@@ -7,7 +7,7 @@
  * Values are generated as `unknown` on purpose: the library is also called from plain JavaScript.
  */
 import fc from 'fast-check';
-import { ParamError, resolveParams, type ParamSpec, type Params } from '../params';
+import { ParamError, resolveParams, type ParamSpec, type Params } from '../core/params';
 import { methods } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { createTarget, targets } from '../targets/registry';

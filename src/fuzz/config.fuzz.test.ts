@@ -18,8 +18,8 @@ import { methods } from '../methods/registry';
 import { DEFAULT_CONFIG } from '../state/urlState';
 import { resolveTarget } from '../engine/config';
 import { divergenceRule, statsDivergence } from '../engine/divergence';
-import { defaultStepSize, domainParam } from '../defaults';
-import type { Params } from '../params';
+import { defaultStepSize, domainParam } from '../engine/defaults';
+import type { Params } from '../core/params';
 import { targets } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 import { runConfig } from './arbitraries';
@@ -172,7 +172,7 @@ describe('fuzz: run configurations (CPU backend)', () => {
         const torus = t.id === 'torus-mixture';
         if (torus && !(m.domains ?? ['plane']).includes('torus')) continue;
         const domain = torus ? ('torus' as const) : ('plane' as const);
-        // the domain's parameters as the UI sets them (src/defaults.ts followDefaults); the engine adds the target's
+        // the domain's parameters as the UI sets them (src/engine/defaults.ts followDefaults); the engine adds the target's
         const params: Params = {};
         for (const name of Object.keys(m.domainDefaults?.[domain]?.params ?? {})) params[name] = domainParam(m, domain, name) ?? '';
         const config: RunConfig = {

@@ -8,7 +8,7 @@ import { CPU_MAX_PARTICLES, createCpuBackend } from '../engine/backend';
 import { resolveRun } from '../engine/config';
 import { ConfigError, type RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { decodeHash, DEFAULT_CONFIG, encodeHash, type SpecLookup } from '../state/urlState';
 import { getTarget } from '../targets/registry';
 

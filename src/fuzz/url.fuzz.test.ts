@@ -11,7 +11,7 @@ import { CPU_MAX_PARTICLES } from '../engine/backend';
 import { resolveRun } from '../engine/config';
 import type { RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
 import { decodeHash, DEFAULT_CONFIG, encodeHash, type SpecLookup } from '../state/urlState';
 import { getTarget } from '../targets/registry';
 import { urlHash } from './arbitraries';

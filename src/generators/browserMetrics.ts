@@ -2,8 +2,8 @@
  * The page's side of the generator-metrics worker: one worker, started at the first measure, one
  * call at a time (a newer request cancels a queued older one), terminated by destroy().
  */
-import { WorkerClient } from '../engine/worker/client';
-import type { Port } from '../engine/worker/protocol';
+import { WorkerClient } from '../platform/worker/client';
+import type { Port } from '../platform/worker/protocol';
 import type { MetricValues } from '../metrics/measure';
 import type { GeneratorMetricsHandlers, MetricsRequest } from './browserMetricsHandlers';
 

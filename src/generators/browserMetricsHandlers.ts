@@ -8,7 +8,7 @@
  */
 import { resolveTarget } from '../engine/config';
 import type { TargetConfig } from '../engine/types';
-import type { JobContext } from '../engine/worker/protocol';
+import type { JobContext } from '../platform/worker/protocol';
 import { CpuMetrics } from '../metrics/cpu';
 import type { MetricValues } from '../metrics/measure';
 import { targetSamples } from '../metrics/settings';

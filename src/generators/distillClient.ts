@@ -13,8 +13,8 @@
  * terminated (the last resort) and the next start spawns a fresh one. The request's cloud is
  * copied and its copy transferred, so the caller's array (the engine's target cloud) stays intact.
  */
-import { WorkerClient } from '../engine/worker/client';
-import { CancelledError, type Port } from '../engine/worker/protocol';
+import { WorkerClient } from '../platform/worker/client';
+import { CancelledError, type Port } from '../platform/worker/protocol';
 import type { DistillCard, DistillProgress, DistillRequest } from './distill';
 import { isDistillProgress, type DistillHandlers } from './distillHandlers';
 

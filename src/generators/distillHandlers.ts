@@ -8,7 +8,7 @@
  *   - answers with the ONNX bytes (transferred) and the card; a cancelled run answers too, with
  *     card.stopped = true and the model so far.
  */
-import { transfer, type JobContext, type Port, type Transfer } from '../engine/worker/protocol';
+import { transfer, type JobContext, type Port, type Transfer } from '../platform/worker/protocol';
 import { distill, type DistillCard, type DistillProgress, type DistillRequest } from './distill';
 
 export interface DistillProgressMessage {

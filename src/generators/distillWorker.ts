@@ -4,8 +4,8 @@
  * protocol (src/engine/worker/). Started by DistillClient (src/generators/distillClient.ts) in the
  * browser; Node (the tests) serves the same handlers in-process.
  */
-import { serve } from '../engine/worker/host';
-import type { Port } from '../engine/worker/protocol';
+import { serve } from '../platform/worker/host';
+import type { Port } from '../platform/worker/protocol';
 import { distillHandlers } from './distillHandlers';
 
 // A dedicated worker's global scope is a Port (postMessage with transferables, message events).

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
 import { createLandscape, landscapeUniform } from '../landscapes/presets';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { applyMatrixFunction, symEig } from '../reference/denseEig';
 import { lanczos, lanczosCoefficients, ritz } from '../reference/lanczos';
 import { landscapeGrad } from '../reference/landscapeGrad';

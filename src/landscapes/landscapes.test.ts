@@ -11,7 +11,7 @@ import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHessian, landscapeHvp } from '../reference/landscapeHvp';
 import { Rng } from '../reference/philox';
 import { wgd } from '../methods/wgd';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { createLandscape, landscapes } from './presets';
 
 const cases: { id: string; params: Params }[] = [

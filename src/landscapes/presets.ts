@@ -22,10 +22,10 @@
  *                  The canvas shades V: the first variation V + int W(., theta') drho at any rho symmetric
  *                  under theta -> -theta (f_rho = 0, tanh is odd), the N(0, I) start among them.
  */
-import { ParamError, type ParamSpec, type Params } from '../params';
+import { ParamError, type ParamSpec, type Params } from '../core/params';
 import { Rng, Stream } from '../reference/philox';
 import type { PackedLandscape } from '../reference/landscapes';
-import type { About } from '../targets/types';
+import type { About } from '../core/about';
 
 export type LandscapeId = 'quadratic' | 'double-well' | 'attract-repel' | 'two-layer-net';
 
@@ -39,7 +39,7 @@ export interface LandscapeDef {
   init(n: number, seed: number): Float64Array;
   /** A view rectangle [xmin, xmax, ymin, ymax]. */
   view: [number, number, number, number];
-  /** Default step sizes by method id on this landscape (src/defaults.ts), where the method's own default does not suit it. */
+  /** Default step sizes by method id on this landscape (src/engine/defaults.ts), where the method's own default does not suit it. */
   stepSize?: Partial<Record<string, number>>;
   /** The About panel: the energy in TeX, a line per parameter. */
   about: About;

@@ -13,7 +13,7 @@
  * dense eigendecomposition of the full 2N x 2N Hessian (src/reference/denseEig.ts, the exact
  * reference).
  */
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
 import { applyMatrixFunction, symEig } from '../reference/denseEig';
 import { lanczosApply } from '../reference/lanczos';
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';

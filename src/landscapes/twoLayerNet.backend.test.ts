@@ -5,11 +5,11 @@
  * host even on the GPU backend and say so in stats().readouts.hostTwin (HOST_TWIN_READOUT = 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultStepSize } from '../defaults';
+import { defaultStepSize } from '../engine/defaults';
 import { createBackend } from '../engine/backend';
 import { GpuSimulation } from '../engine/gpuSimulation';
 import type { Backend, RunConfig, Simulation } from '../engine/types';
-import { HOST_TWIN_READOUT } from './method';
+import { HOST_TWIN_READOUT } from '../methods/landscapeMethod';
 
 const backends: Partial<Record<'cpu' | 'gpu', Backend>> = {};
 beforeAll(async () => {

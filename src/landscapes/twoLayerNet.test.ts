@@ -7,7 +7,7 @@
  * monotonically. (The generic gradient / HVP / symmetry checks run on it in landscapes.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { defaultStepSize } from '../defaults';
+import { defaultStepSize } from '../engine/defaults';
 import { expectClose } from '../gpu/testing';
 import { wgd } from '../methods/wgd';
 import { wsfn } from '../methods/wsfn';
@@ -16,7 +16,7 @@ import { lanczos, lanczosApply, ritz } from '../reference/lanczos';
 import { landscapeEnergy, landscapeEnergyPairwise, landscapeGrad, landscapeGradPairwise } from '../reference/landscapeGrad';
 import { landscapeHessian, landscapeHvp, landscapeHvpPairwise } from '../reference/landscapeHvp';
 import { landGradV, landGradW1, landHessV, landHessW11, landHessW12, landPairGrad, landPairHvp, landV, landW } from '../reference/landscapes';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { Rng } from '../reference/philox';
 import { createLandscape, landscapes, NET_RANGE, TEACHER } from './presets';
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
 import { LandscapeGrad } from '../kernels/landscapeGrad';
 import { LandscapeHvp } from '../kernels/landscapeHvp';
-import { ParamError, type Params } from '../params';
+import { ParamError, type Params } from '../core/params';
 import { landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHvp } from '../reference/landscapeHvp';
 import { landGradV, landHessV, landV, type PackedLandscape } from '../reference/landscapes';

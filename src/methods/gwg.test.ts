@@ -20,7 +20,7 @@ import { emptyBuffer, readBuffer, testDevice, uploadBuffer, withValidation } fro
 import { Rng } from '../reference/philox';
 import { packTargetUniform } from '../targets/pack';
 import { createTarget } from '../targets/registry';
-import { resolveParams, type Params } from '../params';
+import { resolveParams, type Params } from '../core/params';
 import { createGwgCpu, createGwgGpu, gwg } from './gwg';
 import { getMethod } from './registry';
 import type { MethodRun } from './types';

@@ -25,7 +25,7 @@ import { gwgAdapt } from '../reference/gwgAdapt';
 import { gwgStep, type MoveRule } from '../reference/gwgStep';
 import { medianBandwidth } from '../reference/medianBandwidth';
 import { targetEval } from '../reference/targetEval';
-import { readParams } from '../params';
+import { readParams } from '../core/params';
 import { bandwidthReadout } from './svgd';
 import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun } from './types';
 

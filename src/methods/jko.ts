@@ -12,7 +12,7 @@
  */
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { backtrack, bool, hessianFunction, mean2, num, paramDefaults, solverParams, type LandscapeReadouts } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from '../landscapes/method';
+import type { LandscapeMethodSpec } from './landscapeMethod';
 
 export const jko: LandscapeMethodSpec = {
   id: 'jko',

@@ -1,6 +1,6 @@
 /**
  * The cost of one step of a landscape method, estimated before a run starts (issue 22 item 4), and
- * the particle count its cost allows (the default N of a landscape run, src/defaults.ts defaultN).
+ * the particle count its cost allows (the default N of a landscape run, src/engine/defaults.ts defaultN).
  *
  * Unit: one pair evaluation, W(x_i, x_j) or its gradient or Hessian-vector product for one pair
  * (i, j). A step's count, at N particles:
@@ -19,9 +19,9 @@
  * 1e7 pair evaluations/s on this machine's cores) gets HOST_BUDGET = 5e5, ~50 ms a step. The
  * "Saddle escape" preset's N = 64 for w-newton and wsfn is what this gives.
  */
-import type { MethodDef } from '../methods/types';
-import type { Params, ParamValue } from '../params';
-import { landscapes, type LandscapeId } from './presets';
+import type { MethodDef } from './types';
+import type { Params, ParamValue } from '../core/params';
+import { landscapes, type LandscapeId } from '../landscapes/presets';
 
 /** Pair evaluations a GPU step may cost at the default N (see the header). */
 export const GPU_BUDGET = 3e5;

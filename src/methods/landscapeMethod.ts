@@ -9,13 +9,13 @@
  *     host, keeping its float64 state and writing the positions to the simulation's buffers after
  *     each step; `runsOn: 'cpu'` says so (MethodDef.gpuStepper 'cpu' when it is always so).
  */
-import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun, ReadoutSpec, ReadoutWhen, Readouts, StepSizeRule } from '../methods/types';
-import { ParamError, type ParamSpec, type Params } from '../params';
+import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun, ReadoutSpec, ReadoutWhen, Readouts, StepSizeRule } from './types';
+import { ParamError, type ParamSpec, type Params } from '../core/params';
 import type { About } from '../targets/types';
 import type { PackedLandscape } from '../reference/landscapes';
 import { GpuResources, type Readback } from '../gpu/buffers';
-import { LandscapeGpuStepper, type LandscapeGpuOptions } from './gpuStepper';
-import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from './stepper';
+import { LandscapeGpuStepper, type LandscapeGpuOptions } from '../landscapes/gpuStepper';
+import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from '../landscapes/stepper';
 
 /**
  * The key of the 'stats' readout (ParticleStats.readouts, snap.stats.readouts) that is 1 when the GPU

@@ -12,7 +12,7 @@ import { symEig } from '../reference/denseEig';
 import { landscapeEnergy, landscapeGrad } from '../reference/landscapeGrad';
 import { landscapeHessian } from '../reference/landscapeHvp';
 import type { PackedLandscape } from '../reference/landscapes';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { jko } from './jko';
 import { wgd } from './wgd';
 import { perturbParticles, wgdPerturbed } from './wgdPerturbed';

@@ -1,7 +1,7 @@
 /** Langevin dynamics (ULA, or MALA with `mala=true`): METHODS.md section 1. */
 import { LangevinStep } from '../kernels/langevinStep';
 import { langevinStep } from '../reference/langevinStep';
-import { readParams } from '../params';
+import { readParams } from '../core/params';
 import type { MethodDef, ReadoutSpec } from './types';
 
 const READOUTS: ReadoutSpec[] = [

@@ -6,7 +6,7 @@
  * GPU: shaders/mmdFlowStep.wgsl (src/kernels/mmdFlowStep.ts); CPU: src/reference/mmdFlowStep.ts.
  */
 import { MmdFlowStep } from '../kernels/mmdFlowStep';
-import { readParams } from '../params';
+import { readParams } from '../core/params';
 import { MMD_KERNELS, mmdFlowStep, type MmdKernel } from '../reference/mmdFlowStep';
 import type { MethodDef, MethodRun } from './types';
 
@@ -31,7 +31,7 @@ export const mmdFlow: MethodDef = {
   label: 'MMD flow',
   description: 'Gradient flow of MMD^2/2 towards the target samples: kernel attraction to the cloud, repulsion between particles (Arbel et al. 2019); energy kernel = energy-distance flow.',
   needs: 'samples',
-  // A sample-based flow: its step is not tied to pi's curvature (src/defaults.ts); picked after the Sinkhorn flow.
+  // A sample-based flow: its step is not tied to pi's curvature (src/engine/defaults.ts); picked after the Sinkhorn flow.
   defaultStep: { fixed: 0.5 },
   priority: 1,
   // 25gaussians: the Gaussian kernel of bandwidth 1 cannot see modes of std 0.018 (1.6% -> 2.1% of the

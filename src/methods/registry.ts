@@ -9,8 +9,8 @@ import { wgdPerturbed } from './wgdPerturbed';
 import { wNewton } from './wNewton';
 import { wsfn } from './wsfn';
 import { jko } from './jko';
-import { landscapeMethod } from '../landscapes/method';
-import type { Params } from '../params';
+import { landscapeMethod } from './landscapeMethod';
+import type { Params } from '../core/params';
 import type { MethodDef } from './types';
 
 /**

@@ -20,7 +20,7 @@ import { gpuProblemOnBuffers, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { cloudDiameter, SinkhornOptionError } from '../ot/sinkhorn';
 import { flowSolvePlan, recordFlowIterations, setFlowSchedule, type FlowSolvePlan } from '../ot/sinkhornFlow';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
-import { ParamError, readParams } from '../params';
+import { ParamError, readParams } from '../core/params';
 import type { MethodDef, MethodRun } from './types';
 
 interface FlowSettings {
@@ -78,7 +78,7 @@ export const sinkhornFlow: MethodDef = {
   label: 'Sinkhorn flow',
   description: 'Wasserstein gradient flow of the debiased Sinkhorn divergence S_eps toward the target samples (Feydy et al. 2019).',
   needs: 'samples',
-  // tau = h moves each particle a fraction h of the way to its transport target (src/defaults.ts); the preferred flow for sample targets.
+  // tau = h moves each particle a fraction h of the way to its transport target (src/engine/defaults.ts); the preferred flow for sample targets.
   defaultStep: { fixed: 0.2 },
   priority: 2,
   // The funnel (a cloud 60 wide: its top reaches |x1| ~ 30): the warm start, which re-anneals only the

@@ -16,7 +16,7 @@ import { medianBandwidth } from '../reference/medianBandwidth';
 import { rieszStep, rieszVelocityDirect, rieszVelocityPm } from '../reference/rieszSvgd';
 import { svgdStep } from '../reference/svgdStep';
 import { targetEval } from '../reference/targetEval';
-import { ParamError, readParams, type Params } from '../params';
+import { ParamError, readParams, type Params } from '../core/params';
 import { RieszSvgdGpu, type Smoothing } from './svgdRiesz';
 import type { GpuReadout, MethodDef, ReadoutSpec } from './types';
 

@@ -21,7 +21,7 @@ import { torusL2 } from '../reference/torusL2';
 import { packTargetUniform } from '../targets/pack';
 import { createTarget } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
-import { resolveParams, type Params } from '../params';
+import { resolveParams, type Params } from '../core/params';
 import { svgd } from './svgd';
 
 let device: GPUDevice;

@@ -3,7 +3,7 @@
  * mathematics: `createGpu` records WGSL kernels, `createCpu` calls their float64 twins.
  * Adding a method = its .wgsl + kernel class + twin + a file here + one line in registry.ts.
  */
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
 import type { About, PackedTarget } from '../targets/types';
 import type { PackedLandscape } from '../reference/landscapes';
 
@@ -126,7 +126,7 @@ export interface CpuStepper {
 
 /**
  * A method's default step size. Score-based: h = perCurvature / L, L the curvature scale of -log pi
- * (src/defaults.ts targetCurvature), at most `max`. Sample-based flows: `fixed` (their step moves a
+ * (src/engine/defaults.ts targetCurvature), at most `max`. Sample-based flows: `fixed` (their step moves a
  * fraction of the transport, whatever pi's scale).
  */
 export interface StepSizeRule {
@@ -159,18 +159,18 @@ export interface MethodDef {
   about?: About;
   /** What the method reports about itself (default none): see ReadoutSpec. */
   readouts?: ReadoutSpec[];
-  /** Its default step size (src/defaults.ts defaultStepSize); absent: DEFAULT_STEP_RULE (score-based, from the target's curvature). */
+  /** Its default step size (src/engine/defaults.ts defaultStepSize); absent: DEFAULT_STEP_RULE (score-based, from the target's curvature). */
   defaultStep?: StepSizeRule;
   /**
    * Defaults that follow the domain, e.g. { torus: { params: { kernel: 'riesz' }, stepSize: 5e-4 } }: when the run
-   * moves to a domain, a parameter still at the old domain's default takes the new one's (src/defaults.ts followDefaults).
+   * moves to a domain, a parameter still at the old domain's default takes the new one's (src/engine/defaults.ts followDefaults).
    */
   domainDefaults?: Partial<Record<'plane' | 'torus', DomainDefaults>>;
   /**
    * Defaults on one target (by registry id) where the method's general ones do not show it at its best,
    * measured (src/defaults.pairs.test.ts), e.g. SVGD on 25gaussians: a bandwidth below the mode spacing
    * and its step. A parameter here is what a run on that target gets when it does not set the parameter
-   * (src/engine/config.ts resolveRun, src/defaults.ts pairParam); the step size wins over the method's
+   * (src/engine/config.ts resolveRun, src/engine/defaults.ts pairParam); the step size wins over the method's
    * StepSizeRule but not over a domain's.
    */
   targetDefaults?: Partial<Record<string, DomainDefaults>>;

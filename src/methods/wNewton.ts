@@ -6,7 +6,7 @@
  * nearest critical point whatever its index. Trust radius and line search: src/landscapes/stepper.ts.
  */
 import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from '../landscapes/method';
+import type { LandscapeMethodSpec } from './landscapeMethod';
 
 export const wNewton: LandscapeMethodSpec = {
   id: 'w-newton',

@@ -5,7 +5,7 @@
  * Kernels: shaders/landscapeGrad.wgsl (twin src/reference/landscapeGrad.ts).
  */
 import { bool, createDescentCpu, num, paramDefaults, safeguardParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from '../landscapes/method';
+import type { LandscapeMethodSpec } from './landscapeMethod';
 
 export const wgd: LandscapeMethodSpec = {
   id: 'wgd',

@@ -8,7 +8,7 @@
  */
 import { philox4x32, philoxNormal2, PHILOX_KEY_HI } from '../reference/philox';
 import { bool, createDescentCpu, num, paramDefaults, safeguardParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from '../landscapes/method';
+import type { LandscapeMethodSpec } from './landscapeMethod';
 
 /** Philox stream of the perturbation noise. */
 export const PERTURB_STREAM = 7;

@@ -8,7 +8,7 @@
  * + lambda) per mode). Matrix function by Lanczos on Hessian-vector products or densely.
  */
 import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from '../landscapes/method';
+import type { LandscapeMethodSpec } from './landscapeMethod';
 
 export const wsfn: LandscapeMethodSpec = {
   id: 'wsfn',

@@ -4,7 +4,7 @@
  * row-major (Float64Array), and states its reference: exact moments (gaussian-nd, funnel-nd) or
  * reference draws made by scripts/nd-reference.ts (blr, eight-schools; src/nd/referenceDraws.ts).
  */
-import { checkParam, ParamError, parseParam, type ParamSpec, type Params, type ParamValue } from '../params';
+import { checkParam, ParamError, parseParam, type ParamSpec, type Params, type ParamValue } from '../core/params';
 import type { NdTarget } from './types';
 import { createGaussianNd, gaussianNdParams, createFunnelNd, funnelNdParams } from './targetsAnalytic';
 import { blrParams, createBlr } from './targetsBlr';

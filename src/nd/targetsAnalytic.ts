@@ -6,7 +6,7 @@
  *                coordinates [v, x_1..x_{d-1}]; E x_k = 0, Var x_k = E e^v = exp(scale^2 / 2).
  * Both log-densities are normalised.
  */
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
 import { Rng } from '../reference/philox';
 import { int, LOG_2PI, num, type NdTarget } from './types';
 

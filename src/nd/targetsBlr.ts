@@ -8,7 +8,7 @@
  *   the test set (not in the likelihood); test = 0: all rows are in the likelihood.
  * Labels: breast-cancer 1 = benign; iris 1 = virginica (versicolor vs virginica only).
  */
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
 import { Rng } from '../reference/philox';
 import { BLR_DATASETS, binaryDataset, type BlrDatasetId } from './datasets';
 import { LOG_2PI, num, sigmoid, softplus, type NdTarget } from './types';

@@ -10,7 +10,7 @@
  *   d/dmu = -mu/25 + sum_j r_j,   d/dtt_j = -tt_j + tau r_j,
  *   d/dlog_tau = tau sum_j r_j tt_j - 2 (tau^2/25) / (1 + tau^2/25) + 1.
  */
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { eightSchoolsData } from './datasets';
 import { LOG_2PI, type NdTarget } from './types';
 

@@ -1,5 +1,5 @@
 /** The d-D target shape and small numeric helpers shared by the target modules (no registry here). */
-import { ParamError, type Params } from '../params';
+import { ParamError, type Params } from '../core/params';
 
 export interface NdTarget {
   id: string;

@@ -2,7 +2,7 @@
  * Float64 twin of shaders/langevinStep.wgsl (same Philox counters, same formulas).
  *   y = x + h s(x) + sqrt(2h) xi;  MALA: accept if log u < log pi(y) - log pi(x) - (|bwd|^2 - |fwd|^2)/(4h).
  */
-import type { PackedTarget } from '../targets/types';
+import type { PackedTarget } from '../core/packed';
 import { targetLogp, targetScore } from './targetEval';
 import { PHILOX_KEY_HI, philox4x32, philoxNormal2, philoxUniform, Stream } from './philox';
 

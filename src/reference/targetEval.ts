@@ -6,8 +6,8 @@
  * Scores are closed form; mixtures and two-branch u-targets use log-sum-exp / stable softmax.
  * sin/cos arguments are first reduced to [-pi, pi] (WGSL only bounds their error there).
  */
-import type { PackedTarget } from '../targets/types';
-import { MAX_COMPONENTS, TARGET_DATA_VEC4 } from '../targets/types';
+import type { PackedTarget } from '../core/packed';
+import { MAX_COMPONENTS, TARGET_DATA_VEC4 } from '../core/packed';
 
 /** [score_x, score_y, logp], as the WGSL vec3f. */
 export type Eval3 = [number, number, number];

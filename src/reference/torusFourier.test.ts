@@ -5,7 +5,7 @@
  * coefficients, exact sampler) and the L2 metric.
  */
 import { describe, expect, it } from 'vitest';
-import { ParamError, resolveParams } from '../params';
+import { ParamError, resolveParams } from '../core/params';
 import { svgd, svgdSettings } from '../methods/svgd';
 import { createTarget } from '../targets/registry';
 import { torusMixtureFourier } from '../targets/torus';

@@ -3,9 +3,9 @@
  * a link (./link.ts): a new target (the Target list, an image, a painting, `#target=`), a new domain
  * (the Domain control, `#domain=`), a method a link names that cannot run where it lands. Pure
  * functions of the RunConfig: what runs on what is src/engine/compat.ts, the parameters and step
- * size that follow are src/defaults.ts followDefaults. No method or target id is written here.
+ * size that follow are src/engine/defaults.ts followDefaults. No method or target id is written here.
  */
-import { describeFollowed, followDefaults, PLANE_TARGET, type FollowedDefault } from '../defaults';
+import { describeFollowed, followDefaults, PLANE_TARGET, type FollowedDefault } from '../engine/defaults';
 import { findMethod, firstTargetFor, incompatibility, methodDomains, periodicTargetIds, preferredMethod, targetFacts, type TargetFacts } from '../engine/compat';
 import type { Domain, RunConfig } from '../engine/types';
 import type { MethodDef } from '../methods/types';

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runStepSize } from '../defaults';
+import { runStepSize } from '../engine/defaults';
 import { createCpuBackend, CPU_MAX_PARTICLES } from '../engine/backend';
 import { findMethod, incompatibility, targetFacts } from '../engine/compat';
 import { urlHash } from '../fuzz/arbitraries';
@@ -17,7 +17,7 @@ import { resolveRun } from '../engine/config';
 import { Engine } from '../engine/Engine';
 import type { RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { getTarget, targets } from '../targets/registry';
 import { defaultStepSize } from '../ui/ControlPanel';
 import { divergedMessage, messageText, sayLink } from '../ui/messages';

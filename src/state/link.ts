@@ -1,5 +1,5 @@
 /**
- * A link, read and applied the same way at load (src/main.tsx) and when the hash of a running page
+ * A link, read and applied the same way at load (src/ui/main.tsx) and when the hash of a running page
  * changes (a hand edit, a preset: src/ui/App.tsx): the one URL decoder.
  *
  * readLink = decodeHash (./urlState.ts: keys, values, named problems) + the panel's rules (./choices.ts
@@ -20,7 +20,7 @@
 import type { EngineMessage } from '../engine/events';
 import { findMethod, incompatibility, targetDomain, targetFacts } from '../engine/compat';
 import type { BackendKind, RunConfig } from '../engine/types';
-import { describeFollowed } from '../defaults';
+import { describeFollowed } from '../engine/defaults';
 import { placeMethod, redomain, retarget, targetLabel } from './choices';
 import { decodeHash, DEFAULT_CONFIG, type DecodedHash, type SpecLookup } from './urlState';
 

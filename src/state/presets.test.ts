@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRun } from '../engine/config';
 import { CPU_MAX_PARTICLES } from '../engine/backend';
-import { factsOf, incompatibility, runStepSize } from '../defaults';
+import { factsOf, incompatibility, runStepSize } from '../engine/defaults';
 import { getMethod } from '../methods/registry';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { createTarget, getTarget } from '../targets/registry';
 import { findPreset, PRESETS, presetOfHash } from './presets';
 import { decodeHash, DEFAULT_CONFIG, encodeHash, type SpecLookup } from './urlState';

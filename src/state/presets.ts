@@ -2,7 +2,7 @@
  * Presets (issue 8): named starting points for a lecture demo, each a URL hash (src/state/
  * urlState.ts). Choosing one sets `location.hash`; the page's hash reader applies it like any link.
  * Every hash names its method and target (a complete hash: parameters it leaves out take their
- * defaults, and without `h` the step size is the run's default from src/defaults.ts).
+ * defaults, and without `h` the step size is the run's default from src/engine/defaults.ts).
  * src/state/presets.test.ts decodes and resolves each one against the registry.
  */
 

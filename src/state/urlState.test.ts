@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { decodeHash, DEFAULT_CONFIG, encodeHash, type SpecLookup } from './urlState';
 
 const methodSpecs: Record<string, ParamSpec[]> = {
@@ -90,8 +90,8 @@ describe('URL hash state', () => {
     expect(bad.errors).toEqual(["backend: expected gpu or cpu, got 'tpu'", "every: expected a whole number of steps >= 1, got '1.5'"]);
   });
 
-  it('the default configuration is the app default run of src/defaults.ts', async () => {
-    const { appDefaultRun } = await import('../defaults');
+  it('the default configuration is the app default run of src/engine/defaults.ts', async () => {
+    const { appDefaultRun } = await import('../engine/defaults');
     expect(DEFAULT_CONFIG).toEqual(appDefaultRun());
   });
 });

@@ -2,7 +2,7 @@
  * The run configuration <-> URL hash. Every method parameter, target parameter, the particle
  * count, step size and seed round-trip, e.g.
  *   #method=svgd&m.bandwidth=median&target=mixture&t.components=[...]&n=4096&h=0.1&seed=1
- * Parameters are parsed with their ParamSpec (src/params.ts), so a bad value names its field.
+ * Parameters are parsed with their ParamSpec (src/core/params.ts), so a bad value names its field.
  * Also the domain (`domain=torus`, plane is the default) and the split view's second method
  * (`cmp=mmd-flow`). A target cloud from a file, an image, a painting or a dragged sample cloud is
  * NOT stored (too big): the hash says `target=cloud` and loading it falls back with a message.
@@ -11,22 +11,22 @@
  * Also the page's backend (`backend=gpu|cpu`) and the export's "Record every" (`every=k`, k > 0):
  * a link without them (older links) leaves the page's backend and recording as they are.
  */
-import { parseParam, type ParamSpec, type ParamValue, type Params } from '../params';
-import { appDefaultRun } from '../defaults';
+import { parseParam, type ParamSpec, type ParamValue, type Params } from '../core/params';
+import { appDefaultRun } from '../engine/defaults';
 import type { RunConfig } from '../engine/types';
 
 export interface SpecLookup {
   methodParams(id: string): readonly ParamSpec[] | undefined;
   targetParams(id: string): readonly ParamSpec[] | undefined;
   /**
-   * The default step size of a run (src/defaults.ts runStepSize). A hash without `h` takes it; a
+   * The default step size of a run (src/engine/defaults.ts runStepSize). A hash without `h` takes it; a
    * hash with `h` is the user's step size (kept when the target or method changes, as long as it
-   * differs from the default: see src/defaults.ts followDefaults). Absent: the base's step size.
+   * differs from the default: see src/engine/defaults.ts followDefaults). Absent: the base's step size.
    */
   stepSize?(run: Pick<RunConfig, 'method' | 'target' | 'domain'>): number;
 }
 
-/** The app's default run (src/defaults.ts: method, target, n, seed and its default step size). */
+/** The app's default run (src/engine/defaults.ts: method, target, n, seed and its default step size). */
 export const DEFAULT_CONFIG: RunConfig = appDefaultRun();
 
 function formatValue(v: ParamValue): string {
@@ -160,7 +160,7 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   }
   // No (valid) h: a complete hash (a link) takes the default step size of the run it describes. A
   // partial one (typed by hand, e.g. '#n=-5') keeps the page's step size, unless that was the page
-  // run's default: then the default of the run it leads to (as src/defaults.ts followDefaults).
+  // run's default: then the default of the run it leads to (as src/engine/defaults.ts followDefaults).
   if (h === undefined && specs.stepSize && (complete || base.stepSize === specs.stepSize(base))) config.stepSize = specs.stepSize(config);
   let compare: string | undefined;
   const cmp = q.get('cmp');

@@ -8,7 +8,7 @@
  *   u1..u4   Rezende & Mohamed (2015), p ∝ exp(-U) (no exact sampler; u2..u4 are improper in z1).
  * Density and score are evaluated from the packed data by src/reference/targetEval.ts.
  */
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { chol2, instanceFromPacked, squareView } from './gaussian';
 import { emptyPacked, packBanana, packDonut, packFunnel, packSquiggle, TargetKind, type TargetKindCode } from './pack';
 import type { TargetDef } from './types';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getMethod } from '../methods/registry';
-import { ParamError, resolveParams, type Params } from '../params';
+import { ParamError, resolveParams, type Params } from '../core/params';
 import { Rng } from '../reference/philox';
 import { targetEvalPoint } from '../reference/targetEval';
 import { FORMULA_PRESETS } from '../formula/presets';

@@ -18,7 +18,7 @@
 import { compileFormula, compileLandscape, type CompiledFormula } from '../formula/compile';
 import { FormulaError } from '../formula/grammar';
 import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
-import { ParamError, type ParamSpec, type Params } from '../params';
+import { ParamError, type ParamSpec, type Params } from '../core/params';
 import type { LandscapeHost, PackedLandscape } from '../reference/landscapes';
 import { Rng } from '../reference/philox';
 import { squareView } from './gaussian';

@@ -3,7 +3,7 @@
  * Both pack as kind 0 (gaussian mixture, normalised log-density); exact samples by picking a
  * component with probability w_k and then x = m_k + L_k z, S_k = L_k L_k^T (Cholesky).
  */
-import { ParamError, type ParamSpec, type ParamValue, type Params } from '../params';
+import { ParamError, type ParamSpec, type ParamValue, type Params } from '../core/params';
 import type { Rng } from '../reference/philox';
 import { targetLogp, targetScore } from '../reference/targetEval';
 import { packMixture } from './pack';

@@ -10,7 +10,7 @@
  *   - no exact sampler: KSD / energy / MMD / Sinkhorn do not apply (src/metrics/plan.ts), the
  *     method's readouts (F, |g|, smallest Hessian eigenvalue) are the metrics.
  */
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 import { landscapes, type LandscapeDef } from '../landscapes/presets';
 import { landGradV, landV } from '../reference/landscapes';
 import { emptyPacked, TargetKind } from './pack';

@@ -2,7 +2,7 @@
  * The target registry: every built-in analytic target of METHODS.md "Built-in targets", in menu
  * order. Parameters are resolved (defaults overlaid, checked) with resolveParams, then create().
  */
-import { resolveParams, type Params } from '../params';
+import { resolveParams, type Params } from '../core/params';
 import { banana, donut, funnel, squiggle, u1, u2, u3, u4 } from './analytic';
 import { gaussian, mixture } from './gaussian';
 import { toyTargets } from './toy';

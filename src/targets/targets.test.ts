@@ -7,7 +7,7 @@
  *   - parameter errors name their parameter; the GPU uniform packing has the right header.
  */
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseParam } from '../params';
+import { ParamError, parseParam } from '../core/params';
 import { Rng, Stream } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { packTargetUniform, TargetKind } from './pack';

@@ -7,7 +7,7 @@
  * `torusMixtureFromComponents`). Exact samples: draw from the Gaussian mixture, wrap mod 1.
  * Fourier coefficients in closed form: pihat(xi) = sum_k w_k e^{-2 pi i xi.m_k} e^{-2 pi^2 xi^T S_k xi}.
  */
-import { ParamError, type ParamValue, type Params } from '../params';
+import { ParamError, type ParamValue, type Params } from '../core/params';
 import type { Rng } from '../reference/philox';
 import { instanceFromPacked, mixtureSampler, parseComponents } from './gaussian';
 import { packTorusMixture } from './pack';

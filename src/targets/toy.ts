@@ -33,7 +33,7 @@
  * training law. 8gaussians / 25gaussians add the cluster to their density with weight p; the view
  * grows to show it. p = 0 leaves sampler, density and view unchanged (bit for bit).
  */
-import { ParamError, type ParamSpec, type Params } from '../params';
+import { ParamError, type ParamSpec, type Params } from '../core/params';
 import type { Rng } from '../reference/philox';
 import { instanceFromPacked, squareView } from './gaussian';
 import { emptyPacked, packIsotropicMixture, packMixture, TargetKind } from './pack';

@@ -1,28 +1,10 @@
-import type { ParamSpec, Params } from '../params';
+import type { ParamSpec, Params } from '../core/params';
+import type { About } from '../core/about';
+import type { PackedTarget } from '../core/packed';
+export { TARGET_DATA_VEC4, MAX_COMPONENTS, TARGET_UNIFORM_BYTES, type PackedTarget } from '../core/packed';
+export type { PaperRef, About } from '../core/about';
 import type { Rng } from '../reference/philox';
 import type { PackedLandscape } from '../reference/landscapes';
-
-/** Maximum number of vec4 slots in the packed target (shaders/common/targets.wgsl TargetParams.data). */
-export const TARGET_DATA_VEC4 = 32;
-/** Maximum mixture components (2 vec4 slots each). */
-export const MAX_COMPONENTS = 16;
-/**
- * Byte size of the GPU uniform TargetParams. GPU code reads the size and offsets from the WGSL
- * (src/gpu/structs.ts targetParamsLayout); this constant stays for importers that must not parse
- * WGSL (it needs the WebGPU globals), and src/gpu/structs.test.ts checks it equals the WGSL's size.
- */
-export const TARGET_UNIFORM_BYTES = 528;
-
-/**
- * A target packed for evaluation: the same numbers drive the WGSL functions (as f32) and the
- * float64 twin in src/reference/targetEval.ts. `kind` selects the density (see TargetKind).
- */
-export interface PackedTarget {
-  kind: number;
-  count: number;
-  /** TARGET_DATA_VEC4 * 4 numbers. */
-  data: Float64Array;
-}
 
 /** One mixture component, as the canvas edits it. */
 export interface Component {
@@ -70,31 +52,6 @@ export interface TargetInstance {
   box?: number;
   /** Landscapes: the default initial cloud (interleaved, 2n) for a seed, e.g. next to the double well's saddle. */
   defaultInit?: (n: number, seed: number) => Float64Array;
-}
-
-/** A paper a method or target comes from (the About panel cites it). */
-export interface PaperRef {
-  authors: string;
-  title: string;
-  year: number;
-  /** Journal, conference or arXiv id. */
-  venue: string;
-}
-
-/**
- * The About panel of a method or target (issue 8), as data: rendered by src/ui/About.tsx. Methods
- * and targets keep it beside their params; src/ui/about.test.ts checks that every registered one
- * has it, that its TeX renders with KaTeX and that `params` explains every ParamSpec.
- */
-export interface About {
-  /** Display-mode TeX (KaTeX subset): a method's update rule, a target's density. */
-  tex: string;
-  /** One or two plain sentences for a student: what it does, what to look at. */
-  text: string;
-  /** One line per parameter, by ParamSpec name: what it does (every ParamSpec must have one). */
-  params: Record<string, string>;
-  /** Where it comes from (methods: at least one). */
-  papers?: PaperRef[];
 }
 
 export interface TargetDef {

@@ -5,7 +5,7 @@
  * readouts, and the paper(s). No method or target is named here.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import type { ReadoutSpec } from '../methods/types';
 import type { About } from '../targets/types';
 

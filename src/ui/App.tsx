@@ -8,7 +8,7 @@ import type { Engine } from '../engine/Engine';
 import type { View } from '../render/view';
 import { encodeHash } from '../state/urlState';
 import { applyLink, readLink } from '../state/link';
-import { runStepSize } from '../defaults';
+import { runStepSize } from '../engine/defaults';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
 import { Hint } from './Hint';
@@ -88,7 +88,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   }, [engine]);
 
   // config -> URL hash (debounced: live drags change the target many times a second)
-  // the hash the page last read or wrote; starts at the link the page was opened with (src/main.tsx)
+  // the hash the page last read or wrote; starts at the link the page was opened with (src/ui/main.tsx)
   const lastHash = useRef(location.hash.replace(/^#/, ''));
   const hashNow = useCallback((): string => {
     const s = engine.getSnapshot();
@@ -185,7 +185,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
         <div className={`message ${snap.message.kind}`} role="alert">
           <span>{messageText(snap.message)}</span>
           {divergedMessage(snap.message) ? (
-            <button type="button" className="message-action" style={{ border: '1px solid currentColor', borderRadius: 4, padding: '2px 8px', whiteSpace: 'nowrap' }} onClick={() => defaultStepSize(engine)} title="Start a new run at this run's default step size (src/defaults.ts)">
+            <button type="button" className="message-action" style={{ border: '1px solid currentColor', borderRadius: 4, padding: '2px 8px', whiteSpace: 'nowrap' }} onClick={() => defaultStepSize(engine)} title="Start a new run at this run's default step size (src/engine/defaults.ts)">
               Use the default step size ({runStepSize(snap.config)})
             </button>
           ) : null}

@@ -9,8 +9,8 @@
 import { useId, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { getMethod, methods } from '../methods/registry';
-import { paramShown, type ParamValue, type Params } from '../params';
-import { targetParams } from '../defaults';
+import { paramShown, type ParamValue, type Params } from '../core/params';
+import { targetParams } from '../engine/defaults';
 import { eventText } from './messages';
 import { ParamControl } from './ParamControl';
 

@@ -3,9 +3,9 @@ import { useId } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { methods, getMethod } from '../methods/registry';
 import { targets, getTarget } from '../targets/registry';
-import { paramShown, type ParamValue } from '../params';
+import { paramShown, type ParamValue } from '../core/params';
 import type { Domain } from '../engine/types';
-import { describeFollowed, followDefaults, runStepSize, targetParams } from '../defaults';
+import { describeFollowed, followDefaults, runStepSize, targetParams } from '../engine/defaults';
 import { sameRun } from '../engine/compare';
 import { AboutButton } from './About';
 import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
@@ -27,7 +27,7 @@ function attempt<T>(fn: () => T): T | undefined {
 }
 
 /**
- * The default step size of the run on screen (src/defaults.ts runStepSize): a cleared Step size field,
+ * The default step size of the run on screen (src/engine/defaults.ts runStepSize): a cleared Step size field,
  * and the "Use the default step size" button of a divergence message. After a blow-up the engine
  * starts a new run and says so; otherwise the message says which value was taken.
  */
@@ -61,7 +61,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
     if (engine.configure(change) && words.length > 0) engine.say('info', `Method ${attempt(() => getMethod(id).label) ?? id}: ${words.join(', ')}`);
   };
 
-  // The same defaults as picking a target of the other domain in the Target list (src/defaults.ts followDefaults).
+  // The same defaults as picking a target of the other domain in the Target list (src/engine/defaults.ts followDefaults).
   const chooseDomain = (d: Domain): void => {
     if (d === domain) return;
     const r = redomain(config, d, facts);
@@ -192,7 +192,7 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
       </div>
       <div className="row">
         <label htmlFor={ids.h}>Step size</label>
-        {/* a cleared field means the default step size of this run (src/defaults.ts runStepSize) */}
+        {/* a cleared field means the default step size of this run (src/engine/defaults.ts runStepSize) */}
         <CommitInput id={ids.h} type="number" min={0} step="any" value={String(config.stepSize)} onCommit={(raw) => (raw.trim() === '' ? defaultStepSize(engine) : engine.configure({ stepSize: num(raw) }))} />
       </div>
       <div className="row">

@@ -1,6 +1,6 @@
 /** One control built from a ParamSpec: checkbox, select, or a committed text/number input. */
 import { useId } from 'react';
-import { parseParam, type ParamSpec, type ParamValue } from '../params';
+import { parseParam, type ParamSpec, type ParamValue } from '../core/params';
 import { CommitInput } from './CommitInput';
 import { paramErrorText } from './messages';
 

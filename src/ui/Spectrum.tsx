@@ -11,7 +11,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
-import { CancelledError } from '../engine/worker/protocol';
+import { CancelledError } from '../platform/worker/protocol';
 import type { Spectrum as SpectrumResult } from '../landscapes/spectrum';
 import { SpectrumClient } from './spectrumClient';
 

@@ -7,7 +7,7 @@
 import type { EngineSnapshot } from '../engine/Engine';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
-import type { Params } from '../params';
+import type { Params } from '../core/params';
 
 function fmt(v: number | undefined, digits = 3): string {
   if (v === undefined || !Number.isFinite(v)) return '–';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { methods } from '../methods/registry';
 import { targets } from '../targets/registry';
 import type { About } from '../targets/types';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import { renderTex } from './tex';
 
 const entries: { kind: string; id: string; about: About | undefined; params: readonly ParamSpec[]; needsPaper: boolean }[] = [

@@ -1,12 +1,12 @@
 /** Browser entry: the engine from the URL hash (src/state/link.ts), exposed as window.__wgf, then the React tree. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Engine } from './engine/Engine';
-import { applyLink, readLink } from './state/link';
-import { App } from './ui/App';
-import { sayLink } from './ui/messages';
-import { specLookup } from './ui/specs';
-import './ui/styles.css';
+import { Engine } from '../engine/Engine';
+import { applyLink, readLink } from '../state/link';
+import { App } from './App';
+import { sayLink } from './messages';
+import { specLookup } from './specs';
+import './styles.css';
 
 declare global {
   interface Window {

@@ -3,7 +3,7 @@ import { createCpuBackend } from '../engine/backend';
 import { Engine } from '../engine/Engine';
 import type { RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
-import { parseParam } from '../params';
+import { parseParam } from '../core/params';
 import { createTarget } from '../targets/registry';
 import { eventText, messageText, paramErrorText, problemText } from './messages';
 

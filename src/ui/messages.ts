@@ -7,7 +7,7 @@
 import type { ConfigProblem, EngineEvent, EngineMessage } from '../engine/events';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { getMethod } from '../methods/registry';
-import { ParamError } from '../params';
+import { ParamError } from '../core/params';
 
 function methodLabel(id: string): string {
   try {

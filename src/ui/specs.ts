@@ -1,7 +1,7 @@
 /** Registry look-ups for the URL state and the controls (unknown ids give undefined). */
-import { runStepSize } from '../defaults';
+import { runStepSize } from '../engine/defaults';
 import { getMethod } from '../methods/registry';
-import type { ParamSpec } from '../params';
+import type { ParamSpec } from '../core/params';
 import type { SpecLookup } from '../state/urlState';
 import { getTarget } from '../targets/registry';
 

@@ -7,8 +7,8 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../engine/worker/host';
-import { CancelledError, type Port } from '../engine/worker/protocol';
+import { serve } from '../platform/worker/host';
+import { CancelledError, type Port } from '../platform/worker/protocol';
 import { createLandscape } from '../landscapes/presets';
 import { hessianSpectrum } from '../landscapes/spectrum';
 import { spectrumHandlers, spectrumRequestProblem } from '../landscapes/spectrumHandlers';

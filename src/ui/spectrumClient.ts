@@ -10,8 +10,8 @@
  * is terminated, since the computation is one synchronous loop that a cancel message could not
  * interrupt, and its promise rejects with CancelledError); the next request runs on a fresh worker.
  */
-import { WorkerClient } from '../engine/worker/client';
-import { CancelledError, type Port } from '../engine/worker/protocol';
+import { WorkerClient } from '../platform/worker/client';
+import { CancelledError, type Port } from '../platform/worker/protocol';
 import type { Spectrum } from '../landscapes/spectrum';
 import type { SpectrumHandlers } from '../landscapes/spectrumHandlers';
 import type { PackedLandscape } from '../reference/landscapes';

@@ -6,7 +6,7 @@
  */
 import { CpuSimulation } from '../cpuSimulation';
 import type { BackendInfo, Metrics, ParticleStats, RunConfig, TargetConfig } from '../types';
-import { transfer, type JobContext, type Transfer } from './protocol';
+import { transfer, type JobContext, type Transfer } from '../../platform/worker/protocol';
 
 /** Work between two checkpoints (ms): short enough for a prompt cancel, long enough to cost nothing. */
 export const STEP_SLICE_MS = 8;

@@ -9,15 +9,15 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ParamError } from '../../params';
+import { ParamError } from '../../core/params';
 import { CpuSimulation } from '../cpuSimulation';
 import { createWorkerCpuBackend, CPU_MAX_PARTICLES } from '../backend';
 import { Engine } from '../Engine';
 import { ConfigError, type BackendInfo, type RunConfig } from '../types';
-import { WorkerClient } from './client';
+import { WorkerClient } from '../../platform/worker/client';
 import { cpuSimulationHandlers } from './cpuHandlers';
-import { serve } from './host';
-import { CancelledError, transfer, WorkerClosedError, type JobContext, type Port } from './protocol';
+import { serve } from '../../platform/worker/host';
+import { CancelledError, transfer, WorkerClosedError, type JobContext, type Port } from '../../platform/worker/protocol';
 import type { SpawnCpuWorker, WorkerSimulation } from './workerSimulation';
 
 const cleanups: (() => void)[] = [];

@@ -21,9 +21,9 @@
  */
 import { checkStepSize, resolveRun, resolveTarget } from '../config';
 import type { Backend, BackendInfo, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from '../types';
-import { WorkerClient } from './client';
+import { WorkerClient } from '../../platform/worker/client';
 import type { CpuHandlers, StepResult } from './cpuHandlers';
-import { CancelledError, WorkerClosedError, type Port } from './protocol';
+import { CancelledError, WorkerClosedError, type Port } from '../../platform/worker/protocol';
 
 /** A fresh worker (or in-process channel) serving cpuSimulationHandlers; `onError` when it fails to load or crashes. */
 export type SpawnCpuWorker = (onError: (e: Error) => void) => { port: Port; dispose: () => void };

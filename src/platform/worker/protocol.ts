@@ -12,8 +12,8 @@
  * `WorkerClient.call`. Both ends talk through `Port`, which a DOM Worker, a worker's global scope
  * and node:worker_threads' MessagePort all satisfy (the tests run the handler side in-process).
  */
-import { ParamError } from '../../params';
-import { ConfigError } from '../types';
+import { ParamError } from '../../core/params';
+import { ConfigError } from '../../core/errors';
 
 export type CallMessage = { kind: 'call'; id: number; method: string; args: unknown[] };
 export type CancelMessage = { kind: 'cancel'; id: number };

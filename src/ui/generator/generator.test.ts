@@ -7,8 +7,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../engine/config';
-import { serve } from '../../engine/worker/host';
-import type { Port as P } from '../../engine/worker/protocol';
+import { serve } from '../../platform/worker/host';
+import type { Port as P } from '../../platform/worker/protocol';
 import { GeneratorMetricsClient } from '../../generators/browserMetrics';
 import { generatorMetricsHandlers } from '../../generators/browserMetricsHandlers';
 import { sampleNoise } from '../../generators/model';

@@ -21,7 +21,7 @@ import { openBrowserGenerator, phaseText, providerText, type OrtProvider } from 
 import { readGeneratorModel } from '../../generators/onnx';
 import { GeneratorReleasedError, type OnnxGenerator } from '../../generators/runtime';
 import { GeneratorMetricsClient } from '../../generators/browserMetrics';
-import { CancelledError } from '../../engine/worker/protocol';
+import { CancelledError } from '../../platform/worker/protocol';
 import type { MetricValues } from '../../metrics/measure';
 import { methods } from '../../methods/registry';
 import { DEFAULT_GRID, gridPoints, gridPolylines } from './mapGrid';
