@@ -33,6 +33,7 @@ import { SnapshotKeeper } from './recovery';
 import { changedKeys, planChange, type ConfigKey } from './restart';
 import { copyHistory, RunSlot, type FrameRenderer, type MetricsHistory } from './runSlot';
 import { Store } from './store';
+import { checkWork } from './work';
 import { ConfigError } from './types';
 import type { Backend, BackendInfo, BackendKind, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
 
@@ -513,6 +514,7 @@ export class Engine {
   private newRun(backend: Backend, config: RunConfig, during: 'start' | 'reset' | 'configure' | 'recovery'): boolean {
     let sim: Simulation;
     try {
+      checkWork(config, backend.info); // an absurd step is refused by name, not run (the tab would freeze)
       sim = backend.createSimulation(config);
     } catch (e) {
       this.tell({ type: 'config-rejected', during, problem: configProblem(e, config.method) });
@@ -576,6 +578,7 @@ export class Engine {
         this.config = sim.config;
         this.followInPlace(plan.target, plan.stepSize);
       } else if (plan.kind === 'restart') {
+        checkWork(next, backend.info);
         this.replaceSim(backend.createSimulation(next));
         this.status = 'ready';
         this.buildCompare(changed.some((k) => REPLACES_COMPARE.includes(k)));
@@ -701,6 +704,7 @@ export class Engine {
     const backend = await this.acquire(kind);
     let sim: Simulation;
     try {
+      checkWork(this.config, backend.info);
       sim = backend.createSimulation(this.config);
     } catch (e) {
       backend.destroy();

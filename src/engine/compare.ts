@@ -16,6 +16,7 @@ import { compareStepSize } from './defaults';
 import { configProblem, type EngineEvent } from './events';
 import { RunSlot, type FrameRenderer, type SlotHooks } from './runSlot';
 import type { Backend, RunConfig, Simulation } from './types';
+import { checkWork } from './work';
 
 /**
  * The compared run's config: the primary's everything but the method, its parameters and, when the
@@ -134,7 +135,9 @@ export class CompareRun {
   private tryCreate(backend: Backend, primary: RunConfig, method: string, params: Params): { sim?: Simulation; problem: ReturnType<typeof configProblem> } {
     if (sameRun(primary, method, params)) return { problem: { field: 'compare', reason: 'identical to the main run', method } };
     try {
-      return { sim: backend.createSimulation(compareConfig(primary, method, params)), problem: { field: '', reason: '', method } };
+      const config = compareConfig(primary, method, params);
+      checkWork(config, backend.info); // the compared method may be all-pairs where the main one is not
+      return { sim: backend.createSimulation(config), problem: { field: '', reason: '', method } };
     } catch (e) {
       return { problem: configProblem(e, method) };
     }

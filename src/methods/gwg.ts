@@ -148,6 +148,7 @@ export function createGwgCpu(run: MethodRun): GwgCpuStepper {
 export const gwg: MethodDef = {
   id: 'gwg',
   label: 'GWG',
+  pairSweeps: () => 2, // the kernel fit of the p-norm gradient, then its evaluation
   description: 'Generalized Wasserstein gradient descent: p-norm functional gradient in an RKHS span, optional adaptive p (Cheng et al. 2023).',
   // f* undoes part of the kernel smoothing of SVGD's velocity, so GWG's stable step lies between
   // Langevin's 0.2 / L and SVGD's 4 / L: 2 / L, measured on the CPU twin (N = 256, 150 steps: the

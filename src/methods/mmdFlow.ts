@@ -29,6 +29,7 @@ function cloudOf(run: MethodRun): Float64Array {
 export const mmdFlow: MethodDef = {
   id: 'mmd-flow',
   label: 'MMD flow',
+  pairSweeps: () => 2, // particles x particles and particles x target samples
   description: 'Gradient flow of MMD^2/2 towards the target samples: kernel attraction to the cloud, repulsion between particles (Arbel et al. 2019); energy kernel = energy-distance flow.',
   needs: 'samples',
   // A sample-based flow: its step is not tied to pi's curvature (src/engine/defaults.ts); picked after the Sinkhorn flow.

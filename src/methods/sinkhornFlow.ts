@@ -76,6 +76,8 @@ function needCloud(run: MethodRun): Float64Array {
 export const sinkhornFlow: MethodDef = {
   id: 'sinkhorn-flow',
   label: 'Sinkhorn flow',
+  // two softmins (x-y and the mirrored x-x) per iteration, plus the re-annealed eps levels and the gradient
+  pairSweeps: (p) => 2 * ((typeof p.iterations === 'number' ? p.iterations : 1) + 4),
   description: 'Wasserstein gradient flow of the debiased Sinkhorn divergence S_eps toward the target samples (Feydy et al. 2019).',
   needs: 'samples',
   // tau = h moves each particle a fraction h of the way to its transport target (src/engine/defaults.ts); the preferred flow for sample targets.

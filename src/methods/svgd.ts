@@ -71,6 +71,8 @@ export function svgdSettings(params: Params, domain: 'plane' | 'torus'): SvgdSet
 export const svgd: MethodDef = {
   id: 'svgd',
   label: 'SVGD',
+  // the Riesz kernel on the torus sums Fourier modes (O(N K^2)) or a particle mesh: not pairwise
+  pairSweeps: (p) => (p.kernel === 'riesz' ? 0 : 1),
   description: 'Stein variational gradient descent: kernel-smoothed score plus repulsion (Liu & Wang 2016); RBF, IMQ, or the Riesz kernel on the torus.',
   check(params, domain) {
     svgdSettings(params, domain);

@@ -174,6 +174,11 @@ export interface MethodDef {
    * StepSizeRule but not over a domain's.
    */
   targetDefaults?: Partial<Record<string, DomainDefaults>>;
+  /**
+   * How many all-pairs sweeps (a kernel sum over N x N, or N x M target samples) one step makes, from the
+   * resolved parameters: the work estimate a run gets before it starts (src/engine/work.ts). Absent: O(N).
+   */
+  pairSweeps?: (params: Params) => number;
   /** When the UI must pick a method for a target (e.g. one known only by samples): the compatible one with the highest priority wins (default 0; ties: registry order). */
   priority?: number;
   /** 'cpu': the GPU backend runs this method's float64 twin on the host (no WGSL stepper yet); said in the UI and CLI. */
