@@ -9,7 +9,7 @@
  *     backend's limit, a finite positive step size;
  * and at the end of each sequence, the state is leavable by the controls alone: choose a plain run
  * (Langevin on the Gaussian, N = 16, h = 0.05), Compare none, Reset, Play: it steps and has not diverged.
- * A short budget runs here (default 100); `FUZZ_CONTROLS=10000 npx vitest run
+ * A short budget runs here (default 100); `FUZZ_CONTROLS=10000 [FUZZ_SEED=k] npx vitest run
  * src/fuzz/controls.fuzz.test.ts` is the long budget, reported as tried / refused / accepted / failed.
  */
 import fc from 'fast-check';
@@ -20,7 +20,7 @@ import type { RunConfig } from '../engine/types';
 import { methods } from '../methods/registry';
 import { targets } from '../targets/registry';
 
-const SEED = 20_261_207;
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
 const CASES = Number(process.env.FUZZ_CONTROLS ?? 100);
 
 const plain: RunConfig = {
