@@ -134,8 +134,11 @@ export function classify(argv: readonly string[], r: CliRun): Outcome {
     if (!PREFIX.test(r.err)) return fail(`exit 3 without a message: ${r.err.slice(0, 200)}`);
     if (command === 'sample' && outPath !== undefined && existsSync(outPath)) return fail('exit 3 but the samples were written');
     if (command === 'run') {
-      const line = JSON.parse(r.out.trim() || '{}') as { final?: { nonFinite?: number } };
-      if (!((line.final?.nonFinite ?? 0) > 0)) return fail(`exit 3 with nonFinite ${String(line.final?.nonFinite)}`);
+      // non-finite particles, or the engine's divergence rule fired (src/engine/divergence.ts: the line says why)
+      const line = JSON.parse(r.out.trim() || '{}') as { final?: { nonFinite?: number }; diverged?: string };
+      if (!((line.final?.nonFinite ?? 0) > 0) && !(typeof line.diverged === 'string' && line.diverged !== '')) {
+        return fail(`exit 3 with nonFinite ${String(line.final?.nonFinite)} and no divergence named`);
+      }
     }
     return { kind: 'accepted' };
   }

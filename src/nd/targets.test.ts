@@ -136,7 +136,7 @@ describe('bad input: named errors', () => {
     expect(() => createNdTarget('nope')).toThrow(/unknown d-D target 'nope'/);
     expect(() => createNdTarget('blr', { nope: '1' })).toThrow(/unknown parameter 'nope'/);
     expect(() => createNdTarget('gaussian-nd', { d: '0' })).toThrow(/d: 0 is below the minimum 1/);
-    expect(() => createNdTarget('gaussian-nd', { d: '2.5' })).toThrow(/d: expected an integer/);
+    expect(() => createNdTarget('gaussian-nd', { d: '2.5' })).toThrow(/d: expected a whole number, got 2.5/);
     expect(() => createNdTarget('blr', { data: 'mnist' })).toThrow(/data: expected one of breast-cancer\|iris/);
     expect(() => createNdTarget('blr', { test: '0.95' })).toThrow(/test: 0.95 is above the maximum 0.9/);
   });
