@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from './backend';
 import { Engine } from './Engine';
+import { manualEngine as manualEngineOf } from './manualEngine';
 import type { RunConfig } from './types';
 
 const config: RunConfig = {
@@ -13,26 +14,8 @@ const config: RunConfig = {
   init: { kind: 'gaussian', mean: [0, 0], std: 1 },
 };
 
-/** An engine on the CPU backend whose frames are run by hand (no requestAnimationFrame). */
-async function manualEngine(c: RunConfig = config): Promise<{ engine: Engine; frame: () => Promise<void> }> {
-  let pending: ((t: number) => void) | undefined;
-  const engine = new Engine({
-    config: c,
-    backend: 'cpu',
-    createBackend: () => Promise.resolve(createCpuBackend()),
-    requestFrame: (cb) => {
-      pending = cb;
-      return 1;
-    },
-    cancelFrame: () => undefined,
-  });
-  await engine.start();
-  const frame = async (): Promise<void> => {
-    pending?.(performance.now());
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  };
-  return { engine, frame };
-}
+/** An engine on the CPU backend whose frames are run by hand (./manualEngine.ts). */
+const manualEngine = (c: RunConfig = config): ReturnType<typeof manualEngineOf> => manualEngineOf(c);
 
 describe('Engine (CPU backend, manual frames)', () => {
   it('steps while playing, pauses, steps once, resets', async () => {

@@ -1,8 +1,7 @@
 /** The Speed control (Engine.setSpeed, frameLoop.speedSteps): fixed k per frame, slow mode, auto. */
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from './backend';
-import { Engine } from './Engine';
 import { SLOW_STEP_MS, speedSteps } from './frameLoop';
+import { manualEngine as manualEngineOf } from './manualEngine';
 import type { RunConfig } from './types';
 
 const config: RunConfig = {
@@ -15,25 +14,7 @@ const config: RunConfig = {
   init: { kind: 'gaussian', mean: [0, 0], std: 1 },
 };
 
-async function manualEngine(): Promise<{ engine: Engine; frame: () => Promise<void> }> {
-  let pending: ((t: number) => void) | undefined;
-  const engine = new Engine({
-    config,
-    backend: 'cpu',
-    createBackend: () => Promise.resolve(createCpuBackend()),
-    requestFrame: (cb) => {
-      pending = cb;
-      return 1;
-    },
-    cancelFrame: () => undefined,
-  });
-  await engine.start();
-  const frame = async (): Promise<void> => {
-    pending?.(performance.now());
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  };
-  return { engine, frame };
-}
+const manualEngine = (): ReturnType<typeof manualEngineOf> => manualEngineOf(config);
 
 describe('speed', () => {
   it('speedSteps: auto defers to the adapted k, a number is that k, slow is 1 once 250 ms passed', () => {

@@ -14,8 +14,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../engine/backend';
-import { Engine } from '../engine/Engine';
+import type { Engine } from '../engine/Engine';
+import { manualEngine as manualEngineOf } from '../engine/manualEngine';
 import type { RunConfig } from '../engine/types';
 import { methods } from '../methods/registry';
 import { targets } from '../targets/registry';
@@ -56,28 +56,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constantFrom<'auto' | 'slow' | number>('auto', 1, 5, 'slow').map((v): Action => ({ kind: 'speed', v })),
 );
 
-/** An engine on the CPU backend whose frames are run by hand (no requestAnimationFrame). */
+/** An engine on the CPU backend with manual frames (src/engine/manualEngine.ts), one step per frame. */
 async function manualEngine(): Promise<{ engine: Engine; frame: () => Promise<void> }> {
-  let pending: ((t: number) => void) | undefined;
-  const engine = new Engine({
-    config: plain,
-    backend: 'cpu',
-    createBackend: () => Promise.resolve(createCpuBackend()),
-    requestFrame: (cb) => {
-      pending = cb;
-      return 1;
-    },
-    cancelFrame: () => undefined,
-  });
-  await engine.start();
-  engine.setSpeed(1);
-  const frame = async (): Promise<void> => {
-    const cb = pending;
-    pending = undefined;
-    cb?.(performance.now());
-    for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 0));
-  };
-  return { engine, frame };
+  const m = await manualEngineOf(plain);
+  m.engine.setSpeed(1);
+  return m;
 }
 
 const tally = { tried: 0, refused: 0, accepted: 0, failed: 0 };
