@@ -15,6 +15,7 @@ import { findMethod, incompatibility, targetFacts } from '../engine/compat';
 import { urlHash } from '../fuzz/arbitraries';
 import { resolveRun } from '../engine/config';
 import { Engine } from '../engine/Engine';
+import { manualEngine } from '../engine/manualEngine';
 import type { RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
 import type { ParamSpec } from '../core/params';
@@ -198,22 +199,7 @@ describe('applyLink on a running page', () => {
   });
 
   it('after a blow-up at the user\'s step size, the message offers the default step size, which starts a run that holds', async () => {
-    let pending: ((t: number) => void) | undefined;
-    const engine = new Engine({
-      config: { ...DEFAULT_CONFIG, method: 'langevin', target: { id: 'gaussian', params: {} }, n: 16, stepSize: 1e6 },
-      backend: 'cpu',
-      createBackend: () => Promise.resolve(createCpuBackend()),
-      requestFrame: (cb) => {
-        pending = cb;
-        return 1;
-      },
-      cancelFrame: () => undefined,
-    });
-    await engine.start();
-    const frame = async (): Promise<void> => {
-      pending?.(performance.now());
-      for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-    };
+    const { engine, frame } = await manualEngine({ ...DEFAULT_CONFIG, method: 'langevin', target: { id: 'gaussian', params: {} }, n: 16, stepSize: 1e6 });
     for (let i = 0; i < 40 && engine.getSnapshot().playing; i++) await frame();
     expect(engine.getSnapshot().diverged).toBe(true);
     expect(divergedMessage(engine.getSnapshot().message)).toBe(true);
