@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { readGeneratorModel } from '../src/generators/onnx';
-import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
+import { collectErrors, nextFrames, openApp, snapshot, waitForStep } from './helpers';
 
 const SHOTS = process.env.WGF_SHOTS === '1' ? '/tmp' : 'test-results';
 
@@ -63,7 +63,9 @@ test('Distill now: progress moves while the flow runs, cancel stops it, a second
   const info = readGeneratorModel(new Uint8Array(readFileSync(path)));
   expect(info).toMatchObject({ inputName: 'z', outputName: 'x' });
   expect(info.metadata).toMatchObject({ method: 'wflow', target: '8gaussians', steps: '40' });
-  await page.waitForTimeout(1000);
+  // the distilled model replaces the generator: the screenshot shows its samples in their pane
+  await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/distill-done.png` });
   expect(errors).toEqual([]);
 });
@@ -89,7 +91,9 @@ test('the Outlier mass of a sample target is a control, round-trips through the 
   const far = await page.evaluate(() => ({ view: Array.from(window.__wgf?.getSnapshot().target?.view ?? [0, 0, 0, 0]) }));
   expect(far.view[1]).toBeGreaterThanOrEqual(6);
   expect(far.view[3]).toBeGreaterThanOrEqual(6);
-  await page.waitForTimeout(1000);
+  // a few steps drawn with that view before the screenshot
+  await waitForStep(page, snap.step + 2);
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/distill-outliers.png` });
   expect(errors).toEqual([]);
 });
@@ -120,7 +124,9 @@ test('a generator loaded from a file, then Distill now at once: the distilled mo
   await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
   const s0 = (await snapshot(page)).step;
   await waitForStep(page, s0 + 5);
-  await page.waitForTimeout(3000);
+  // the distilled model's batch measured against the flow's reference (its last asynchronous work
+  // after the switches): a late onnxruntime or metrics-worker error would be in errors by then
+  await expect(page.locator('.generator-metrics')).toContainText(/energy/, { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
 
@@ -156,7 +162,7 @@ test('Distill now on a dragged mixture keeps its modes apart (issue 22 item 8)',
   await expect(page.locator('.generator-pane')).toHaveAttribute('data-samples', /^[1-9]\d*$/, { timeout: 120_000 });
   await expect(page.locator('.generator-metrics')).toContainText(/energy/, { timeout: 60_000 });
   console.log(`${await page.locator('.generator-metrics').textContent()}`);
-  await page.waitForTimeout(1000);
+  await nextFrames(page, 2);
   await page.screenshot({ path: `${SHOTS}/distill-dragged-mixture.png` });
   expect(errors).toEqual([]);
 });

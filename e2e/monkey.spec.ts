@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { STALL_FACTOR, STALL_MIN_MS } from '../src/ui/stallWatch';
-import { collectErrors, openApp, snapshot, waitForStep } from './helpers';
+import { collectErrors, nextFrames, openApp, snapshot, waitForStep } from './helpers';
 
 const ACTIONS = Number(process.env.MONKEY_ACTIONS ?? 40);
 const SEED = Number(process.env.MONKEY_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -138,7 +138,8 @@ test(`seeded monkey over the page's controls: no page error, no console error ($
         // an element that went away or was covered between picking and acting: not a page bug by itself
         line = `skipped ${target} (${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 80)})`;
       }
-      await page.waitForTimeout(50 + Math.floor(r() * 500));
+      // the page takes a random number of animation frames (it steps and draws once per frame) before the next action
+      await nextFrames(page, 3 + Math.floor(r() * 30));
       const t0 = Date.now();
       await page.evaluate(() => 0);
       const answerMs = Date.now() - t0;
@@ -147,7 +148,8 @@ test(`seeded monkey over the page's controls: no page error, no console error ($
       const msg = await page.locator('.message span').first().textContent({ timeout: 200 }).catch(() => null);
       if (msg) said.add(msg.slice(0, 160));
     }
-    await page.waitForTimeout(2000);
+    // a last 60 frames (about a second of stepping and drawing): errors the last actions cause late are caught
+    await nextFrames(page, 60);
   } finally {
     const stuck = [...said].filter((m) => /not stepped|still not stepping/.test(m));
     console.log(`monkey: ${log.length} actions, ${log.filter((l) => l.includes(': skipped')).length} skipped, ${said.size} distinct messages${stuck.length > 0 ? `; watchdog: ${stuck.join(' | ')}` : ''}${frozen.length > 0 ? `; page unresponsive > 2 s after actions ${frozen.join(', ')}` : ''}`);
