@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createCpuBackend } from './backend';
 import { Recorder } from './recorder';
 import { SnapshotKeeper } from './recovery';
 import type { RunConfig, Simulation } from './types';
@@ -61,6 +62,51 @@ describe('Recorder', () => {
     const r = await rec.take(sim, undefined);
     expect(r?.steps).toEqual([5]);
     expect(await rec.take(undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('Recorder: a recording that starts late (issue 22 item 9)', () => {
+  it("begins with the run's step-0 frame, the positions the simulation started from, bit for bit", async () => {
+    const cpu = createCpuBackend();
+    const run: RunConfig = { ...config, method: 'svgd', target: { id: 'banana', params: {} }, n: 64, stepSize: 0.05, seed: 7 };
+    const sim = cpu.createSimulation(run);
+    const start = await sim.positions();
+    const rec = new Recorder({ onLimit: () => undefined, markDirty: () => undefined });
+    expect(rec.start(sim, cpu.info)).toBe(false); // recording off: nothing read back
+    sim.step(7);
+    // turned on at step 7, every 5: frames at 10 and 15, and the step-0 frame first
+    rec.setEvery(5);
+    expect(rec.start(sim, cpu.info)).toBe(false); // 7 is not due
+    for (let s = 7; s < 16; s++) {
+      if (rec.due(sim)) await rec.capture(sim);
+      sim.step(1);
+    }
+    expect(rec.frames).toBe(3);
+    const r = await rec.take(sim, cpu.info);
+    expect(r?.steps).toEqual([0, 10, 15]);
+    expect(r?.frames).toHaveLength(3);
+    expect(Array.from(r?.frames[0] ?? [])).toEqual(Array.from(start));
+    expect(Array.from(r?.frames[1] ?? [])).not.toEqual(Array.from(start));
+    sim.destroy();
+  });
+
+  it('a recording from step 0 has no extra frame; a new run (another seed) has its own origin', async () => {
+    const rec = new Recorder({ onLimit: () => undefined, markDirty: () => undefined });
+    const sim = fakeSim();
+    rec.setEvery(2);
+    expect(rec.start(sim, sim.backend)).toBe(true);
+    await rec.capture(sim);
+    sim.step(2);
+    await rec.capture(sim);
+    expect((await rec.take(sim, sim.backend))?.steps).toEqual([0, 2]);
+    // a run rebuilt at a later step from another start (not the same run): no step-0 frame is made up
+    const other = fakeSim();
+    other.step(4);
+    Object.assign(other, { config: { ...config, seed: 99 } });
+    rec.start(other, other.backend);
+    await rec.capture(other);
+    expect((await rec.take(other, other.backend))?.steps).toEqual([4]);
+    expect(rec.frames).toBe(1);
   });
 });
 

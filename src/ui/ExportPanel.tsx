@@ -1,16 +1,24 @@
 /**
  * Recording and export. Positions are read back only at every k-th step while "Record every" is
  * on; Export encodes the frames in chunks (yielding to the event loop, with a progress bar) and
- * downloads them through a Blob URL. "Export config" downloads the run's configuration as JSON.
+ * downloads them through a Blob URL. An NPY export comes with its steps sidecar
+ * (`<name>.steps.json`: the steps of its frames and the run's meta, src/io/npySidecar.ts); a
+ * recording turned on after step 0 starts with the step-0 frame (src/engine/recorder.ts).
+ * "Export config" downloads the run's configuration as JSON (with "Record every"); "Import config"
+ * reads such a file back into the run (src/state/configFile.ts: read as a link, the same rules).
  * "Screenshot" saves a PNG of the canvas (density, particles, arrows, trails, histograms);
  * "Record video" records a WebM of the canvas (MediaRecorder, offline) until "Stop recording".
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { drainChunks } from '../io/chunks';
+import { encodeNpySidecar, npySidecarName } from '../io/npySidecar';
 import { mimeType, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
+import { applyConfigFile, ConfigFileError, importMessage, readConfigFile } from '../state/configFile';
 import { CommitInput } from './CommitInput';
 import { currentCanvas, MAX_VIDEO_S, screenshotPng, VideoRecording } from './media';
+import { sayLink } from './messages';
+import { specLookup } from './specs';
 
 interface Props {
   engine: Engine;
@@ -33,6 +41,7 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
   const [format, setFormat] = useState<TrajectoryFormat>('npy');
   const [progress, setProgress] = useState<number | undefined>(undefined);
   const abortRef = useRef<AbortController | undefined>(undefined);
+  const importRef = useRef<HTMLInputElement>(null);
 
   const stem = `wgf-${snap.config.method}-${snap.config.target.id}-n${snap.config.n}`;
   const [video, setVideo] = useState<VideoRecording | undefined>(undefined);
@@ -98,12 +107,29 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
         onProgress: (f) => setProgress(f),
         signal: controller.signal,
       });
-      download(parts, mimeType(format), `${stem}-${rec.steps.length}frames.${format}`);
+      const name = `${stem}-${rec.steps.length}frames.${format}`;
+      download(parts, mimeType(format), name);
+      // an .npy holds one array: which step each frame is, and the run's meta, go beside it
+      if (format === 'npy') download([encodeNpySidecar(name, meta, rec.steps, rec.n)], 'application/json', npySidecarName(name));
     } catch (e) {
       engine.say(controller.signal.aborted ? 'info' : 'error', `Export ${controller.signal.aborted ? 'cancelled' : `failed: ${e instanceof Error ? e.message : String(e)}`}`);
     } finally {
       abortRef.current = undefined;
       setProgress(undefined);
+    }
+  };
+
+  const onImportConfig = async (input: HTMLInputElement): Promise<void> => {
+    const file = input.files?.[0];
+    input.value = ''; // the same file again is a new import
+    if (!file) return;
+    try {
+      const r = readConfigFile(await file.text(), specLookup, engine.getSnapshot().config);
+      applyConfigFile(engine, r);
+      sayLink(engine, importMessage(file.name, r));
+    } catch (e) {
+      const why = e instanceof ConfigFileError ? e.message : `cannot read it (${e instanceof Error ? e.message : String(e)})`;
+      engine.say('error', `Import config ${file.name}: ${why}; nothing was changed`);
     }
   };
 
@@ -132,6 +158,7 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
         {snap.recordEvery > 0
           ? `Recording every ${snap.recordEvery} steps: ${snap.recordedFrames} frames`
           : 'Recording off (0): Export saves the current positions as one frame.'}
+        {format === 'npy' ? ' NPY comes with a .steps.json beside it: the step of each frame and the run.' : ''}
       </p>
       <div className="row">
         <label htmlFor={ids.format}>Format</label>
@@ -145,9 +172,13 @@ export function ExportPanel({ engine, snap }: Props): React.JSX.Element {
         <button type="button" onClick={() => void onExport()} disabled={progress !== undefined}>
           Export
         </button>
-        <button type="button" onClick={() => download([JSON.stringify(engine.configJson(), null, 2)], 'application/json', `${stem}-config.json`)}>
+        <button type="button" onClick={() => download([JSON.stringify({ ...engine.configJson(), recordEvery: snap.recordEvery }, null, 2)], 'application/json', `${stem}-config.json`)}>
           Export config
         </button>
+        <button type="button" onClick={() => importRef.current?.click()} title="Run the configuration of a file saved with Export config">
+          Import config
+        </button>
+        <input ref={importRef} type="file" accept=".json,application/json" hidden aria-label="Import config file" onChange={(e) => void onImportConfig(e.currentTarget)} />
         {progress !== undefined ? (
           <button type="button" onClick={() => abortRef.current?.abort()}>
             Cancel

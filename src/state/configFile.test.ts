@@ -1,0 +1,131 @@
+/**
+ * Import config (issue 22 item 9, src/state/configFile.ts): what Export config writes runs again
+ * (round trip on a CPU engine: export, change everything, import, the same config), through the link
+ * reader's rules; bad files are refused by key, and nothing is made up for what a config cannot hold.
+ */
+import { describe, expect, it } from 'vitest';
+import { runStepSize } from '../engine/defaults';
+import { manualEngine } from '../engine/manualEngine';
+import type { Engine } from '../engine/Engine';
+import type { ParamSpec } from '../core/params';
+import { getMethod } from '../methods/registry';
+import { getTarget } from '../targets/registry';
+import { applyConfigFile, ConfigFileError, importMessage, readConfigFile } from './configFile';
+import { DEFAULT_CONFIG, type SpecLookup } from './urlState';
+
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page's look-ups (src/ui/specs.ts). */
+const specs: SpecLookup = {
+  methodParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getMethod(id).params),
+  targetParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getTarget(id).params),
+  stepSize: (run) => runStepSize(run),
+};
+
+/** What the Export config button downloads (src/ui/ExportPanel.tsx). */
+function exported(engine: Engine): string {
+  return JSON.stringify({ ...engine.configJson(), recordEvery: engine.getSnapshot().recordEvery }, null, 2);
+}
+
+/** The exported config without what a run's progress changes (the step it was saved at); no domain is the plane (RunConfig.domain). */
+function comparable(text: string): unknown {
+  const { step: _step, ...rest } = JSON.parse(text) as { step: number; domain?: string };
+  return { ...rest, domain: rest.domain ?? 'plane' };
+}
+
+describe('Import config', () => {
+  it('round trip: export, change method, target, parameters, n, seed, step size, split view and recording; import: the same config', async () => {
+    const { engine, frame } = await manualEngine({ ...DEFAULT_CONFIG, method: 'langevin', target: { id: 'gaussian', params: {} }, n: 32 });
+    try {
+      expect(engine.configure({ method: 'svgd', params: { bandwidth: 0.4 }, target: { id: 'banana', params: { b: 0.3 } }, n: 48, seed: 5, stepSize: 0.02 })).toBe(true);
+      expect(engine.setCompare('mmd-flow', { bandwidth: 0.7 })).toBe(true);
+      engine.setRecordEvery(3);
+      await frame();
+      const file = exported(engine);
+      expect(JSON.parse(file)).toMatchObject({ method: 'svgd', params: { bandwidth: 0.4 }, target: { id: 'banana', params: { b: 0.3 } }, n: 48, seed: 5, stepSize: 0.02, compare: 'mmd-flow', compareParams: { bandwidth: 0.7 }, recordEvery: 3 });
+
+      // everything changed
+      engine.setCompare(undefined);
+      expect(engine.configure({ method: 'langevin', params: { mala: true }, target: { id: 'gaussian', params: { mean: [1, -1] } }, n: 20, seed: 9, stepSize: 0.1 })).toBe(true);
+      engine.setRecordEvery(0);
+      await frame();
+      expect(comparable(exported(engine))).not.toEqual(comparable(file));
+
+      const r = readConfigFile(file, specs, engine.getSnapshot().config);
+      expect(r.link.errors).toEqual([]);
+      expect(r.errors).toEqual([]);
+      applyConfigFile(engine, r);
+      await frame();
+      expect(comparable(exported(engine))).toEqual(comparable(file));
+      expect(importMessage('a.json', r)).toEqual({ kind: 'info', text: 'Imported config a.json' });
+      // the run steps again from the imported config
+      for (let i = 0; i < 3; i++) await frame();
+      expect(engine.getSnapshot().step).toBeGreaterThan(0);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a file without a second run turns it off; an older export without recordEvery leaves the recording', async () => {
+    const { engine, frame } = await manualEngine({ ...DEFAULT_CONFIG, method: 'svgd', target: { id: 'banana', params: {} }, n: 32 });
+    try {
+      const file = exported(engine);
+      engine.setCompare('mmd-flow');
+      engine.setRecordEvery(4);
+      await frame();
+      const older = JSON.stringify({ ...(JSON.parse(file) as object), recordEvery: undefined });
+      applyConfigFile(engine, readConfigFile(older, specs, engine.getSnapshot().config));
+      await frame();
+      expect(engine.getSnapshot().compare).toBeUndefined();
+      expect(engine.getSnapshot().recordEvery).toBe(4);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('refuses files that are not a config, naming what is wrong', () => {
+    const read = (text: string): unknown => readConfigFile(text, specs, DEFAULT_CONFIG);
+    expect(() => read('{"method": ')).toThrow(ConfigFileError);
+    expect(() => read('{"method": ')).toThrow(/^not JSON/);
+    expect(() => read('[1, 2]')).toThrow(/expected a JSON object with "method" and "target"/);
+    expect(() => read('{"target": {"id": "banana"}}')).toThrow(/^method: expected a method id, got nothing/);
+    expect(() => read('{"method": "svgd", "target": "banana"}')).toThrow(/^target: expected \{ "id": \.\.\., "params": \{\.\.\.\} \}, got "banana"/);
+    expect(() => read('{"method": "svgd", "target": {"id": "banana"}, "n": "many"}')).toThrow(/^n: expected a number, got "many"/);
+    expect(() => read('{"method": "svgd", "target": {"id": "banana"}, "params": {"bandwidth": {"x": 1}}}')).toThrow(/^params\.bandwidth: expected a number, true\/false, a string or a list of numbers/);
+    expect(() => read('{"method": "svgd", "target": {"id": "banana"}, "domain": "sphere"}')).toThrow(/^domain: expected "plane" or "torus", got "sphere"/);
+    expect(() => read('{"method": "svgd", "target": {"id": "banana"}, "recordEvery": -1}')).toThrow(/^recordEvery: expected a whole number >= 0, got -1/);
+    expect(() => read('{"method": "svgd", "target": {"id": "banana"}, "backend": {"kind": "tpu"}}')).toThrow(/^backend: expected "gpu" or "cpu", got "tpu"/);
+  });
+
+  it('values out of range and unknown ids are said by the file key, and those keys stay as they were', () => {
+    const base = { ...DEFAULT_CONFIG, n: 100 };
+    const r = readConfigFile('{"method": "svgd", "target": {"id": "banana", "params": {"zzz": 1}}, "n": -3, "stepSize": 0, "params": {"bandwidth": "wide"}, "compare": "nope", "compareParams": {}}', specs, base);
+    expect(r.link.config.n).toBe(100);
+    const msg = importMessage('bad.json', r);
+    expect(msg.kind).toBe('error');
+    expect(msg.text).toMatch(/^Imported config bad\.json: /);
+    expect(msg.text).toMatch(/n: expected a positive integer, got '-3'/);
+    expect(msg.text).toMatch(/stepSize: expected a positive number, got '0'/);
+    expect(msg.text).toMatch(/target\.params\.zzz: unknown parameter/);
+    expect(msg.text).toMatch(/bandwidth: expected a number or median, got 'wide'/);
+    expect(msg.text).toMatch(/compare: unknown method 'nope'/);
+    expect(msg.text).toMatch(/\(left as they were\)/);
+  });
+
+  it('what a config cannot hold (a cloud of points, initial positions) is said, not made up', () => {
+    const r = readConfigFile(
+      JSON.stringify({ method: 'mmd-flow', target: { id: 'moons', params: {}, cloud: { points: 300 } }, n: 64, init: { kind: 'positions' } }),
+      specs,
+      DEFAULT_CONFIG,
+    );
+    expect(r.notes.join(' | ')).toMatch(/cloud of points .* load the points again/);
+    expect(r.notes.join(' | ')).toMatch(/positions loaded from a file/);
+    expect(importMessage('c.json', r).kind).toBe('info');
+  });
+});
