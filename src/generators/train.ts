@@ -4,7 +4,7 @@
  *
  * wflow (W-Flow; METHODS.md section 9): per step draw z (batch B) and a target batch y (B), x = G(z);
  *   move x one step along the debiased Sinkhorn-divergence flow with the project's log-domain
- *   solver (src/ot/sinkhorn.ts sinkhornLoop on the CPU softmin, src/ot/cpuSinkhorn.ts; barycentric
+ *   solver (the loop driver src/ot/loop.ts on the CPU softmin, src/ot/cpuSinkhorn.ts; barycentric
  *   projections by the twin src/reference/sinkhornBarycenter.ts, as the sinkhorn-flow method does):
  *     x' = x + tau (T_ab(x) - T_aa(x))
  *   and take one Adam step on the MSE  (1/B) sum_i |G(z_i) - stop_grad(x'_i)|^2.
@@ -33,6 +33,7 @@
  * for sjko): the last steps settle the fine structure.
  */
 import { CpuSoftminProblem } from '../ot/cpuSinkhorn';
+import { recordSinkhorn, type Phase } from '../ot/loop';
 import { cloudDiameter, epsilonSchedule } from '../ot/sinkhorn';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
 import { sinkhornSoftmin } from '../reference/sinkhornSoftmin';
@@ -293,61 +294,52 @@ export interface WarmState {
   faa: Float64Array;
 }
 
+/** f_ab, g_ab and f_aa: the potentials the step reads (g_bb only for the reported loss). */
+const WFLOW_SIDES = { ab: true, aa: true, bb: false } as const;
+
 /**
- * The potentials the W-Flow step needs, f_ab, g_ab and f_aa at eps = blur^2, with the project's loop
- * pieces (src/ot/sinkhorn.ts) on the CPU twin: GeomLoss's averaged symmetric updates along the
+ * The potentials the W-Flow step needs, f_ab, g_ab and f_aa at eps = blur^2, by the project's loop
+ * driver (src/ot/loop.ts) on the CPU twin: GeomLoss's averaged symmetric updates along the
  * eps-schedule, then `iterations` alternating updates at blur^2. The target's self-potential g_bb is
  * not needed for the step (T_ab reads g_ab, T_aa reads f_aa) and is skipped; `sinkhornValue` adds it
- * when the loss is reported. Cold (warm undefined): zero potentials, one init update at eps_0 and
+ * when the loss is reported. Cold (warm undefined): zero potentials, one init jump at eps_0 and
  * the full schedule. Warm: f_ab(x) and f_aa(x) are the previous step's potentials extended to the new
  * points by one softmin each (f(x) = softmin_eps(C(x, y_old), log b + g_old / eps), the Sinkhorn
  * formula for a potential off its own points), g_ab follows from f_ab, and only the schedule's last
  * `anneal` levels run.
  */
 function wflowPotentials(problem: CpuSoftminProblem, schedule: readonly number[], p: TrainParams, warm: WarmState | undefined): void {
-  const levels = warm && p.anneal > 0 ? schedule.slice(Math.max(0, schedule.length - p.anneal)) : schedule;
+  const reanneal = warm !== undefined && p.anneal > 0;
+  const levels = reanneal ? schedule.slice(Math.max(0, schedule.length - p.anneal)) : schedule;
   const rho = p.reach > 0 ? p.reach * p.reach : null;
   problem.setSchedule(levels, rho);
-  const eps0 = levels[0] ?? 1;
-  if (warm && p.anneal > 0) {
+  if (reanneal) {
+    // seed the warm start: the previous potentials extended to the new points, then g_ab from f_ab
+    const eps0 = levels[0] ?? 1;
     const B = problem.n;
     const lambda = rho === null ? 1 : 1 / (1 + eps0 / rho);
     sinkhornSoftmin(problem.x, B, warm.y, warm.y.length / 2, warm.logb, warm.gab, warm.gab, { eps: eps0, lambda, blend: 0 }, problem.current('fab'));
     sinkhornSoftmin(problem.x, B, warm.x, warm.x.length / 2, warm.loga, warm.faa, warm.faa, { eps: eps0, lambda, blend: 0 }, problem.current('faa'));
     problem.softmin('gab', 0);
     problem.commit(false);
-  } else {
-    problem.reset();
-    problem.softmin('fab', 0);
-    problem.softmin('gab', 0);
-    problem.softmin('faa', 0);
-    problem.commit(false);
   }
-  for (let k = 0; k < levels.length; k++) {
-    problem.softmin('fab', 0.5);
-    problem.softmin('gab', 0.5);
-    problem.softmin('faa', 0.5);
-    problem.commit(true);
-  }
-  for (let k = 0; k < p.iterations; k++) {
-    problem.softmin('fab', 0);
-    problem.commit(false);
-    problem.softmin('gab', 0);
-    problem.softmin('faa', 0.5);
-    problem.commit(true);
-  }
+  const phases: Phase[] = [
+    ...(reanneal ? [] : [{ update: 'jump', count: 1, tick: 'none' } as const]),
+    { update: 'averaged', count: levels.length },
+    { update: 'alternating', count: p.iterations },
+  ];
+  recordSinkhorn(problem, { start: reanneal ? 'warm' : 'cold', sides: WFLOW_SIDES, phases });
 }
 
-/** S_eps of the batch at the solved potentials: g_bb by its own annealed symmetric updates, then the value. */
+/** S_eps of the batch at the solved potentials: g_bb by its own annealed symmetric updates (the driver on g_bb alone), then the value. */
 async function sinkhornValue(problem: CpuSoftminProblem, schedule: readonly number[], iterations: number, reach: number): Promise<number> {
-  problem.setSchedule(schedule, reach > 0 ? reach * reach : null);
   problem.current('gbb').fill(0);
-  problem.softmin('gbb', 0);
-  problem.commit(false);
-  for (let k = 0; k < schedule.length + iterations; k++) {
-    problem.softmin('gbb', 0.5);
-    problem.commit(true);
-  }
+  recordSinkhorn(problem, {
+    start: 'warm',
+    sides: { ab: false, aa: false, bb: true },
+    schedule: { eps: schedule, rho: reach > 0 ? reach * reach : null },
+    phases: [{ update: 'jump', count: 1, tick: 'none' }, { update: 'averaged', count: schedule.length + iterations }],
+  });
   return problem.value(true);
 }
 

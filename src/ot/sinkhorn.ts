@@ -16,53 +16,19 @@
  *   (non-averaged update), after which
  *     S_eps = <a, f_ab - f_aa> + <b, g_ab - g_bb>        (balanced; unbalanced: Sejourne Prop. 12)
  *     OT_eps = <a, f_ab> + <b, g_ab>                     (debias = false)
+ * The loop is run by the one driver, src/ot/loop.ts (runSinkhorn), from the plan sinkhornLoop builds.
  * A backend supplies only the softmin update, the weighted reductions and storage for the potentials
  * (`SoftminProblem`): src/ot/gpuSinkhorn.ts (WGSL, potentials stay in GPU buffers and iterations are
  * recorded into one command buffer between checks) and src/ot/cpuSinkhorn.ts (float64 twin).
  */
+import { debiasSides, recordUpdate, runSinkhorn, type Phase, type Potentials, type SoftminProblem } from './loop';
+
+export type { Potential, Potentials, SoftminProblem } from './loop';
 
 /** A weighted point cloud: interleaved 2-D points; weights default to 1/n. */
 export interface Measure {
   points: ArrayLike<number>;
   weights?: ArrayLike<number>;
-}
-
-/** The four potentials of GeomLoss's loop: f_ab on x, g_ab on y, f_aa on x, g_bb on y. */
-export type Potential = 'fab' | 'gab' | 'faa' | 'gbb';
-
-export interface Potentials {
-  fab: Float64Array;
-  gab: Float64Array;
-  faa: Float64Array;
-  gbb: Float64Array;
-}
-
-/** One Sinkhorn problem between a (n points) and b (m points) on one backend. */
-export interface SoftminProblem {
-  readonly n: number;
-  readonly m: number;
-  /**
-   * Set eps_0..eps_{L-1} (and lambda_k from rho, null = balanced); the tick counter restarts at 0.
-   * period > 0: the index wraps back to `offset` every `period` ticks (see scheduleIndex).
-   */
-  setSchedule(eps: readonly number[], rho: number | null, period?: number, offset?: number): void;
-  /**
-   * Record next[p] = blend cur[p] + (1 - blend) lambda_k softmin_{eps_k}(C(z, w), log w + cur[q] / eps_k):
-   *   fab: z = x, w = (y, b), q = gab;  gab: z = y, w = (x, a), q = fab;
-   *   faa: z = x, w = (x, a), q = faa;  gbb: z = y, w = (y, b), q = gbb.
-   * Every update recorded before `commit` reads the potentials current before them.
-   */
-  softmin(p: Potential, blend: number): void;
-  /** The recorded updates become current; `tick` advances the schedule index (it saturates at the last eps). */
-  commit(tick: boolean): void;
-  /** Zero all potentials (a cold start). */
-  reset(): void;
-  /** max over the two sides of the (a, b) plan's marginal error, see shaders/sinkhornReduce.wgsl. Reads back. */
-  marginalError(): Promise<number>;
-  /** S_eps (debias) or OT_eps at the current potentials and eps. Reads back. */
-  value(debias: boolean): Promise<number>;
-  potentials(): Promise<Potentials>;
-  destroy(): void;
 }
 
 export interface SoftminBackend {
@@ -209,47 +175,24 @@ export function logWeights(mu: Measure, what: string): Float64Array {
   return out;
 }
 
-/** One symmetric Sinkhorn iteration (or, with blend 0, the init / last extrapolation), recorded. */
-export function sinkhornIteration(problem: SoftminProblem, debias: boolean, blend: number, tick: boolean): void {
-  problem.softmin('fab', blend);
-  problem.softmin('gab', blend);
-  if (debias) {
-    problem.softmin('faa', blend);
-    problem.softmin('gbb', blend);
-  }
-  problem.commit(tick);
+/** One symmetric Sinkhorn iteration (blend 0.5: GeomLoss's averaged update; blend 0: the init / last extrapolation), recorded by the loop driver (src/ot/loop.ts). */
+export function sinkhornIteration(problem: SoftminProblem, debias: boolean, blend: 0 | 0.5, tick: boolean): void {
+  recordUpdate(problem, blend === 0 ? 'jump' : 'averaged', debiasSides(debias), tick);
 }
 
 /**
- * One alternating (Gauss-Seidel) iteration: f_ab from g_ab, then g_ab from the new f_ab; the
- * debiasing self-potentials f_aa, g_bb keep the averaged update (a symmetric problem, where it is
- * fast). Used once the annealing has reached blur^2: at small eps the averaged symmetric update
- * contracts like (1 + lambda) / 2 per iteration against lambda^2 for the alternating one (lambda the
- * Jacobi contraction factor). Measured on moons (N = 512 vs 1024 Gaussian points, blur 0.1, CPU
- * twin): marginal error after 300 iterations 7.9e-3 alternating vs 4.1e-2 averaged, S_eps within
- * 4e-5 vs 3e-3 relative of its converged value.
- */
-export function sinkhornAlternating(problem: SoftminProblem, debias: boolean, tick: boolean): void {
-  problem.softmin('fab', 0);
-  problem.commit(false);
-  problem.softmin('gab', 0);
-  if (debias) {
-    problem.softmin('faa', 0.5);
-    problem.softmin('gbb', 0.5);
-  }
-  problem.commit(tick);
-}
-
-/**
- * The Sinkhorn loop (GeomLoss sinkhorn_loop + convergence checks). `warm`: keep the current
- * potentials (no reset) and anneal from them: used by live metrics.
+ * The metric's Sinkhorn loop (GeomLoss sinkhorn_loop + convergence checks) as a plan for the driver
+ * (src/ot/loop.ts runSinkhorn):
+ *   cold:  zero potentials, the init jump at eps_0, one averaged iteration per eps_k of the schedule;
+ *   warm:  keep the current potentials (no init): the annealing is skipped when they are still nearly
+ *          optimal (marginal error <= 10 tol at eps = blur^2), else the whole schedule again from them
+ *          (warm potentials far from the new optimum converge very slowly at blur^2 alone: measured
+ *          S_eps 0.003 instead of 0.035 after 300 iterations);
+ * then, with the schedule index saturated on blur^2, alternating updates until the marginal error is
+ * under tol (checked every checkEvery iterations) or maxIter, and the last extrapolation (a jump).
  */
 export async function sinkhornLoop(problem: SoftminProblem, o: ResolvedSinkhornOptions, diameter: number, warm = false): Promise<SinkhornResult> {
   const rho = o.reach === null ? null : o.reach * o.reach;
-  // A warm start keeps the potentials and skips the annealing when they are still nearly optimal
-  // (marginal error <= 10 tol at eps = blur^2). Otherwise (a live metric whose cloud moved far since
-  // the last call) it anneals again from them: warm potentials far from the new optimum converge very
-  // slowly at blur^2 alone (measured: S_eps 0.003 instead of 0.035 after 300 iterations).
   let schedule = [o.blur * o.blur];
   if (warm) {
     problem.setSchedule(schedule, rho);
@@ -257,32 +200,15 @@ export async function sinkhornLoop(problem: SoftminProblem, o: ResolvedSinkhornO
   } else {
     schedule = epsilonSchedule(diameter, o.blur, o.scaling);
   }
-  problem.setSchedule(schedule, rho);
-  if (!warm) {
-    problem.reset();
-    sinkhornIteration(problem, o.debias, 0, false);
-  }
-  let it = 0;
-  for (; it < schedule.length; it++) sinkhornIteration(problem, o.debias, 0.5, true);
-  // one iteration per eps_k (GeomLoss); the schedule index now saturates on its last entry, blur^2,
-  // where alternating updates run until the marginal error is under tol (or maxIter)
-  let err = Infinity;
-  let converged = false;
-  for (;;) {
-    if ((it - schedule.length) % o.checkEvery === 0 || it >= o.maxIter) {
-      err = await problem.marginalError();
-      if (err <= o.tol) {
-        converged = true;
-        break;
-      }
-    }
-    if (it >= o.maxIter) break;
-    sinkhornAlternating(problem, o.debias, true);
-    it++;
-  }
-  sinkhornIteration(problem, o.debias, 0, true);
+  const phases: Phase[] = [
+    ...(warm ? [] : [{ update: 'jump', count: 1, tick: 'none' } as const]),
+    { update: 'averaged', count: schedule.length },
+    { update: 'alternating', until: { tol: o.tol, checkEvery: o.checkEvery, maxIter: o.maxIter } },
+    { update: 'jump', count: 1 },
+  ];
+  const r = await runSinkhorn(problem, { start: warm ? 'warm' : 'cold', sides: debiasSides(o.debias), phases, schedule: { eps: schedule, rho } });
   const value = await problem.value(o.debias);
-  return { value, iterations: it, marginalError: err, converged, eps: o.blur * o.blur, scheduleLength: schedule.length };
+  return { value, iterations: r.iterations, marginalError: r.marginalError, converged: r.converged, eps: o.blur * o.blur, scheduleLength: schedule.length };
 }
 
 export interface SinkhornDivergenceResult extends SinkhornResult {

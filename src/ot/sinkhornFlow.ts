@@ -39,7 +39,8 @@
  * ticks after each level and each iteration but the last, leaving the index on blur^2 for the
  * marginal-error check and the projections; the caller ticks once more after them (commit(true)).
  */
-import { epsilonSchedule, sinkhornIteration, type SoftminProblem } from './sinkhorn';
+import { debiasSides, loopPasses, recordSinkhorn, type LoopPlan, type Phase, type SoftminProblem } from './loop';
+import { epsilonSchedule } from './sinkhorn';
 
 export interface FlowSolveOptions {
   blur: number;
@@ -84,38 +85,31 @@ export function setFlowSchedule(problem: SoftminProblem, plan: FlowSolvePlan, rh
 }
 
 /**
- * Record one flow step's Sinkhorn iterations (see the header). `first`: the step that starts from
- * zero potentials (the init update, then the whole schedule). Every tick of the step but the last is
- * recorded here; the caller records the last after the projections.
+ * One flow step's Sinkhorn iterations as a plan for the loop driver (src/ot/loop.ts; see the header).
+ * `first`: the step that starts from zero potentials (a fresh or reset problem: the init jump, then
+ * the whole schedule). Every
+ * tick of the step but the last is in the plan; the caller records the last after the projections.
+ * The plan continues on the problem's wrapping schedule clock (set once by setFlowSchedule).
  */
-export function recordFlowIterations(problem: SoftminProblem, plan: FlowSolvePlan, first: boolean): void {
-  const { debias } = plan;
-  if (first) sinkhornIteration(problem, debias, 0, false);
+export function flowStepPlan(plan: FlowSolvePlan, first: boolean): LoopPlan {
+  const phases: Phase[] = [];
+  if (first) phases.push({ update: 'jump', count: 1, tick: 'none' });
   if (!plan.warm) {
-    const total = plan.schedule.length + plan.iterations;
-    for (let k = 0; k < total; k++) sinkhornIteration(problem, debias, 0.5, k < total - 1);
-    return;
+    phases.push({ update: 'averaged', count: plan.schedule.length + plan.iterations, tick: 'butLast' });
+  } else {
+    // the first step anneals from eps_0 down to the warm levels with GeomLoss's averaged updates
+    if (first) phases.push({ update: 'averaged', count: plan.offset });
+    phases.push({ update: 'mirrored', count: plan.levels }, { update: 'mirrored', count: plan.iterations, tick: 'butLast' });
   }
-  // the first step anneals from eps_0 down to the warm levels with GeomLoss's averaged updates
-  if (first) for (let k = 0; k < plan.offset; k++) sinkhornIteration(problem, debias, 0.5, true);
-  for (let j = 0; j < plan.levels; j++) mirroredIteration(problem, debias, true);
-  for (let k = 0; k < plan.iterations; k++) mirroredIteration(problem, debias, k < plan.iterations - 1);
+  return { start: 'warm', sides: debiasSides(plan.debias), phases };
 }
 
-/** f_ab then g_ab (alternating), f_aa twice alongside (see the header). */
-export function mirroredIteration(problem: SoftminProblem, debias: boolean, tick: boolean): void {
-  problem.softmin('fab', 0);
-  if (debias) problem.softmin('faa', 0);
-  problem.commit(false);
-  problem.softmin('gab', 0);
-  if (debias) problem.softmin('faa', 0);
-  problem.commit(tick);
+/** Record one flow step's Sinkhorn iterations (flowStepPlan) on the problem. */
+export function recordFlowIterations(problem: SoftminProblem, plan: FlowSolvePlan, first: boolean): void {
+  recordSinkhorn(problem, flowStepPlan(plan, first));
 }
 
 /** Softmin passes recorded by recordFlowIterations for a step (not counting the marginal-error check). */
 export function flowStepPasses(plan: FlowSolvePlan, first: boolean): number {
-  const perSym = plan.debias ? 4 : 2;
-  const init = first ? perSym : 0;
-  if (!plan.warm) return init + perSym * (plan.schedule.length + plan.iterations);
-  return init + (first ? perSym * plan.offset : 0) + perSym * (plan.levels + plan.iterations);
+  return loopPasses(flowStepPlan(plan, first));
 }
