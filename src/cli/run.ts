@@ -11,6 +11,7 @@ import { divergenceRule, runDivergence } from '../engine/divergence';
 import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
 import { decodeNpy } from '../io/npy';
 import { pointsFromFile } from '../io/points';
+import { encodeNpySidecar, npySidecarName } from '../io/npySidecar';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { methods, getMethod } from '../methods/registry';
 
@@ -73,7 +74,8 @@ Options for run (defaults in brackets):
   --init gaussian|FILE  initial positions: N(0, I) [gaussian], or a .npy ([n,2] or the last
                         frame of [frames,n,2]) or .csv (x,y columns) file
   --out FILE            write the trajectory; format by extension:
-                          .npy   float32 array [frames, n, 2]
+                          .npy   float32 array [frames, n, 2], and beside it
+                                 FILE.steps.json {"npy", "shape", "meta", "steps"}
                           .csv   step,particle,x,y
                           .json  {"meta": ..., "steps": [...], "frames": [[[x, y], ...], ...]}
                         frames = floor(S/K) + 1 at steps 0, K, 2K, ...; frame 0 = initial state;
@@ -456,6 +458,16 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       } catch (e) {
         io.err(`wgf: cannot write --out ${args.out}: ${oneLine(e)}\n`);
         return 1;
+      }
+      // an .npy holds one array: the step of each frame and the meta go beside it (src/io/npySidecar.ts)
+      if (args.format === 'npy') {
+        const side = npySidecarName(args.out);
+        try {
+          await writeFileAtomic(side, encodeNpySidecar(args.out, meta, steps, n));
+        } catch (e) {
+          io.err(`wgf: cannot write the steps sidecar ${side}: ${oneLine(e)}\n`);
+          return 1;
+        }
       }
     }
 
