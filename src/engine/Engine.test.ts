@@ -239,3 +239,103 @@ describe('Engine: no dead ends (issue 8, bugs 2 and 6)', () => {
     engine.dispose();
   });
 });
+
+describe('Engine: runs as a list (issue 18 item 3)', () => {
+  it('four runs (the primary and three compared runs, each its own method) step together; a fifth is refused', async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.addRun('svgd', { bandwidth: 0.5 })).toBe(true);
+    expect(engine.addRun('langevin', { mala: true })).toBe(true);
+    expect(engine.addRun('gwg')).toBe(true);
+    expect(engine.addRun('svgd')).toBe(false);
+    expect(engine.getSnapshot().message?.event).toEqual({ type: 'runs-full', max: 4 });
+    for (let i = 0; i < 6; i++) await frame();
+    const snap = engine.getSnapshot();
+    expect(snap.runs.map((r) => [r.index, r.method])).toEqual([
+      [0, 'langevin'],
+      [1, 'svgd'],
+      [2, 'langevin'],
+      [3, 'gwg'],
+    ]);
+    expect(snap.runs[1]?.params).toEqual({ bandwidth: 0.5 });
+    expect(snap.runs[2]?.params).toEqual({ mala: true });
+    const step = engine.simulation?.stepCount ?? 0;
+    expect(step).toBeGreaterThan(0);
+    for (let i = 1; i <= 3; i++) {
+      expect(engine.runSimulation(i)?.stepCount, `run ${i}`).toBe(step);
+      expect(engine.runSimulation(i)?.config.seed).toBe(snap.config.seed);
+    }
+    // the older names read the same list
+    expect(snap.compare?.method).toBe('svgd');
+    expect(snap.compare2?.method).toBe('langevin');
+    // Step advances every run by one
+    engine.stepOnce();
+    await frame();
+    for (let i = 0; i <= 3; i++) expect(engine.runSimulation(i)?.stepCount, `run ${i}`).toBe(step + 1);
+    engine.dispose();
+  });
+
+  it('a compared run takes its own step size (and may then be the primary method with its parameters); null follows the primary again', async () => {
+    const { engine } = await manualEngine();
+    expect(engine.setRun(1, 'langevin', {}, 0.01)).toBe(true);
+    expect(engine.runSimulation(1)?.config.stepSize).toBe(0.01);
+    expect(engine.getSnapshot().runs[1]?.ownStepSize).toBe(0.01);
+    expect(engine.simulation?.config.stepSize).toBe(0.05);
+    // the primary's step size changes in place: a run with its own step size keeps it
+    expect(engine.configure({ stepSize: 0.02 })).toBe(true);
+    expect(engine.runSimulation(1)?.config.stepSize).toBe(0.01);
+    // an invalid own step size is refused by name and the run kept
+    expect(engine.setRunStepSize(1, -1)).toBe(false);
+    expect(engine.getSnapshot().message?.event).toEqual(expect.objectContaining({ type: 'compare-rejected', problem: expect.objectContaining({ field: 'stepSize' }) }));
+    expect(engine.runSimulation(1)?.config.stepSize).toBe(0.01);
+    // following the primary again: identical to it, refused
+    expect(engine.setRunStepSize(1, undefined)).toBe(false);
+    expect(engine.getSnapshot().message?.event).toEqual({ type: 'compare-identical', method: 'langevin' });
+    engine.dispose();
+  });
+
+  it("a compared run's divergence pauses the view and names that run's index", async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.addRun('svgd')).toBe(true);
+    expect(engine.addRun('langevin', {}, 1e6)).toBe(true);
+    for (let i = 0; i < 40 && engine.getSnapshot().playing; i++) await frame();
+    const snap = engine.getSnapshot();
+    expect(snap.diverged).toBe(true);
+    expect(snap.playing).toBe(false);
+    expect(snap.message?.event).toEqual(expect.objectContaining({ type: 'diverged', run: 'compare', index: 2 }));
+    engine.dispose();
+  });
+
+  it('removing a run moves the later runs down one index; the others keep their steps', async () => {
+    const { engine, frame } = await manualEngine();
+    expect(engine.addRun('svgd')).toBe(true);
+    expect(engine.addRun('gwg')).toBe(true);
+    expect(engine.addRun('langevin', { mala: true })).toBe(true);
+    for (let i = 0; i < 4; i++) await frame();
+    engine.pause();
+    await frame();
+    const step = engine.simulation?.stepCount ?? 0;
+    const gwg = engine.runSimulation(2);
+    expect(engine.removeRun(1)).toBe(true);
+    const snap = engine.getSnapshot();
+    expect(snap.runs.map((r) => r.method)).toEqual(['langevin', 'gwg', 'langevin']);
+    expect(snap.runs.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(engine.runSimulation(1)).toBe(gwg);
+    expect(engine.simulation?.stepCount).toBe(step);
+    expect(engine.runSimulation(1)?.stepCount).toBe(step);
+    expect(engine.runSimulation(3)).toBeUndefined();
+    // setRun(index, 'none') removes too; removing a run that is not there changes nothing
+    expect(engine.setRun(2, 'none')).toBe(true);
+    expect(engine.getSnapshot().runs.map((r) => r.method)).toEqual(['langevin', 'gwg']);
+    expect(engine.removeRun(3)).toBe(true);
+    expect(engine.getSnapshot().runs).toHaveLength(2);
+    // setRuns replaces the list at once (a link)
+    expect(engine.setRuns([{ method: 'svgd', params: {} }, { method: 'langevin', params: { mala: true }, stepSize: 0.02 }])).toBe(true);
+    expect(engine.getSnapshot().runs.map((r) => [r.method, r.ownStepSize])).toEqual([
+      ['langevin', undefined],
+      ['svgd', undefined],
+      ['langevin', 0.02],
+    ]);
+    expect(engine.configJson()).toEqual(expect.objectContaining({ compare: 'svgd', compare2: 'langevin', runs: [{ method: 'svgd', params: {} }, { method: 'langevin', params: { mala: true }, stepSize: 0.02 }] }));
+    engine.dispose();
+  });
+});

@@ -1,100 +1,58 @@
 /**
- * The browser's controller: a plain class (no React, no UI wording) composed of one-job pieces:
+ * The browser's controller: a plain class (no React, no UI wording), the facade over one-job files.
+ * A newcomer's map of src/engine (the browser's side):
  *
- *   store.ts      subscribe / getSnapshot for React (useSyncExternalStore), throttled publishing
- *   frameLoop.ts  the requestAnimationFrame loop and the per-frame batch rule
- *   runSlot.ts    one run: a Simulation with its timing, stats, metrics history and renderer
- *   restart.ts    which config changes restart the run and which update it in place (pure)
- *   compare.ts    the split view's second run ("Compare with"): its own method and parameters
- *   recovery.ts   positions snapshots, restored after a lost GPU device
- *   recorder.ts   every k-th step's positions for export
- *   events.ts     what the engine reports, as data; src/ui/messages.ts words it
+ *   Engine.ts          this facade: the public API (controls, configure, runs, backend), the state the
+ *                      runs share (config, playing, diverged, message), and the order things happen in
+ *   runList.ts         the runs as a list: runs[0] the primary, runs[1..3] compared runs; add, set,
+ *                      remove, rebuild, follow the primary; renderers and divergence by run index
+ *   compare.ts         one compared run: its own method, parameters and step size; refused when identical
+ *   runSlot.ts         one run's simulation with its timing, stats, metrics history and renderer
+ *   scheduler.ts       what a frame does with the runs: one lockstep batch, draw, poll
+ *   frameLoop.ts       the requestAnimationFrame loop and the per-frame batch rule
+ *   engineSnapshot.ts  what the page sees (EngineSnapshot, RunView), built from the runs
+ *   store.ts           subscribe / getSnapshot for React (useSyncExternalStore), throttled publishing
+ *   recovery.ts        positions snapshots of every run and their restore after a lost device or a stall
+ *   restart.ts         which config changes restart the run and which update it in place (pure)
+ *   recorder.ts        every k-th step's positions for export
+ *   events.ts          what the engine reports, as data; src/ui/messages.ts words it
  *
  * Only throttled summaries (~10/s) leave the engine, never particle buffers. Bad input: a config
  * the backend rejects keeps the previous run (event 'config-rejected' naming the field);
- * diverging particles (NaN or |x| > 1e8) pause the run ('diverged'), after which any change of
- * the configuration starts a fresh run and Play alone says what to press; a lost device is
- * replaced and every run's last snapshot restored (taken every 2 s while playing, at once on
- * pause; the message names each run restored and each run that started over); no WebGPU -> the
- * CPU engine ('gpu-unavailable').
+ * diverging particles (NaN or |x| > 1e8, or the run's box) in any run pause the view ('diverged',
+ * naming the run's index), after which any change of the configuration starts a fresh run and Play
+ * alone says what to press; a lost device is replaced and every run's last snapshot restored (taken
+ * every 2 s while playing, at once on pause; the message names each run restored and each run that
+ * started over); no WebGPU -> the CPU engine ('gpu-unavailable').
  */
-import { adapterDefaultN, APP_DEFAULTS, compareStepSize } from './defaults';
-import { getMethod } from '../methods/registry';
+import { adapterDefaultN, APP_DEFAULTS } from './defaults';
 import type { Params } from '../core/params';
 import type { TargetInstance } from '../targets/types';
 import { createBackend } from './backend';
-import { CompareRun } from './compare';
-import { DIVERGENCE_LIMIT, DivergenceWatch, divergenceRule, type Divergence, type DivergenceRule } from './divergence';
+import type { RunSpec } from './compare';
+import type { Divergence } from './divergence';
 import { resolveRun, resolveTarget } from './config';
-import { configProblem, eventMessage, type EngineEvent, type EngineMessage, type RunRole } from './events';
-import { batchPlan, FRAME_BUDGET_MS, FrameLoop, speedSteps, type Speed } from './frameLoop';
+import { methodLabel, type EngineSnapshot } from './engineSnapshot';
+import { configProblem, eventMessage, ofRun, type EngineEvent, type EngineMessage } from './events';
+import { FrameLoop, type Speed } from './frameLoop';
 import { Recorder, type Recording } from './recorder';
-import { SnapshotKeeper } from './recovery';
+import { holdRuns, restoreRuns, snapshotRuns } from './recovery';
 import { changedKeys, planChange, type ConfigKey } from './restart';
-import { copyHistory, RunSlot, type FrameRenderer, type MetricsHistory } from './runSlot';
+import { copyHistory, type FrameRenderer } from './runSlot';
+import { MAX_RUNS, RunList, type BuildNote } from './runList';
+import { runFrame, stepAll } from './scheduler';
 import { Store } from './store';
 import { checkWork } from './work';
 import { ConfigError } from './types';
-import type { Backend, BackendInfo, BackendKind, Metrics, ParticleStats, RunConfig, Simulation, TargetConfig } from './types';
+import type { Backend, BackendKind, RunConfig, Simulation, TargetConfig } from './types';
 
 export type { FrameRenderer, MetricsHistory } from './runSlot';
 export type { Speed } from './frameLoop';
 export type { EngineEvent, EngineMessage } from './events';
 export type { Recording } from './recorder';
-
-/** The second run of the split view: same target, seed, n and step size; its own method and parameters. */
-export interface CompareSnapshot {
-  method: string;
-  label: string;
-  /** Its own method parameters (unresolved: missing ones take their defaults). */
-  params: Params;
-  step: number;
-  msPerStep: number;
-  stepsPerFrame: number;
-  stats: ParticleStats | undefined;
-  metrics: Metrics | undefined;
-  history: MetricsHistory;
-  /** Set when a target change replaced the method asked for ('compare-switched'). */
-  note: EngineEvent | undefined;
-}
-
-export interface EngineSnapshot {
-  status: 'starting' | 'ready' | 'failed';
-  playing: boolean;
-  backendKind: BackendKind;
-  backend: BackendInfo | undefined;
-  /** Bumps whenever the backend (and so the GPU device) changes: the canvas is rebuilt. */
-  generation: number;
-  config: RunConfig;
-  target: TargetInstance | undefined;
-  /** Bumps on every target change (live edits included). */
-  targetVersion: number;
-  step: number;
-  msPerStep: number;
-  stepsPerFrame: number;
-  stats: ParticleStats | undefined;
-  metrics: Metrics | undefined;
-  history: MetricsHistory;
-  /** The primary run's method label (plot legends). */
-  label: string;
-  /** Split view: the second run, when "Compare with" is on. */
-  compare: CompareSnapshot | undefined;
-  /** Split view: a third run (e.g. the "Saddle escape" preset: w-newton, wgd and wsfn side by side), when set. */
-  compare2?: CompareSnapshot | undefined;
-  /** The step of the primary run's latest device-loss snapshot (GPU runs; undefined: none yet). */
-  snapshotStep: number | undefined;
-  /** The latest event worth telling (errors, divergence, recovery); cleared by dismissMessage(). */
-  message: EngineMessage | undefined;
-  /** Persistent fact about the environment (e.g. no WebGPU): plain text; `noticeEvent` as data. */
-  notice: string | undefined;
-  noticeEvent: EngineEvent | undefined;
-  /** The particles blew up: the run is paused until Reset or a change of the configuration. */
-  diverged: boolean;
-  recordEvery: number;
-  recordedFrames: number;
-  /** Steps per frame: 'auto' (adapted), a fixed k, or 'slow' (setSpeed). */
-  speed: Speed;
-}
+export type { CompareSnapshot, EngineSnapshot, RunView } from './engineSnapshot';
+export type { RunSpec } from './compare';
+export { MAX_RUNS } from './runList';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -117,13 +75,8 @@ const EMIT_EVERY_MS = 100;
 /** Re-exported: the one divergence rule lives in ./divergence.ts. */
 export { DIVERGENCE_LIMIT } from './divergence';
 
-function methodLabel(id: string): string {
-  try {
-    return getMethod(id).label;
-  } catch {
-    return id;
-  }
-}
+/** A primary change of these may make a compared method unfit: it is then replaced, and the snapshot says so. */
+const REPLACES_COMPARE: readonly ConfigKey[] = ['target', 'method', 'params', 'domain'];
 
 export class Engine {
   private backend: Backend | undefined;
@@ -136,25 +89,18 @@ export class Engine {
   private status: EngineSnapshot['status'] = 'starting';
   private playing = true;
   private diverged = false;
-  private readonly watches = new WeakMap<Simulation, DivergenceWatch>();
   private readonly gpu: GPU | undefined;
   private readonly makeBackend: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
   private readonly loop: FrameLoop;
   private disposed = false;
-  private readonly primary: RunSlot;
-  private readonly compare: CompareRun;
-  /** The third run (setCompare2): same rules as the second, its own slot. */
-  private readonly compare2: CompareRun;
-  private readonly snapshots = new SnapshotKeeper();
-  /** The compared runs' snapshots (split view), taken with the primary's. */
-  private readonly compareSnapshots = new SnapshotKeeper();
-  private readonly compare2Snapshots = new SnapshotKeeper();
+  private readonly runs: RunList;
   private readonly recorder: Recorder;
   private readonly store: Store<EngineSnapshot>;
   private message: EngineMessage | undefined;
   private noticeEvent: EngineEvent | undefined;
   private speed: Speed = 'auto';
   private lastSlowStepAt = -Infinity;
+  private generator: string | undefined;
 
   constructor(options: EngineOptions) {
     this.config = options.config;
@@ -166,24 +112,11 @@ export class Engine {
     const markDirty = (): void => {
       this.store.dirty = true;
     };
-    this.primary = new RunSlot({
-      afterBatch: (sim) => this.afterPrimaryBatch(sim),
-      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'main'),
-      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'main'),
+    this.runs = new RunList({
+      onDivergence: (d, index) => this.onDivergence(d, index),
       onStepFailed: (e) => this.stepFailed(e),
       markDirty,
-    });
-    this.compare = new CompareRun({
-      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'compare'),
-      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'compare'),
-      onStepFailed: (e) => this.stepFailed(e),
-      markDirty,
-    });
-    this.compare2 = new CompareRun({
-      onStats: (s, sim) => this.checkDivergence(this.watchOf(sim).stats(s), 'compare'),
-      onMetrics: (m, sim) => this.checkDivergence(this.watchOf(sim).metrics(m), 'compare'),
-      onStepFailed: (e) => this.stepFailed(e),
-      markDirty,
+      afterPrimaryBatch: (sim) => this.afterPrimaryBatch(sim),
     });
     this.recorder = new Recorder({ onLimit: (frames, limitBytes) => this.tell({ type: 'recording-stopped', frames, limitBytes }), markDirty });
     this.store = new Store(() => this.buildSnapshot(), EMIT_EVERY_MS);
@@ -196,11 +129,8 @@ export class Engine {
   getSnapshot = (): EngineSnapshot => this.store.getSnapshot();
 
   private buildSnapshot(): EngineSnapshot {
-    const p = this.primary;
-    const c = this.compare;
-    const cs = c.slot;
-    const c2 = this.compare2;
-    const cs2 = c2.slot;
+    const p = this.runs.primary;
+    const views = this.runs.views(this.config);
     return {
       status: this.status,
       playing: this.playing,
@@ -215,39 +145,12 @@ export class Engine {
       stepsPerFrame: p.stepsPerFrame,
       stats: p.stats,
       metrics: p.metrics,
-      history: copyHistory(p.history),
+      history: views[0]?.history ?? copyHistory(p.history),
       label: methodLabel(this.config.method),
-      compare:
-        cs && c.method
-          ? {
-              method: c.method,
-              label: methodLabel(c.method),
-              params: c.params,
-              step: cs.sim?.stepCount ?? 0,
-              msPerStep: cs.msPerStep,
-              stepsPerFrame: cs.stepsPerFrame,
-              stats: cs.stats,
-              metrics: cs.metrics,
-              history: copyHistory(cs.history),
-              note: c.note,
-            }
-          : undefined,
-      compare2:
-        cs2 && c2.method
-          ? {
-              method: c2.method,
-              label: methodLabel(c2.method),
-              params: c2.params,
-              step: cs2.sim?.stepCount ?? 0,
-              msPerStep: cs2.msPerStep,
-              stepsPerFrame: cs2.stepsPerFrame,
-              stats: cs2.stats,
-              metrics: cs2.metrics,
-              history: copyHistory(cs2.history),
-              note: c2.note,
-            }
-          : undefined,
-      snapshotStep: this.snapshots.latest?.step,
+      runs: views,
+      compare: views[1],
+      compare2: views[2],
+      snapshotStep: this.runs.primarySnapshots.latest?.step,
       message: this.message,
       notice: this.noticeEvent ? eventMessage(this.noticeEvent).text : undefined,
       noticeEvent: this.noticeEvent,
@@ -255,6 +158,7 @@ export class Engine {
       recordEvery: this.recorder.every,
       recordedFrames: this.recorder.frames,
       speed: this.speed,
+      generator: this.generator,
     };
   }
 
@@ -292,7 +196,7 @@ export class Engine {
     if (this.nFromAdapter && this.config.n === APP_DEFAULTS.n) this.config = { ...this.config, n: adapterDefaultN(backend.info) };
     if (this.newRun(backend, this.config, 'start')) {
       this.status = 'ready';
-      this.buildCompare(false);
+      this.buildCompared(false);
     } else {
       this.status = 'failed';
     }
@@ -330,24 +234,16 @@ export class Engine {
   dispose(): void {
     this.disposed = true;
     this.loop.stop();
-    this.compare.off();
-    this.compare2.off();
-    this.primary.destroy();
+    this.runs.destroy();
     const b = this.backend;
     this.backend = undefined;
     b?.destroy();
     this.store.clear();
   }
 
-  /** A canvas attaches its renderer to a slot (0: the primary run, 1: the compared run, 2: the third run); the disposer detaches it. */
-  attachRenderer(r: FrameRenderer, slot: 0 | 1 | 2 = 0): () => void {
-    const cmp = slot === 2 ? this.compare2 : this.compare;
-    if (slot === 0) this.primary.renderer = r;
-    else cmp.setRenderer(r);
-    return () => {
-      if (slot === 0 && this.primary.renderer === r) this.primary.renderer = undefined;
-      if (slot !== 0 && cmp.rendererAttached === r) cmp.setRenderer(undefined);
-    };
+  /** A canvas attaches its renderer to run `index` (0: the primary, 1..3: the compared runs); the disposer detaches it. */
+  attachRenderer(r: FrameRenderer, index = 0): () => void {
+    return this.runs.attach(r, index);
   }
 
   /** The backend's device (GPU runs) for the renderer; undefined on the CPU. */
@@ -356,40 +252,33 @@ export class Engine {
   }
 
   get simulation(): Simulation | undefined {
-    return this.primary.sim;
+    return this.runs.primary.sim;
   }
 
-  /** The compared run's simulation (split view), if any. */
+  /** Run `index`'s simulation (0: the primary), if any. */
+  runSimulation(index: number): Simulation | undefined {
+    return this.runs.simAt(index);
+  }
+
+  /** Run 1's simulation (split view), if any. */
   get compareSimulation(): Simulation | undefined {
-    return this.compare.sim;
+    return this.runs.simAt(1);
   }
 
   // ---- frame loop ---------------------------------------------------------------------------
 
   private frame(now: number): void {
-    if (this.disposed) return;
-    const p = this.primary;
-    if (!p.sim) return;
-    const c = this.compare.sim ? this.compare.slot : undefined;
-    const c2 = this.compare2.sim ? this.compare2.slot : undefined;
-    const fixed = speedSteps(this.speed, now, this.lastSlowStepAt);
-    const others = [c, c2].filter((x) => x !== undefined);
-    const otherSteps = others.length > 0 ? Math.min(...others.map((x) => fixed ?? x.stepsPerFrame)) : undefined;
-    const plan = batchPlan(fixed ?? p.stepsPerFrame, otherSteps, p.sim.stepCount, this.recorder.every);
-    if (this.playing && !p.busy && !c?.busy && !c2?.busy && fixed !== 0) {
-      p.runBatch(plan.steps, plan.budgetMs);
-      c?.runBatch(plan.steps, plan.budgetMs);
-      c2?.runBatch(plan.steps, plan.budgetMs);
-      if (this.speed === 'slow') this.lastSlowStepAt = now;
-    }
-    if (this.target) {
-      p.draw(this.target);
-      c?.draw(this.target);
-      c2?.draw(this.target);
-    }
-    p.poll(now, plan.metricsEveryMs);
-    c?.poll(now, plan.metricsEveryMs);
-    c2?.poll(now, plan.metricsEveryMs);
+    if (this.disposed || !this.runs.primary.sim) return;
+    const stepped = runFrame(this.runs.activeSlots(), {
+      now,
+      playing: this.playing,
+      speed: this.speed,
+      lastSlowStepAt: this.lastSlowStepAt,
+      recordEvery: this.recorder.every,
+      target: this.target,
+      renderers: this.runs.activeRenderers(),
+    });
+    if (stepped && this.speed === 'slow') this.lastSlowStepAt = now;
     if (this.store.dirty || this.playing) this.emit();
   }
 
@@ -401,12 +290,11 @@ export class Engine {
 
   /** Device-loss snapshots of every run (GPU only; never of diverged particles): when due, or now with `force`. */
   private async takeSnapshots(force: boolean): Promise<void> {
-    const sim = this.primary.sim;
+    const sim = this.runs.primary.sim;
     if (!sim || this.backend?.info.kind !== 'gpu' || this.diverged) return;
     const now = performance.now();
-    if (!force && !this.snapshots.due(now)) return;
-    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([c, k]) => (c.sim ? k.take(c.sim, now) : undefined));
-    await Promise.all([this.snapshots.take(sim, now), ...compared]);
+    if (!force && !this.runs.primarySnapshots.due(now)) return;
+    await snapshotRuns(this.runs.recoverable(), now);
     this.emit(true); // snapshotStep (at most every 2 s while playing)
   }
 
@@ -415,28 +303,12 @@ export class Engine {
     this.tell({ type: 'step-failed', reason: e instanceof Error ? e.message : String(e) });
   }
 
-  /** The divergence rule of a run (src/engine/divergence.ts), built once per simulation from its config. */
-  private watchOf(sim: Simulation): DivergenceWatch {
-    let w = this.watches.get(sim);
-    if (!w) {
-      let rule: DivergenceRule;
-      try {
-        rule = divergenceRule(resolveTarget(sim.config.target), sim.config.init);
-      } catch {
-        rule = { box: DIVERGENCE_LIMIT };
-      }
-      this.watches.set(sim, (w = new DivergenceWatch(rule)));
-    }
-    return w;
-  }
-
-  private checkDivergence(d: Divergence | undefined, run: RunRole): void {
-    if (!d) return;
+  private onDivergence(d: Divergence, index: number): void {
     if (this.diverged) return;
     this.diverged = true;
     this.playing = false;
     // NaN and |x| > 1e8 word themselves (src/ui/messages.ts); the rules of this target and run say why in `reason`
-    this.tell({ type: 'diverged', run, cause: d.cause, step: d.step, limit: d.limit, ...(d.cause === 'nan' || d.cause === 'overflow' ? {} : { reason: d.reason }) });
+    this.tell({ type: 'diverged', run: index === 0 ? 'main' : 'compare', index, cause: d.cause, step: d.step, limit: d.limit, ...(d.cause === 'nan' || d.cause === 'overflow' ? {} : { reason: d.reason }) });
   }
 
   // ---- controls -----------------------------------------------------------------------------
@@ -444,7 +316,7 @@ export class Engine {
   /** Play. After a blow-up nothing runs: the message says to Reset or change the step size. */
   play(): void {
     if (this.diverged) {
-      this.tell({ type: 'blocked-after-divergence', step: this.primary.sim?.stepCount ?? 0 });
+      this.tell({ type: 'blocked-after-divergence', step: this.runs.primary.sim?.stepCount ?? 0 });
       return;
     }
     if (!this.playing) {
@@ -458,7 +330,7 @@ export class Engine {
     if (this.playing) {
       this.playing = false;
       // a batch in flight takes the snapshot when it finishes (afterPrimaryBatch)
-      if (!this.primary.busy) void this.takeSnapshots(true);
+      if (!this.runs.primary.busy) void this.takeSnapshots(true);
       this.emit(true);
     }
   }
@@ -477,20 +349,14 @@ export class Engine {
     this.emit(true);
   }
 
-  /** Pause and advance exactly one step (both runs in split view). */
+  /** Pause and advance exactly one step (every run of the view). */
   stepOnce(): void {
     this.playing = false;
     if (this.diverged) {
-      this.tell({ type: 'blocked-after-divergence', step: this.primary.sim?.stepCount ?? 0 });
+      this.tell({ type: 'blocked-after-divergence', step: this.runs.primary.sim?.stepCount ?? 0 });
       return;
     }
-    const c = this.compare.slot;
-    const c2 = this.compare2.slot;
-    if (!this.primary.busy && !c?.busy && !c2?.busy) {
-      this.primary.runBatch(1, FRAME_BUDGET_MS);
-      c?.runBatch(1, FRAME_BUDGET_MS);
-      c2?.runBatch(1, FRAME_BUDGET_MS);
-    }
+    stepAll(this.runs.activeSlots());
     this.emit(true);
   }
 
@@ -502,7 +368,7 @@ export class Engine {
       this.message = undefined;
       this.playing = true;
       this.status = 'ready';
-      this.buildCompare(false);
+      this.buildCompared(false);
     }
     this.emit(true);
   }
@@ -526,11 +392,9 @@ export class Engine {
 
   private replaceSim(sim: Simulation): void {
     this.config = sim.config;
-    this.primary.replace(sim);
+    this.runs.primary.replace(sim);
     this.diverged = false;
-    this.snapshots.clear();
-    this.compareSnapshots.clear();
-    this.compare2Snapshots.clear();
+    this.runs.primarySnapshots.clear();
     this.setTargetInstance(resolveTarget(sim.config.target));
     this.startRecording();
   }
@@ -544,13 +408,13 @@ export class Engine {
    * Change the configuration. On a healthy run the step size and target change in place
    * (particles kept); anything else starts a new run (restart.ts). After a blow-up or a failed
    * start any change starts a fresh run and plays. If the backend rejects the config, the previous
-   * run keeps going and the message names the field. Returns true when applied. The compared run
-   * (split view) follows.
+   * run keeps going and the message names the field. Returns true when applied. The compared runs
+   * follow.
    */
   configure(partial: Partial<Omit<RunConfig, 'init'>>): boolean {
     const next: RunConfig = { ...this.config, ...partial };
     const changed = changedKeys(this.config, partial);
-    const sim = this.primary.sim;
+    const sim = this.runs.primary.sim;
     const backend = this.backend;
     if (changed.length === 0) return true;
     if (!backend) {
@@ -576,12 +440,12 @@ export class Engine {
       if (plan.kind === 'in-place' && sim) {
         if (plan.stepSize) sim.setStepSize(next.stepSize);
         this.config = sim.config;
-        this.followInPlace(plan.target, plan.stepSize);
+        if (!this.runs.followInPlace(this.config, backend.info.maxParticles, plan.target, plan.stepSize)) this.buildCompared(true);
       } else if (plan.kind === 'restart') {
         checkWork(next, backend.info);
         this.replaceSim(backend.createSimulation(next));
         this.status = 'ready';
-        this.buildCompare(changed.some((k) => REPLACES_COMPARE.includes(k)));
+        this.buildCompared(changed.some((k) => REPLACES_COMPARE.includes(k)));
         if (plan.after) {
           this.playing = true;
           this.message = eventMessage({ type: 'restarted', after: plan.after === 'divergence' ? 'divergence' : 'failed-start', changed });
@@ -608,94 +472,129 @@ export class Engine {
     this.setTargetInstance(instance);
   }
 
-  // ---- split view ---------------------------------------------------------------------------
+  // ---- the runs list (split view) -----------------------------------------------------------
 
   /**
-   * Split view: run `method` (with its own `params`; default: its defaults, or the current ones
-   * when the method is unchanged) side by side with the primary run (same target, seed, n, step
-   * size), or turn it off (undefined / 'none'). Refused with a message when identical to the
-   * primary (same method and parameters) or when the method cannot run on this target; both runs
-   * start over together when it is applied.
+   * Set compared run `index` (1..3; past the last run: a new run at the end) to `method` with its
+   * own `params` (default: its defaults, or the current ones when the method is unchanged) and its
+   * own `stepSize` (undefined: kept when the method is unchanged; null: follow the primary), side by
+   * side with the primary (same target, seed, n). undefined / 'none' removes it (removeRun). Refused
+   * with a message when identical to the primary, when the method cannot run on this target, or when
+   * the view already holds MAX_RUNS runs; every run starts over together when it is applied.
    */
-  setCompare(method: string | undefined, params?: Params): boolean {
-    return this.setCompareOn(this.compare, method, params);
-  }
-
-  /** A third run beside the primary and the second (the same rules as setCompare; undefined / 'none': off). */
-  setCompare2(method: string | undefined, params?: Params): boolean {
-    return this.setCompareOn(this.compare2, method, params);
-  }
-
-  private setCompareOn(c: CompareRun, method: string | undefined, params?: Params): boolean {
+  setRun(index: number, method: string | undefined, params?: Params, stepSize?: number | null): boolean {
     const m = method === 'none' || method === '' ? undefined : method;
-    if (!m) {
-      if (c.method === undefined) return true;
-      c.off();
-      this.emit(true);
-      return true;
-    }
-    const p = params ?? (m === c.method ? c.params : {});
-    if (m === c.method && JSON.stringify(p) === JSON.stringify(c.params) && c.slot) return true;
-    if (!this.backend || !this.primary.sim) {
-      // before start(): kept and built with the first run
-      c.method = m;
-      c.params = p;
-      c.note = undefined;
-      this.emit(true);
-      return true;
-    }
-    const r = c.choose(this.backend, this.config, m, p);
-    if (!r.ok) {
-      this.tell(r.event);
+    if (!m) return this.removeRun(index);
+    const existing = this.runs.at(index);
+    if (!existing && this.runs.count >= MAX_RUNS) {
+      this.tell({ type: 'runs-full', max: MAX_RUNS });
       return false;
     }
-    // a fair comparison: all runs start together (the other compared run, if any, starts over too)
+    const sameMethod = existing !== undefined && existing.method === m;
+    const spec: RunSpec = {
+      method: m,
+      params: params ?? (sameMethod ? existing.params : {}),
+      stepSize: stepSize === null ? undefined : (stepSize ?? (sameMethod ? existing.stepSize : undefined)),
+    };
+    if (existing?.slot && sameMethod && JSON.stringify(spec.params) === JSON.stringify(existing.params) && spec.stepSize === existing.stepSize) return true;
+    const at = existing ? index : this.runs.count;
+    if (!this.backend || !this.runs.primary.sim) {
+      // before start(): kept and built with the first run
+      const run = existing ?? this.runs.create();
+      run.keep(spec);
+      if (!existing) this.runs.push(run);
+      this.emit(true);
+      return true;
+    }
+    const run = existing ?? this.runs.create();
+    const r = run.choose(this.backend, this.config, spec);
+    if (!r.ok) {
+      this.tell(ofRun(r.event, at));
+      return false;
+    }
+    if (!existing) this.runs.push(run);
+    // a fair comparison: all runs start together (the other compared runs start over too)
     if (this.newRun(this.backend, this.config, 'reset')) {
-      const other = c === this.compare ? this.compare2 : this.compare;
-      if (other.method) other.build(this.backend, this.config, false);
+      this.buildCompared(false, run);
       this.playing = true;
-      if (this.message?.event?.type.startsWith('compare') === true || this.message?.event?.type === 'diverged') this.message = undefined;
+      if (this.message?.event?.type.startsWith('compare') === true || this.message?.event?.type === 'diverged' || this.message?.event?.type === 'runs-full') this.message = undefined;
     }
     this.emit(true);
     return true;
   }
 
-  /** The compared run's own parameters (split view on); false with a message when refused. */
-  setCompareParams(params: Params): boolean {
-    const m = this.compare.method;
-    if (!m) return false;
-    return this.setCompare(m, params);
+  /** Add a compared run at the end (false with a message when refused or when MAX_RUNS runs are on). */
+  addRun(method: string, params?: Params, stepSize?: number): boolean {
+    return this.setRun(this.runs.count, method, params, stepSize);
   }
 
-  /** (Re)create the compared run for the current primary config; a failure turns it off and says why. */
-  private buildCompare(mayReplace: boolean): void {
+  /** Remove compared run `index` (1..3); the later runs move down one index. The others keep running. */
+  removeRun(index: number): boolean {
+    if (!this.runs.remove(index)) return true;
+    this.emit(true);
+    return true;
+  }
+
+  /**
+   * Make the compared runs exactly `specs` (a link): unchanged runs are left alone; otherwise every
+   * compared run is replaced, in order (a refused one is said and skipped). True when all applied.
+   */
+  setRuns(specs: readonly RunSpec[]): boolean {
+    const now = this.runs.specs();
+    const norm = (s: RunSpec): string => JSON.stringify([s.method, s.params, s.stepSize ?? null]);
+    if (now.length === specs.length && now.every((s, i) => norm(s) === norm(specs[i] as RunSpec))) return true;
+    this.runs.clearCompared();
+    let ok = true;
+    for (const s of specs.slice(0, MAX_RUNS - 1)) ok = this.setRun(this.runs.count, s.method, s.params, s.stepSize ?? null) && ok;
+    this.emit(true);
+    return ok;
+  }
+
+  /** Compared run `index`'s own parameters; false with a message when refused. */
+  setRunParams(index: number, params: Params): boolean {
+    const m = this.runs.at(index)?.method;
+    if (!m) return false;
+    return this.setRun(index, m, params);
+  }
+
+  /** Compared run `index`'s own step size (undefined: follow the primary again); all runs start over together. */
+  setRunStepSize(index: number, stepSize: number | undefined): boolean {
+    const run = this.runs.at(index);
+    if (!run?.method) return false;
+    return this.setRun(index, run.method, run.params, stepSize ?? null);
+  }
+
+  /** Run 1 ("Compare with"): setRun(1, ...). undefined / 'none' turns it off. */
+  setCompare(method: string | undefined, params?: Params): boolean {
+    return this.setRun(1, method, params);
+  }
+
+  /** Run 2: setRun(2, ...). */
+  setCompare2(method: string | undefined, params?: Params): boolean {
+    return this.setRun(2, method, params);
+  }
+
+  /** Run 1's own parameters: setRunParams(1, ...). */
+  setCompareParams(params: Params): boolean {
+    return this.setRunParams(1, params);
+  }
+
+  /** (Re)create the compared runs for the current primary config; a failure removes that run and says why. */
+  private buildCompared(mayReplace: boolean, except?: Parameters<RunList['buildCompared']>[3]): void {
     const backend = this.backend;
     if (!backend) return;
-    for (const c of [this.compare, this.compare2]) {
-      if (!c.method) continue;
-      const r = c.build(backend, this.config, mayReplace);
-      if (!r.ok) this.tell(r.event);
-      else if (r.switched) this.message = eventMessage(r.switched);
+    for (const { index, result } of this.runs.buildCompared(backend, this.config, mayReplace, except) as BuildNote[]) {
+      if (!result.ok) this.tell(ofRun(result.event, index));
+      else if (result.switched) this.message = eventMessage(ofRun(result.switched, index));
     }
   }
 
-  /** The primary changed target / step size in place: the compared run follows (or is rebuilt, or turned off). */
-  private followInPlace(target: boolean, stepSize: boolean): void {
-    for (const run of [this.compare, this.compare2]) {
-      const c = run.sim;
-      const method = run.method;
-      if (!c || !method) continue;
-      try {
-        if (target) {
-          resolveRun({ ...this.config, method, params: run.params }, this.backend?.info.maxParticles ?? Infinity);
-          c.setTarget(this.config.target);
-        }
-        if (stepSize) c.setStepSize(compareStepSize(this.config, method));
-      } catch {
-        this.buildCompare(true);
-        return;
-      }
-    }
+  /** The page's generator choice (src/ui/generator), kept for the URL: 'shipped:<id>', 'user:<key>', undefined / 'none': none. */
+  setGenerator(choice: string | undefined): void {
+    const c = choice === 'none' || choice === '' ? undefined : choice;
+    if (c === this.generator) return;
+    this.generator = c;
+    this.emit(true);
   }
 
   /** Switch between the WebGPU and CPU engines; a new run from the current configuration. */
@@ -712,26 +611,21 @@ export class Engine {
       return;
     }
     const oldBackend = this.backend;
-    this.compare.detach();
-    this.compare2.detach();
+    this.runs.detachCompared();
     this.installBackend(backend);
     this.replaceSim(sim);
     this.status = 'ready';
-    this.buildCompare(false);
+    this.buildCompared(false);
     oldBackend?.destroy();
     if (kind === 'cpu') this.noticeEvent = undefined;
     this.emit(true);
   }
 
   private async recoverFromLoss(reason: string): Promise<void> {
-    const snap = this.snapshots.latest;
-    const lostSim = this.primary.sim;
-    // the compared runs: which run each snapshot was read from, to restore it into its replacement
-    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([run, keeper]) => ({ run, keeper, lost: run.sim, snap: keeper.latest }));
+    const held = holdRuns(this.runs.recoverable());
     const wasPlaying = this.playing;
-    this.primary.replace(undefined);
-    this.compare.detach();
-    this.compare2.detach();
+    this.runs.primary.replace(undefined);
+    this.runs.detachCompared();
     let backend: Backend;
     try {
       backend = await this.makeBackend('gpu', this.gpu);
@@ -744,22 +638,27 @@ export class Engine {
       return;
     }
     this.installBackend(backend);
-    if (!this.newRun(backend, this.config, 'recovery')) return;
-    this.buildCompare(false);
-    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap, lostSim);
-    // kept, so that a second loss before the next snapshot restores this step again (not a reset)
-    if (fromStep !== undefined && snap) this.snapshots.keep({ ...snap, source: this.primary.sim });
-    const runs: { method: string; fromStep: number | undefined }[] = [];
-    for (const { run, keeper, lost, snap: s } of compared) {
-      const sim = run.sim;
-      if (!sim || !run.method || !lost) continue;
-      const from = keeper.restoreInto(sim, s, lost);
-      if (from !== undefined && s) keeper.keep({ ...s, source: sim });
-      runs.push({ method: run.method, fromStep: from });
-    }
-    this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep, ...(runs.length > 0 ? { runs } : {}) });
+    const restored = this.rebuildAndRestore(backend, held);
+    if (!restored) return;
+    this.tell({ type: 'device-lost', reason, recoveredOn: backend.info.kind, fromStep: restored.fromStep, ...(restored.runs.length > 0 ? { runs: restored.runs } : {}) });
     this.playing = wasPlaying;
     this.emit(true);
+  }
+
+  /**
+   * The one recovery path (a lost device, a stuck run): every run rebuilt on `backend` from its held
+   * snapshot (a fresh run where there is none). Undefined when the primary cannot be rebuilt.
+   */
+  private rebuildAndRestore(backend: Backend, held: ReturnType<typeof holdRuns>): { fromStep: number | undefined; runs: { method: string; fromStep: number | undefined }[] } | undefined {
+    if (!this.newRun(backend, this.config, 'recovery')) return undefined;
+    this.buildCompared(false);
+    const steps = restoreRuns(held, this.runs.recoverable());
+    // each compared run that was running and is running again (a run that cannot be rebuilt left the list, said by buildCompared)
+    const runs: { method: string; fromStep: number | undefined }[] = [];
+    this.runs.comparedRuns.forEach((run, i) => {
+      if (run.sim && run.method && held.held.find((h) => h.run === run)?.sim) runs.push({ method: run.method, fromStep: steps[i + 1] });
+    });
+    return { fromStep: steps[0], runs };
   }
 
   /**
@@ -771,23 +670,15 @@ export class Engine {
   recoverStall(): number | undefined {
     const backend = this.backend;
     if (!backend || this.disposed) return undefined;
-    const snap = this.snapshots.latest;
-    const stuck = this.primary.sim;
-    const compared = ([[this.compare, this.compareSnapshots], [this.compare2, this.compare2Snapshots]] as const).map(([run, keeper]) => ({ run, keeper, stuck: run.sim, snap: keeper.latest }));
+    const held = holdRuns(this.runs.recoverable());
     this.loop.stop();
     this.loop.start();
-    if (!this.newRun(backend, this.config, 'recovery')) return undefined;
-    this.buildCompare(false);
-    const fromStep = this.snapshots.restoreInto(this.primary.sim, snap, stuck);
-    if (fromStep !== undefined && snap) this.snapshots.keep({ ...snap, source: this.primary.sim });
-    for (const { run, keeper, stuck: old, snap: s } of compared) {
-      const from = run.sim && old ? keeper.restoreInto(run.sim, s, old) : undefined;
-      if (from !== undefined && s && run.sim) keeper.keep({ ...s, source: run.sim });
-    }
+    const restored = this.rebuildAndRestore(backend, held);
+    if (!restored) return undefined;
     this.status = 'ready';
     this.playing = true;
     this.emit(true);
-    return fromStep;
+    return restored.fromStep;
   }
 
   /** For e2e tests: destroy the device; `lost` resolves and the engine recovers. */
@@ -800,7 +691,7 @@ export class Engine {
 
   /** For tests and export: the current positions (interleaved float32). */
   async readPositions(): Promise<Float32Array | undefined> {
-    return this.primary.sim?.positions();
+    return this.runs.primary.sim?.positions();
   }
 
   // ---- recording ----------------------------------------------------------------------------
@@ -813,8 +704,8 @@ export class Engine {
   }
 
   private startRecording(): void {
-    const sim = this.primary.sim;
-    const slot = this.primary;
+    const slot = this.runs.primary;
+    const sim = slot.sim;
     if (!this.recorder.start(sim, this.backend?.info) || !sim || slot.busy) return;
     slot.busy = true;
     const runId = slot.runId;
@@ -825,31 +716,31 @@ export class Engine {
 
   /** The frames recorded so far; with none, one frame of the current positions. */
   async takeRecording(): Promise<Recording | undefined> {
-    return this.recorder.take(this.primary.sim, this.backend?.info);
+    return this.recorder.take(this.runs.primary.sim, this.backend?.info);
   }
 
   /**
    * The run's configuration as JSON-ready data (the Export config button). A target cloud from a
    * file, image or painting is summarised (point count), not listed; it is never put in the URL.
+   * The compared runs: `runs` (each method, params, own step size), and run 1 and 2 also under
+   * their older keys `compare`/`compareParams`, `compare2`/`compare2Params`.
    */
   configJson(): object {
     const c = this.config;
     const target = c.target.cloud
       ? { id: c.target.id, params: c.target.params, cloud: { points: c.target.cloud.length / 2, note: 'a cloud from an image, painting or dragged samples: not stored in the URL or this file' } }
       : c.target;
-    const cm = this.compare.method;
-    const cm2 = this.compare2.method;
+    const specs = this.runs.specs();
+    const [r1, r2] = specs;
     return {
       ...c,
       target,
       init: c.init.kind === 'gaussian' ? c.init : { kind: 'positions' },
-      ...(cm ? { compare: cm, compareParams: this.compare.params } : {}),
-      ...(cm2 ? { compare2: cm2, compare2Params: this.compare2.params } : {}),
+      ...(r1 ? { compare: r1.method, compareParams: r1.params } : {}),
+      ...(r2 ? { compare2: r2.method, compare2Params: r2.params } : {}),
+      ...(specs.length > 0 ? { runs: specs } : {}),
       backend: this.backend?.info,
-      step: this.primary.sim?.stepCount ?? 0,
+      step: this.runs.primary.sim?.stepCount ?? 0,
     };
   }
 }
-
-/** A primary change of these may make the compared method unfit: it is then replaced, and the snapshot says so. */
-const REPLACES_COMPARE: readonly ConfigKey[] = ['target', 'method', 'params', 'domain'];

@@ -1,6 +1,7 @@
 /**
- * The split view's second run ("Compare with"): its own method and parameters, the primary's
- * target, seed, n, step size and domain, in its own RunSlot on the same backend.
+ * One compared run of the split view (runs 1..3 of src/engine/runList.ts; run 1 is "Compare with"):
+ * its own method, parameters and (optionally) step size; the primary's target, seed, n and domain;
+ * in its own RunSlot on the same backend, with its own device-loss snapshots.
  *
  * Rules (issue 8, bug 6):
  * - A run identical to the primary (same method, same resolved parameters) is refused: it would
@@ -14,21 +15,27 @@ import { getMethod, methods } from '../methods/registry';
 import { resolveParams, type Params } from '../core/params';
 import { compareStepSize } from './defaults';
 import { configProblem, type EngineEvent } from './events';
-import { RunSlot, type FrameRenderer, type SlotHooks } from './runSlot';
+import { SnapshotKeeper } from './recovery';
+import { RunSlot, type SlotHooks } from './runSlot';
 import type { Backend, RunConfig, Simulation } from './types';
 import { checkWork } from './work';
 
 /**
- * The compared run's config: the primary's everything but the method, its parameters and, when the
- * primary runs at its default step size, the step size (its own method's default: src/engine/defaults.ts compareStepSize).
+ * The compared run's config: the primary's everything but the method, its parameters and the step
+ * size: its own (`stepSize`, set by the user) or, without one, the rule of src/engine/defaults.ts
+ * compareStepSize (its method's default when the primary runs at its default, else the primary's).
  */
-export function compareConfig(primary: RunConfig, method: string, params: Params): RunConfig {
-  return { ...primary, method, params, stepSize: compareStepSize(primary, method) };
+export function compareConfig(primary: RunConfig, method: string, params: Params, stepSize?: number): RunConfig {
+  return { ...primary, method, params, stepSize: stepSize ?? compareStepSize(primary, method) };
 }
 
-/** Same method and the same parameters once defaults are filled in (unknown method/params: not the same). */
-export function sameRun(primary: RunConfig, method: string, params: Params): boolean {
+/**
+ * Same method and the same parameters once defaults are filled in, and no step size of its own that
+ * differs from the primary's (unknown method/params: not the same).
+ */
+export function sameRun(primary: RunConfig, method: string, params: Params, stepSize?: number): boolean {
   if (primary.method !== method) return false;
+  if (stepSize !== undefined && stepSize !== primary.stepSize) return false;
   try {
     const specs = getMethod(method).params;
     return JSON.stringify(resolveParams(specs, primary.params)) === JSON.stringify(resolveParams(specs, params));
@@ -46,13 +53,23 @@ export type BuildResult =
   | { ok: true; switched?: EngineEvent }
   | { ok: false; event: EngineEvent };
 
+/** What a compared run is asked to be: method, parameters, and its own step size (undefined: the rule above). */
+export interface RunSpec {
+  method: string;
+  params: Params;
+  stepSize?: number | undefined;
+}
+
 export class CompareRun {
   method: string | undefined;
   params: Params = {};
+  /** Its own step size (the user set it); undefined: compareStepSize's rule, following the primary. */
+  stepSize: number | undefined;
   slot: RunSlot | undefined;
   /** Why the compared method is not the one asked for (a target change switched it). */
   note: EngineEvent | undefined;
-  private renderer: FrameRenderer | undefined;
+  /** Its positions snapshots for device-loss / stall recovery (src/engine/recovery.ts). */
+  readonly snapshots = new SnapshotKeeper();
 
   constructor(private readonly hooks: SlotHooks) {}
 
@@ -60,20 +77,13 @@ export class CompareRun {
     return this.slot?.sim;
   }
 
-  setRenderer(r: FrameRenderer | undefined): void {
-    this.renderer = r;
-    if (this.slot) this.slot.renderer = r;
-  }
-
-  get rendererAttached(): FrameRenderer | undefined {
-    return this.renderer;
-  }
-
-  /** Split view off. */
+  /** Removed from the split view. */
   off(): void {
     this.method = undefined;
     this.params = {};
+    this.stepSize = undefined;
     this.note = undefined;
+    this.snapshots.clear();
     this.slot?.destroy();
     this.slot = undefined;
   }
@@ -91,7 +101,7 @@ export class CompareRun {
   build(backend: Backend, primary: RunConfig, mayReplace: boolean): BuildResult {
     const method = this.method;
     if (!method) return { ok: true };
-    const first = this.tryCreate(backend, primary, method, this.params);
+    const first = this.tryCreate(backend, primary, method, this.params, this.stepSize);
     if (first.sim) {
       this.install(first.sim);
       return { ok: true };
@@ -99,11 +109,12 @@ export class CompareRun {
     const problem = first.problem;
     if (mayReplace) {
       for (const alt of replacementCandidates(primary.method, method)) {
-        const r = this.tryCreate(backend, primary, alt, {});
+        const r = this.tryCreate(backend, primary, alt, {}, undefined);
         if (!r.sim) continue;
         const switched: EngineEvent = { type: 'compare-switched', from: method, to: alt, problem };
         this.method = alt;
         this.params = {};
+        this.stepSize = undefined;
         this.note = switched;
         this.install(r.sim);
         return { ok: true, switched };
@@ -115,27 +126,42 @@ export class CompareRun {
   }
 
   /**
-   * Switch to `method` with `params` for `primary` (the user asked for it): the new run is
-   * created first, so a refusal (identical to the primary, or invalid here) keeps the current
-   * compared run, if any, as it was.
+   * Switch to `spec` for `primary` (the user asked for it): the new run is created first, so a
+   * refusal (identical to the primary, or invalid here) keeps the current compared run, if any, as
+   * it was.
    */
-  choose(backend: Backend, primary: RunConfig, method: string, params: Params): BuildResult {
-    const r = this.tryCreate(backend, primary, method, params);
+  choose(backend: Backend, primary: RunConfig, spec: RunSpec): BuildResult {
+    const { method, params, stepSize } = spec;
+    const r = this.tryCreate(backend, primary, method, params, stepSize);
     if (!r.sim) {
       const event: EngineEvent = r.problem.field === 'compare' ? { type: 'compare-identical', method } : { type: 'compare-rejected', method, problem: r.problem };
       return { ok: false, event };
     }
     this.method = method;
     this.params = params;
+    this.stepSize = stepSize;
     this.note = undefined;
     this.install(r.sim);
     return { ok: true };
   }
 
-  private tryCreate(backend: Backend, primary: RunConfig, method: string, params: Params): { sim?: Simulation; problem: ReturnType<typeof configProblem> } {
-    if (sameRun(primary, method, params)) return { problem: { field: 'compare', reason: 'identical to the main run', method } };
+  /** Keep `spec` to build with the first run (before start()). */
+  keep(spec: RunSpec): void {
+    this.method = spec.method;
+    this.params = spec.params;
+    this.stepSize = spec.stepSize;
+    this.note = undefined;
+  }
+
+  /** What this run is (undefined: off). */
+  get spec(): RunSpec | undefined {
+    return this.method === undefined ? undefined : { method: this.method, params: this.params, ...(this.stepSize !== undefined ? { stepSize: this.stepSize } : {}) };
+  }
+
+  private tryCreate(backend: Backend, primary: RunConfig, method: string, params: Params, stepSize: number | undefined): { sim?: Simulation; problem: ReturnType<typeof configProblem> } {
+    if (sameRun(primary, method, params, stepSize)) return { problem: { field: 'compare', reason: 'identical to the main run', method } };
     try {
-      const config = compareConfig(primary, method, params);
+      const config = compareConfig(primary, method, params, stepSize);
       checkWork(config, backend.info); // the compared method may be all-pairs where the main one is not
       return { sim: backend.createSimulation(config), problem: { field: '', reason: '', method } };
     } catch (e) {
@@ -144,10 +170,8 @@ export class CompareRun {
   }
 
   private install(sim: Simulation): void {
-    if (!this.slot) {
-      this.slot = new RunSlot(this.hooks);
-      this.slot.renderer = this.renderer;
-    }
+    if (!this.slot) this.slot = new RunSlot(this.hooks);
     this.slot.replace(sim);
+    this.snapshots.clear();
   }
 }

@@ -15,7 +15,7 @@ export interface ConfigProblem {
   method: string;
 }
 
-/** Which run of the split view an event is about. */
+/** Which run of the split view an event is about: the primary ('main') or a compared run ('compare'; `index` says which). */
 export type RunRole = 'main' | 'compare';
 
 export type EngineEvent =
@@ -23,7 +23,7 @@ export type EngineEvent =
   | { type: 'config-rejected'; during: 'start' | 'configure' | 'revive' | 'reset' | 'backend' | 'recovery'; problem: ConfigProblem; backend?: BackendKind }
   | { type: 'gpu-unavailable'; reason: string }
   /** `cause` and `reason` (in words): src/engine/divergence.ts, the one rule of the page, the CLI and the tests. */
-  | { type: 'diverged'; run: RunRole; cause: DivergenceCause; step: number; limit: number; reason?: string }
+  | { type: 'diverged'; run: RunRole; /** The run's index in the list: 0 the primary, 1..3 the compared runs (absent: 0 for 'main', 1 for 'compare'). */ index?: number; cause: DivergenceCause; step: number; limit: number; reason?: string }
   /** Play or Step after a blow-up without a change: nothing runs; the user must Reset or change the step size. */
   | { type: 'blocked-after-divergence'; step: number }
   /** A change after a blow-up (or after a failed start) started a fresh run. */
@@ -32,12 +32,17 @@ export type EngineEvent =
   /** `fromStep`: the primary run's restored step (undefined: no snapshot, started over); `runs`: the compared runs (split view), in order. */
   | { type: 'device-lost'; reason: string; recoveredOn: BackendKind; fromStep: number | undefined; runs?: { method: string; fromStep: number | undefined }[] }
   | { type: 'recording-stopped'; frames: number; limitBytes: number }
-  /** Split view: the compared run was refused or turned off. */
-  | { type: 'compare-rejected'; method: string; problem: ConfigProblem }
-  | { type: 'compare-identical'; method: string }
+  /**
+   * Split view: the compared run was refused or turned off. `index`: which compared run (2 or 3);
+   * absent: run 1 ("Compare with"), as before runs became a list.
+   */
+  | { type: 'compare-rejected'; method: string; problem: ConfigProblem; index?: number }
+  | { type: 'compare-identical'; method: string; index?: number }
   /** Split view: after a target change the compared method could not run; another one took its place. */
-  | { type: 'compare-switched'; from: string; to: string; problem: ConfigProblem }
-  | { type: 'compare-off'; method: string; problem: ConfigProblem };
+  | { type: 'compare-switched'; from: string; to: string; problem: ConfigProblem; index?: number }
+  | { type: 'compare-off'; method: string; problem: ConfigProblem; index?: number }
+  /** More compared runs than the view holds (src/engine/runList.ts MAX_RUNS). */
+  | { type: 'runs-full'; max: number };
 
 export interface EngineMessage {
   kind: 'info' | 'warning' | 'error';
@@ -66,7 +71,22 @@ const KIND: Record<EngineEvent['type'], EngineMessage['kind']> = {
   'compare-identical': 'error',
   'compare-switched': 'info',
   'compare-off': 'warning',
+  'runs-full': 'error',
 };
+
+/** A compared run's event, naming its index when it is not run 1 (events about run 1 read as before). */
+export function ofRun(event: EngineEvent, index: number): EngineEvent {
+  if (index < 2) return event;
+  switch (event.type) {
+    case 'compare-rejected':
+    case 'compare-identical':
+    case 'compare-switched':
+    case 'compare-off':
+      return { ...event, index };
+    default:
+      return event;
+  }
+}
 
 /** The message for an event: its kind and a plain fallback text (the raw reason, or the event type). */
 export function eventMessage(event: EngineEvent): EngineMessage {

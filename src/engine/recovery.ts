@@ -6,6 +6,9 @@
  * resetting. When the device is lost the engine builds a new backend and restores each run's
  * snapshot into its new run (same config, same n): the user loses at most a few seconds, and
  * the message names every run that was restored and every run that started over.
+ *
+ * The one recovery path for every run (the primary and runs 1..3 alike): holdRuns before the runs
+ * are rebuilt, restoreRuns after; used for a lost device and for a stuck run (Engine.recoverStall).
  */
 import type { Simulation } from './types';
 
@@ -83,4 +86,42 @@ export class SnapshotKeeper {
     sim.setPositions(snap.data, snap.step);
     return snap.step;
   }
+}
+
+/** A run as recovery sees it: its current simulation and its snapshot keeper. */
+export interface RecoverableRun {
+  readonly sim: Simulation | undefined;
+  readonly snapshots: SnapshotKeeper;
+}
+
+/** Every run, its simulation and latest snapshot, held before the runs are rebuilt (device lost, stuck). */
+export interface HeldRuns {
+  held: { run: RecoverableRun; sim: Simulation | undefined; snap: PositionsSnapshot | undefined }[];
+}
+
+export function holdRuns(runs: readonly RecoverableRun[]): HeldRuns {
+  return { held: runs.map((run) => ({ run, sim: run.sim, snap: run.snapshots.latest })) };
+}
+
+/**
+ * After the runs were rebuilt: restore each run's held snapshot (found by the run's identity: a run
+ * that was dropped meanwhile moves the others' indices) into its new simulation (only a snapshot
+ * read from the simulation it replaced), and keep it, so that a second loss before the next
+ * snapshot restores the same step again (not a reset). Returns, for each of `runs` in order, its
+ * restored step (undefined: started over, or it had no simulation before).
+ */
+export function restoreRuns(before: HeldRuns, runs: readonly RecoverableRun[]): (number | undefined)[] {
+  return runs.map((run) => {
+    const h = before.held.find((x) => x.run === run);
+    const sim = run.sim;
+    if (!h || !sim || !h.sim) return undefined;
+    const from = run.snapshots.restoreInto(sim, h.snap, h.sim);
+    if (from !== undefined && h.snap) run.snapshots.keep({ ...h.snap, source: sim });
+    return from;
+  });
+}
+
+/** Take every run's snapshot at `now` (after their queued steps), together. */
+export async function snapshotRuns(runs: readonly RecoverableRun[], now: number): Promise<void> {
+  await Promise.all(runs.map((r) => (r.sim ? r.snapshots.take(r.sim, now) : undefined)));
 }

@@ -91,6 +91,16 @@ export function describeConfigError(e: unknown, method: string): string {
 
 const CHANGED: Record<string, string> = { stepSize: 'step size', n: 'particles', target: 'target', method: 'method', params: 'parameters', seed: 'seed', domain: 'domain', targetSamples: 'target samples' };
 
+/** The name of run `index` (0 the main run; 1 "second", 2 "third", 3 "fourth"). */
+export function runName(index: number): string {
+  return ['main', 'second', 'third', 'fourth'][index] ?? `run ${index + 1}`;
+}
+
+/** How a compared run's message starts: "Compare with X" for run 1 (as before runs[]), "Third run X" for the others. */
+function comparedHead(index: number | undefined, method: string): string {
+  return index !== undefined && index >= 2 ? `${runName(index).replace(/^./, (c) => c.toUpperCase())} run ${methodLabel(method)}` : `Compare with ${methodLabel(method)}`;
+}
+
 export function eventText(e: EngineEvent): string {
   switch (e.type) {
     case 'config-rejected': {
@@ -115,7 +125,7 @@ export function eventText(e: EngineEvent): string {
       return `WebGPU unavailable (${e.reason}): running on the CPU engine (float64)`;
     case 'diverged': {
       const cause = e.reason ?? (e.cause === 'nan' ? 'NaN' : `|x| > ${e.limit.toExponential(0)}`);
-      const which = e.run === 'compare' ? 'the compared run’s particles' : 'the particles';
+      const which = e.run !== 'compare' ? 'the particles' : e.index !== undefined && e.index >= 2 ? `the ${runName(e.index)} run’s particles` : 'the compared run’s particles';
       return `Paused: ${which} diverged (${cause} at step ${e.step}) — lower the step size (a new run starts) or press Reset`;
     }
     case 'blocked-after-divergence':
@@ -132,20 +142,22 @@ export function eventText(e: EngineEvent): string {
           : `GPU device lost (${e.reason}) — recovered on ${where}; no snapshot yet, so the run was reset`;
       // every compared run says what happened to it too (restored, or started over)
       const runs = (e.runs ?? []).map((r, i) =>
-        `${i === 0 ? 'second' : 'third'} run (${methodLabel(r.method)}) ${r.fromStep !== undefined ? `restored from step ${r.fromStep}` : 'had no snapshot: restarted from step 0'}`,
+        `${runName(i + 1)} run (${methodLabel(r.method)}) ${r.fromStep !== undefined ? `restored from step ${r.fromStep}` : 'had no snapshot: restarted from step 0'}`,
       );
       return runs.length > 0 ? `${main}; ${runs.join('; ')}` : main;
     }
     case 'recording-stopped':
       return `Recording stopped at ${e.frames} frames (the ${Math.round(e.limitBytes / 2 ** 20)} MB limit); export them now`;
     case 'compare-rejected':
-      return `Compare with ${methodLabel(e.method)}: ${problemText(e.problem)} — split view off`;
+      return `${comparedHead(e.index, e.method)}: ${problemText(e.problem)} — ${e.index !== undefined ? 'that run is off' : 'split view off'}`;
     case 'compare-identical':
-      return `Compare with ${methodLabel(e.method)}: the same method with the same parameters would draw the main run twice — pick another method, or pick it under Second run while the split view is on and change one of its parameters`;
+      return `${comparedHead(e.index, e.method)}: the same method with the same parameters would draw the main run twice — pick another method, or pick it under Second run while the split view is on and change one of its parameters`;
     case 'compare-switched':
-      return `Compared run: ${methodLabel(e.from)} ${e.problem.field === 'compare' ? 'would now be identical to the main run' : e.problem.field === 'target' ? 'cannot run on this target' : `cannot run here (${problemText(e.problem)})`}, so it now runs ${methodLabel(e.to)}`;
+      return `${e.index !== undefined ? `${runName(e.index).replace(/^./, (c) => c.toUpperCase())} run` : 'Compared run'}: ${methodLabel(e.from)} ${e.problem.field === 'compare' ? 'would now be identical to the main run' : e.problem.field === 'target' ? 'cannot run on this target' : `cannot run here (${problemText(e.problem)})`}, so it now runs ${methodLabel(e.to)}`;
     case 'compare-off':
-      return `Compare with ${methodLabel(e.method)}: ${e.problem.field === 'compare' ? 'now identical to the main run' : problemText(e.problem)} — split view off`;
+      return `${comparedHead(e.index, e.method)}: ${e.problem.field === 'compare' ? 'now identical to the main run' : problemText(e.problem)} — ${e.index !== undefined ? 'that run is off' : 'split view off'}`;
+    case 'runs-full':
+      return `At most ${e.max} runs side by side: remove a compared run first`;
   }
 }
 
