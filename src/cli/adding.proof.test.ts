@@ -5,8 +5,8 @@
  * `wgf run`) and a URL round trip (the page's one encoder and one link reader).
  *
  * How:
- *   1. copy src/, shaders/, bin/, package.json and tsconfig.json into a temporary folder (node_modules
- *      and public/ are linked, read only);
+ *   1. copy src/, shaders/, bin/, package.json and the tsc, eslint and dependency-cruiser configs into a
+ *      temporary folder (node_modules and public/ are linked, read only);
  *   2. add the toy files below (METHOD, TARGET, METRIC) and register each in its registry with one
  *      import and one entry (`register`); then check that the copy differs from the tree by exactly
  *      those new files and those registry lines (`treeDiff`): a step that needs an edit elsewhere is a
@@ -30,7 +30,7 @@
  *
  * PROOF_KEEP=1 keeps the copy (its path is printed), to try the steps by hand.
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -40,7 +40,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What the copy holds of the tree (copied) and what it only links to (read at run time, never edited). */
-const COPIED = ['src', 'shaders', 'bin', 'package.json', 'tsconfig.json'];
+const COPIED = ['src', 'shaders', 'bin', 'package.json', 'tsconfig.json', 'eslint.config.js', '.dependency-cruiser.cjs'];
 const LINKED = ['node_modules', 'public'];
 
 // ---------------------------------------------------------------------------------------------------
@@ -657,14 +657,36 @@ function radii(xy: readonly number[]): { mean: number; sd: number } {
 
 let copy = '';
 const timings: Record<string, number> = {};
-let typecheck: Promise<{ code: number | null; out: string }> | undefined;
+const checks: Record<string, Promise<{ code: number | null; out: string }>> = {};
 
-function node(args: string[], timeout = 110_000): SpawnSyncReturns<string> {
+/** A child process in the copy, its output collected; resolves when it exits. */
+function background(name: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, args, { cwd: copy });
+    let text = '';
+    p.stdout.on('data', (d: Buffer) => void (text += d.toString()));
+    p.stderr.on('data', (d: Buffer) => void (text += d.toString()));
+    p.on('close', (code) => {
+      timings[name] = Math.round(performance.now() - t0);
+      resolve({ code, out: text });
+    });
+  });
+}
+
+/** Run `node args` in the copy (asynchronously: the background checks' output is read meanwhile). */
+async function node(args: string[], timeout = 110_000): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, args, { cwd: copy, encoding: 'utf8', timeout });
+  const r = await new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const p = spawn(process.execPath, args, { cwd: copy, timeout });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
   timings[args.slice(0, 3).join(' ')] = Math.round(performance.now() - t0);
-  if (p.error) throw p.error;
-  return p;
+  return r;
 }
 
 beforeAll(() => {
@@ -686,20 +708,14 @@ beforeAll(() => {
   }
   mkdirSync(join(copy, 'proof'));
   writeFileSync(join(copy, 'proof/drive.ts'), DRIVER);
-  // the added files and their registries, type-checked with the repo's settings (strict), beside the runs
-  const checked = ADDITIONS.flatMap((a) => [...Object.keys(a.files).filter((f) => f.endsWith('.ts')), a.register.file]);
+  // the added files and their registries checked as the repo checks its own (tsc strict, eslint, the
+  // layer rules), in the background beside the runs
+  const added = ADDITIONS.flatMap((a) => Object.keys(a.files).filter((f) => f.endsWith('.ts')));
+  const checked = [...added, ...ADDITIONS.map((a) => a.register.file)];
   writeFileSync(join(copy, 'proof/tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: checked.map((f) => `../${f}`) }));
-  typecheck = new Promise((resolve) => {
-    const t1 = performance.now();
-    const p = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'proof/tsconfig.json'], { cwd: copy });
-    let text = '';
-    p.stdout.on('data', (d: Buffer) => void (text += d.toString()));
-    p.stderr.on('data', (d: Buffer) => void (text += d.toString()));
-    p.on('close', (code) => {
-      timings.tsc = Math.round(performance.now() - t1);
-      resolve({ code, out: text });
-    });
-  });
+  checks.tsc = background('tsc', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'proof/tsconfig.json']);
+  checks.eslint = background('eslint', ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', ...checked]);
+  checks.depcruise = background('depcruise', ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', '--config', '.dependency-cruiser.cjs', ...added]);
   timings.copy = Math.round(performance.now() - t0);
 });
 
@@ -727,9 +743,9 @@ describe('adding a method, a target and a metric is their own files plus one reg
   });
 
   let out: DriverOut;
-  it('the engine runs toy-drift on toy-ring on the CPU and the GPU backend, and the particles reach the ring', () => {
-    const p = node(['bin/run-ts.mjs', 'proof/drive.ts']);
-    expect(p.status, `stderr: ${p.stderr}`).toBe(0);
+  it('the engine runs toy-drift on toy-ring on the CPU and the GPU backend, and the particles reach the ring', async () => {
+    const p = await node(['bin/run-ts.mjs', 'proof/drive.ts']);
+    expect(p.status, `signal: ${String(p.signal)}, stderr: ${p.stderr}`).toBe(0);
     out = JSON.parse(p.stdout.trim().split('\n').pop() ?? '') as DriverOut;
     // the default step size came from the registry data alone (DEFAULT_STEP_RULE and the ring's curvature)
     expect(out.stepSize).toBeGreaterThan(0);
@@ -788,24 +804,30 @@ describe('adding a method, a target and a metric is their own files plus one reg
     expect(out.url.config).toEqual(out.url.linked);
   });
 
-  it('the added files type-check with the repo\'s settings (tsc --noEmit, strict)', async () => {
-    const r = await typecheck;
-    expect(r?.out).toBe('');
-    expect(r?.code).toBe(0);
+  it('the added files pass the repo\'s own checks: tsc --noEmit (strict), eslint --max-warnings 0, the layer rules', async () => {
+    const tsc = await checks.tsc;
+    expect(tsc?.out).toBe('');
+    expect(tsc?.code).toBe(0);
+    const eslint = await checks.eslint;
+    expect(eslint?.out).toBe('');
+    expect(eslint?.code).toBe(0);
+    const deps = await checks.depcruise;
+    expect(deps?.code, deps?.out).toBe(0);
+    expect(deps?.out).toMatch(/no dependency violations found/);
   });
 
-  it('wgf list shows the toy method and the toy target with their parameters', () => {
-    const p = node(['bin/wgf.mjs', 'list', '--json']);
-    expect(p.status, `stderr: ${p.stderr}`).toBe(0);
+  it('wgf list shows the toy method and the toy target with their parameters', async () => {
+    const p = await node(['bin/wgf.mjs', 'list', '--json']);
+    expect(p.status, `signal: ${String(p.signal)}, stderr: ${p.stderr}`).toBe(0);
     const list = JSON.parse(p.stdout) as { methods: { id: string; params: { name: string }[] }[]; targets: { id: string; params: { name: string }[] }[] };
     expect(list.methods.find((m) => m.id === 'toy-drift')?.params.map((q) => q.name)).toEqual(['temperature']);
     expect(list.targets.find((t) => t.id === 'toy-ring')?.params.map((q) => q.name)).toEqual(['radius', 'width']);
   });
 
-  it('wgf run --method toy-drift --target toy-ring (GPU backend) exits 0, writes the .npy and prints one JSON line', () => {
+  it('wgf run --method toy-drift --target toy-ring (GPU backend) exits 0, writes the .npy and prints one JSON line', async () => {
     const file = join(copy, 'proof', 'f.npy');
-    const p = node(['bin/wgf.mjs', 'run', '--method', 'toy-drift', '--target', 'toy-ring', '--param', 'radius=2', '--param', 'temperature=0.25', '--n', '128', '--steps', '40', '--every', '20', '--seed', '3', '--out', file]);
-    expect(p.status, `stderr: ${p.stderr}`).toBe(0);
+    const p = await node(['bin/wgf.mjs', 'run', '--method', 'toy-drift', '--target', 'toy-ring', '--param', 'radius=2', '--param', 'temperature=0.25', '--n', '128', '--steps', '40', '--every', '20', '--seed', '3', '--out', file]);
+    expect(p.status, `signal: ${String(p.signal)}, stderr: ${p.stderr}`).toBe(0);
     const lines = p.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0] ?? '') as { backend: string; method: string; target: string; frames: number; final: { nonFinite: number; mean: number[] } };
