@@ -24,7 +24,7 @@ import { defaultStepSize } from '../ui/ControlPanel';
 import { divergedMessage, messageText, sayLink } from '../ui/messages';
 import { applyLink, linkMessage, readLink } from './link';
 import { PRESETS } from './presets';
-import { DEFAULT_CONFIG, type SpecLookup } from './urlState';
+import { DEFAULT_CONFIG, encodeHash, type SpecLookup } from './urlState';
 
 function attempt<T>(fn: () => T): T | undefined {
   try {
@@ -214,6 +214,76 @@ describe('applyLink on a running page', () => {
     for (let i = 0; i < 10; i++) await frame();
     expect(engine.getSnapshot().diverged).toBe(false);
     expect(engine.getSnapshot().step).toBeGreaterThan(0);
+    engine.dispose();
+  });
+});
+
+describe('a link carries every run and the generator (issue 18 item 3)', () => {
+  const page: RunConfig = { ...DEFAULT_CONFIG, method: 'svgd', target: { id: 'banana', params: {} }, n: 64, stepSize: 0.05 };
+  /** The page's hash, written as src/ui/App.tsx writes it. */
+  const hashOf = (engine: Engine): string => {
+    const s = engine.getSnapshot();
+    return encodeHash(s.config, specs, { runs: s.runs.slice(1).map((r) => ({ method: r.method, params: r.params, ...(r.ownStepSize !== undefined ? { stepSize: r.ownStepSize } : {}) })), generator: s.generator?.startsWith('shipped:') ? s.generator.slice('shipped:'.length) : undefined });
+  };
+  const shape = (engine: Engine): unknown => {
+    const s = engine.getSnapshot();
+    return { config: { ...s.config, target: { ...s.config.target }, domain: s.config.domain ?? 'plane' }, runs: s.runs.map((r) => [r.method, r.params, r.stepSize, r.ownStepSize]), generator: s.generator };
+  };
+
+  it('a page with three compared runs (own parameters, one own step size) and a generator: its link reproduces it on another page', async () => {
+    const a = await cpuEngine(page);
+    expect(a.addRun('langevin', { mala: true })).toBe(true);
+    expect(a.addRun('svgd', { bandwidth: 0.3 }, 0.01)).toBe(true);
+    expect(a.addRun('gwg')).toBe(true);
+    a.setGenerator('shipped:uotm-kl-banana');
+    const hash = hashOf(a);
+    expect(hash).toContain('cmp=langevin&cmp.m.mala=true&cmp2=svgd&cmp2.m.bandwidth=0.3&cmp2.h=0.01&cmp3=gwg');
+    expect(hash).toContain('gen=uotm-kl-banana');
+    // another page, showing something else (one compared run, no generator)
+    const b = await cpuEngine({ ...DEFAULT_CONFIG, n: 64 });
+    expect(b.setCompare('gwg')).toBe(true);
+    edit(b, hash);
+    expect(shape(b)).toEqual(shape(a));
+    expect(b.getSnapshot().message).toBeUndefined();
+    expect(hashOf(b)).toBe(hash);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a partial hash changes only the runs it names; a complete one without cmp keys or gen turns them off', async () => {
+    const engine = await cpuEngine(page);
+    expect(engine.addRun('langevin')).toBe(true);
+    expect(engine.addRun('gwg')).toBe(true);
+    engine.setGenerator('shipped:x');
+    edit(engine, 'cmp2=langevin&cmp2.m.mala=true');
+    let s = engine.getSnapshot();
+    expect(s.runs.map((r) => [r.method, r.params])).toEqual([
+      ['svgd', {}],
+      ['langevin', {}],
+      ['langevin', { mala: true }],
+    ]);
+    expect(s.generator).toBe('shipped:x');
+    // cmp=none in a partial hash removes run 1; the list closes up
+    edit(engine, 'cmp=none');
+    expect(engine.getSnapshot().runs.map((r) => r.method)).toEqual(['svgd', 'langevin']);
+    expect(engine.getSnapshot().runs[1]?.params).toEqual({ mala: true });
+    edit(engine, 'method=svgd&target=banana&n=64&h=0.05&seed=1');
+    s = engine.getSnapshot();
+    expect(s.runs).toHaveLength(1);
+    expect(s.generator).toBeUndefined();
+    engine.dispose();
+  });
+
+  it('every saved pre-runs[] link with compared runs lands on the same runs list as it did (cmp, cmp2: defaults, following the primary)', async () => {
+    const engine = await cpuEngine(page);
+    edit(engine, 'method=mmd-flow&target=moons&n=64&seed=3&cmp=sinkhorn-flow&cmp2=svgd');
+    const s = engine.getSnapshot();
+    // svgd cannot run on the sample-only moons: refused by name, as before; sinkhorn-flow runs at the step the primary's rule gives
+    expect(s.runs.map((r) => [r.method, r.params, r.ownStepSize])).toEqual([
+      ['mmd-flow', {}, undefined],
+      ['sinkhorn-flow', {}, undefined],
+    ]);
+    expect(s.message?.text).toMatch(/compare-rejected/);
     engine.dispose();
   });
 });

@@ -8,21 +8,22 @@
  *     switches to one that can, as the Target list does (`#target=torus-mixture` runs on the torus);
  *   - a domain named without a target of it (`#domain=torus`): the domain's target, as the Domain control;
  *   - a method named without a target it runs on (`#method=wsfn`): the first target it runs on.
- * Each such change is said (`notes`). A partial hash changes only what it names (the split view, the
- * backend and the recording included); a complete one (method and target, as encodeHash writes) is a
- * whole run.
+ * Each such change is said (`notes`). A partial hash changes only what it names (each compared run,
+ * the generator, the backend and the recording included); a complete one (method and target, as
+ * encodeHash writes) is a whole view: every compared run and the generator it leaves out are off.
  *
  * applyLink: messages belong to the state that made them, so the page's old message goes first; the
- * split views the link turns off or changes go before the run changes (so they are not rebuilt, and
+ * compared runs the link turns off or changes go before the run changes (so they are not rebuilt, and
  * reported, for the run being left); the link's own message (problems by key, the rules it applied)
  * is said last, after the engine's own.
  */
 import type { EngineMessage } from '../engine/events';
 import { findMethod, incompatibility, targetDomain, targetFacts } from '../engine/compat';
 import type { BackendKind, RunConfig } from '../engine/types';
+import type { RunSpec } from '../engine/compare';
 import { describeFollowed } from '../engine/defaults';
 import { placeMethod, redomain, retarget, targetLabel } from './choices';
-import { decodeHash, DEFAULT_CONFIG, type DecodedHash, type SpecLookup } from './urlState';
+import { decodeHash, DEFAULT_CONFIG, LINK_COMPARED_RUNS, runKey, type DecodedHash, type SpecLookup } from './urlState';
 
 export interface Link extends DecodedHash {
   /** The rules the link needed to land on a run that starts, in words (e.g. 'Target Two moons: switched to MMD flow: SVGD needs a score'). */
@@ -31,6 +32,10 @@ export interface Link extends DecodedHash {
   setsCompare: boolean;
   /** Likewise for the third run (cmp2). */
   setsCompare2: boolean;
+  /** For each compared run 1..3 ([0] = cmp, [1] = cmp2, [2] = cmp3): the hash names it (its key, a key of its parameters, or a complete hash). */
+  setsRuns: boolean[];
+  /** The hash names the generator (gen=, or a complete hash: none when absent). */
+  setsGenerator: boolean;
 }
 
 /** Decode `hash` over `base` and apply the panel's rules (see the header). Never throws. */
@@ -80,15 +85,41 @@ export function readLink(hash: string, specs: SpecLookup, base: RunConfig = DEFA
       if (r.note) notes.push(`Target ${targetLabel(config.target.id)}: ${r.note}`);
     }
   }
-  return { ...d, config, notes, setsCompare: q.has('cmp') || complete, setsCompare2: q.has('cmp2') || complete };
+  const setsRuns = Array.from({ length: LINK_COMPARED_RUNS }, (_, i) => complete || [...q.keys()].some((k) => k === runKey(i + 1) || k.startsWith(`${runKey(i + 1)}.`)));
+  return { ...d, config, notes, setsCompare: setsRuns[0] === true, setsCompare2: setsRuns[1] === true, setsRuns, setsGenerator: complete || q.has('gen') };
+}
+
+/** What the compared runs of a view are, for comparing a link with the page. */
+function specKey(list: readonly (RunSpec | undefined)[]): string {
+  return JSON.stringify(list.map((r) => (r ? [r.method, r.params, r.stepSize ?? null] : null)));
+}
+
+/**
+ * The compared runs a link leads to: the page's runs (`before`, in order) with each run the link
+ * names replaced (or turned off); the list closes up (an off run leaves no gap).
+ */
+export function linkedRuns(link: Pick<Link, 'runs' | 'setsRuns'>, before: readonly RunSpec[]): RunSpec[] {
+  const out: RunSpec[] = [];
+  for (let i = 0; i < Math.max(LINK_COMPARED_RUNS, before.length); i++) {
+    const r = link.setsRuns[i] === true ? link.runs[i] : before[i];
+    if (r) out.push(r);
+  }
+  return out;
 }
 
 /** What applyLink needs of the engine (src/engine/Engine.ts). */
 export interface LinkSink {
-  getSnapshot(): { config: RunConfig; compare?: { method: string } | undefined; compare2?: { method: string } | undefined; backendKind: BackendKind; message: EngineMessage | undefined };
+  getSnapshot(): {
+    config: RunConfig;
+    /** Every run, the primary first (src/engine/engineSnapshot.ts RunView). */
+    runs: readonly { method: string; params: RunSpec['params']; ownStepSize: number | undefined }[];
+    generator: string | undefined;
+    backendKind: BackendKind;
+    message: EngineMessage | undefined;
+  };
   configure(partial: Partial<Omit<RunConfig, 'init'>>): boolean;
-  setCompare(method: string | undefined): boolean;
-  setCompare2(method: string | undefined): boolean;
+  setRuns(specs: readonly RunSpec[]): boolean;
+  setGenerator(choice: string | undefined): void;
   setRecordEvery(k: number): void;
   setBackend(kind: BackendKind): Promise<void>;
   dismissMessage(): void;
@@ -113,20 +144,24 @@ export function linkMessage(link: Pick<Link, 'errors' | 'notes'>, when: 'load' |
 export function applyLink(engine: LinkSink, link: Link, when: 'load' | 'edit'): { kind: 'error' | 'info'; text: string } | undefined {
   const before = engine.getSnapshot();
   const c = link.config;
+  const runsBefore: RunSpec[] = before.runs.slice(1).map((r) => ({ method: r.method, params: r.params, ...(r.ownStepSize !== undefined ? { stepSize: r.ownStepSize } : {}) }));
+  const runsAfter = linkedRuns(link, runsBefore);
+  const runsChange = specKey(runsAfter) !== specKey(runsBefore);
+  // a shipped model (gen=<id>) is the page's choice 'shipped:<id>' (src/ui/generator/useGenerator.ts)
+  const generator = link.generator === undefined || link.generator === 'none' ? undefined : `shipped:${link.generator}`;
+  const generatorChange = link.setsGenerator && generator !== before.generator;
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const runChanges =
     !same({ ...c, target: { ...c.target, cloud: undefined }, domain: c.domain ?? 'plane' }, { ...before.config, target: { ...before.config.target, cloud: undefined }, domain: before.config.domain ?? 'plane' }) ||
     c.target.cloud !== before.config.target.cloud ||
-    (link.setsCompare && link.compare !== before.compare?.method) ||
-    (link.setsCompare2 && link.compare2 !== before.compare2?.method) ||
+    runsChange ||
     (link.backend !== undefined && link.backend !== before.backendKind);
   // the earlier state's message goes with it (a link that changes nothing leaves e.g. a blow-up's message)
   if (runChanges) engine.dismissMessage();
-  if (link.setsCompare && link.compare !== before.compare?.method) engine.setCompare(undefined);
-  if (link.setsCompare2 && link.compare2 !== before.compare2?.method) engine.setCompare2(undefined);
+  if (runsChange) engine.setRuns([]);
   engine.configure({ method: c.method, params: c.params, target: c.target, n: c.n, stepSize: c.stepSize, seed: c.seed, domain: c.domain ?? 'plane' });
-  if (link.setsCompare) engine.setCompare(link.compare);
-  if (link.setsCompare2) engine.setCompare2(link.compare2);
+  if (runsChange) engine.setRuns(runsAfter);
+  if (generatorChange) engine.setGenerator(generator);
   // absent (older links, partial hashes): the page's backend and recording stay as they are
   if (link.every !== undefined) engine.setRecordEvery(link.every);
   if (link.backend !== undefined && link.backend !== engine.getSnapshot().backendKind) void engine.setBackend(link.backend);

@@ -67,6 +67,11 @@ describe('links made by main before runs[] (saved hashes)', () => {
       expect(l.notes).toEqual(c.notes);
       expect(l.setsCompare).toBe(c.setsCompare);
       expect(l.setsCompare2).toBe(c.setsCompare2);
+      // the runs list reads the same: cmp and cmp2 are runs 1 and 2 with their defaults, following the primary's step size
+      const asRun = (m: string | undefined): unknown => (m === undefined ? undefined : { method: m, params: {} });
+      expect(d.runs).toEqual([asRun(c.compare), asRun(c.compare2), undefined]);
+      expect(d.generator).toBeUndefined();
+      expect(l.setsRuns.slice(0, 2)).toEqual([c.setsCompare, c.setsCompare2]);
     });
   }
 });

@@ -90,6 +90,42 @@ describe('URL hash state', () => {
     expect(bad.errors).toEqual(["backend: expected gpu or cpu, got 'tpu'", "every: expected a whole number of steps >= 1, got '1.5'"]);
   });
 
+  it('every compared run round-trips with its own parameters and step size (cmp, cmp2, cmp3 + .m.* and .h), and the generator (gen)', () => {
+    const runs = [
+      { method: 'svgd', params: { bandwidth: 0.5 }, stepSize: 0.02 },
+      { method: 'langevin', params: { mala: true } },
+      { method: 'langevin', params: { mala: false }, stepSize: 0.001 },
+    ];
+    const h = encodeHash(DEFAULT_CONFIG, specs, { runs, generator: 'uotm-kl-moons' });
+    expect(h).toContain('cmp=svgd&cmp.m.bandwidth=0.5&cmp.h=0.02&cmp2=langevin&cmp2.m.mala=true&cmp3=langevin&cmp3.h=0.001');
+    expect(h).toContain('gen=uotm-kl-moons');
+    const r = decodeHash(h, specs);
+    expect(r.errors).toEqual([]);
+    // a parameter at its default is left out of the link and decodes as absent (the same run)
+    expect(r.runs).toEqual([runs[0], runs[1], { method: 'langevin', params: {}, stepSize: 0.001 }]);
+    expect([r.compare, r.compare2, r.generator]).toEqual(['svgd', 'langevin', 'uotm-kl-moons']);
+    // the older extras still write cmp / cmp2 (no parameters)
+    expect(encodeHash(DEFAULT_CONFIG, specs, { compare: 'svgd', compare2: 'langevin' })).toMatch(/cmp=svgd&cmp2=langevin$/);
+    // no generator, no runs: no keys
+    const plain = encodeHash(DEFAULT_CONFIG, specs, { runs: [] });
+    expect(plain).not.toMatch(/cmp|gen=/);
+    expect(decodeHash(plain, specs).runs).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('bad compared-run and generator entries name their key and are skipped', () => {
+    const r = decodeHash('#cmp=svgd&cmp.m.bandwidth=abc&cmp.m.zzz=1&cmp.h=-2&cmp2.m.mala=true&cmp3=nope&gen=../x', specs);
+    const text = r.errors.join('\n');
+    expect(text).toMatch(/bandwidth/);
+    expect(text).toMatch(/cmp\.m\.zzz: unknown parameter/);
+    expect(text).toMatch(/^cmp\.h: expected a positive number, got '-2'/m);
+    expect(text).toMatch(/^cmp2: its parameters or step size .* need cmp2=<method>/m);
+    expect(text).toMatch(/^cmp3: unknown method 'nope'/m);
+    expect(text).toMatch(/^gen: expected a shipped generator model id/m);
+    expect(r.runs).toEqual([{ method: 'svgd', params: {} }, undefined, undefined]);
+    expect(r.generator).toBeUndefined();
+    expect(decodeHash('#gen=none', specs).generator).toBe('none');
+  });
+
   it('the default configuration is the app default run of src/engine/defaults.ts', async () => {
     const { appDefaultRun } = await import('../engine/defaults');
     expect(DEFAULT_CONFIG).toEqual(appDefaultRun());

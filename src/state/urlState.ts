@@ -10,10 +10,21 @@
  * partial hash without `h` keeps the page's step size when the user had set it).
  * Also the page's backend (`backend=gpu|cpu`) and the export's "Record every" (`every=k`, k > 0):
  * a link without them (older links) leaves the page's backend and recording as they are.
+ *
+ * The compared runs (runs 1..3 of the split view, src/engine/runList.ts), each with its own method,
+ * parameters and step size (keys added after `cmp` / `cmp2`, never renamed):
+ *   run 1: cmp=<method>  cmp.m.<param>=<value>  cmp.h=<step size>
+ *   run 2: cmp2=...      cmp2.m.<param>=...      cmp2.h=...
+ *   run 3: cmp3=...      cmp3.m.<param>=...      cmp3.h=...
+ * Parameters equal to their defaults are left out; `cmpK.h` only when the run has a step size of its
+ * own (without it the run follows the primary: src/engine/defaults.ts compareStepSize).
+ * The one-step generator beside the flow (src/ui/generator): `gen=<shipped model id>` (`gen=none` or
+ * absent in a complete hash: none; a model loaded from a file is not stored).
  */
 import { parseParam, type ParamSpec, type ParamValue, type Params } from '../core/params';
 import { appDefaultRun } from '../engine/defaults';
 import type { RunConfig } from '../engine/types';
+import type { RunSpec } from '../engine/compare';
 
 export interface SpecLookup {
   methodParams(id: string): readonly ParamSpec[] | undefined;
@@ -35,8 +46,19 @@ function formatValue(v: ParamValue): string {
 
 export type HashBackend = 'gpu' | 'cpu';
 
+/** The URL key of compared run `index` (1..3): cmp, cmp2, cmp3; its parameters are `<key>.m.<name>`, its step size `<key>.h`. */
+export function runKey(index: number): string {
+  return index === 1 ? 'cmp' : `cmp${index}`;
+}
+
+/** The most compared runs a link carries (runs 1..3). */
+export const LINK_COMPARED_RUNS = 3;
+
+/** A shipped generator model id as it may appear in `gen=` (letters, digits, '.', '_', '-'). */
+const GENERATOR_ID = /^[A-Za-z0-9._-]{1,120}$/;
+
 export interface HashExtras {
-  /** Split view: the compared method. */
+  /** Split view: the compared method (run 1; `runs` supersedes it). */
   compare?: string | undefined;
   /** Split view: a third run's method (written as `cmp2=`). */
   compare2?: string | undefined;
@@ -44,6 +66,10 @@ export interface HashExtras {
   backend?: HashBackend | undefined;
   /** Export: record every k-th step (0 / absent: off, not written). */
   every?: number | undefined;
+  /** The compared runs 1..3, each with its own parameters and step size (supersedes compare / compare2). */
+  runs?: readonly RunSpec[] | undefined;
+  /** The generator: a shipped model id (written as `gen=`; undefined: none, not written). */
+  generator?: string | undefined;
 }
 
 /** The hash (without '#') for a configuration; parameters equal to their defaults are left out. */
@@ -67,8 +93,19 @@ export function encodeHash(config: RunConfig, specs: SpecLookup, extras: HashExt
   q.set('h', String(config.stepSize));
   q.set('seed', String(config.seed));
   if (config.domain === 'torus') q.set('domain', 'torus');
-  if (extras.compare) q.set('cmp', extras.compare);
-  if (extras.compare2) q.set('cmp2', extras.compare2);
+  const runs: RunSpec[] = extras.runs ? [...extras.runs] : [extras.compare, extras.compare2].flatMap((m) => (m ? [{ method: m, params: {} }] : []));
+  runs.slice(0, LINK_COMPARED_RUNS).forEach((r, i) => {
+    const key = runKey(i + 1);
+    q.set(key, r.method);
+    const rSpecs = specs.methodParams(r.method) ?? [];
+    for (const [k, v] of Object.entries(r.params)) {
+      const spec = rSpecs.find((s) => s.name === k);
+      if (spec && formatValue(spec.default) === formatValue(v)) continue;
+      q.set(`${key}.m.${k}`, formatValue(v));
+    }
+    if (r.stepSize !== undefined) q.set(`${key}.h`, String(r.stepSize));
+  });
+  if (extras.generator !== undefined && GENERATOR_ID.test(extras.generator)) q.set('gen', extras.generator);
   if (extras.backend) q.set('backend', extras.backend);
   if (extras.every !== undefined && extras.every > 0) q.set('every', String(extras.every));
   return q.toString();
@@ -82,6 +119,13 @@ export interface DecodedHash {
   compare: string | undefined;
   /** `cmp2=`: a third run's method (undefined: off). */
   compare2: string | undefined;
+  /**
+   * The compared runs by key: [0] run 1 (`cmp`), [1] run 2 (`cmp2`), [2] run 3 (`cmp3`), each with its
+   * own parameters (`cmpK.m.*`) and step size (`cmpK.h`); undefined where the hash names none (or 'none').
+   */
+  runs: (RunSpec | undefined)[];
+  /** `gen=`: a shipped generator model id, 'none', or undefined (not in the hash). */
+  generator: string | undefined;
   /** `backend=`: the backend to run on (undefined: not in the hash, keep the page's). */
   backend: HashBackend | undefined;
   /** `every=`: record every k-th step, k >= 1 (undefined: not in the hash, keep the page's). */
@@ -132,6 +176,7 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
       }
     }
   };
+  // keys of the compared runs are read below (they start with cmp, never with m. or t.)
   readParams('m.', mSpecs, config.params);
   readParams('t.', tSpecs, config.target.params);
   const num = (key: string, check: (v: number) => boolean, what: string): number | undefined => {
@@ -162,17 +207,26 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   // partial one (typed by hand, e.g. '#n=-5') keeps the page's step size, unless that was the page
   // run's default: then the default of the run it leads to (as src/engine/defaults.ts followDefaults).
   if (h === undefined && specs.stepSize && (complete || base.stepSize === specs.stepSize(base))) config.stepSize = specs.stepSize(config);
-  let compare: string | undefined;
-  const cmp = q.get('cmp');
-  if (cmp !== null && cmp !== 'none') {
-    if (specs.methodParams(cmp)) compare = cmp;
-    else errors.push(`cmp: unknown method '${cmp}'`);
+  const runs: (RunSpec | undefined)[] = [];
+  for (let i = 1; i <= LINK_COMPARED_RUNS; i++) {
+    const key = runKey(i);
+    const m = q.get(key);
+    const rSpecs = m !== null && m !== 'none' ? specs.methodParams(m) : undefined;
+    if (m !== null && m !== 'none' && !rSpecs) errors.push(`${key}: unknown method '${m}'`);
+    const params: Params = {};
+    const named = [...q.keys()].some((k) => k.startsWith(`${key}.`));
+    if (rSpecs) readParams(`${key}.m.`, rSpecs, params);
+    else if (named && (m === null || m === 'none')) errors.push(`${key}: its parameters or step size (${key}.m.*, ${key}.h) need ${key}=<method>`);
+    const h = rSpecs ? num(`${key}.h`, (v) => Number.isFinite(v) && v > 0, 'a positive number') : undefined;
+    runs.push(rSpecs && m !== null ? { method: m, params, ...(h !== undefined ? { stepSize: h } : {}) } : undefined);
   }
-  let compare2: string | undefined;
-  const cmp2 = q.get('cmp2');
-  if (cmp2 !== null && cmp2 !== 'none') {
-    if (specs.methodParams(cmp2)) compare2 = cmp2;
-    else errors.push(`cmp2: unknown method '${cmp2}'`);
+  const compare = runs[0]?.method;
+  const compare2 = runs[1]?.method;
+  let generator: string | undefined;
+  const gen = q.get('gen');
+  if (gen !== null) {
+    if (gen === 'none' || GENERATOR_ID.test(gen)) generator = gen;
+    else errors.push(`gen: expected a shipped generator model id (letters, digits, '.', '_', '-'), got '${gen}'`);
   }
   let backend: HashBackend | undefined;
   const b = q.get('backend');
@@ -181,5 +235,5 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
     else errors.push(`backend: expected gpu or cpu, got '${b}'`);
   }
   const every = num('every', (v) => Number.isInteger(v) && v >= 1 && v <= 1e9, 'a whole number of steps >= 1');
-  return { config, errors, compare, compare2, backend, every };
+  return { config, errors, compare, compare2, runs, generator, backend, every };
 }
