@@ -14,6 +14,11 @@
 //   kind 10 wrapped-Gaussian mixture on the torus [0,1)^2 (`torus-mixture`), slots as kind 0:
 //          log p = logsumexp_{k, a in {-1,0,1}^2} (logc_k - (d+a)^T P_k (d+a) / 2),
 //          d = (x - m_k) - round(x - m_k)   (9 images; std <= 1/4 keeps the rest below e^-18)
+//   kind 11 formula (issue 20): log p typed by the user, compiled by src/formula/ to
+//          `fn target_formula(x) -> vec3f` (score, logp), reading its parameters from tgt.data[0..1];
+//          the function is a chunk appended to this file per formula (src/formula/compile.ts
+//          targetFormulaChunk; shaders/common/targetFormulaStub.wgsl, returning 0, when the module
+//          has no formula). Twin: the formula's float64 program (PackedTarget.evalPoint).
 //   kind 5..8 u1..u4, p ∝ exp(-U):  w1 = sin(pi z1/2), w2 = 3 exp(-((z1-1)/0.6)^2/2),
 //          w3 = 3 sigmoid((z1-1)/0.3)
 //          U1 = ((|z|-2)/0.4)^2/2 - log(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2))
@@ -240,6 +245,7 @@ fn target_eval(x: vec2f) -> vec3f {
     case 8u: { return target_u4(x); }
     case 9u: { return target_iso_mixture(x); }
     case 10u: { return target_torus_mixture(x); }
+    case 11u: { return target_formula(x); }
     default: { return vec3f(0.0); }
   }
 }

@@ -20,4 +20,20 @@ export interface PackedTarget {
   count: number;
   /** TARGET_DATA_VEC4 * 4 numbers. */
   data: Float64Array;
+  /**
+   * A target whose WGSL is made per target (the formula target, kind 11): the code that defines its
+   * function, spliced into every module that reads the target. Absent for the built-in kinds.
+   */
+  shader?: TargetShader;
+}
+
+/**
+ * WGSL made per target: `code` defines `fn target_formula(x: vec2f) -> vec3f` (score, logp) for
+ * shaders/common/targets.wgsl's kind 11 and reads its numbers from the target uniform (tgt.data),
+ * so changing them rewrites the uniform only. Modules and pipelines are cached per `key` (the
+ * formula's structure key): equal keys have equal code.
+ */
+export interface TargetShader {
+  key: string;
+  code: string;
 }

@@ -28,6 +28,13 @@ export interface TargetFacts {
   periodic: boolean;
   /** An energy landscape (issue 10): only landscape methods run on it, and they run on nothing else. */
   landscape?: boolean;
+  /**
+   * Evaluated only by host code, with no WGSL: a landscape given by host functions
+   * (PackedLandscape.host: the formula landscape, whose GPU path is not written yet). The GPU
+   * backend refuses it (gpuRefusal); the CPU backend runs it. A formula density has its WGSL
+   * (PackedTarget.shader) and runs on both.
+   */
+  hostOnly?: boolean;
 }
 
 /** A target's kind: a density (score, maybe an exact sampler), samples only, or an energy landscape. */
@@ -43,7 +50,7 @@ export const RUNS_ON: Readonly<Record<MethodNeeds, readonly TargetKind[]>> = {
 };
 
 export function factsOf(t: Pick<TargetInstance, 'sampleOnly' | 'cloud' | 'sample' | 'periodic' | 'landscape'>): TargetFacts {
-  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape) };
+  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape), ...(t.landscape?.host ? { hostOnly: true } : {}) };
 }
 
 export function targetKind(f: TargetFacts): TargetKind {
@@ -125,7 +132,22 @@ function targetIdsOfKind(kind: TargetKind): string {
   return targets.map((t) => t.id).filter((id) => { const f = targetFacts(id); return f !== undefined && targetKind(f) === kind; }).join(', ');
 }
 
-/** The one rule: can `method` run on `target` in `domain`, and where do its steps run on `backend`. */
+/**
+ * Why the GPU backend cannot run a target with `facts` (undefined: it can): a target evaluated only
+ * by host code (TargetFacts.hostOnly). Asked by compatibility() when the query names the GPU
+ * backend, and by GpuSimulation before it builds anything.
+ */
+export function gpuRefusal(facts: TargetFacts | undefined, targetId = 'the target'): CompatProblem | undefined {
+  if (!facts?.hostOnly) return undefined;
+  const tid = targetId === 'the target' ? targetId : `'${targetId}'`;
+  return { field: 'target', short: 'CPU backend only', message: `${tid} is evaluated by its float64 twin only (its WGSL is not written yet): run it on the CPU backend` };
+}
+
+/**
+ * The one rule: can `method` run on `target` in `domain`, and where do its steps run on `backend`.
+ * What the GPU backend cannot evaluate (gpuRefusal) is refused only when the query names
+ * backend 'gpu' (a query without a backend asks about the method and the target, whatever runs them).
+ */
 export function compatibility(q: CompatQuery): Compat {
   const { method, target: facts, domain } = q;
   const id = method.id;
@@ -147,6 +169,8 @@ export function compatibility(q: CompatQuery): Compat {
       return fail('target', 'needs a score', `${id} needs the target's score, but '${tid}' is known only by samples: use a sample-based flow (${idsWhere((m) => methodNeeds(m) === 'samples')})`);
     }
     if (needs === 'samples' && !facts.hasSamples) return fail('target', 'needs samples', `${id} needs samples of the target, and '${tid}' has no exact sampler`);
+    const noGpu = q.backend === 'gpu' ? gpuRefusal(facts, q.targetId) : undefined;
+    if (noGpu) return { ok: false, problem: noGpu };
   }
   if ((q.backend ?? 'gpu') === 'cpu') return { ok: true, runsOn: 'cpu' };
   const hostNote = method.hostNote?.(q.params ?? {});

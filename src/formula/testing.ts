@@ -15,7 +15,9 @@
  * runs around the exact twin measures how much THIS formula at THIS point amplifies f32 errors.
  */
 import fc from 'fast-check';
+import type { CompiledFormula } from './compile';
 import { Op, type OpCode } from './ops';
+import { runProgram } from './twin';
 
 const ULP = 2 ** -23;
 
@@ -91,4 +93,37 @@ export function formulaArb(maxDepth = 4): fc.Arbitrary<string> {
     );
   };
   return arb(maxDepth).filter((s) => s.length <= 500);
+}
+
+/** The twin's outputs at a point and how far f32 evaluation may move each (see the header). */
+export interface TwinSpread {
+  /** The float64 twin's outputs (value, gradient, ...). */
+  ref: Float64Array;
+  /** Per output: the largest deviation of `runs` perturbed (f32-within-spec) evaluations from ref. */
+  dev: Float64Array;
+}
+
+/**
+ * The twin of `f` at (x, y) with `params`, and its f32 spread (`runs` evaluations under perturbF32);
+ * undefined where the comparison means nothing: the twin is not finite (log of a negative number,
+ * a pole) or an intermediate leaves the range f32 represents faithfully (|v| > 1e30 or
+ * 0 < |v| < 1e-30: f32 overflows or flushes there, float64 does not).
+ */
+export function twinWithSpread(f: CompiledFormula, x: number, y: number, params: ArrayLike<number>, rand: () => number, runs = 4): TwinSpread | undefined {
+  const prog = f.program;
+  const nOut = prog.outputs.length;
+  const vals = new Float64Array(prog.n), ref = new Float64Array(nOut), pert = new Float64Array(nOut);
+  const stats = { maxAbs: 0, minAbs: Infinity };
+  runProgram(prog, x, y, params, ref, vals, { stats });
+  if (!ref.every(Number.isFinite) || stats.maxAbs > 1e30 || stats.minAbs < 1e-30) return undefined;
+  const dev = new Float64Array(nOut);
+  for (let r = 0; r < runs; r++) {
+    runProgram(prog, x, y, params, pert, vals, { perturb: perturbF32(rand) });
+    for (let o = 0; o < nOut; o++) {
+      // a perturbed run that is not finite says the point is ill-conditioned: no bound (Infinity)
+      const d = Math.abs((pert[o] ?? NaN) - (ref[o] ?? 0));
+      dev[o] = Math.max(dev[o] ?? 0, Number.isNaN(d) ? Infinity : d);
+    }
+  }
+  return { ref, dev };
 }

@@ -4,6 +4,13 @@
  * Two namespaces: compute kernels (shaders/*.wgsl, `shaderCode` / `shaderModule`) and render
  * shaders with vertex + fragment entry points (shaders/render/*.wgsl, `renderShaderCode` /
  * `renderShaderModule`); both are compiled once per device.
+ *
+ * Targets made per target (the formula target, kind 11 of shaders/common/targets.wgsl): a module
+ * that reads the target ends with `fn target_formula`, the stub of
+ * shaders/common/targetFormulaStub.wgsl by default, or a `TargetShader`'s code (made from the
+ * formula's IR by src/formula/, never from the user's text) when one is given; such modules are
+ * cached per (kernel, TargetShader.key), so a parameter change (a uniform write) recompiles
+ * nothing and a formula with the same structure reuses its module.
  */
 import trig from '../../shaders/common/trig.wgsl?raw';
 import philox from '../../shaders/common/philox.wgsl?raw';
@@ -12,6 +19,8 @@ import fourier from '../../shaders/common/fourier.wgsl?raw';
 import schedule from '../../shaders/common/schedule.wgsl?raw';
 import landscapes from '../../shaders/common/landscapes.wgsl?raw';
 import ramp from '../../shaders/common/ramp.wgsl?raw';
+import targetFormulaStub from '../../shaders/common/targetFormulaStub.wgsl?raw';
+import type { TargetShader } from '../core/packed';
 import landscapeGrad from '../../shaders/landscapeGrad.wgsl?raw';
 import landscapeHvp from '../../shaders/landscapeHvp.wgsl?raw';
 import lanczosVec from '../../shaders/lanczosVec.wgsl?raw';
@@ -102,14 +111,31 @@ export type RenderShaderName = keyof typeof renderShaders;
 export const kernelNames = Object.keys(kernels) as KernelName[];
 export const renderShaderNames = Object.keys(renderShaders) as RenderShaderName[];
 
-export function shaderCode(name: KernelName): string {
-  const k = kernels[name];
-  return `${commonPrelude(k.uses)}\n${k.source}`;
+/** The piece after the common prelude of a module that reads the target: the formula function (or its stub). */
+function targetTail(uses: readonly CommonName[], target: TargetShader | undefined): string {
+  if (!uses.includes('targets')) return '';
+  return `${target?.code ?? targetFormulaStub}\n`;
 }
 
-export function renderShaderCode(name: RenderShaderName): string {
+/** The key suffix of a module built for `target` ('' for the stub). */
+function targetKey(uses: readonly CommonName[], target: TargetShader | undefined): string {
+  return uses.includes('targets') && target ? `:target=${target.key}` : '';
+}
+
+/** Whether kernel `name` reads the target (so a TargetShader changes its module). */
+export function kernelReadsTarget(name: KernelName): boolean {
+  return (kernels[name].uses as readonly CommonName[]).includes('targets');
+}
+
+/** A kernel's WGSL; with `target`, the module of that per-target WGSL (see the header). */
+export function shaderCode(name: KernelName, target?: TargetShader): string {
+  const k = kernels[name];
+  return `${commonPrelude(k.uses)}\n${targetTail(k.uses, target)}${k.source}`;
+}
+
+export function renderShaderCode(name: RenderShaderName, target?: TargetShader): string {
   const r = renderShaders[name];
-  return `${commonPrelude(r.uses)}\n${r.source}`;
+  return `${commonPrelude(r.uses)}\n${targetTail(r.uses, target)}${r.source}`;
 }
 
 const moduleCache = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
@@ -125,12 +151,14 @@ function cachedModule(device: GPUDevice, key: string, label: string, code: () =>
   return mod;
 }
 
-/** Compute shader modules are compiled once per device. */
-export function shaderModule(device: GPUDevice, name: KernelName): GPUShaderModule {
-  return cachedModule(device, `kernel:${name}`, `${name}.wgsl`, () => shaderCode(name));
+/** Compute shader modules are compiled once per device (and per TargetShader.key for kernels that read the target). */
+export function shaderModule(device: GPUDevice, name: KernelName, target?: TargetShader): GPUShaderModule {
+  const t = targetKey(kernels[name].uses, target);
+  return cachedModule(device, `kernel:${name}${t}`, `${name}.wgsl${t}`, () => shaderCode(name, target));
 }
 
-/** Render shader modules (shaders/render/<name>.wgsl), compiled once per device. */
-export function renderShaderModule(device: GPUDevice, name: RenderShaderName): GPUShaderModule {
-  return cachedModule(device, `render:${name}`, `render/${name}.wgsl`, () => renderShaderCode(name));
+/** Render shader modules (shaders/render/<name>.wgsl), compiled once per device (and per TargetShader.key). */
+export function renderShaderModule(device: GPUDevice, name: RenderShaderName, target?: TargetShader): GPUShaderModule {
+  const t = targetKey(renderShaders[name].uses, target);
+  return cachedModule(device, `render:${name}${t}`, `render/${name}.wgsl${t}`, () => renderShaderCode(name, target));
 }

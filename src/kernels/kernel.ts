@@ -8,6 +8,7 @@
 import { makeStructuredView, type StructuredView } from 'webgpu-utils';
 import { createBuffer } from '../gpu/buffers';
 import { shaderModule, type KernelName } from '../gpu/shaders';
+import type { TargetShader } from '../core/packed';
 import { bindBuffers, computeLayout, targetLayout } from '../gpu/layouts';
 import { kernelDefs } from '../gpu/structs';
 import { workgroupSize } from '../gpu/workgroups';
@@ -21,6 +22,11 @@ export interface KernelOptions {
   entryPoints?: string[];
   /** True when the kernel reads the target (@group(1), shaders/common/targets.wgsl). */
   usesTarget?: boolean;
+  /**
+   * usesTarget only: the per-target WGSL of a formula target (PackedTarget.shader); the module is
+   * the one cached for its key (src/gpu/shaders.ts). Without it the module serves the built-in kinds.
+   */
+  target?: TargetShader;
   /** Further pipeline-overridable constants (WG itself comes from src/gpu/workgroups.ts). */
   constants?: Record<string, number>;
 }
@@ -44,7 +50,8 @@ export class Kernel {
     this.layout = computeLayout(device, `${name}.layout`, options.bindings);
     const layouts = options.usesTarget ? [this.layout, targetLayout(device)] : [this.layout];
     const pipelineLayout = device.createPipelineLayout({ label: `${name}.pipelineLayout`, bindGroupLayouts: layouts });
-    const module = shaderModule(device, name);
+    if (options.target && !options.usesTarget) throw new Error(`${name}: a target shader is given but the kernel does not read the target`);
+    const module = shaderModule(device, name, options.target);
     for (const entryPoint of options.entryPoints ?? ['main']) {
       this.pipelines.set(entryPoint, device.createComputePipeline({
         label: `${name}.${entryPoint}.pipeline`,

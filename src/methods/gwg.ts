@@ -73,7 +73,7 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
   const n = run.n;
   const s = gwgSettings(run);
   const { device } = ctx;
-  const evalK = new TargetEval(device);
+  const evalK = new TargetEval(device, ctx.targetShader);
   const median = new MedianBandwidth(device);
   const step = new GwgStep(device);
   const adapt = new GwgAdapt(device);

@@ -28,7 +28,7 @@ export const langevin: MethodDef = {
   ],
   readouts: READOUTS,
   createGpu(ctx, run) {
-    const kernel = new LangevinStep(ctx.device);
+    const kernel = new LangevinStep(ctx.device, ctx.targetShader);
     const mala = readParams(langevin.params, run.params).bool('mala');
     let h = run.stepSize;
     const configure = (): void => kernel.configure({ n: run.n, h, seed: run.seed, mala });

@@ -5,6 +5,7 @@
  */
 import type { ParamSpec, Params } from '../core/params';
 import type { About, PackedTarget } from '../targets/types';
+import type { TargetShader } from '../core/packed';
 import type { PackedLandscape } from '../reference/landscapes';
 
 export interface MethodRun {
@@ -36,6 +37,12 @@ export interface GpuMethodContext {
   bw: GPUBuffer;
   /** needs 'samples' only: the target cloud, array<vec2f> with capacity >= m, uploaded by the simulation. */
   cloud?: { buffer: GPUBuffer; m: number };
+  /**
+   * The per-target WGSL of a formula target (PackedTarget.shader): every kernel of the stepper that
+   * reads the target is built with it (TargetEval, LangevinStep). A target with another key needs a
+   * new stepper; one with the same key (a parameter moved) only rewrites the target uniform.
+   */
+  targetShader?: TargetShader;
 }
 
 /**

@@ -13,6 +13,7 @@ import { FORMULA_PRESETS } from '../formula/presets';
 import { formulaLandscapeParamSpecs, formulaLandscapeTarget, formulaParamSpecs, formulaTarget } from './formula';
 import { createLandscape, landscapes } from '../landscapes/presets';
 import { createTarget } from './registry';
+import { compatibility, factsOf, gpuRefusal } from '../engine/compat';
 import type { TargetInstance } from './types';
 
 /** As a caller that knows the text resolves it: the formula's own parameters come from formulaParamSpecs. */
@@ -173,5 +174,38 @@ describe('formula landscape (CPU)', () => {
     expect(() => make({ V: 'x^2 + y^2', W: 'x + y^2' })).toThrow(/^W: W must be even, W\(-x, -y\) = W\(x, y\)/);
     expect(() => make({ V: 'log(x) + y^2', W: 'x^2' })).toThrow(/^V: log of a negative number in log\(x\)/);
     expect(() => make({ V: 'x^2 +', W: 'x^2' })).toThrow(/^V: column 6: unexpected end of expression/);
+  });
+});
+
+describe('formula targets: what runs where (src/engine/compat.ts)', () => {
+  it('a formula density has its WGSL (kind 11, PackedTarget.shader): every score method runs on the GPU', () => {
+    const t = create({ logp: GAUSS, a: 1 });
+    expect(t.packed.kind).toBe(11);
+    expect(t.packed.shader?.key).toMatch(/^formula:logp:/);
+    expect(t.packed.shader?.code).toContain('fn target_formula(x: vec2f) -> vec3f');
+    const facts = factsOf(t);
+    expect(facts.hostOnly).toBeUndefined();
+    expect(gpuRefusal(facts, 'formula')).toBeUndefined();
+    for (const id of ['langevin', 'svgd', 'gwg', 'mmd-flow', 'sinkhorn-flow']) {
+      expect(compatibility({ method: getMethod(id), target: facts, targetId: 'formula', domain: 'plane', backend: 'gpu' }), id).toEqual({ ok: true, runsOn: 'gpu' });
+    }
+  });
+
+  it('a formula landscape (host functions, no WGSL yet) is refused by the GPU backend by name, and runs on the CPU backend', () => {
+    const t = formulaLandscapeTarget.create(resolveParams(formulaLandscapeParamSpecs('(x^2 - 1)^2 / 4 + y^2 / 2', 'c (x^2 + y^2) / 2'), { V: '(x^2 - 1)^2 / 4 + y^2 / 2', W: 'c (x^2 + y^2) / 2', c: 0.5 }));
+    const facts = factsOf(t);
+    expect(facts.hostOnly).toBe(true);
+    const wgd = getMethod('wgd');
+    const gpu = compatibility({ method: wgd, target: facts, targetId: 'formula-landscape', domain: 'plane', backend: 'gpu' });
+    expect(gpu.ok).toBe(false);
+    expect(!gpu.ok && gpu.problem).toEqual({
+      field: 'target', short: 'CPU backend only',
+      message: "'formula-landscape' is evaluated by its float64 twin only (its WGSL is not written yet): run it on the CPU backend",
+    });
+    expect(compatibility({ method: wgd, target: facts, targetId: 'formula-landscape', domain: 'plane', backend: 'cpu' })).toEqual({ ok: true, runsOn: 'cpu' });
+    // a query that names no backend asks about the method and the target only
+    expect(compatibility({ method: wgd, target: facts, domain: 'plane' }).ok).toBe(true);
+    // the built-in landscapes have their WGSL
+    expect(gpuRefusal(factsOf(createTarget('double-well')), 'double-well')).toBeUndefined();
   });
 });

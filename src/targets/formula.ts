@@ -1,9 +1,10 @@
 /**
  * The `formula` target (issue 20): log pi(x, y) typed as a formula (grammar: src/formula/grammar.ts),
  * compiled by src/formula/ into a float64 twin (used here: density, score, the CPU engine through
- * PackedTarget.evalPoint, see src/reference/targetEval.ts) and WGSL (the GPU path is not wired yet:
- * the compiled formula rides on the packed target as `formula`, its parameter values in data
- * slots 0-1, for a targets.wgsl module variant with targetFormulaChunk(formula) as kind 11).
+ * PackedTarget.evalPoint, see src/reference/targetEval.ts) and WGSL: the packed target (kind 11)
+ * carries `shader` = targetFormulaChunk(formula) keyed by the formula's structure key, which every
+ * GPU module reading the target splices in (src/gpu/shaders.ts), and its parameter values in data
+ * slots 0-1 (tgt.data, the uniform the GPU run rewrites when a parameter moves: no recompilation).
  *
  * Parameters: `logp` (the text) and the formula's own named parameters as numbers
  * (`formulaParamSpecs(text)`, default FORMULA_PARAM_DEFAULT). The static `params` list holds only
@@ -15,7 +16,7 @@
  * SAMPLE_GRID x SAMPLE_GRID grid over the padded view drawn by their mass, uniform within a cell
  * (as image targets are).
  */
-import { compileFormula, compileLandscape, type CompiledFormula } from '../formula/compile';
+import { compileFormula, compileLandscape, targetFormulaChunk, type CompiledFormula } from '../formula/compile';
 import { FormulaError } from '../formula/grammar';
 import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
 import { ParamError, type ParamSpec, type Params } from '../core/params';
@@ -26,8 +27,8 @@ import { firstAbove } from './image';
 import { emptyPacked, TargetKind } from './pack';
 import type { PackedTarget, TargetDef, TargetInstance } from './types';
 
-/** The packed kind of a formula target: not a case of shaders/common/targets.wgsl yet (the GPU reads [0, 0, 0] there). */
-export const FORMULA_TARGET_KIND = 11;
+/** The packed kind of a formula target: kind 11 of shaders/common/targets.wgsl, `target_formula` from PackedTarget.shader. */
+export const FORMULA_TARGET_KIND = TargetKind.formula;
 export const FORMULA_PARAM_DEFAULT = 1;
 export const FORMULA_PARAM_RANGE = 100;
 export const FORMULA_DEFAULT_LOGP = '-((x^2 + y^2 - 4)^2) / 0.5';
@@ -143,7 +144,10 @@ export function formulaInstance(text: string, params: Params): TargetInstance {
     f.evaluate(x, y, values, evalOut);
     return [evalOut[1] ?? NaN, evalOut[2] ?? NaN, evalOut[0] ?? NaN];
   };
-  const packed: FormulaPackedTarget = { ...emptyPacked(TargetKind.none), kind: FORMULA_TARGET_KIND, evalPoint, formula: f, values };
+  const packed: FormulaPackedTarget = {
+    ...emptyPacked(TargetKind.none), kind: FORMULA_TARGET_KIND, evalPoint, formula: f, values,
+    shader: { key: `formula:${f.structureKey}`, code: targetFormulaChunk(f) },
+  };
   // the parameters in data slots 0-1, where the WGSL of targetFormulaChunk (src/formula/compile.ts) reads them (tgt.data)
   packed.data.set(values, 0);
   return {

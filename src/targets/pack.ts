@@ -15,6 +15,8 @@
  *  10 wrapped-Gaussian mixture on the torus [0,1)^2 (`torus-mixture`), slots as kind 0 with
  *       m_k wrapped into [0,1)^2:  log p = logsumexp_{k, a in {-1,0,1}^2} (logc_k - (d+a)^T P_k (d+a) / 2),
  *       d = (x - m_k) - round(x - m_k)   (normalised on the torus up to images beyond the 9 nearest)
+ *  11 formula (issue 20): the values of the formula's parameters in slots 0-1 (in the formula's
+ *       order); the code is the packed target's `shader` (src/targets/formula.ts)
  *   9 isotropic mixture (up to TARGET_DATA_VEC4 = 32 components, e.g. `25gaussians`), slot k:
  *       [mx, my, logc, prec];  prec = 1/sigma^2, logc = log w - log 2pi + log prec
  *       log p = logsumexp_k (logc_k - prec_k |x - m_k|^2 / 2)                 (normalised)
@@ -35,6 +37,11 @@ export const TargetKind = {
   u4: 8,
   isotropicMixture: 9,
   torusMixture: 10,
+  /**
+   * A formula (src/targets/formula.ts): its WGSL rides on the packed target (PackedTarget.shader,
+   * `fn target_formula`), its parameter values in data slots 0-1; the twin is PackedTarget.evalPoint.
+   */
+  formula: 11,
   /** Sample-only targets: no density (log p = 0, score = 0 on both backends). */
   none: 15,
 } as const;
