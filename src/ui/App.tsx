@@ -22,7 +22,7 @@ import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
 import { MixtureEditor } from './MixtureEditor';
 import { divergedMessage, messageText, noticeText, sayLink } from './messages';
-import { componentsEditorOf } from './mixture';
+import { isMixtureId } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
 import { StatusBar } from './StatusBar';
@@ -119,9 +119,8 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     return () => window.removeEventListener('hashchange', onHash);
   }, [engine]);
 
-  // the side panel's components editor, when the target declares one (TargetDef.editor)
-  const compsEditor = componentsEditorOf(snap.target);
-  const comps = compsEditor ? snap.target?.components : undefined;
+  const mixtureId = isMixtureId(snap.target?.id) ? snap.target?.id : undefined;
+  const comps = mixtureId ? snap.target?.components : undefined;
 
   // method readouts declared for plotting, gathered per run (no method named here)
   const mainReadouts = useMemo(() => plottedReadouts(snap.config.method), [snap.config.method]);
@@ -211,7 +210,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
           <ControlPanel engine={engine} snap={snap} />
           <CompareControls engine={engine} snap={snap} />
           <GeneratorControls engine={engine} snap={snap} gen={gen} />
-          {comps && compsEditor && snap.target ? <MixtureEditor engine={engine} components={comps} centre={centre} targetId={snap.target.id} editor={compsEditor} /> : null}
+          {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} {...(mixtureId === 'torus-mixture' ? { targetId: mixtureId } : {})} /> : null}
           <TargetSources engine={engine} snap={snap} painting={painting} setPainting={setPainting} grid={grid} clearGrid={() => setGrid(undefined)} />
           <ExportPanel engine={engine} snap={snap} />
         </aside>
