@@ -6,6 +6,7 @@
  * The slot knows nothing of React, recording or messages: it reports events through `hooks`.
  */
 import type { Metrics, ParticleStats, Simulation } from './types';
+import { metricIds, perMetric, readMetric, type MetricId } from '../metrics/registry';
 import type { TargetInstance } from '../targets/types';
 
 /** What the engine draws with (src/render): set by a canvas. */
@@ -13,33 +14,27 @@ export interface FrameRenderer {
   draw(sim: Simulation, target: TargetInstance): void;
 }
 
-/** Metric series (null where a metric is absent at that point). */
-export interface MetricsHistory {
+/**
+ * Metric series (null where a metric is absent at that point): one per registered metric, keyed by
+ * its id (src/metrics/registry.ts), beside the steps and the ms per step.
+ */
+export interface MetricsHistory extends Readonly<Record<MetricId, readonly (number | null)[]>> {
   step: readonly number[];
-  /** Kernel Stein discrepancy (score-based targets). */
-  ksd: readonly (number | null)[];
-  /** Energy distance to exact target samples / the target cloud. */
-  energy: readonly (number | null)[];
-  /** Debiased Sinkhorn divergence to the target cloud. */
-  sinkhorn: readonly (number | null)[];
-  /** MMD^2 to the target cloud. */
-  mmd: readonly (number | null)[];
-  /** Torus: L2 distance to the target density. */
-  l2: readonly (number | null)[];
   msPerStep: readonly number[];
 }
 
-export const METRIC_KEYS = ['ksd', 'energy', 'sinkhorn', 'mmd', 'l2'] as const;
-export type MetricKey = (typeof METRIC_KEYS)[number];
+/** The registered metrics' ids, in plot order. */
+export const METRIC_KEYS: readonly MetricId[] = metricIds;
+export type MetricKey = MetricId;
 
 type MutableHistory = { step: number[]; msPerStep: number[] } & Record<MetricKey, (number | null)[]>;
 
 function emptyHistory(): MutableHistory {
-  return { step: [], ksd: [], energy: [], sinkhorn: [], mmd: [], l2: [], msPerStep: [] };
+  return { step: [], msPerStep: [], ...perMetric(() => []) };
 }
 
 export function copyHistory(h: MetricsHistory): MetricsHistory {
-  return { step: [...h.step], ksd: [...h.ksd], energy: [...h.energy], sinkhorn: [...h.sinkhorn], mmd: [...h.mmd], l2: [...h.l2], msPerStep: [...h.msPerStep] };
+  return { step: [...h.step], msPerStep: [...h.msPerStep], ...perMetric((d) => [...h[d.id]]) };
 }
 
 export interface SlotHooks {
@@ -188,7 +183,7 @@ export class RunSlot {
         if (h.step.length > 0 && h.step[h.step.length - 1] === m.step) return;
         h.step.push(m.step);
         for (const key of METRIC_KEYS) {
-          const v = m[key];
+          const v = readMetric(m, key);
           h[key].push(v !== undefined && Number.isFinite(v) ? v : null);
         }
         h.msPerStep.push(msPerStep);
@@ -207,6 +202,6 @@ export class RunSlot {
   private thin(): void {
     const h = this.hist;
     const even = <T,>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
-    this.hist = { step: even(h.step), msPerStep: even(h.msPerStep), ksd: even(h.ksd), energy: even(h.energy), sinkhorn: even(h.sinkhorn), mmd: even(h.mmd), l2: even(h.l2) };
+    this.hist = { step: even(h.step), msPerStep: even(h.msPerStep), ...perMetric((d) => even(h[d.id])) };
   }
 }

@@ -2,6 +2,7 @@
  * The engine's public types. No React, no DOM: the browser UI, the CLI and the benchmarks
  * all drive a `Simulation` (one run: particles + method + target) created on a `Backend`.
  */
+import type { MetricValues } from '../metrics/measure';
 import type { Readouts } from '../methods/types';
 import type { Params } from '../core/params';
 
@@ -63,21 +64,12 @@ export interface ParticleStats {
   stale?: true;
 }
 
-export interface Metrics {
+/**
+ * One metrics read: the registered metrics' values by id and their extras (MetricValues, see
+ * src/metrics/registry.ts; those that apply to the run), the step, and the method's readouts.
+ */
+export interface Metrics extends MetricValues {
   step: number;
-  /** Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to METRIC_SUBSAMPLE particles; absent for sample-only targets. */
-  ksd?: number;
-  /** Energy distance to exact target samples, when the target has an exact sampler. */
-  energy?: number;
-  /** Debiased Sinkhorn divergence S_eps to the target cloud (sample-based runs and targets with samples). */
-  sinkhorn?: number;
-  /** MMD^2 (Gaussian kernel) to the target cloud. */
-  mmd?: number;
-  /** Torus runs: L2 distance between the particles' smoothed density and the target density. */
-  l2?: number;
-  /** The S_eps metric's solve: iterations run (annealing included) and its final marginal error (checked every 10). */
-  sinkhornIterations?: number;
-  sinkhornMarginalError?: number;
   /** sinkhorn-flow: the marginal error of the flow's own plan after the last step's iterations. */
   flowMarginalError?: number;
   /**

@@ -1,69 +1,42 @@
 /**
  * The metrics on the GPU, for any point set in a GPU buffer: `measure(points, n)`. The first
- * m = min(n, METRIC_SUBSAMPLE) points are copied into an own buffer, then one compute pass records
+ * m = min(n, METRIC_SUBSAMPLE) points are copied into an own buffer (GpuMetricHost.x), then one
+ * compute pass records each planned metric of the registry (src/metrics/registry.ts; its GPU state
+ * is made at its first use), e.g.
  *   KSD      targetEval + ksdRows (shaders/ksdRows.wgsl)
  *   energy   mmdRows with the energy kernel (xx, xy; yy once per target)
  *   MMD^2    mmdRows with the Gaussian kernel (xx, xy; yy once per target)
  *   L2       torusDft over all n points (torus runs)
  * and every row array is copied into ONE staging buffer (`Readback`: a read pending at destroy()
- * resolves to undefined, so measure() resolves to undefined and nothing rejects). The Sinkhorn
- * divergence runs its own loop afterwards (src/metrics/sinkhorn.ts). Sums finish in float64 on the
- * CPU with the twins' formulas (ksdFromRows, mmdFromRows, l2FromModes).
+ * resolves to undefined, so measure() resolves to undefined and nothing rejects). A metric with its
+ * own loop (the Sinkhorn divergence, src/metrics/sinkhorn.ts) runs it after the submit. Sums finish
+ * in float64 on the CPU with the twins' formulas (ksdFromRows, mmdFromRows, l2FromModes).
  */
 import { GpuResources, Lock, type Readback } from '../gpu/buffers';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
-import { KsdRows } from '../kernels/ksdRows';
-import { TargetEval } from '../kernels/targetEval';
-import type { SinkhornResult } from '../ot/sinkhorn';
-import { ksdFromRows } from '../reference/ksdRows';
 import { packTargetUniform } from '../targets/pack';
 import type { TargetInstance } from '../targets/types';
 import { measureMetrics, type MetricBackend, type MetricBatch, type MetricValues } from './measure';
-import { MmdMetric } from './mmd';
-import { metricPlan, type MetricPlan } from './plan';
-import { MMD_BANDWIDTH, METRIC_SUBSAMPLE, SINKHORN_SUBSAMPLE, TARGET_SAMPLES, viewDiameter } from './settings';
-import { GpuSinkhornMeasure } from './sinkhorn';
-import { TorusL2Metric } from './torusL2';
+import { planOf } from './plan';
+import { metrics } from './registry';
+import { METRIC_SUBSAMPLE, TARGET_SAMPLES } from './settings';
+import type { GpuMetric, GpuMetricHost, MetricDef } from './types';
 
 export interface GpuMetricsOptions {
   domain: 'plane' | 'torus';
   /** The measured points flow toward the target's samples (turns the S_eps metric on). */
   sampleBased: boolean;
-}
-
-interface Deferred<T> {
-  promise: Promise<T | undefined>;
-  resolve(v: T | undefined): void;
-  reject(e: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve: (v: T | undefined) => void = () => undefined;
-  let reject: (e: unknown) => void = () => undefined;
-  const promise = new Promise<T | undefined>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
+  /** The metrics to measure (those whose appliesTo holds): the registry's by default; a test may pass its own. */
+  metrics?: readonly MetricDef[];
 }
 
 export class GpuMetrics implements MetricBackend<GPUBuffer> {
   private readonly res: GpuResources;
-  private readonly x: GPUBuffer;
-  private readonly scores: GPUBuffer;
-  private readonly ksdRowsBuf: GPUBuffer;
-  private readonly samples: GPUBuffer;
+  private readonly host: GpuMetricHost;
   private nSamples = 0;
-  /** MMDs whose yy rows are recomputed at their next measure (the samples changed). */
-  private readonly yyDirty = new Set<MmdMetric>();
-  private readonly evalK: TargetEval;
-  private readonly ksdK: KsdRows;
-  private readonly ksdBG: GPUBindGroup;
-  private readonly evalBG: GPUBindGroup;
-  private readonly gauss: MmdMetric;
-  private readonly energyK: MmdMetric;
-  private torusL2: TorusL2Metric | undefined;
-  private readonly sinkhorn: GpuSinkhornMeasure;
+  /** Each metric's GPU state, made at its first measure. */
+  private readonly impls = new Map<string, GpuMetric>();
+  private readonly defs: readonly MetricDef[];
   private target: TargetInstance | undefined;
   private targetUniform: GPUBuffer | undefined;
   private targetBG: GPUBindGroup | undefined;
@@ -75,18 +48,13 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
   constructor(private readonly device: GPUDevice, private readonly options: GpuMetricsOptions) {
     const S = GPUBufferUsage.STORAGE, CS = GPUBufferUsage.COPY_SRC, CD = GPUBufferUsage.COPY_DST;
     const res = (this.res = new GpuResources(device, 'GpuMetrics'));
-    const cap = METRIC_SUBSAMPLE;
-    this.x = res.buffer('points', 8 * cap, S | CS | CD);
-    this.scores = res.buffer('scores', 16 * cap, S);
-    this.ksdRowsBuf = res.buffer('ksdRows', 4 * cap, S | CS);
-    this.samples = res.buffer('targetSamples', 8 * TARGET_SAMPLES, S | CS | CD);
-    this.evalK = res.track(new TargetEval(device));
-    this.ksdK = res.track(new KsdRows(device));
-    this.evalBG = this.evalK.bindIO(this.x, this.scores);
-    this.ksdBG = this.ksdK.bindIO(this.x, this.scores, this.ksdRowsBuf);
-    this.gauss = res.track(new MmdMetric(device, this.x, cap, this.samples, TARGET_SAMPLES, { kernel: 'gaussian', bw2: MMD_BANDWIDTH ** 2, label: 'GpuMetrics.mmd' }));
-    this.energyK = res.track(new MmdMetric(device, this.x, cap, this.samples, TARGET_SAMPLES, { kernel: 'energy', bw2: 1, label: 'GpuMetrics.energy' }));
-    this.sinkhorn = res.track(new GpuSinkhornMeasure(device));
+    this.defs = options.metrics ?? metrics;
+    this.host = {
+      device,
+      res,
+      x: res.buffer('points', 8 * METRIC_SUBSAMPLE, S | CS | CD),
+      samples: res.buffer('targetSamples', 8 * TARGET_SAMPLES, S | CS | CD),
+    };
   }
 
   /** The target and the samples to compare against (at most TARGET_SAMPLES points; undefined: none). */
@@ -101,12 +69,13 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
     this.device.queue.writeBuffer(this.targetUniform, 0, packed);
     const m = samples ? Math.min(samples.length / 2, TARGET_SAMPLES) : 0;
     this.nSamples = m;
-    if (samples && m > 0) this.device.queue.writeBuffer(this.samples, 0, Float32Array.from(samples.subarray(0, 2 * m)));
-    this.yyDirty.add(this.gauss).add(this.energyK);
+    if (samples && m > 0) this.device.queue.writeBuffer(this.host.samples, 0, Float32Array.from(samples.subarray(0, 2 * m)));
+    for (const impl of this.impls.values()) impl.samplesChanged?.();
   }
 
-  plan(): MetricPlan {
-    return metricPlan({
+  /** Which of the metrics apply now, by id. */
+  plan(): Record<string, boolean> {
+    return planOf(this.defs, {
       domain: this.options.domain,
       sampleOnly: this.target?.sampleOnly === true,
       landscape: this.target?.landscape !== undefined,
@@ -117,7 +86,19 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
 
   /** The plan's metrics of the first n points of `points` (array<vec2f>); undefined if destroyed first. */
   measure(points: GPUBuffer, n: number): Promise<MetricValues | undefined> {
-    return this.lock.run(() => measureMetrics(this, this.plan(), points, n));
+    return this.lock.run(() => measureMetrics(this, this.plan(), points, n, this.defs));
+  }
+
+  /** The GPU state of `def`, made at its first use. */
+  private impl(def: MetricDef): GpuMetric {
+    let impl = this.impls.get(def.id);
+    if (!impl) {
+      if ('none' in def.gpu) throw new Error(`GpuMetrics: the ${def.id} metric has no GPU implementation (${def.gpu.none})`);
+      impl = def.gpu(this.host);
+      if (impl.destroy) this.res.track({ destroy: () => impl?.destroy?.() });
+      this.impls.set(def.id, impl);
+    }
+    return impl;
   }
 
   /** measureMetrics' entry (use measure(), which serialises the batches). */
@@ -128,45 +109,27 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
     const m = Math.min(n, METRIC_SUBSAMPLE);
     const M = this.nSamples;
     const enc = this.device.createCommandEncoder({ label: 'GpuMetrics.measure' });
-    enc.copyBufferToBuffer(points, 0, this.x, 0, 8 * m);
+    enc.copyBufferToBuffer(points, 0, this.host.x, 0, 8 * m);
     const pass = enc.beginComputePass({ label: 'GpuMetrics.pass' });
-    /** Row arrays to copy out, each with its deferred result. */
+    /** Row arrays to copy out, each with what to do with its bytes. */
     const copies: { src: GPUBuffer; bytes: number; done: (bytes: ArrayBuffer | undefined, offset: number) => void; fail: (e: unknown) => void }[] = [];
-    let sinkhorn: Deferred<SinkhornResult> | undefined;
-    const needSamples = (): void => {
-      if (M < 1) throw new Error('GpuMetrics: this metric needs target samples (setTarget with samples)');
-    };
-    const mmdLike = (k: MmdMetric): Promise<number | undefined> => {
-      needSamples();
-      k.setSizes(m, M);
-      k.encode(pass, this.yyDirty.delete(k));
-      const d = deferred<number>();
-      copies.push({ src: k.rows, bytes: k.rowsBytes, done: (b, off) => d.resolve(b ? k.fromRows(b, off) : undefined), fail: d.reject });
-      return d.promise;
+    /** Work to start after the submit (metrics with their own loop). */
+    const after: (() => void)[] = [];
+    const batch = {
+      pass, points, n, m, M, target, targetBG,
+      readBack: <T>(src: GPUBuffer, bytes: number, decode: (bytes: ArrayBuffer, offset: number) => T): Promise<T | undefined> =>
+        new Promise<T | undefined>((resolve, reject) => {
+          copies.push({ src, bytes, done: (b, off) => resolve(b ? decode(b, off) : undefined), fail: reject });
+        }),
+      afterSubmit: <T>(f: () => Promise<T | undefined>): Promise<T | undefined> =>
+        new Promise<T | undefined>((resolve, reject) => {
+          after.push(() => f().then(resolve, reject));
+        }),
     };
     return {
-      ksd: () => {
-        this.evalK.setParams({ n: m });
-        this.ksdK.configure(m);
-        this.evalK.encode(pass, this.evalBG, targetBG, m);
-        this.ksdK.encode(pass, this.ksdBG, m);
-        const d = deferred<number>();
-        copies.push({ src: this.ksdRowsBuf, bytes: 4 * m, done: (b, off) => d.resolve(b ? ksdFromRows(new Float32Array(b, off, m), m) : undefined), fail: d.reject });
-        return d.promise;
-      },
-      energy: () => mmdLike(this.energyK),
-      mmd: () => mmdLike(this.gauss),
-      l2: () => {
-        const l2 = (this.torusL2 ??= this.res.track(new TorusL2Metric(this.device, undefined, n)));
-        l2.encode(pass, points, n);
-        const d = deferred<number>();
-        copies.push({ src: l2.coef, bytes: l2.coefBytes, done: (b, off) => d.resolve(b ? l2.fromModes(b, target, off) : undefined), fail: d.reject });
-        return d.promise;
-      },
-      sinkhorn: () => {
-        needSamples();
-        sinkhorn = deferred();
-        return sinkhorn.promise;
+      measure: (def) => {
+        if (def.needsSamples && M < 1) throw new Error(`GpuMetrics: the ${def.id} metric needs target samples (setTarget with samples)`);
+        return this.impl(def).measure(batch);
       },
       run: () => {
         pass.end();
@@ -179,12 +142,8 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
         const staging = this.stagingFor(total);
         copies.forEach((c, i) => enc.copyBufferToBuffer(c.src, 0, staging.buffer, offsets[i] ?? 0, Math.ceil(c.bytes / 4) * 4));
         this.device.queue.submit([enc.finish()]);
-        if (sinkhorn) {
-          // after the submit above (it wrote this.x): S_eps between the first min(m, 512) points and min(M, 512) samples
-          const s = sinkhorn;
-          this.sinkhorn.measure(this.x, Math.min(m, SINKHORN_SUBSAMPLE), this.samples, Math.min(M, SINKHORN_SUBSAMPLE), viewDiameter(target))
-            .then(s.resolve, s.reject);
-        }
+        // after the submit above (it wrote host.x)
+        for (const f of after) f();
         if (copies.length === 0) return;
         void staging.read(total).then(
           (bytes) => copies.forEach((c, i) => {

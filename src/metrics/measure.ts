@@ -1,37 +1,29 @@
 /**
  * The one metrics function both backends run: the plan says which metrics apply, a backend
  * (GpuMetrics or CpuMetrics) computes them on ANY point set (particles, generator samples, a file),
- * and this assembles the result. A backend answers a batch: the GPU records every asked metric into
- * one compute pass and reads the rows back once; the CPU computes them with the float64 twins.
+ * and this assembles the result, iterating the registry (src/metrics/registry.ts). A backend answers
+ * a batch: the GPU records every asked metric into one compute pass and reads the rows back once;
+ * the CPU computes them with the float64 twins.
  */
-import type { SinkhornResult } from '../ot/sinkhorn';
-import type { MetricPlan } from './plan';
+import { metrics, type MetricExtraKey, type MetricId } from './registry';
+import type { MetricDef, MetricReading } from './types';
 
-export interface MetricValues {
-  /** Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to METRIC_SUBSAMPLE points. */
-  ksd?: number;
-  /** Energy distance (= MMD^2 with the energy kernel) to the target samples. */
-  energy?: number;
-  /** MMD^2 (Gaussian kernel) to the target samples. */
-  mmd?: number;
-  /** Debiased S_eps to the target samples, with its solve's iterations and final marginal error. */
-  sinkhorn?: number;
-  sinkhornIterations?: number;
-  sinkhornMarginalError?: number;
-  /** Torus: L2 distance between the smoothed density of the points and the target density. */
-  l2?: number;
-}
+/**
+ * The metrics' values by id (see each def in src/metrics/registry.ts), plus their extras, e.g.
+ *   ksd       Kernel Stein discrepancy (IMQ kernel, c = 1, beta = -1/2; V-statistic) on up to METRIC_SUBSAMPLE points
+ *   energy    energy distance (= MMD^2 with the energy kernel) to the target samples
+ *   mmd       MMD^2 (Gaussian kernel) to the target samples
+ *   sinkhorn  debiased S_eps to the target samples, with sinkhornIterations and sinkhornMarginalError of its solve
+ *   l2        torus: L2 distance between the smoothed density of the points and the target density
+ */
+export type MetricValues = { [K in MetricId | MetricExtraKey]?: number };
 
 /**
  * One measurement in progress. Each asked metric returns a promise; `run()` starts the work (the GPU
  * submits once). A promise resolves to undefined when the backend was destroyed meanwhile.
  */
 export interface MetricBatch {
-  ksd(): Promise<number | undefined>;
-  energy(): Promise<number | undefined>;
-  mmd(): Promise<number | undefined>;
-  l2(): Promise<number | undefined>;
-  sinkhorn(): Promise<SinkhornResult | undefined>;
+  measure(def: MetricDef): Promise<MetricReading | undefined>;
   run(): void;
 }
 
@@ -40,29 +32,29 @@ export interface MetricBackend<P> {
   begin(points: P, n: number): MetricBatch | undefined;
 }
 
-/** The plan's metrics of the first n points; undefined when the backend was destroyed before they were read. */
-export async function measureMetrics<P>(backend: MetricBackend<P>, plan: MetricPlan, points: P, n: number): Promise<MetricValues | undefined> {
+/**
+ * The plan's metrics (of `defs`: the registry by default) of the first n points; undefined when the
+ * backend was destroyed before they were read.
+ */
+export async function measureMetrics<P>(
+  backend: MetricBackend<P>,
+  plan: Readonly<Partial<Record<string, boolean>>>,
+  points: P,
+  n: number,
+  defs: readonly MetricDef[] = metrics,
+): Promise<MetricValues | undefined> {
   const batch = backend.begin(points, n);
   if (!batch) return undefined;
-  const ksd = plan.ksd ? batch.ksd() : undefined;
-  const energy = plan.energy ? batch.energy() : undefined;
-  const mmd = plan.mmd ? batch.mmd() : undefined;
-  const l2 = plan.l2 ? batch.l2() : undefined;
-  const sinkhorn = plan.sinkhorn ? batch.sinkhorn() : undefined;
+  const asked = defs.filter((d) => plan[d.id] === true);
+  const pending = asked.map((d) => batch.measure(d));
   batch.run();
-  const [vk, ve, vm, vl, vs] = await Promise.all([ksd, energy, mmd, l2, sinkhorn]);
-  const stale = (plan.ksd && vk === undefined) || (plan.energy && ve === undefined) || (plan.mmd && vm === undefined)
-    || (plan.l2 && vl === undefined) || (plan.sinkhorn && vs === undefined);
-  if (stale) return undefined;
-  const out: MetricValues = {};
-  if (vl !== undefined) out.l2 = vl;
-  if (vk !== undefined) out.ksd = vk;
-  if (ve !== undefined) out.energy = ve;
-  if (vm !== undefined) out.mmd = vm;
-  if (vs !== undefined) {
-    out.sinkhorn = vs.value;
-    out.sinkhornIterations = vs.iterations;
-    out.sinkhornMarginalError = vs.marginalError;
+  const got = await Promise.all(pending);
+  const out: Record<string, number> = {};
+  for (const [i, d] of asked.entries()) {
+    const r = got[i];
+    if (r === undefined) return undefined;
+    out[d.id] = r.value;
+    if (r.extra) Object.assign(out, r.extra);
   }
-  return out;
+  return out as MetricValues;
 }

@@ -1,13 +1,17 @@
 /**
- * MMD^2(x, y) on the GPU from three mmdRows dispatches (shaders/mmdRows.wgsl, twin
- * src/reference/mmdRows.ts): the xx, yy and xy kernel row sums, finished in float64 by `mmdFromRows`.
- * With the energy kernel k = -|x - y| the same sum is the energy distance
- * ED = 2 E|X-Y| - E|X-X'| - E|Y-Y'|, so one class gives both live metrics.
+ * The MMD^2 metric (Gaussian kernel, bandwidth MMD_BANDWIDTH) to the target samples, and what it
+ * shares with the energy distance (src/metrics/energy.ts): MMD^2(x, y) on the GPU from three mmdRows
+ * dispatches (shaders/mmdRows.wgsl, twin src/reference/mmdRows.ts): the xx, yy and xy kernel row
+ * sums, finished in float64 by `mmdFromRows`. With the energy kernel k = -|x - y| the same sum is the
+ * energy distance ED = 2 E|X-Y| - E|X-X'| - E|Y-Y'|, so one class gives both live metrics
+ * (`mmdLikeGpu`, `mmdLikeCpu`: the yy rows once per sample set).
  */
 import { MmdRows } from '../kernels/mmdRows';
 import { createBuffer } from '../gpu/buffers';
 import type { MmdKernel } from '../reference/mmdFlowStep';
-import { mmdFromRows } from '../reference/mmdRows';
+import { mmdFromRows, mmdRows } from '../reference/mmdRows';
+import { MMD_BANDWIDTH, METRIC_SUBSAMPLE, TARGET_SAMPLES } from './settings';
+import type { CpuMetric, GpuMetric, GpuMetricHost, MetricDef } from './types';
 
 /**
  * MMD^2 between the first n points of `x` and the first m of `y` (both array<vec2f>), n and m at most
@@ -108,3 +112,57 @@ export class MmdMetric {
     this.rows.destroy();
   }
 }
+
+/** A metric's GPU side: MMD^2 with this kernel between host.x and host.samples (yy rows recomputed when the samples change). */
+export function mmdLikeGpu(kernel: MmdKernel, bw2: number, label: string): (host: GpuMetricHost) => GpuMetric {
+  return (host) => {
+    const k = host.res.track(new MmdMetric(host.device, host.x, METRIC_SUBSAMPLE, host.samples, TARGET_SAMPLES, { kernel, bw2, label }));
+    let yyStale = true;
+    return {
+      samplesChanged: () => {
+        yyStale = true;
+      },
+      measure: (b) => {
+        k.setSizes(b.m, b.M);
+        k.encode(b.pass, yyStale);
+        yyStale = false;
+        return b.readBack(k.rows, k.rowsBytes, (bytes, off) => ({ value: k.fromRows(bytes, off) }));
+      },
+    };
+  };
+}
+
+/** The same with the float64 twin (src/reference/mmdRows.ts). */
+export function mmdLikeCpu(kernel: MmdKernel, bw2: number): () => CpuMetric {
+  return () => {
+    let yy: Float64Array | undefined;
+    return {
+      samplesChanged: () => {
+        yy = undefined;
+      },
+      measure: (b) =>
+        Promise.resolve().then(() => {
+          const y = b.samples;
+          if (!y) throw new Error(`MMD metric (${kernel} kernel): no target samples`);
+          const M = y.length / 2, { sub, m } = b;
+          yy ??= mmdRows(y, M, y, M, kernel, bw2);
+          return { value: mmdFromRows(mmdRows(sub, m, sub, m, kernel, bw2), yy, mmdRows(sub, m, y, M, kernel, bw2), m, M) };
+        }),
+    };
+  };
+}
+
+export const mmdMetric = {
+  id: 'mmd',
+  label: 'MMD²',
+  plot: {
+    title: 'MMD² to the target cloud',
+    yTitle: 'MMD² (Gauss.)',
+    what: 'Squared maximum mean discrepancy (Gaussian kernel) to the target cloud',
+    yScale: 'log',
+  },
+  appliesTo: (f) => !f.landscape && f.hasSamples,
+  needsSamples: true,
+  gpu: mmdLikeGpu('gaussian', MMD_BANDWIDTH ** 2, 'GpuMetrics.mmd'),
+  cpu: mmdLikeCpu('gaussian', MMD_BANDWIDTH ** 2),
+} as const satisfies MetricDef;

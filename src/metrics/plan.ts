@@ -1,5 +1,6 @@
 /**
- * Which metrics apply to a run: one decision for both backends (src/metrics/gpu.ts, src/metrics/cpu.ts).
+ * Which metrics apply to a run: one decision for both backends (src/metrics/gpu.ts, src/metrics/cpu.ts)
+ * and the plots, made by each registered metric's appliesTo (src/metrics/registry.ts):
  *   l2        torus runs: || g_sigma * (rho_N - pi) ||_2 (src/reference/torusL2.ts), over all points
  *   ksd       plane runs of targets with a score (IMQ Stein kernel; not periodic, so not on the torus)
  *   energy    targets with samples: energy distance = MMD^2 with the energy kernel -|x - y|
@@ -9,29 +10,34 @@
  * Energy landscapes (issue 10) have no target density to compare with: none applies; the landscape
  * methods' readouts (F, |g|, the smallest Hessian eigenvalue) are their metrics.
  */
-export type MetricName = 'ksd' | 'energy' | 'mmd' | 'sinkhorn' | 'l2';
-export type MetricPlan = Record<MetricName, boolean>;
+import type { TargetInstance } from '../targets/types';
+import { perMetric, type MetricId } from './registry';
+import type { MetricDef, MetricFacts } from './types';
 
-export interface PlanInputs {
-  domain: 'plane' | 'torus';
-  /** The target is known only by samples (no score). */
-  sampleOnly: boolean;
-  /** Target samples are available to compare against. */
-  hasSamples: boolean;
-  /** The method flows toward the target's samples (MethodDef.needs === 'samples'). */
-  sampleBased: boolean;
-  /** The target is an energy landscape (TargetInstance.landscape). */
-  landscape?: boolean;
-}
+export type MetricName = MetricId;
+export type MetricPlan = Record<MetricName, boolean>;
+export type PlanInputs = MetricFacts;
 
 export function metricPlan(p: PlanInputs): MetricPlan {
-  const torus = p.domain === 'torus';
-  if (p.landscape) return { l2: false, ksd: false, energy: false, mmd: false, sinkhorn: false };
-  return {
-    l2: torus,
-    ksd: !torus && !p.sampleOnly,
-    energy: p.hasSamples,
-    mmd: p.hasSamples,
-    sinkhorn: p.hasSamples && (p.sampleBased || p.sampleOnly),
-  };
+  return perMetric((d) => d.appliesTo(p));
+}
+
+/** The plan over any list of defs (a backend given its own list, e.g. a test's toy metric), by id. */
+export function planOf(defs: readonly MetricDef[], p: PlanInputs): Record<string, boolean> {
+  return Object.fromEntries(defs.map((d) => [d.id, d.appliesTo(p)]));
+}
+
+/**
+ * The metrics a run of `target` will report, before any is read (the plots keep their panes' place):
+ * the plan with the target's own facts (samples: an exact sampler or a cloud); none without a target.
+ */
+export function expectedMetrics(target: TargetInstance | undefined, domain: 'plane' | 'torus', sampleBased: boolean): MetricPlan {
+  if (!target) return perMetric(() => false);
+  return metricPlan({
+    domain,
+    sampleOnly: target.sampleOnly === true,
+    landscape: target.landscape !== undefined,
+    hasSamples: target.sample !== undefined || target.cloud !== undefined,
+    sampleBased,
+  });
 }

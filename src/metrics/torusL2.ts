@@ -1,5 +1,6 @@
 /**
- * GPU backend of the torus L2 metric (src/reference/torusL2.ts): torusDft computes the points' modes
+ * The torus L2 metric (`l2Metric`: || g_sigma * (rho_N - pi) ||_2 over all n points, torus runs; its
+ * pane has log-log axes). GPU backend of the torus L2 metric (src/reference/torusL2.ts): torusDft computes the points' modes
  * rhohat_N(xi), |xi|_inf <= K, on the GPU (O(N K^2)); the (2K+1)^2 modes (32 bytes each) are read
  * back and `fromModes` finishes D against the target's pihat on the CPU.
  * Usage: encode(pass, buffer, n) inside a frame, copy `coef` (coefBytes) out, fromModes(bytes, target);
@@ -7,7 +8,8 @@
  */
 import { createBuffer, Readback } from '../gpu/buffers';
 import { TorusDft } from '../kernels/torusDft';
-import { l2FromModes, targetModes, TORUS_L2_DEFAULTS, type TorusL2Options } from '../reference/torusL2';
+import { l2FromModes, targetModes, torusL2, TORUS_L2_DEFAULTS, type TorusL2Options } from '../reference/torusL2';
+import type { MetricDef } from './types';
 
 export class TorusL2Metric {
   readonly coef: GPUBuffer;
@@ -76,3 +78,33 @@ export class TorusL2Metric {
     this.dummyScores.destroy();
   }
 }
+
+export const l2Metric = {
+  id: 'l2',
+  label: 'L2',
+  plot: {
+    title: 'L2 distance to the target density (log-log)',
+    yTitle: 'L2 distance',
+    what: 'L2 distance between the heat-smoothed particle density and the target density on the torus',
+    yScale: 'log',
+    logX: true,
+  },
+  appliesTo: (f) => !f.landscape && f.domain === 'torus',
+  needsSamples: false,
+  // over all n points (not the subsample): the DFT of the measured buffer itself, made at the first n
+  gpu: (host) => {
+    let metric: TorusL2Metric | undefined;
+    return {
+      measure: (b) => {
+        const l2 = (metric ??= host.res.track(new TorusL2Metric(host.device, undefined, b.n)));
+        l2.encode(b.pass, b.points, b.n);
+        return b.readBack(l2.coef, l2.coefBytes, (bytes, off) => ({ value: l2.fromModes(bytes, b.target, off) }));
+      },
+    };
+  },
+  cpu: () => ({ measure: (b) => Promise.resolve().then(() => ({ value: torusL2(b.points, b.n, b.target) })) }),
+  status: (read, fmt) => {
+    const v = read('l2');
+    return v === undefined ? undefined : { text: `L2 ${fmt(v)}` };
+  },
+} as const satisfies MetricDef;

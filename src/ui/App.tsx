@@ -9,6 +9,7 @@ import type { View } from '../render/view';
 import { encodeHash } from '../state/urlState';
 import { applyLink, readLink } from '../state/link';
 import { runStepSize } from '../engine/defaults';
+import { expectedMetrics } from '../metrics/plan';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
 import { Hint } from './Hint';
@@ -153,6 +154,11 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     () => (genMetrics && genName ? [...flowRuns, { label: genName, history: generatorHistory(genMetrics, snap.history, snap.step), dashed: true }] : flowRuns),
     [flowRuns, genMetrics, genName, snap.history, snap.step],
   );
+  // the panes the run's metrics will fill (the one plan of src/metrics/plan.ts), kept in place before the first read
+  const expectedPanes = useMemo(
+    () => expectedMetrics(snap.target, snap.config.domain ?? 'plane', methods.find((m) => m.id === snap.config.method)?.needs === 'samples'),
+    [snap.target, snap.config.domain, snap.config.method],
+  );
   const genPane =
     gen.choice !== 'none' ? (
       <GeneratorPane name={gen.name ?? 'Generator'} batch={gen.batch} step={gen.step} showMap={gen.showMap} view={view} theme={theme} note={gen.status ? `Getting the generator ready: ${gen.status}` : gen.problem} />
@@ -199,8 +205,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
           <Stage engine={engine} snap={snap} paint={paint} onViewChange={onViewChange} {...(genPane ? { extraPane: genPane } : {})} />
           <Plots
             runs={plotRuns}
-            expect={{ ksd: snap.target !== undefined && !snap.target.sampleOnly && !snap.target.landscape && snap.config.domain !== 'torus', energy: snap.target?.sample !== undefined || snap.target?.cloud !== undefined, l2: snap.config.domain === 'torus' }}
-            torus={snap.config.domain === 'torus'}
+            expect={expectedPanes}
             readouts={plotReadouts}
             theme={theme}
           />

@@ -8,6 +8,7 @@
  */
 import { useId, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
+import { metricsWithValues } from '../metrics/registry';
 import { getMethod, methods } from '../methods/registry';
 import { paramShown, type ParamValue, type Params } from '../core/params';
 import { targetParams } from '../engine/defaults';
@@ -88,9 +89,7 @@ export function CompareControls({ engine, snap }: Props): React.JSX.Element | nu
         <p className="hint" aria-label="Second run status" data-testid="compare-status">
           step <b data-testid="compare-step">{c.step.toLocaleString('en-US')}</b> · {fmt(c.msPerStep, 2)} ms/step
           {s ? ` · mean (${fmt(s.mean[0], 2)}, ${fmt(s.mean[1], 2)})` : ''}
-          {m?.ksd !== undefined ? ` · KSD ${fmt(m.ksd)}` : ''}
-          {m?.sinkhorn !== undefined ? ` · Sε ${fmt(m.sinkhorn)}` : ''}
-          {m?.energy !== undefined ? ` · energy ${fmt(m.energy)}` : ''}
+          {metricsWithValues(m).map(({ def, value }) => ` · ${def.label} ${fmt(value)}`).join('')}
           {s?.acceptance !== undefined ? ` · accept ${(100 * s.acceptance).toFixed(1)}%` : ''}
         </p>
       ) : null}

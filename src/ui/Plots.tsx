@@ -3,8 +3,9 @@
  * start flowing before ~4 MB of plotting code is parsed. Redrawn at most every 500 ms, only the
  * panes whose data changed, one pane per task.
  *
- * Panes: the target metrics that have data (before the first metrics arrive, the ones the run
- * expects keep their place), then every plotted method readout (MethodDef.readouts with
+ * Panes: the registered metrics that have data (src/metrics/registry.ts: title, axes and tooltip
+ * from each MetricDef.plot, no code here per metric; before the first metrics arrive, the ones the
+ * run expects keep their place), then every plotted method readout (MethodDef.readouts with
  * `plot: true`: no code here per method), then ms per step (the first, warm-up point left out and
  * the y range clipped to the 95% quantile). Each has a y-axis title; log axes spanning a decade or
  * more tick at powers of ten, at most 5 labels (fewer when a wrapped legend leaves less height;
@@ -13,7 +14,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MetricsHistory } from '../engine/Engine';
-import type { MetricKey } from '../engine/runSlot';
+import { metrics, type RegisteredMetric } from '../metrics/registry';
 import type { ReadoutSpec } from '../methods/types';
 import type { ReadoutSeries } from './readoutHistory';
 import { PLOT_THEME, type Theme } from './theme';
@@ -37,10 +38,8 @@ export interface PlotRun {
 interface Props {
   /** The primary run, then the compared run (split view). */
   runs: PlotRun[];
-  /** Panes the run will have (the target's own metrics): their place is kept before the first point. */
-  expect: Partial<Record<MetricKey, boolean>>;
-  /** Torus: L2 is drawn on log-log axes. */
-  torus: boolean;
+  /** Panes the run will have, by metric id (metricPlan / expectedMetrics): their place is kept before the first point. */
+  expect: Partial<Record<string, boolean>>;
   /** Plotted readouts of the runs' methods (`plot: true`), one pane each. */
   readouts?: readonly ReadoutSpec[];
   theme?: Theme;
@@ -64,23 +63,18 @@ interface Pane {
   robust?: boolean;
 }
 
-const metricPane = (key: MetricKey, title: string, yTitle: string, what: string, logX = false): Pane => ({
-  key,
-  title,
-  yTitle,
-  what,
-  logX,
-  logY: true,
-  series: (r) => ({ x: r.history.step, y: r.history[key] }),
+/** A registered metric's pane (src/metrics/registry.ts): its data-plot is the metric's id. */
+const metricPane = (def: RegisteredMetric): Pane => ({
+  key: def.id,
+  title: def.plot.title,
+  yTitle: def.plot.yTitle,
+  what: def.plot.what,
+  logX: def.plot.logX === true,
+  logY: def.plot.yScale === 'log',
+  series: (r) => ({ x: r.history.step, y: r.history[def.id] }),
 });
 
-const METRIC_PANES: Pane[] = [
-  metricPane('ksd', 'Kernel Stein discrepancy', 'KSD (IMQ)', 'Kernel Stein discrepancy of the particles (IMQ kernel): needs only the score; 0 at the target'),
-  metricPane('energy', 'Energy distance to target samples', 'energy dist.', 'Energy distance between the particles and exact target samples'),
-  metricPane('sinkhorn', 'Sinkhorn divergence to the target cloud', 'S_ε (blur 0.1)', 'Debiased Sinkhorn divergence S_ε (blur 0.1) to the target cloud'),
-  metricPane('mmd', 'MMD² to the target cloud', 'MMD² (Gauss.)', 'Squared maximum mean discrepancy (Gaussian kernel) to the target cloud'),
-  metricPane('l2', 'L2 distance to the target density (log-log)', 'L2 distance', 'L2 distance between the heat-smoothed particle density and the target density on the torus', true),
-];
+const METRIC_PANES: Pane[] = metrics.map(metricPane);
 
 const MS_PANE: Pane = {
   key: 'ms',
@@ -194,7 +188,7 @@ function layout(pane: Pane, traces: Series[], legend: boolean, theme: Theme, max
   };
 }
 
-export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Props): React.JSX.Element {
+export function Plots({ runs, expect, readouts = [], theme = 'dark' }: Props): React.JSX.Element {
   const refs = useRef(new Map<string, HTMLDivElement>());
   const [plotly, setPlotly] = useState<PlotlyModule | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
@@ -208,7 +202,7 @@ export function Plots({ runs, expect, torus, readouts = [], theme = 'dark' }: Pr
   const panes = [...METRIC_PANES, ...readouts.map(readoutPane), MS_PANE];
   const withData = new Set(panes.filter((p) => hasPoints(p, runs)).map((p) => p.key));
   const anyMetric = [...METRIC_PANES, ...readouts.map(readoutPane)].some((p) => withData.has(p.key));
-  const expected = (p: Pane): boolean => p.key !== 'ms' && expect[p.key as MetricKey] === true && (p.key !== 'l2' || torus);
+  const expected = (p: Pane): boolean => p.key !== 'ms' && expect[p.key] === true;
   const isShown = (p: Pane): boolean => p.key === 'ms' || withData.has(p.key) || (!anyMetric && expected(p));
   const shown = panes.filter(isShown);
   const reserved = Math.max(shown.length, panes.filter((p) => p.key === 'ms' || expected(p) || withData.has(p.key)).length);

@@ -5,6 +5,7 @@
  * description): a method adds one without any code here.
  */
 import type { EngineSnapshot } from '../engine/Engine';
+import { metrics, readMetric } from '../metrics/registry';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
 import type { Params } from '../core/params';
@@ -60,12 +61,17 @@ export function readoutsShown(snap: EngineSnapshot): { spec: ReadoutSpec; value:
   return readoutsOf({ method: snap.config.method, stats: snap.stats, metrics: snap.metrics });
 }
 
-/** The metrics of a run worth one glance: KSD, S_eps, energy distance, L2 (those it has). */
-function metricSpans(m: EngineSnapshot['metrics']): React.JSX.Element[] {
+/**
+ * The metrics of a run worth one glance, as each registered metric words it (MetricDef.status, e.g.
+ * KSD, L2, the S_eps solve; no code here per metric); `detail`: solver details too (the primary run).
+ */
+function metricSpans(m: EngineSnapshot['metrics'], detail = false): React.JSX.Element[] {
   if (!m) return [];
   const out: React.JSX.Element[] = [];
-  if (m.ksd !== undefined) out.push(<span key="ksd">KSD {fmt(m.ksd)}</span>);
-  if (m.l2 !== undefined) out.push(<span key="l2">L2 {fmt(m.l2)}</span>);
+  for (const def of metrics) {
+    const s = def.status?.((key) => readMetric(m, key), (v) => fmt(v));
+    if (s && (detail || s.detail !== true)) out.push(<span key={def.id} title={s.title}>{s.text}</span>);
+  }
   return out;
 }
 
@@ -101,12 +107,7 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           mean ({fmt(s.mean[0], 2)}, {fmt(s.mean[1], 2)})
         </span>
       ) : null}
-      {metricSpans(snap.metrics)}
-      {snap.metrics?.sinkhornMarginalError !== undefined ? (
-        <span title="The plotted Sinkhorn divergence's solve: iterations (eps-annealing included) and the L1 error of its plan's marginals, checked every 10 iterations (tolerance 1e-3, at most 300)">
-          S<sub>ε</sub> {snap.metrics.sinkhornIterations ?? '–'} it., marginal err {fmt(snap.metrics.sinkhornMarginalError)}
-        </span>
-      ) : null}
+      {metricSpans(snap.metrics, true)}
       {readoutsShown(snap).map(({ spec, value }) => (
         <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
           {spec.label} {formatReadout(spec, value)}

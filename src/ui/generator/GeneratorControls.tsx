@@ -6,6 +6,8 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../../engine/Engine';
+import type { MetricValues } from '../../metrics/measure';
+import { metricsWithValues } from '../../metrics/registry';
 import { getTarget } from '../../targets/registry';
 import { DistillControls } from './DistillControls';
 import { FlowClock, flowTiming, flowWallMs, formatMs, formatRate } from './timing';
@@ -29,6 +31,9 @@ function targetLabel(id: string): string {
 }
 
 const fmt = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toExponential(2));
+
+/** Each registered metric the generator's samples have, 'label value', in plot order (no metric named here). */
+const metricsLine = (values: MetricValues): string => metricsWithValues(values).map(({ def, value }) => `${def.label} ${fmt(value)}`).join(' · ');
 
 export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Element {
   const ids = { select: useId(), file: useId(), map: useId(), k: useId(), runtime: useId() };
@@ -144,9 +149,7 @@ export function GeneratorControls({ engine, snap, gen }: Props): React.JSX.Eleme
           </div>
           {gen.metrics ? (
             <p className="hint generator-metrics">
-              Generator vs the flow's reference: energy {fmt(gen.metrics.energy)} · MMD² {fmt(gen.metrics.mmd)}
-              {gen.metrics.sinkhorn !== undefined ? ` · S_ε ${fmt(gen.metrics.sinkhorn)}` : ''}
-              {gen.metrics.ksd !== undefined ? ` · KSD ${fmt(gen.metrics.ksd)}` : ''}
+              Generator vs the flow's reference: {metricsLine(gen.metrics)}
             </p>
           ) : null}
         </>
