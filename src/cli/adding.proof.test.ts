@@ -20,8 +20,8 @@
  *   toy-drift  tempered Langevin x <- x + h grad log pi(x) + sqrt(2 h T) xi (stationary law pi^(1/T)):
  *              its own WGSL stepper (shaders/toyDriftStep.wgsl, after the existing targetEval pass for
  *              the score) and its float64 twin (src/reference/toyDriftStep.ts), same Philox counters;
- *   toy-ring   log pi = -(|x| - r)^2 / w: the donut's packed kind with its own data (radius r, width w),
- *              so the GPU's target_logp and the twin's already evaluate it;
+ *   toy-ring   log pi = -(|x| - r)^2 / w: a new density, its WGSL (a per-target `target_formula`,
+ *              PackedTarget.shader) and its float64 twin (PackedTarget.evalPoint) in its own file;
  *   toyMeanNorm  |1/N sum_i x_i|: its own WGSL reduction (shaders/toyMeanSum.wgsl) in the metrics'
  *              shared pass, and its float64 twin (src/reference/toyMeanSum.ts);
  * and the particles must reach the ring: their mean radius is that of pi^(1/T), computed here by
@@ -239,13 +239,34 @@ export const toyDrift: MethodDef = {
 `;
 
 // ---------------------------------------------------------------------------------------------------
-// The toy target: a ring, the donut's packed kind with its own radius and width.
+// The toy target: a ring, a new density with its WGSL and its float64 twin in its own file.
 
-const TOY_RING_TARGET = `/** Toy ring: log pi = -(|x| - r)^2 / w (the proof-of-adding toy of src/cli/adding.proof.test.ts). */
+const TOY_RING_TARGET = `/**
+ * Toy ring: log pi = -(|x| - r)^2 / w (the proof-of-adding toy of src/cli/adding.proof.test.ts). A new
+ * density, all in this file: its WGSL (\`fn target_formula\`, spliced into every module that reads the
+ * target: PackedTarget.shader, kind 11 of shaders/common/targets.wgsl) and its float64 twin (evalPoint,
+ * which src/reference/targetEval.ts calls first). r and 1/w ride in the target uniform's slot 0.
+ */
 import { readParams } from '../core/params';
-import { instanceFromPacked } from './gaussian';
-import { packDonut } from './pack';
-import type { TargetDef } from './types';
+import { emptyPacked, TargetKind } from './pack';
+import type { PackedTarget, TargetDef } from './types';
+
+/** (score, logp) at x, with r = tgt.data[0].x and k = 1/w = tgt.data[0].y. */
+const WGSL = \`fn target_formula(x: vec2f) -> vec3f {
+  let rho = max(length(x), 1e-20);
+  let d = rho - tgt.data[0].x;
+  let k = tgt.data[0].y;
+  return vec3f((-2.0 * k * d / rho) * x, -k * d * d);
+}
+\`;
+
+/** The twin: [score_x, score_y, logp] at (x, y). */
+function ring(r: number, k: number, x: number, y: number): [number, number, number] {
+  const rho = Math.max(Math.hypot(x, y), 1e-20);
+  const d = rho - r;
+  const g = (-2 * k * d) / rho;
+  return [g * x, g * y, -k * d * d];
+}
 
 export const toyRing: TargetDef = {
   id: 'toy-ring',
@@ -253,7 +274,7 @@ export const toyRing: TargetDef = {
   description: 'log p = -(|x| - r)^2 / w + const: a ring of radius r and width w. No exact sampler.',
   about: {
     tex: String.raw\`\\log \\pi(x) = -\\frac{(\\lVert x \\rVert - r)^2}{w} + \\text{const}\`,
-    text: 'A ring of radius r: the score points to the circle and vanishes along it (the donut with its radius and width as parameters).',
+    text: 'A ring of radius r: the score points to the circle and vanishes along it.',
     params: { radius: 'Radius r of the ring.', width: 'Width w: the radial variance is w / 2.' },
   },
   params: [
@@ -263,9 +284,26 @@ export const toyRing: TargetDef = {
   create(params) {
     const p = readParams(toyRing.params, params);
     const r = p.num('radius');
-    const w = p.num('width');
-    const e = r + 4 * Math.sqrt(w);
-    return instanceFromPacked('toy-ring', params, packDonut(r, w), [-e, e, -e, e]);
+    const k = 1 / p.num('width');
+    const packed: PackedTarget & { evalPoint(x: number, y: number): [number, number, number] } = {
+      ...emptyPacked(TargetKind.formula),
+      shader: { key: 'toy-ring', code: WGSL },
+      evalPoint: (x, y) => ring(r, k, x, y),
+    };
+    packed.data[0] = r;
+    packed.data[1] = k;
+    const e = r + 4 / Math.sqrt(k);
+    return {
+      id: 'toy-ring',
+      params,
+      packed,
+      view: [-e, e, -e, e],
+      logDensity: (x, y) => ring(r, k, x, y)[2],
+      score: (x, y) => {
+        const [sx, sy] = ring(r, k, x, y);
+        return [sx, sy];
+      },
+    };
   },
 };
 `;
@@ -578,6 +616,7 @@ const SEED = 11;
 
 const DRIVER = `/** The proof's driver (src/cli/adding.proof.test.ts): the engine on both backends, and a URL round trip. */
 import { createBackend } from '../src/engine/backend';
+import { manualEngine } from '../src/engine/manualEngine';
 import { defaultStepSize } from '../src/engine/defaults';
 import type { RunConfig } from '../src/engine/types';
 import { encodeHash, DEFAULT_CONFIG } from '../src/state/urlState';
@@ -604,10 +643,17 @@ export async function main(): Promise<number> {
     runs[kind] = { adapter: backend.info.description, before, after, stats, metrics, ms: performance.now() - t0 };
     sim.destroy();
   }
+  // the Engine (the page's driver, frames run by hand, CPU backend): the toy metric's series in its history, what the plots draw
+  const { engine, frame } = await manualEngine(config);
+  const series = (): unknown[] => ((engine.getSnapshot().history as unknown as Record<string, unknown[] | undefined>).toyMeanNorm ?? []);
+  const t1 = performance.now();
+  while (series().filter((v) => typeof v === 'number').length < 2 && performance.now() - t1 < 20_000) await frame();
+  const history = { step: engine.getSnapshot().history.step, toyMeanNorm: series() };
+  engine.dispose();
   const linked: RunConfig = { ...DEFAULT_CONFIG, method: 'toy-drift', params: { temperature: 0.25 }, target: { id: 'toy-ring', params: { radius: 2, width: 0.1 } }, n: 512, stepSize: 0.003, seed: 5 };
   const hash = encodeHash(linked, specLookup);
   const link = readLink(\`#\${hash}\`, specLookup);
-  process.stdout.write(\`\${JSON.stringify({ stepSize, runs, url: { linked, hash, config: link.config, errors: link.errors, notes: link.notes } })}\\n\`);
+  process.stdout.write(\`\${JSON.stringify({ stepSize, runs, history, url: { linked, hash, config: link.config, errors: link.errors, notes: link.notes } })}\\n\`);
   return 0;
 }
 `;
@@ -623,6 +669,8 @@ interface EngineRun {
 
 interface DriverOut {
   stepSize: number;
+  /** The Engine's metric history (the plots' data) of a run of the toy method on the toy target. */
+  history: { step: number[]; toyMeanNorm: unknown[] };
   runs: { cpu: EngineRun; gpu: EngineRun };
   url: { linked: unknown; hash: string; config: unknown; errors: string[]; notes: string[] };
 }
@@ -782,6 +830,14 @@ describe('adding a method, a target and a metric is their own files plus one reg
       // CPU: float64 on the float32 positions read back (1e-7 relative); GPU: a float32 sum of 256 points
       expect(Math.abs((value as number) - exact)).toBeLessThan(1e-5 * (1 + exact));
     }
+  });
+
+  it('the Engine (the page\'s driver) keeps the toy metric\'s series in its history, the data of its plot pane', () => {
+    const values = out.history.toyMeanNorm.filter((v): v is number => typeof v === 'number');
+    console.log(`Engine history: toyMeanNorm ${values.map((v) => v.toFixed(4)).join(', ')} at steps ${out.history.step.join(', ')}`);
+    expect(values.length, JSON.stringify(out.history)).toBeGreaterThanOrEqual(2);
+    expect(out.history.toyMeanNorm).toHaveLength(out.history.step.length);
+    for (const v of values) expect(Number.isFinite(v) && v >= 0).toBe(true);
   });
 
   it('the GPU stepper follows its float64 twin particle by particle (same seed, same Philox counters)', () => {

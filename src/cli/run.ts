@@ -20,7 +20,10 @@ const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m
 const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
 const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
 import { isCount, ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../core/params';
-import { targets, getTarget } from '../targets/registry';
+import { targets, findTarget, getTarget, pointsTarget } from '../targets/registry';
+
+/** The registered target a --target-file cloud becomes (TargetDef.data 'points'). */
+const FILE_TARGET = pointsTarget();
 import { choiceFlag, CliError, integerFlag, oneLine, parseFlags, type FlagSpec } from './args';
 import { checkWritable, readInputFile, writeFileAtomic } from './files';
 import {
@@ -56,7 +59,7 @@ Usage:
 Options for run (defaults in brackets):
   --target ID           target density [${CLI_DEFAULTS.target}]; see \`wgf list\`
   --target-file FILE    target known only by samples: a .npy [m,2] or .csv (x,y columns) point
-                        cloud (target id 'cloud'); for sample-based methods, e.g. --method ${SAMPLE_METHODS[0] ?? ''}
+                        cloud (target id '${FILE_TARGET.id}'); for sample-based methods, e.g. --method ${SAMPLE_METHODS[0] ?? ''}
   --method ID           sampler [${CLI_DEFAULTS.method}]; see \`wgf list\`
   --n N                 number of particles [${CLI_DEFAULTS.n}, or the row count of --init FILE]
   --steps S             number of steps [${CLI_DEFAULTS.steps}]
@@ -106,7 +109,7 @@ export interface RunArgs {
   methodParams: Params;
   targetParams: Params;
   init: string;
-  /** --target-file: the target is the point cloud in this file (target id 'cloud'). */
+  /** --target-file: the target is the point cloud in this file (the target built from points, FILE_TARGET). */
   targetFile: string | undefined;
   /** --domain plane|torus. */
   domain: Domain;
@@ -177,15 +180,17 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
   const targetFile = values.get('target-file');
   if (targetFile !== undefined && targetFile.trim() === '') throw new CliError('--target-file needs a file name (.npy or .csv)');
   const targetGiven = values.get('target');
-  if (targetFile !== undefined && targetGiven !== undefined && targetGiven !== 'cloud') {
+  // a target built from points (TargetDef.data 'points') takes them from --target-file, and only from there
+  const givenFromPoints = targetGiven !== undefined && findTarget(targetGiven)?.data === 'points';
+  if (targetFile !== undefined && targetGiven !== undefined && !givenFromPoints) {
     throw new CliError(`--target ${targetGiven} and --target-file both set the target: give one`);
   }
-  if (targetFile === undefined && targetGiven === 'cloud') throw new CliError("--target cloud needs --target-file FILE (.npy [m,2] or .csv)");
-  const target = targetFile !== undefined ? 'cloud' : (targetGiven ?? CLI_DEFAULTS.target);
+  if (targetFile === undefined && givenFromPoints) throw new CliError(`--target ${targetGiven} needs --target-file FILE (.npy [m,2] or .csv)`);
+  const target = targetFile !== undefined ? (targetGiven ?? FILE_TARGET.id) : (targetGiven ?? CLI_DEFAULTS.target);
   const method = values.get('method') ?? CLI_DEFAULTS.method;
   const methodDef = lookupId('method', method, methods, getMethod);
-  // The file cloud has no parameters and no registry entry (src/engine/config.ts resolveTarget).
-  const targetDef = targetFile !== undefined ? { params: [] as ParamSpec[] } : lookupId('target', target, targets, getTarget);
+  // the file cloud's target: its params come from the registry like any target's (the cloud has none)
+  const targetDef = lookupId('target', target, targets, getTarget);
 
   const backend = choiceFlag('backend', values.get('backend'), ['gpu', 'cpu'] as const) ?? 'gpu';
   const maxN = backend === 'cpu' ? CPU_MAX_PARTICLES : GPU_MAX_PARTICLES;
@@ -382,7 +387,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const config: RunConfig = {
     method: args.method,
     params: args.methodParams,
-    target: cloud ? { id: 'cloud', params: {}, cloud } : { id: args.target, params: args.targetParams },
+    target: { id: args.target, params: args.targetParams, ...(cloud ? { cloud } : {}) },
     n,
     stepSize: args.stepSize,
     seed: args.seed,
@@ -437,7 +442,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         method: args.method,
         params: resolveParams(getMethod(args.method).params, args.methodParams),
         target: args.target,
-        targetParams: args.targetFile !== undefined ? {} : resolveParams(getTarget(args.target).params, args.targetParams),
+        targetParams: resolveParams(getTarget(args.target).params, args.targetParams),
         ...(args.targetFile !== undefined ? { targetFile: args.targetFile } : {}),
         n,
         steps: interrupted ? stepsDone : args.steps,

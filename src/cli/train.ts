@@ -21,6 +21,7 @@ import { readGeneratorModel } from '../generators/onnx';
 import { targetSampler } from '../generators/targets';
 import { resolveTrainParams, TRAIN_DEFAULTS, TrainParamError, type TrainParams } from '../generators/train';
 import { pointsFromFile } from '../io/points';
+import { findTarget, pointsTarget } from '../targets/registry';
 import { toyTargets } from '../targets/toy';
 import { EXIT_INTERRUPTED, type CliIo } from './run';
 import { choiceFlag, CliError, oneLine, parseFlags } from './args';
@@ -102,8 +103,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | 'help' {
   if (method === undefined) throw new CliError(`--method is required (${GENERATOR_METHODS.join(', ')})`, PREFIX);
   const targetFile = f.values.get('target-file');
   const given = f.values.get('target');
-  if (targetFile !== undefined && given !== undefined && given !== 'cloud') throw new CliError('give --target or --target-file, not both', PREFIX);
-  const target = targetFile !== undefined ? 'cloud' : given;
+  // a target built from points (TargetDef.data 'points', the file cloud) is the only --target a --target-file goes with
+  if (targetFile !== undefined && given !== undefined && findTarget(given)?.data !== 'points') throw new CliError('give --target or --target-file, not both', PREFIX);
+  const target = targetFile !== undefined ? (given ?? pointsTarget().id) : given;
   if (target === undefined) throw new CliError('--target (or --target-file) is required', PREFIX);
   const known = [...Object.keys(TRAIN_DEFAULTS[method]), 'outliers'];
   const params = Object.create(null) as Record<string, string>;

@@ -17,8 +17,8 @@
 import { getMethod, methods } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import type { Params } from '../core/params';
-import { createTarget, targets } from '../targets/registry';
-import type { TargetInstance } from '../targets/types';
+import { createTarget, findTarget, pointsTarget, targets } from '../targets/registry';
+import type { TargetFactsSource } from '../targets/types';
 import type { BackendKind, Domain } from './types';
 
 /** What a target is, for deciding which methods run on it. */
@@ -49,7 +49,7 @@ export const RUNS_ON: Readonly<Record<MethodNeeds, readonly TargetKind[]>> = {
   landscape: ['landscape'],
 };
 
-export function factsOf(t: Pick<TargetInstance, 'sampleOnly' | 'cloud' | 'sample' | 'periodic' | 'landscape'>): TargetFacts {
+export function factsOf(t: TargetFactsSource): TargetFacts {
   return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape), ...(t.landscape?.host ? { hostOnly: true } : {}) };
 }
 
@@ -70,20 +70,25 @@ export function methodDomains(m: Pick<MethodDef, 'domains'>): Domain[] {
   return m.domains ?? ['plane'];
 }
 
-/** The fixed sample cloud of a file, an image, a painting or dragged samples (RunConfig target id 'cloud'). */
-export const CLOUD_FACTS: TargetFacts = { sampleOnly: true, hasSamples: true, periodic: false, landscape: false };
-const CLOUD_ID = 'cloud';
+/** The one point a target built from points (TargetDef.data 'points') is asked its facts with. */
+const PROBE_POINTS = new Float64Array([0, 0]);
+
+/** The facts of the fixed sample cloud of a file, an image, a painting or dragged samples (TargetDef.data 'points'). */
+export const CLOUD_FACTS: TargetFacts = factsOf(createTarget(pointsTarget().id, {}, PROBE_POINTS));
 
 const factsCache = new Map<string, TargetFacts | undefined>();
 
-/** Facts of a registry target at its default parameters, or of the file cloud; undefined: unknown id. */
+/**
+ * Facts of a registered target at its default parameters (a target built from points: of an
+ * instance on one point); undefined: unknown id.
+ */
 export function targetFacts(id: string): TargetFacts | undefined {
-  if (id === CLOUD_ID) return CLOUD_FACTS;
   if (factsCache.has(id)) return factsCache.get(id);
   let f: TargetFacts | undefined;
-  if (targets.some((t) => t.id === id)) {
+  const def = findTarget(id);
+  if (def) {
     try {
-      f = factsOf(createTarget(id));
+      f = factsOf(createTarget(id, {}, def.data === 'points' ? PROBE_POINTS : undefined));
     } catch {
       f = undefined;
     }

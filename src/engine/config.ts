@@ -4,7 +4,6 @@ import { ParamError, resolveParams, type Params } from '../core/params';
 import { getMethod } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
 import { Rng, Stream } from '../reference/philox';
-import { cloudTarget } from '../targets/cloud';
 import { createTarget } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 import type { PackedLandscape } from '../reference/landscapes';
@@ -69,11 +68,8 @@ function checkTargetShape(t: unknown): void {
 export function resolveTarget(t: TargetConfig): TargetInstance {
   checkTargetShape(t);
   try {
-    if (t.id === 'cloud') {
-      if (!t.cloud) throw new Error("target 'cloud' needs its points (e.g. --target-file y.npy)");
-      return cloudTarget(t.cloud);
-    }
-    return createTarget(t.id, t.params);
+    // a target built from points (TargetDef.data 'points', e.g. the file cloud) gets the run's points
+    return createTarget(t.id, t.params, t.cloud);
   } catch (e) {
     if (e instanceof ParamError) throw new ConfigError(`target.${e.param}`, `target ${t.id}: ${e.message}`);
     throw new ConfigError('target', e instanceof Error ? e.message : String(e));

@@ -22,17 +22,17 @@
 import type { Domain, RunConfig } from './types';
 import { affordableN } from '../methods/landscapeCost';
 import { landscapes, type LandscapeDef } from '../landscapes/presets';
-import { methods } from '../methods/registry';
+import { defaultMethods, methods } from '../methods/registry';
 import type { MethodDef, StepSizeRule } from '../methods/types';
 import { ParamError, type ParamValue, type Params } from '../core/params';
 import { Rng } from '../reference/philox';
-import { createTarget, targets } from '../targets/registry';
+import { createTarget, defaultTargets, targets } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 
-/** The app's first run (URL state without a hash): a showcase at N = 4,096. */
-export const APP_DEFAULTS = { method: 'svgd', target: 'mixture', n: 4096, seed: 1 } as const;
-/** `wgf run` without options: the simplest run, Langevin on N(0, I), 1,024 particles, 100 steps. */
-export const CLI_DEFAULTS = { method: 'langevin', target: 'gaussian', n: 1024, seed: 0, steps: 100 } as const;
+/** The app's first run (URL state without a hash): a showcase at N = 4,096 (the ids are the registries' data: defaultMethods, defaultTargets). */
+export const APP_DEFAULTS = { method: defaultMethods.app, target: defaultTargets.app, n: 4096, seed: 1 } as const;
+/** `wgf run` without options: the simplest run (Langevin on N(0, I)), 1,024 particles, 100 steps. */
+export const CLI_DEFAULTS = { method: defaultMethods.cli, target: defaultTargets.cli, n: 1024, seed: 0, steps: 100 } as const;
 /** Where a run leaving the torus goes when its target is periodic (the plane's default target). */
 export const PLANE_TARGET = APP_DEFAULTS.target;
 

@@ -10,6 +10,7 @@
  * For a --target-file cloud the held-out samples are the last min(4096, m/5) points of the
  * seed-shuffled cloud, and training draws only from the rest.
  */
+import { findTarget } from '../targets/registry';
 import { shufflePoints } from '../targets/toy';
 import { roundToFloat32, parameterCount } from './mlp';
 import { generate, sampleNoise, stageOutputName, type GeneratorMethod, type GeneratorModel } from './model';
@@ -33,7 +34,7 @@ export const EVAL_HELDOUT_SEED = 20252;
 
 export interface ModelSpec {
   method: GeneratorMethod;
-  /** A target id with an exact sampler, or 'cloud' with `cloud`. */
+  /** A target id with an exact sampler, or a target built from points (TargetDef.data 'points': 'cloud') with `cloud`. */
   target: string;
   cloud?: Float64Array;
   steps: number;
@@ -96,7 +97,8 @@ interface Sources {
 }
 
 function sources(spec: ModelSpec, outliers: number): Sources {
-  if (spec.target === 'cloud') {
+  // a target built from points (TargetDef.data 'points', the file cloud): train on its points, hold out a part
+  if (findTarget(spec.target)?.data === 'points') {
     const cloud = spec.cloud;
     if (!cloud || cloud.length < 4) throw new Error('a cloud target needs at least 2 points');
     const shuffled = shufflePoints(Float64Array.from(cloud), new Rng(spec.seed >>> 0, Stream.subsample));

@@ -15,6 +15,7 @@
  */
 import { parseParam, type ParamValue, type Params } from '../core/params';
 import type { RunConfig } from '../engine/types';
+import { isPointsTarget } from '../targets/registry';
 import { applyLink, readLink, type Link, type LinkSink } from './link';
 import type { SpecLookup } from './urlState';
 
@@ -128,8 +129,8 @@ export function readConfigFile(text: string, specs: SpecLookup, base: RunConfig)
   for (const [k, x] of Object.entries(paramsOf(v.params, 'params'))) q.set(`m.${k}`, paramText(`params.${k}`, x));
   q.set('target', target.id);
   for (const [k, x] of Object.entries(paramsOf(target.params, 'target.params'))) q.set(`t.${k}`, paramText(`target.params.${k}`, x));
-  // (a target named 'cloud' is said by the link reader: its points are never in a link)
-  if (target.cloud !== undefined && target.id !== 'cloud') {
+  // (a target built from points, TargetDef.data 'points', is said by the link reader: its points are never in a link)
+  if (target.cloud !== undefined && !isPointsTarget(target.id)) {
     notes.push("the file's target is a cloud of points (a file, an image, a painting or dragged samples), which a config does not hold: load the points again");
   }
   for (const [key, url] of [['n', 'n'], ['stepSize', 'h'], ['seed', 'seed']] as const) {

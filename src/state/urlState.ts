@@ -25,6 +25,7 @@ import { parseParam, type ParamSpec, type ParamValue, type Params } from '../cor
 import { appDefaultRun } from '../engine/defaults';
 import type { RunConfig } from '../engine/types';
 import type { RunSpec } from '../engine/compare';
+import { isPointsTarget } from '../targets/registry';
 
 export interface SpecLookup {
   methodParams(id: string): readonly ParamSpec[] | undefined;
@@ -143,12 +144,13 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   const errors: string[] = [];
   const method = q.get('method') ?? base.method;
   const rawTarget = q.get('target') ?? base.target.id;
-  const cloudInUrl = rawTarget === 'cloud' && base.target.id !== 'cloud';
+  // a target built from points (TargetDef.data 'points': a file, an image, a painting, dragged samples) is not in a link
+  const cloudInUrl = isPointsTarget(rawTarget) && base.target.id !== rawTarget;
   const targetId = cloudInUrl ? base.target.id : rawTarget;
   const mSpecs = specs.methodParams(method);
   const tSpecs = specs.targetParams(targetId);
   const complete = q.has('method') && q.has('target');
-  const keepTarget = !tSpecs || cloudInUrl || (targetId === base.target.id && (!complete || base.target.id === 'cloud'));
+  const keepTarget = !tSpecs || cloudInUrl || (targetId === base.target.id && (!complete || isPointsTarget(base.target.id)));
   const config: RunConfig = {
     ...base,
     method: mSpecs ? method : base.method,
@@ -159,7 +161,7 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   };
   if (cloudInUrl) errors.push('target: a cloud (image, painting or dragged samples) is not stored in the URL; the default target is used');
   if (!mSpecs) errors.push(`method: unknown method '${method}'`);
-  if (!tSpecs && targetId !== 'cloud') errors.push(`target: unknown target '${targetId}'`);
+  if (!tSpecs && !isPointsTarget(targetId)) errors.push(`target: unknown target '${targetId}'`);
   const readParams = (prefix: string, list: readonly ParamSpec[] | undefined, out: Params): void => {
     for (const [key, raw] of q.entries()) {
       if (!key.startsWith(prefix)) continue;

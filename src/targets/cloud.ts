@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../reference/philox';
 import { emptyPacked, TargetKind } from './pack';
-import type { TargetInstance } from './types';
+import type { TargetDef, TargetInstance } from './types';
 
 export function cloudTarget(points: Float64Array, id = 'cloud'): TargetInstance {
   const m = Math.floor(points.length / 2);
@@ -38,3 +38,25 @@ export function cloudTarget(points: Float64Array, id = 'cloud'): TargetInstance 
     },
   };
 }
+
+/**
+ * The registered target of a fixed sample cloud (TargetDef.data 'points'): built from the points a run
+ * gives (TargetConfig.cloud, the CLI's --target-file), listed in the menu only while a run has it.
+ */
+export const cloud: TargetDef = {
+  id: 'cloud',
+  label: 'Cloud',
+  description: 'A fixed sample cloud: a file (--target-file), an uploaded image, a painted density or dragged samples. Known only by its points.',
+  about: {
+    tex: String.raw`\pi \approx \frac{1}{m}\sum_{j=1}^{m} \delta_{y_j}`,
+    params: {},
+    text: 'A target known only by its points: a file, an uploaded image, a painted density, or a sample target dragged on the canvas. There is no density or score, so only the sample-based flows run on it; they flow toward the points themselves.',
+  },
+  params: [],
+  data: 'points',
+  menuLabel: (points) => `Cloud (${((points?.length ?? 0) / 2).toLocaleString('en-US')} points)`,
+  create(_params, points) {
+    if (!points) throw new Error("target 'cloud' needs its points (e.g. --target-file y.npy)");
+    return cloudTarget(points);
+  },
+};

@@ -238,12 +238,19 @@ export const mixture: TargetDef = {
     params: { components: 'The components {mean m_k, covariance S_k (or std), weight w_k}, 1 to 16; weights are normalised to sum to 1.' },
   },
   params: [componentsSpec],
+  // drag the components on the canvas; the side panel sets weights and spreads, adds and removes
+  editor: { kind: 'components', params: (comps) => componentsParams(comps), freshCov: [0.5, 0, 0.5] },
   create(params) {
     const text: ParamValue | undefined = params.components;
     if (typeof text !== 'string') throw new ParamError('components', 'components: expected JSON text');
     return mixtureInstance('mixture', params, parseComponents(text));
   },
 };
+
+/** The `components` JSON parameter for these components (what the canvas and the side panel write). */
+export function componentsParams(comps: readonly Component[]): Params {
+  return { components: JSON.stringify(comps.map((c) => ({ mean: c.mean, cov: c.cov, weight: c.weight }))) };
+}
 
 /** A mixture instance with the given components (e.g. after a drag on the canvas); checked like the JSON. */
 export function mixtureFromComponents(comps: readonly Component[]): TargetInstance {

@@ -14,7 +14,32 @@ import type { Params } from '../core/params';
 import { landscapes, type LandscapeDef } from '../landscapes/presets';
 import { landGradV, landV } from '../reference/landscapes';
 import { emptyPacked, TargetKind } from './pack';
-import type { TargetDef, TargetInstance } from './types';
+import type { TargetDef, TargetEditor, TargetInstance } from './types';
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/**
+ * The wells editor: V's two minimisers m -+ d (the packed V of kind 2, src/reference/landscapes.ts),
+ * dragged on the canvas and written back as the params well1, well2 (3 decimals).
+ */
+export const wellsEditor: TargetEditor = {
+  kind: 'wells',
+  name: 'Well',
+  legend: 'well handles: the minimisers of V (drag)',
+  points(t) {
+    const L = t.landscape;
+    if (!L || L.vKind !== 2) return undefined;
+    const [m0, m1, d0, d1] = [L.v[0] ?? 0, L.v[1] ?? 0, L.v[2] ?? 0, L.v[3] ?? 0];
+    return [
+      [m0 - d0, m1 - d1],
+      [m0 + d0, m1 + d1],
+    ];
+  },
+  params: (ws) => ({ well1: (ws[0] ?? [0, 0]).map(round3), well2: (ws[1] ?? [0, 0]).map(round3) }),
+};
+
+/** A landscape whose parameters place its wells (well1, well2) gets the wells editor. */
+const hasWells = (def: LandscapeDef): boolean => ['well1', 'well2'].every((name) => def.params.some((p) => p.name === name));
 
 function landscapeTarget(def: LandscapeDef): TargetDef {
   return {
@@ -23,6 +48,7 @@ function landscapeTarget(def: LandscapeDef): TargetDef {
     description: `Energy landscape: ${def.description}`,
     params: def.params,
     about: def.about,
+    ...(hasWells(def) ? { editor: wellsEditor } : {}),
     create(params: Params): TargetInstance {
       const L = def.pack(params);
       return {

@@ -9,7 +9,7 @@
  */
 import { ParamError, type ParamValue, type Params } from '../core/params';
 import type { Rng } from '../reference/philox';
-import { instanceFromPacked, mixtureSampler, parseComponents } from './gaussian';
+import { componentsParams, instanceFromPacked, mixtureSampler, parseComponents } from './gaussian';
 import { packTorusMixture } from './pack';
 import { MAX_COMPONENTS, type Component, type TargetDef, type TargetInstance } from './types';
 
@@ -85,6 +85,8 @@ export const torusMixture: TargetDef = {
       description: `JSON array of 1..${MAX_COMPONENTS} components {"mean":[x,y],"cov":[s11,s12,s22] or "std":s,"weight":w} on [0,1)^2; variances <= ${TORUS_MAX_VARIANCE}; means wrapped mod 1; weights normalised.`,
     },
   ],
+  // the components on the torus: a dragged mean wraps mod 1, the spread is at most 1/4 (variance TORUS_MAX_VARIANCE)
+  editor: { kind: 'components', params: (comps) => componentsParams(comps), wrap: true, freshCov: [0.005, 0, 0.005], maxSpread: { value: Math.sqrt(TORUS_MAX_VARIANCE), why: 'on the unit torus' } },
   create(params) {
     const text: ParamValue | undefined = params.components;
     if (typeof text !== 'string') throw new ParamError('components', 'components: expected JSON text');

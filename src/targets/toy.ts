@@ -88,6 +88,12 @@ function num(params: Params, name: string): number {
   return v;
 }
 
+/** A number parameter of an instance, or `fallback` (the editors read instances, never throw). */
+function numOr(params: Params, name: string, fallback: number): number {
+  const v = params[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
 function countOf(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`sample count must be an integer >= 0, got ${n}`);
   return n;
@@ -162,6 +168,8 @@ export const eightGaussians: TargetDef = {
     stdSpec(0.5, 'component std before the division by 1.414'),
     outlierSpec,
   ],
+  // one handle per cluster: drag the clusters apart on the canvas
+  editor: { kind: 'clusters', centres: (t) => eightGaussiansComponents(numOr(t.params, 'scale', 4), numOr(t.params, 'std', 0.5)).map((c) => c.mean) },
   create(params) {
     const scale = num(params, 'scale');
     const std = num(params, 'std');
@@ -210,6 +218,7 @@ export const twentyFiveGaussians: TargetDef = {
     papers: [{ authors: 'I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville', title: 'Improved training of Wasserstein GANs', year: 2017, venue: 'NeurIPS 2017' }],
   },
   params: [stdSpec(0.05, 'component std before the division by 2.828'), outlierSpec],
+  editor: { kind: 'clusters', centres: (t) => twentyFiveGaussiansComponents(numOr(t.params, 'std', 0.05)).map((c) => c.mean) },
   create(params) {
     const std = num(params, 'std');
     const cs = twentyFiveGaussiansComponents(std);

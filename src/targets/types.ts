@@ -54,6 +54,48 @@ export interface TargetInstance {
   defaultInit?: (n: number, seed: number) => Float64Array;
 }
 
+/**
+ * The editor a target declares (TargetDef.editor): what the canvas and the side panel let the user
+ * move. The canvas (ui/CanvasView.tsx), its legend and the side panel render by this declaration,
+ * never by a target id. Every run that flows toward samples also gets the "Move cloud" handle.
+ *   - components: the instance's `components` are draggable handles, and the side panel edits
+ *     their weights and spreads; `params` turns edited components back into the target's params.
+ *   - wells: draggable points (e.g. the double well's minimisers), read from an instance and written
+ *     back into the params.
+ *   - clusters: one handle per cluster of the target's samples (dragged apart as a cloud).
+ */
+export type TargetEditor =
+  | {
+      kind: 'components';
+      /** The target's params for these components (checked by create like any params). */
+      params(components: readonly Component[]): Params;
+      /** Means live on the unit torus: a dragged mean wraps mod 1. */
+      wrap?: boolean;
+      /** The covariance of a component the panel adds. */
+      freshCov: [number, number, number];
+      /** The largest spread (sqrt of the mean variance) the panel accepts, with the words saying why. */
+      maxSpread?: { value: number; why: string };
+    }
+  | {
+      kind: 'wells';
+      /** The draggable points of an instance (undefined: none on this instance). */
+      points(target: TargetInstance): [number, number][] | undefined;
+      /** The params with these points (merged over the current params). */
+      params(points: readonly [number, number][]): Params;
+      /** The handles' accessible name and label, e.g. 'Well' (Well 1, Well 2). */
+      name: string;
+      /** The legend's line for these handles. */
+      legend: string;
+    }
+  | {
+      kind: 'clusters';
+      /** Cluster centres of an instance (its samples are labelled by the nearest). */
+      centres(target: TargetInstance): [number, number][] | undefined;
+    };
+
+/** What decides which methods run on an instance (src/engine/compat.ts factsOf). */
+export type TargetFactsSource = Pick<TargetInstance, 'sampleOnly' | 'cloud' | 'sample' | 'periodic' | 'landscape'>;
+
 export interface TargetDef {
   id: string;
   label: string;
@@ -61,6 +103,20 @@ export interface TargetDef {
   params: ParamSpec[];
   /** What the About panel shows (the density in TeX, the parameters, the source). */
   about?: About;
-  /** Build from resolved params (defaults overlaid, checked); throws ParamError on a bad value. */
-  create(params: Params): TargetInstance;
+  /**
+   * Where an instance comes from: 'params' (default): its parameters alone; 'points': a given point
+   * cloud (a file, an image, a painting, dragged samples: TargetConfig.cloud, the CLI's
+   * --target-file). A 'points' target is not in `targets` (the menu's fixed entries, `wgf list`):
+   * the menu lists it only while the run has it (menuLabel), a link does not carry its points.
+   */
+  data?: 'params' | 'points';
+  /** The menu's label for an instance of a 'points' target, e.g. 'Cloud (1,234 points)'. */
+  menuLabel?: (points: Float64Array | undefined) => string;
+  /** What the canvas and the side panel let the user edit (none when absent). */
+  editor?: TargetEditor;
+  /**
+   * Build from resolved params (defaults overlaid, checked); throws ParamError on a bad value. A
+   * 'points' target gets its points (and throws a clear message without them).
+   */
+  create(params: Params, points?: Float64Array): TargetInstance;
 }

@@ -23,7 +23,7 @@ import type { PaintGrid } from './paint';
 import { ExportPanel } from './ExportPanel';
 import { MixtureEditor } from './MixtureEditor';
 import { divergedMessage, messageText, noticeText, sayLink } from './messages';
-import { isMixtureId } from './mixture';
+import { componentsEditorOf } from './mixture';
 import { Plots } from './Plots';
 import { specLookup } from './specs';
 import { StatusBar } from './StatusBar';
@@ -120,8 +120,9 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
     return () => window.removeEventListener('hashchange', onHash);
   }, [engine]);
 
-  const mixtureId = isMixtureId(snap.target?.id) ? snap.target?.id : undefined;
-  const comps = mixtureId ? snap.target?.components : undefined;
+  // the side panel's components editor, when the target declares one (TargetDef.editor)
+  const compsEditor = componentsEditorOf(snap.target);
+  const comps = compsEditor ? snap.target?.components : undefined;
 
   // method readouts declared for plotting, gathered per run (no method named here)
   const mainReadouts = useMemo(() => plottedReadouts(snap.config.method), [snap.config.method]);
@@ -215,7 +216,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
           <ControlPanel engine={engine} snap={snap} />
           <CompareControls engine={engine} snap={snap} />
           <GeneratorControls engine={engine} snap={snap} gen={gen} />
-          {comps ? <MixtureEditor engine={engine} components={comps} centre={centre} {...(mixtureId === 'torus-mixture' ? { targetId: mixtureId } : {})} /> : null}
+          {comps && compsEditor && snap.target ? <MixtureEditor engine={engine} components={comps} centre={centre} targetId={snap.target.id} editor={compsEditor} /> : null}
           <TargetSources engine={engine} snap={snap} painting={painting} setPainting={setPainting} grid={grid} clearGrid={() => setGrid(undefined)} />
           <ExportPanel engine={engine} snap={snap} />
         </aside>

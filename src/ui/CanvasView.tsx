@@ -1,9 +1,10 @@
 /**
  * The stage: one canvas per run (two side by side in split view) sharing one view, each with an
- * SVG overlay. The first pane carries the editing handles: mixture components (focusable,
- * draggable, arrow keys), "Move cloud" at a sample target's centroid (Shift+drag anywhere does the
- * same), one handle per cluster for 8gaussians / 25gaussians, the double well's two wells (its
- * minimisers, params well1 / well2; dragged live like components), and the paint brush in Paint mode.
+ * SVG overlay. The first pane carries the editing handles the target declares (TargetDef.editor,
+ * src/targets/types.ts; no target id is tested here): components (focusable, draggable, arrow
+ * keys), wells (e.g. the double well's minimisers, dragged live like components), one handle per
+ * cluster (a clusters editor); "Move cloud" at the centroid of any run's target samples (Shift+drag
+ * anywhere does the same); and the paint brush in Paint mode.
  * Pan by dragging empty canvas, zoom with the wheel. On the torus the unit square is outlined.
  * Each renderer is rebuilt whenever the engine's backend generation changes (new device), on a
  * fresh <canvas> element since a canvas keeps its first context type.
@@ -19,13 +20,14 @@ import { DEFAULT_LAYERS, type Layers, type ParticleSample } from '../render/laye
 import type { Renderer } from '../render/types';
 import { fitView, panBy, toScreen, toWorld, viewRect, zoomAt, type View } from '../render/view';
 import type { Component, TargetInstance } from '../targets/types';
-import { centroid, clusterCentres, labelPoints, runCloud, translated, type ClusterState } from './cloudEdit';
+import { findTarget } from '../targets/registry';
+import { centroid, cloudConfig, clusterCentres, isCloudConfig, labelPoints, runCloud, translated, type ClusterState } from './cloudEdit';
 import { findMethod } from './compat';
 import { Histograms } from './Histograms';
 import { ViewControls } from './Layers';
 import { Legend } from './Legend';
 import { registerCanvas } from './media';
-import { isMixtureId, mixtureConfig, moved, movedWell, wellsOf } from './mixture';
+import { componentsConfig, componentsEditorOf, moved, movedWell, wellsOf } from './mixture';
 import { PaintGrid } from './paint';
 
 export interface PaintState {
@@ -62,8 +64,9 @@ export function Stage({ engine, snap, paint, onViewChange, extraPane }: StagePro
   // fit the view when the target (not its live edits), the domain or the pane size first becomes known
   useEffect(() => {
     if (!target || size[0] < 2) return;
-    // live edits: mixture components, dragged clouds, and landscape parameters (the wells; a landscape's view never depends on them)
-    const live = snap.config.target.id === 'mixture' || snap.config.target.id === 'cloud' || target.landscape !== undefined;
+    // live edits: a components or wells editor's params, clouds built from points (dragged), and landscape parameters (a landscape's view never depends on them)
+    const def = findTarget(snap.config.target.id);
+    const live = def?.editor?.kind === 'components' || def?.editor?.kind === 'wells' || def?.data === 'points' || target.landscape !== undefined;
     const key = `${target.id}:${live ? '' : JSON.stringify(snap.config.target.params)}:${torus}:${split}`;
     if (fittedFor.current === key) return;
     fittedFor.current = key;
@@ -102,7 +105,7 @@ type Drag =
   | { kind: 'pan'; x: number; y: number }
   | { kind: 'handle'; index: number; comps: Component[] }
   | { kind: 'well'; index: number; wells: [number, number][] }
-  | { kind: 'cloud'; start: [number, number]; base: Float64Array; labels?: Int32Array; cluster?: number; centres?: [number, number][] }
+  | { kind: 'samples'; start: [number, number]; base: Float64Array; labels?: Int32Array; cluster?: number; centres?: [number, number][] }
   | { kind: 'paint'; last: [number, number] };
 
 /** 1-sigma ellipse of a 2x2 covariance: radii and angle (degrees). */
@@ -148,17 +151,19 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const histRef = useRef<HTMLDivElement>(null);
 
   const target = snap.target;
-  const mixtureId = editable && isMixtureId(target?.id) ? target?.id : undefined;
-  const components = mixtureId ? (target?.components ?? []) : [];
+  // the editors the target declares (TargetDef.editor)
+  const compsEditor = editable ? componentsEditorOf(target) : undefined;
+  const components = compsEditor ? (target?.components ?? []) : [];
   const cloud = useRunCloud(snap, editable ? target : undefined);
-  // the double well's wells (its minimisers), dragged like mixture components
-  const wells = editable ? wellsOf(target) : undefined;
+  // a wells editor's points (e.g. the double well's minimisers), dragged like components
+  const wellsInfo = editable ? wellsOf(target) : undefined;
+  const wells = wellsInfo?.points;
   const cloudCentre = useMemo(() => (cloud ? centroid(cloud) : undefined), [cloud]);
   // cluster handles: the toy mixture's centres, or the centres we moved while dragging it apart
   const cs = clusterState;
   const clusters: [number, number][] | undefined =
     cloud && target
-      ? cs && snap.config.target.id === 'cloud' && snap.config.target.cloud === cs.cloud
+      ? cs && isCloudConfig(snap.config.target) && snap.config.target.cloud === cs.cloud
         ? cs.centres
         : clusterCentres(target)
       : undefined;
@@ -254,15 +259,15 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
 
   const moveComponent = (comps: Component[], index: number, x: number, y: number): Component[] => {
     // on the torus a handle dragged across an edge comes back on the other side
-    const wrap = (v: number): number => (mixtureId === 'torus-mixture' ? v - Math.floor(v) : v);
+    const wrap = (v: number): number => (compsEditor?.wrap ? v - Math.floor(v) : v);
     const next = comps.map((c, i) => (i === index ? moved(c, wrap(x), wrap(y)) : c));
-    engine.setTarget(mixtureConfig(next, mixtureId));
+    if (compsEditor && target) engine.setTarget(componentsConfig(target.id, compsEditor, next));
     return next;
   };
 
   const moveWell = (ws: [number, number][], index: number, x: number, y: number): [number, number][] => {
     const next = ws.map((w, k): [number, number] => (k === index ? [x, y] : w));
-    engine.setTarget(movedWell(snap.config.target, ws, index, x, y));
+    if (wellsInfo) engine.setTarget(movedWell(snap.config.target, wellsInfo.editor, ws, index, x, y));
     return next;
   };
 
@@ -302,9 +307,9 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
         const k = Number(which);
         const st = clusterState;
         const labels = st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters);
-        dragRef.current = { kind: 'cloud', start, base: cloud, labels, cluster: k, centres: clusters.map((c) => [c[0], c[1]]) };
+        dragRef.current = { kind: 'samples', start, base: cloud, labels, cluster: k, centres: clusters.map((c) => [c[0], c[1]]) };
       } else {
-        dragRef.current = { kind: 'cloud', start, base: cloud, ...(clusters ? { centres: clusters.map((c): [number, number] => [c[0], c[1]]) } : {}) };
+        dragRef.current = { kind: 'samples', start, base: cloud, ...(clusters ? { centres: clusters.map((c): [number, number] => [c[0], c[1]]) } : {}) };
       }
       (cloudEl as SVGElement | null)?.focus();
       return;
@@ -312,14 +317,14 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     dragRef.current = { kind: 'pan', x: e.clientX, y: e.clientY };
   };
 
-  const moveCloud = (d: Extract<Drag, { kind: 'cloud' }>, dx: number, dy: number): void => {
+  const moveCloud = (d: Extract<Drag, { kind: 'samples' }>, dx: number, dy: number): void => {
     const next = translated(d.base, dx, dy, d.labels, d.cluster);
     if (d.centres) {
       const centres = d.centres.map((c, k): [number, number] => (d.cluster === undefined || d.cluster === k ? [c[0] + dx, c[1] + dy] : c));
       const labels = d.labels ?? (clusters ? labelPoints(d.base, d.centres) : undefined);
       setClusterState(labels ? { cloud: next, labels, centres } : undefined);
     }
-    engine.setTarget({ id: 'cloud', params: {}, cloud: next });
+    engine.setTarget(cloudConfig(next));
   };
 
   const onPointerMove = (e: React.PointerEvent<SVGSVGElement>): void => {
@@ -336,7 +341,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     } else if (d.kind === 'well') {
       const [wx, wy] = world(e);
       dragRef.current = { ...d, wells: moveWell(d.wells, d.index, wx, wy) };
-    } else if (d.kind === 'cloud') {
+    } else if (d.kind === 'samples') {
       const [wx, wy] = world(e);
       moveCloud(d, wx - d.start[0], wy - d.start[1]);
     } else if (paint?.grid) {
@@ -379,7 +384,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
     if (!d || !cloud) return;
     const st = clusterState;
     const labels = cluster !== undefined && clusters ? (st && st.cloud === snap.config.target.cloud ? st.labels : labelPoints(cloud, clusters)) : undefined;
-    moveCloud({ kind: 'cloud', start: [0, 0], base: cloud, ...(labels ? { labels } : {}), ...(cluster !== undefined ? { cluster } : {}), ...(clusters ? { centres: clusters } : {}) }, d[0], d[1]);
+    moveCloud({ kind: 'samples', start: [0, 0], base: cloud, ...(labels ? { labels } : {}), ...(cluster !== undefined ? { cluster } : {}), ...(clusters ? { centres: clusters } : {}) }, d[0], d[1]);
   };
 
   const scr = (x: number, y: number): [number, number] => toScreen(view, size[0], size[1], x, y);
@@ -442,9 +447,9 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
               const [sx, sy] = scr(w[0], w[1]);
               return (
                 <g key={`well${k}`}>
-                  <circle className="handle well-handle" data-well={k} cx={sx} cy={sy} r={9} tabIndex={0} role="button" aria-label={`Well ${k + 1}`} onKeyDown={(e) => onWellKey(e, k)} />
+                  <circle className="handle well-handle" data-well={k} cx={sx} cy={sy} r={9} tabIndex={0} role="button" aria-label={`${wellsInfo?.editor.name ?? ''} ${k + 1}`} onKeyDown={(e) => onWellKey(e, k)} />
                   <text className="handle-label" x={sx + 12} y={sy - 10}>
-                    {`well ${k + 1}`}
+                    {`${(wellsInfo?.editor.name ?? '').toLowerCase()} ${k + 1}`}
                   </text>
                 </g>
               );
@@ -486,7 +491,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
         n={snap.config.n}
         sampleOnly={target?.sampleOnly === true}
         landscape={target?.landscape !== undefined}
-        handles={components.length > 0 ? 'components' : wells && !painting ? 'wells' : cloud && !painting ? 'cloud' : undefined}
+        handles={components.length > 0 ? { kind: 'components' } : wellsInfo && !painting ? { kind: 'wells', text: wellsInfo.editor.legend } : cloud && !painting ? { kind: 'samples' } : undefined}
         rmsStep={sample?.rmsStep}
         scale={view.scale}
       />

@@ -9,7 +9,6 @@ import { describeFollowed, followDefaults, runStepSize, targetParams } from '../
 import { sameRun } from '../engine/compare';
 import { AboutButton } from './About';
 import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
-import { isMixtureId } from './mixture';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
 
@@ -109,7 +108,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
               </option>
             );
           })}
-          {config.target.id === 'cloud' ? <option value="cloud">Cloud ({((config.target.cloud?.length ?? 0) / 2).toLocaleString('en-US')} points)</option> : null}
+          {/* a target built from points (TargetDef.data 'points', e.g. an image's cloud) is listed only while the run has it */}
+          {targetDef?.data === 'points' ? <option value={targetDef.id}>{targetDef.menuLabel?.(config.target.cloud) ?? targetDef.label}</option> : null}
         </select>
       </div>
       {targetDef ? (
@@ -117,7 +117,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           <AboutButton subject={{ kind: 'Target', label: targetDef.label, about: targetDef.about, params: targetDef.params }} />
         </div>
       ) : null}
-      {targetDef && !isMixtureId(config.target.id)
+      {/* a components editor (MixtureEditor) edits the components instead of their JSON */}
+      {targetDef && targetDef.editor?.kind !== 'components'
         ? targetDef.params.map((spec) => (
             <ParamControl
               key={`${targetDef.id}.${spec.name}`}

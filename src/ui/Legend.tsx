@@ -14,13 +14,16 @@ interface Props {
   sampleOnly: boolean;
   /** An energy landscape (the shade is V, not a density). */
   landscape?: boolean;
-  /** Which handles the pane shows (none in the compared pane). */
-  handles: 'components' | 'cloud' | 'wells' | undefined;
+  /** Which handles the pane shows (none in the compared pane): a target's declared editor (TargetDef.editor) or the samples' cloud handle. */
+  handles: HandlesLegend | undefined;
   /** RMS displacement per step (world units) from the last sample, for the arrow factor. */
   rmsStep: number | undefined;
   /** World units per CSS pixel. */
   scale: number;
 }
+
+/** The handles on the canvas: components, wells (with the editor's own words), or the cloud / cluster handles of target samples. */
+export type HandlesLegend = { kind: 'components' } | { kind: 'wells'; text: string } | { kind: 'samples' };
 
 function fmtFactor(v: number): string {
   return v >= 1e4 || v < 1e-2 ? v.toExponential(0) : String(v);
@@ -54,17 +57,17 @@ export function Legend({ layers, n, sampleOnly, landscape = false, handles, rmsS
               <span className="sw sw-density" /> target density (sqrt scale, level lines 1 nat)
             </li>
           ) : null}
-          {handles === 'components' ? (
+          {handles?.kind === 'components' ? (
             <li>
               <span className="sw sw-handle" /> component handles (drag; 1-sigma ellipses)
             </li>
           ) : null}
-          {handles === 'wells' ? (
+          {handles?.kind === 'wells' ? (
             <li>
-              <span className="sw sw-handle" /> well handles: the minimisers of V (drag)
+              <span className="sw sw-handle" /> {handles.text}
             </li>
           ) : null}
-          {handles === 'cloud' ? (
+          {handles?.kind === 'samples' ? (
             <li>
               <span className="sw sw-handle sw-cloud" /> cloud / cluster handles (drag, Shift+drag)
             </li>

@@ -1,28 +1,29 @@
-/** Side-panel editor of the mixture's components: weight, spread, add, remove. */
+/** Side-panel editor of a target's components (TargetDef.editor kind 'components'): weight, spread, add, remove. */
 import type { Engine } from '../engine/Engine';
 import type { Component } from '../targets/types';
 import { CommitInput } from './CommitInput';
-import { formatWeight, mixtureConfig, spreadOf, weightInput, withSpread, type MixtureId } from './mixture';
+import { componentsConfig, formatWeight, spreadOf, weightInput, withSpread, type ComponentsEditor } from './mixture';
 
 interface Props {
   engine: Engine;
   components: readonly Component[];
   centre: [number, number];
-  /** Which mixture target (the torus mixture wraps means and caps the spread at 1/4). */
-  targetId?: MixtureId;
+  /** The target whose components these are. */
+  targetId: string;
+  /** Its declared editor (a wrapping editor wraps a new component's mean onto [0,1)^2; maxSpread caps the spread). */
+  editor: ComponentsEditor;
 }
 
 const MAX = 16;
 
-export function MixtureEditor({ engine, components, centre, targetId = 'mixture' }: Props): React.JSX.Element {
-  const torus = targetId === 'torus-mixture';
+export function MixtureEditor({ engine, components, centre, targetId, editor }: Props): React.JSX.Element {
   const update = (next: Component[]): void => {
-    engine.setTarget(mixtureConfig(next, targetId));
+    engine.setTarget(componentsConfig(targetId, editor, next));
   };
-  const wrap = (v: number): number => (torus ? v - Math.floor(v) : v);
+  const wrap = (v: number): number => (editor.wrap ? v - Math.floor(v) : v);
   const fresh: Component = {
     mean: [Math.round(wrap(centre[0]) * 100) / 100, Math.round(wrap(centre[1]) * 100) / 100],
-    cov: torus ? [0.005, 0, 0.005] : [0.5, 0, 0.5],
+    cov: [...editor.freshCov],
     weight: 1,
   };
   const num = (raw: string): number => (raw.trim() === '' ? NaN : Number(raw));
@@ -70,8 +71,9 @@ export function MixtureEditor({ engine, components, centre, targetId = 'mixture'
                     engine.say('error', `Component ${k + 1} spread: must be a finite positive number, got '${raw}'`);
                     return;
                   }
-                  if (torus && s > 0.25) {
-                    engine.say('error', `Component ${k + 1} spread: on the unit torus the spread is at most 0.25, got '${raw}'`);
+                  const cap = editor.maxSpread;
+                  if (cap && s > cap.value) {
+                    engine.say('error', `Component ${k + 1} spread: ${cap.why} the spread is at most ${cap.value}, got '${raw}'`);
                     return;
                   }
                   update(components.map((d, i) => (i === k ? withSpread(d, s) : d)));

@@ -1,12 +1,14 @@
 /**
  * Targets made by the user: an uploaded image (pixel intensity as density) and a density painted
- * on the canvas. Both become a fixed cloud target {id: 'cloud', cloud}; a score-based method is
+ * on the canvas. Both become the fixed cloud target (TargetDef.data 'points', src/targets/cloud.ts); a score-based method is
  * switched to a sample-based flow (said in the message). Clouds are not put in the URL.
  */
 import { useRef, useState } from 'react';
 import type { Engine, EngineSnapshot } from '../engine/Engine';
 import { Rng, Stream } from '../reference/philox';
 import { cloudFromIntensity } from '../targets/image';
+import { CLOUD_FACTS } from '../engine/compat';
+import { pointsTarget } from '../targets/registry';
 import { retarget } from './compat';
 import { imageCloud } from './imageTarget';
 import type { PaintGrid } from './paint';
@@ -23,7 +25,8 @@ interface Props {
 /** Make `cloud` the target (switching a score-based method to a sample flow); true when applied. */
 export function applyCloudTarget(engine: Engine, cloud: Float64Array, what: string): boolean {
   const config = engine.getSnapshot().config;
-  const { change, note } = retarget(config, { id: 'cloud', params: {}, cloud }, { sampleOnly: true, hasSamples: true, periodic: false });
+  // the registered target built from points (TargetDef.data 'points'), with its facts
+  const { change, note } = retarget(config, { id: pointsTarget().id, params: {}, cloud }, CLOUD_FACTS);
   if (!engine.configure(change)) return false;
   engine.say('info', `Target: ${what}, ${(cloud.length / 2).toLocaleString('en-US')} points${note ? ` — ${note}` : ''}. Clouds are not stored in the URL.`);
   return true;

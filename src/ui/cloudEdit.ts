@@ -1,11 +1,12 @@
 /**
- * Dragging a sample target: the whole cloud, or one cluster of 8gaussians / 25gaussians. The
- * target becomes {id: 'cloud', cloud: translated points} (the run's own target cloud, drawn
- * from the seed's sampler stream, so the particles keep flowing toward the same samples).
+ * Dragging a sample target: the whole cloud, or one cluster of a target that declares a clusters
+ * editor (TargetDef.editor, e.g. 8gaussians / 25gaussians). The target becomes the registered target
+ * built from points (TargetDef.data 'points') with the translated points (the run's own target cloud,
+ * drawn from the seed's sampler stream, so the particles keep flowing toward the same samples).
  */
 import { targetCloud } from '../engine/config';
-import type { RunConfig } from '../engine/types';
-import { eightGaussiansComponents, twentyFiveGaussiansComponents } from '../targets/toy';
+import type { RunConfig, TargetConfig } from '../engine/types';
+import { findTarget, pointsTarget } from '../targets/registry';
 import type { TargetInstance } from '../targets/types';
 
 /** The points a sample-based run flows toward (its fixed cloud, or m exact samples from the seed). */
@@ -24,15 +25,20 @@ export function centroid(p: Float64Array): [number, number] {
   return m > 0 ? [sx / m, sy / m] : [0, 0];
 }
 
-/** Cluster centres of the toy mixtures (others: none, whole-cloud drag only). */
+/** Cluster centres of a target that declares a clusters editor (others: none, whole-cloud drag only). */
 export function clusterCentres(target: TargetInstance): [number, number][] | undefined {
-  const num = (k: string, d: number): number => {
-    const v = target.params[k];
-    return typeof v === 'number' ? v : d;
-  };
-  if (target.id === '8gaussians') return eightGaussiansComponents(num('scale', 4), num('std', 0.5)).map((c) => c.mean);
-  if (target.id === '25gaussians') return twentyFiveGaussiansComponents(num('std', 0.05)).map((c) => c.mean);
-  return undefined;
+  const e = findTarget(target.id)?.editor;
+  return e?.kind === 'clusters' ? e.centres(target) : undefined;
+}
+
+/** The target config of a dragged cloud: the registered target built from points, with these points. */
+export function cloudConfig(points: Float64Array): TargetConfig {
+  return { id: pointsTarget().id, params: {}, cloud: points };
+}
+
+/** True when the run's target is built from points (a dragged, uploaded or painted cloud). */
+export function isCloudConfig(t: TargetConfig): boolean {
+  return findTarget(t.id)?.data === 'points';
 }
 
 /** Index of the nearest centre for every point. */

@@ -1,17 +1,30 @@
-/** Mixture components <-> the `components` JSON parameter of the mixture target. */
+/**
+ * The editors a target declares (TargetDef.editor, src/targets/types.ts): components <-> the target's
+ * params, wells moved on the canvas. The canvas, the legend and the side panel ask these, never a
+ * target id.
+ */
 import type { TargetConfig } from '../engine/types';
-import type { Component, TargetInstance } from '../targets/types';
+import { findTarget } from '../targets/registry';
+import type { Component, TargetEditor, TargetInstance } from '../targets/types';
 
-/** Targets whose components the canvas and the side panel edit. */
-export type MixtureId = 'mixture' | 'torus-mixture';
+export type ComponentsEditor = Extract<TargetEditor, { kind: 'components' }>;
+export type WellsEditor = Extract<TargetEditor, { kind: 'wells' }>;
+export type ClustersEditor = Extract<TargetEditor, { kind: 'clusters' }>;
 
-export function isMixtureId(id: string | undefined): id is MixtureId {
-  return id === 'mixture' || id === 'torus-mixture';
+/** The editor the target `id` declares (undefined: none, or an unknown id). */
+export function editorOf(id: string | undefined): TargetEditor | undefined {
+  return id === undefined ? undefined : findTarget(id)?.editor;
 }
 
-/** The target config with these components (`torus-mixture` wraps the means onto [0,1)^2 itself). */
-export function mixtureConfig(comps: readonly Component[], id: MixtureId = 'mixture'): TargetConfig {
-  return { id, params: { components: JSON.stringify(comps.map((c) => ({ mean: c.mean, cov: c.cov, weight: c.weight }))) } };
+/** The components editor of the instance's target, when it declares one and the instance has components. */
+export function componentsEditorOf(target: TargetInstance | undefined): ComponentsEditor | undefined {
+  const e = editorOf(target?.id);
+  return e?.kind === 'components' && target?.components !== undefined ? e : undefined;
+}
+
+/** The target config with these components (the editor writes its params; a wrapping editor's target wraps the means itself). */
+export function componentsConfig(id: string, editor: ComponentsEditor, comps: readonly Component[]): TargetConfig {
+  return { id, params: editor.params(comps) };
 }
 
 /** sqrt of the mean variance: the "spread" the panel edits. */
@@ -44,22 +57,16 @@ export function weightInput(raw: string, k: number): { weight: number } | { erro
   return { weight: w };
 }
 
-/** The double well's two wells (its minimisers m -+ d, from the packed V: vKind 2), or undefined for any other target. */
-export function wellsOf(target: TargetInstance | undefined): [[number, number], [number, number]] | undefined {
-  const L = target?.landscape;
-  if (!L || L.vKind !== 2) return undefined;
-  const [m0, m1, d0, d1] = [L.v[0] ?? 0, L.v[1] ?? 0, L.v[2] ?? 0, L.v[3] ?? 0];
-  return [
-    [m0 - d0, m1 - d1],
-    [m0 + d0, m1 + d1],
-  ];
+/** The wells editor's points of the instance (e.g. the double well's minimisers), or undefined. */
+export function wellsOf(target: TargetInstance | undefined): { editor: WellsEditor; points: [number, number][] } | undefined {
+  const e = editorOf(target?.id);
+  if (e?.kind !== 'wells' || !target) return undefined;
+  const points = e.points(target);
+  return points ? { editor: e, points } : undefined;
 }
 
-/** The landscape target config with well `index` (0: well1, 1: well2) moved to (x, y), the other kept (3 decimals, like a component). */
-export function movedWell(config: TargetConfig, wells: readonly [number, number][], index: number, x: number, y: number): TargetConfig {
-  const at = (k: number): [number, number] => {
-    const w = wells[k] ?? [0, 0];
-    return k === index ? [round(x), round(y)] : [round(w[0]), round(w[1])];
-  };
-  return { ...config, params: { ...config.params, well1: at(0), well2: at(1) } };
+/** The target config with well `index` moved to (x, y), the others kept (the editor writes them into the params). */
+export function movedWell(config: TargetConfig, editor: WellsEditor, wells: readonly [number, number][], index: number, x: number, y: number): TargetConfig {
+  const next = wells.map((w, k): [number, number] => (k === index ? [x, y] : [w[0], w[1]]));
+  return { ...config, params: { ...config.params, ...editor.params(next) } };
 }
