@@ -5,7 +5,7 @@
  */
 import { APP_DEFAULTS, CLI_DEFAULTS, defaultStepSize } from '../engine/defaults';
 import { createBackend } from '../engine/backend';
-import { refusalByIds } from '../engine/compat';
+import { refusalByIds, runsOn } from '../engine/compat';
 import { resolveTarget } from '../engine/config';
 import { divergenceRule, runDivergence } from '../engine/divergence';
 import { ConfigError, type Backend, type BackendKind, type Domain, type InitSpec, type Metrics, type ParticleStats, type RunConfig, type Simulation } from '../engine/types';
@@ -488,8 +488,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       wallMs: round(wallMs),
       msPerStep: stepsDone > 0 ? round(stepMs / stepsDone) : 0,
       out: args.out ?? null,
-      // the GPU backend ran the method's float64 twin on the host (no WGSL stepper for it): said here
-      ...(sim?.stepperRunsOn === 'cpu' ? { stepper: 'cpu (float64 twin on the host)' } : {}),
+      // the GPU backend ran the method's float64 twin on the host (no WGSL stepper for it): said here,
+      // by the one rule (src/engine/compat.ts runsOn)
+      ...(runsOn(getMethod(args.method), resolveParams(getMethod(args.method).params, args.methodParams), backend.info.kind).runsOn === 'host' ? { stepper: 'cpu (float64 twin on the host)' } : {}),
       ...(interrupted ? { interrupted: true } : {}),
       ...(diverged ? { diverged: diverged.reason } : {}),
       final: {

@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { methods } from '../methods/registry';
 import { targets } from '../targets/registry';
 import { CPU_MAX_PARTICLES } from './backend';
-import { compatibility, incompatibility, refusalByIds, targetFacts, targetKind } from './compat';
+import { compatibility, incompatibility, refusalByIds, runsOn, targetFacts, targetKind } from './compat';
 import { resolveRun } from './config';
 import { ConfigError, type Domain, type RunConfig } from './types';
+
+const methodDomainsOf = (m: { domains?: Domain[] }): Domain => (m.domains ?? ['plane'])[0] ?? 'plane';
 
 const run = (method: string, target: string, domain: Domain): RunConfig => ({
   method,
@@ -108,5 +110,27 @@ describe('compatibility: one rule for the engine, the panel and the CLI', () => 
     const svgd = methods.find((m) => m.id === 'svgd');
     if (!svgd) throw new Error('svgd');
     expect(compatibility({ method: svgd, target: targetFacts('banana'), domain: 'plane' })).toEqual({ ok: true, runsOn: 'gpu' });
+  });
+
+  it('runsOn: the one answer to "runs its twin on the host", with the reason the status bar and the CLI say', () => {
+    const byId = (id: string) => {
+      const m = methods.find((d) => d.id === id);
+      if (!m) throw new Error(id);
+      return m;
+    };
+    expect(runsOn(byId('jko'), {}, 'gpu')).toEqual({ runsOn: 'host', hostNote: 'inner solve on the host (float64 twin)' });
+    expect(runsOn(byId('jko'), {}, 'cpu')).toEqual({ runsOn: 'cpu' });
+    for (const id of ['w-newton', 'wsfn']) {
+      expect(runsOn(byId(id), { solver: 'dense' })).toEqual({ runsOn: 'host', hostNote: 'solver=dense: the 2N x 2N eigendecomposition on the host (float64 twin)' });
+      expect(runsOn(byId(id), { solver: 'lanczos' })).toEqual({ runsOn: 'gpu' });
+      expect(runsOn(byId(id), {})).toEqual({ runsOn: 'gpu' });
+    }
+    // every method at its defaults: only jko runs its twin on the host on the GPU backend; compatibility() says the same
+    const host = methods.filter((m) => runsOn(m).runsOn === 'host').map((m) => m.id);
+    expect(host).toEqual(['jko']);
+    for (const m of methods) {
+      const c = compatibility({ method: m, target: undefined, domain: methodDomainsOf(m), params: {} });
+      expect(c.ok && c.runsOn).toBe(runsOn(m).runsOn);
+    }
   });
 });

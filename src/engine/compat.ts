@@ -12,7 +12,7 @@
  * `compatibility` answers for (method, target, domain, backend, params): either a problem (the field
  * it is about, a few words for a disabled option, the sentence the engine and the CLI print), or
  * where the steps run ('gpu': WGSL; 'host': the float64 twin on the host under the GPU backend;
- * 'cpu': the CPU engine). No method or target id is written here.
+ * 'cpu': the CPU engine; `runsOn`, with the reason). No method or target id is written here.
  */
 import { getMethod, methods } from '../methods/registry';
 import type { MethodDef } from '../methods/types';
@@ -177,9 +177,28 @@ export function compatibility(q: CompatQuery): Compat {
     const noGpu = q.backend === 'gpu' ? gpuRefusal(facts, q.targetId) : undefined;
     if (noGpu) return { ok: false, problem: noGpu };
   }
-  if ((q.backend ?? 'gpu') === 'cpu') return { ok: true, runsOn: 'cpu' };
-  const hostNote = method.hostNote?.(q.params ?? {});
-  return hostNote !== undefined ? { ok: true, runsOn: 'host', hostNote } : { ok: true, runsOn: 'gpu' };
+  return { ok: true, ...runsOn(method, q.params, q.backend) };
+}
+
+/** Where a method's steps run, and on the host, why (in a few words). */
+export interface Placement {
+  runsOn: RunsOn;
+  /** runsOn 'host': what runs there, e.g. 'inner solve on the host (float64 twin)'. */
+  hostNote?: string;
+}
+
+/**
+ * The one answer to "does it run its float64 twin on the host": on the CPU backend every step runs
+ * in the CPU engine ('cpu'); on the GPU backend a method runs its twin on the host ('host') exactly
+ * when its own declaration (MethodDef.hostNote: e.g. jko always, w-newton / wsfn with solver
+ * 'dense') gives a reason for these parameters, else its WGSL stepper ('gpu'). Asked by
+ * compatibility(), GpuSimulation (stepperRunsOn), the status bar's host note and the CLI's
+ * `stepper` field; the method's createGpu builds its host stepper on the same declaration.
+ */
+export function runsOn(method: Pick<MethodDef, 'hostNote'>, params: Params = {}, backend: BackendKind = 'gpu'): Placement {
+  if (backend === 'cpu') return { runsOn: 'cpu' };
+  const hostNote = method.hostNote?.(params);
+  return hostNote !== undefined ? { runsOn: 'host', hostNote } : { runsOn: 'gpu' };
 }
 
 /** Why `method` cannot run on a target with `facts` in `domain`, in a few words (undefined: it can). */

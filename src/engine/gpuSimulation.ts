@@ -21,6 +21,7 @@ import type { TargetInstance } from '../targets/types';
 import type { GpuReadout, GpuStepper, Readouts } from '../methods/types';
 import { clockTick } from '../reference/clockTick';
 import { checkStepSize, resolveRun, resolveTarget, targetCloud } from './config';
+import { runsOn, type Placement } from './compat';
 import { factsOf, gpuRefusal } from './compat';
 import { ConfigError, staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats as Stats, type RunConfig, type Simulation, type TargetConfig } from './types';
 
@@ -37,6 +38,8 @@ export class GpuSimulation implements Simulation {
   private _config: RunConfig;
   private target: TargetInstance;
   private readonly stepper: GpuStepper;
+  /** Where the steps run (WGSL or the float64 twin on the host), and why: decided once by compat.ts runsOn. */
+  readonly placement: Placement;
   /** Sample-based methods: the target cloud (capacity fixed at creation). */
   private readonly cloud: { buffer: GPUBuffer; m: number } | undefined;
   private readonly targetUniform: GPUBuffer;
@@ -92,6 +95,7 @@ export class GpuSimulation implements Simulation {
       this.cloud = { buffer: res.buffer('targetCloud', 8 * m, S | CD), m };
       device.queue.writeBuffer(this.cloud.buffer, 0, Float32Array.from(run.cloud));
     }
+    this.placement = runsOn(run.method, run.methodParams, 'gpu');
     this.stepper = res.track(run.method.createGpu(
       { device, pos: this.pos, scores, clock, counters, bw, ...(this.cloud ? { cloud: this.cloud } : {}), ...(this.target.packed.shader ? { targetShader: this.target.packed.shader } : {}) },
       { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}), ...(run.landscape ? { landscape: run.landscape } : {}) },
@@ -116,9 +120,12 @@ export class GpuSimulation implements Simulation {
     return this.steps;
   }
 
-  /** Where the method's steps run: 'gpu' (WGSL) or 'cpu' (its float64 twin on the host, e.g. jko). */
+  /**
+   * Where the method's steps run: 'gpu' (WGSL) or 'cpu' (its float64 twin on the host, e.g. jko):
+   * compat.ts runsOn(), the one rule, for this run's method and parameters.
+   */
   get stepperRunsOn(): 'gpu' | 'cpu' {
-    return this.stepper.runsOn ?? 'gpu';
+    return this.placement.runsOn === 'host' ? 'cpu' : 'gpu';
   }
 
   /** The buffer holding the current positions (array<vec2f>); alternates between two buffers. */

@@ -43,6 +43,7 @@ export const jko: LandscapeMethodSpec = {
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual'],
   defaultStep: { fixed: 0.5 },
   // no gpu(): the inner solves run in the float64 twin, on the host also on the GPU backend (said in the UI and CLI)
+  hostNote: () => 'inner solve on the host (float64 twin)',
   createCpu(run) {
     const p = paramDefaults(this.params, run.params);
     const { n, landscape: L } = run;

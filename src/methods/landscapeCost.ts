@@ -60,9 +60,10 @@ function netInputs(targetId: string, targetParams: Params): number | undefined {
  * The estimated cost of one step of `method` (a landscape method) with `params` on the landscape
  * `targetId` at `n` particles, on `backend` (the CPU backend runs every step on the host).
  */
-export function landscapeStepCost(method: Pick<MethodDef, 'id' | 'params' | 'gpuStepper'>, params: Params, targetId: string, n: number, backend: 'gpu' | 'cpu' = 'gpu', targetParameters: Params = {}): StepCost {
+export function landscapeStepCost(method: Pick<MethodDef, 'id' | 'params' | 'hostNote'>, params: Params, targetId: string, n: number, backend: 'gpu' | 'cpu' = 'gpu', targetParameters: Params = {}): StepCost {
   const dense = value(method, params, 'solver') === 'dense';
-  const where: 'gpu' | 'host' = backend === 'cpu' || method.gpuStepper === 'cpu' || dense ? 'host' : 'gpu';
+  // the method's own host declaration (MethodDef.hostNote), as src/engine/compat.ts runsOn reads it
+  const where: 'gpu' | 'host' = backend === 'cpu' || method.hostNote?.(params) !== undefined ? 'host' : 'gpu';
   const M = netInputs(targetId, targetParameters);
   const pass = M === undefined ? n * n : where === 'gpu' ? n * n * M : n * M;
   const hasK = method.params.some((p) => p.name === 'k');
@@ -85,7 +86,7 @@ export function landscapeStepCost(method: Pick<MethodDef, 'id' | 'params' | 'gpu
  * The largest power of two N in [MIN_N, MAX_N] whose estimated step cost stays within the budget of
  * where the steps run (GPU_BUDGET or HOST_BUDGET); MIN_N when even that is over.
  */
-export function affordableN(method: Pick<MethodDef, 'id' | 'params' | 'gpuStepper'>, params: Params, targetId: string, backend: 'gpu' | 'cpu' = 'gpu'): number {
+export function affordableN(method: Pick<MethodDef, 'id' | 'params' | 'hostNote'>, params: Params, targetId: string, backend: 'gpu' | 'cpu' = 'gpu'): number {
   let best = MIN_N;
   for (let n = MIN_N; n <= MAX_N; n *= 2) {
     const c = landscapeStepCost(method, params, targetId, n, backend);

@@ -5,9 +5,11 @@
  *   - `gpu(run)` gives LandscapeGpuStepper options: the steps run in WGSL (landscapeGrad,
  *     landscapeHvp + GpuLanczos, lanczosVec axpy), asynchronously (GpuStepper.stepAsync: each step
  *     reads back Lanczos's 2k + 1 numbers and one energy per line-search trial);
- *   - `gpu(run)` undefined (jko, or solver 'dense'): the GPU backend runs the float64 twin on the
- *     host, keeping its float64 state and writing the positions to the simulation's buffers after
- *     each step; `runsOn: 'cpu'` says so (MethodDef.gpuStepper 'cpu' when it is always so).
+ *   - `hostNote(params)` a reason (jko always, having no gpu(); w-newton / wsfn with solver 'dense'):
+ *     the GPU backend runs the float64 twin on the host, keeping its float64 state and writing the
+ *     positions to the simulation's buffers after each step. That declaration (MethodDef.hostNote)
+ *     is the one source: createGpu picks the stepper by it, and src/engine/compat.ts runsOn()
+ *     answers the engine, the status bar and the CLI from it.
  */
 import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun, ReadoutSpec, ReadoutWhen, Readouts, StepSizeRule } from './types';
 import { ParamError, type ParamSpec, type Params } from '../core/params';
@@ -19,7 +21,7 @@ import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from '../la
 
 /**
  * The key of the 'stats' readout (ParticleStats.readouts, snap.stats.readouts) that is 1 when the GPU
- * backend runs the method's float64 twin on the host (jko, solver 'dense'; runsOn 'cpu'); absent
+ * backend runs the method's float64 twin on the host (jko, solver 'dense'; runsOn 'host'); absent
  * otherwise. Not a declared ReadoutSpec (nothing to plot): the UI says "float64 twin on the host".
  */
 export const HOST_TWIN_READOUT = 'hostTwin';
@@ -49,8 +51,26 @@ export interface LandscapeMethodSpec {
   /** MethodDef.priority: the method the UI picks first for a landscape target (wsfn). */
   priority?: number;
   createCpu(run: LandscapeRun): LandscapeCpuStepper;
-  /** GPU stepper options (n, h and the buffers are added here); absent or undefined: the twin runs on the host. */
-  gpu?(run: LandscapeRun): Omit<LandscapeGpuOptions, 'n' | 'h' | 'pos'> | undefined;
+  /** GPU stepper options (n, h and the buffers are added here); absent: the twin always runs on the host. */
+  gpu?(run: LandscapeRun): Omit<LandscapeGpuOptions, 'n' | 'h' | 'pos'>;
+  /**
+   * When the GPU backend runs the float64 twin on the host instead of gpu(), the reason in a few words
+   * (said by the status bar and the CLI through src/engine/compat.ts runsOn), from the parameters
+   * with their defaults filled; undefined: gpu() runs. Without gpu() the twin always runs on the
+   * host: the reason then defaults to 'steps on the host (float64 twin)'.
+   */
+  hostNote?(params: Params): string | undefined;
+}
+
+/** The host note of w-newton and wsfn: solver 'dense' (the exact 2N x 2N reference) has no WGSL stepper. */
+export function denseSolverHostNote(params: Params): string | undefined {
+  return params.solver === 'dense' ? 'solver=dense: the 2N x 2N eigendecomposition on the host (float64 twin)' : undefined;
+}
+
+/** MethodDef.hostNote of a landscape method (see LandscapeMethodSpec.hostNote). */
+function landscapeHostNote(spec: LandscapeMethodSpec, params: Params): string | undefined {
+  const note = spec.hostNote?.(withDefaults(spec.params, params));
+  return spec.gpu ? note : note ?? 'steps on the host (float64 twin)';
 }
 
 /** The readouts' values by key (the declared ones that have a value). */
@@ -94,7 +114,6 @@ function cpuStepper(spec: LandscapeMethodSpec, base: LandscapeRun): CpuStepper &
 
 /** The WGSL stepper behind GpuStepper.stepAsync. */
 class AsyncLandscapeStepper implements GpuStepper {
-  readonly runsOn = 'gpu' as const;
   private readonly s: LandscapeGpuStepper;
   private stepped = false;
 
@@ -128,12 +147,11 @@ class AsyncLandscapeStepper implements GpuStepper {
 }
 
 /**
- * The twin on the GPU backend, said as such (runsOn 'cpu'): float64 state on the host, the new
+ * The twin on the GPU backend, said as such (runsOn 'host', HOST_TWIN_READOUT): float64 state on the host, the new
  * positions written into pos[1 - cur] after each step; pos[cur] is read back only after the
  * simulation overwrote it (setPositions).
  */
 class HostLandscapeStepper implements GpuStepper {
-  readonly runsOn = 'cpu' as const;
   private readonly res: GpuResources;
   private readonly staging: Readback;
   private x: Float64Array | undefined;
@@ -203,7 +221,7 @@ export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
     defaultStep: spec.defaultStep,
     // benchmarked by the 'newton' suite (src/bench/newtonBench.ts), not by 'steps' (it runs densities)
     bench: false,
-    ...(spec.gpu ? {} : { gpuStepper: 'cpu' as const }),
+    hostNote: (params) => landscapeHostNote(spec, params),
     ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
     check(params, _domain, _cloud, n) {
       if (params.solver === 'dense' && n !== undefined && n > DENSE_MAX_N) {
@@ -213,8 +231,9 @@ export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
     createCpu: (run) => cpuStepper(spec, landscapeRun(run)),
     createGpu(ctx, run) {
       const lr = landscapeRun(run);
-      const opts = spec.gpu?.(lr);
-      return opts ? new AsyncLandscapeStepper(ctx, lr, opts, spec.readouts) : new HostLandscapeStepper(ctx, spec, lr, undefined);
+      // the declaration compat.ts runsOn() reads: a host note means the twin on the host
+      const onHost = landscapeHostNote(spec, run.params) !== undefined;
+      return spec.gpu && !onHost ? new AsyncLandscapeStepper(ctx, lr, spec.gpu(lr), spec.readouts) : new HostLandscapeStepper(ctx, spec, lr, undefined);
     },
   };
 }

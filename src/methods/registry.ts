@@ -10,25 +10,10 @@ import { wNewton } from './wNewton';
 import { wsfn } from './wsfn';
 import { jko } from './jko';
 import { landscapeMethod } from './landscapeMethod';
-import type { Params } from '../core/params';
 import type { MethodDef } from './types';
 
-/**
- * What the GPU backend runs on the host for this method and these parameters (MethodDef.hostNote):
- * a method without a WGSL stepper (gpuStepper 'cpu', e.g. jko: its inner solves) runs its float64
- * twin; so does solver=dense (the 2N x 2N eigendecomposition is the CPU reference).
- */
-export function hostNoteOf(def: Pick<MethodDef, 'gpuStepper' | 'params'>, params: Params): string | undefined {
-  if (def.gpuStepper === 'cpu') return def.params.some((s) => s.name === 'inner') ? 'inner solve on the host (float64 twin)' : 'steps on the host (float64 twin)';
-  const solver = def.params.find((s) => s.name === 'solver');
-  if (solver && (params.solver ?? solver.default) === 'dense') return 'solver=dense: the 2N x 2N eigendecomposition on the host (float64 twin)';
-  return undefined;
-}
-
-const withHostNote = (def: MethodDef): MethodDef => ({ ...def, hostNote: (p) => hostNoteOf(def, p) });
-
 /** Density samplers and flows, then the landscape methods (issue 10: needs 'landscape'). */
-export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow, gwg, ...[wgd, wgdPerturbed, wNewton, wsfn, jko].map(landscapeMethod).map(withHostNote)];
+export const methods: MethodDef[] = [langevin, svgd, mmdFlow, sinkhornFlow, gwg, ...[wgd, wgdPerturbed, wNewton, wsfn, jko].map(landscapeMethod)];
 
 /**
  * The default methods, as data: the app's first run shows SVGD (particles that repel and spread),

@@ -111,11 +111,6 @@ export interface GpuStepper {
   positionsChanged?(): void;
   /** needs 'landscape': the energy's parameters changed in place (particles kept). */
   setLandscape?(L: PackedLandscape): void;
-  /**
-   * Where the steps run: 'gpu' (default: WGSL kernels) or 'cpu' (the float64 twin on the host, the
-   * positions read back and written each step): said by the UI and the CLI's result line.
-   */
-  readonly runsOn?: 'gpu' | 'cpu';
   destroy(): void;
 }
 
@@ -188,12 +183,12 @@ export interface MethodDef {
   pairSweeps?: (params: Params) => number;
   /** When the UI must pick a method for a target (e.g. one known only by samples): the compatible one with the highest priority wins (default 0; ties: registry order). */
   priority?: number;
-  /** 'cpu': the GPU backend runs this method's float64 twin on the host (no WGSL stepper yet); said in the UI and CLI. */
-  gpuStepper?: 'gpu' | 'cpu';
   /**
    * On the GPU backend, what of this method runs on the host instead (its float64 twin) with these
-   * parameters, in a few words for the status bar (e.g. 'inner solve on the host (float64 twin)');
-   * undefined: every step in WGSL. Derived in one place (src/methods/registry.ts hostNoteOf).
+   * parameters, in a few words for the status bar and the CLI (e.g. 'inner solve on the host
+   * (float64 twin)'); undefined or absent: every step in WGSL. The method's own declaration, read in
+   * one place, src/engine/compat.ts runsOn() (the engine, the UI and the CLI ask it); the method's
+   * createGpu builds its host stepper on the same answer (landscape methods: src/methods/landscapeMethod.ts).
    */
   hostNote?(params: Params): string | undefined;
   /** false: left out of `npm run bench` (default: every method is benchmarked). */

@@ -6,7 +6,7 @@
  * nearest critical point whatever its index. Trust radius and line search: src/landscapes/stepper.ts.
  */
 import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from './landscapeMethod';
+import { denseSolverHostNote, type LandscapeMethodSpec } from './landscapeMethod';
 
 export const wNewton: LandscapeMethodSpec = {
   id: 'w-newton',
@@ -30,10 +30,10 @@ export const wNewton: LandscapeMethodSpec = {
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
   // h = 1 is the exact Newton step; 0.5 keeps wgd stable when the Saddle escape preset runs all three at w-newton's step (h L = 1.25 at the wells)
   defaultStep: { fixed: 0.5 },
+  // solver 'dense' is the CPU reference (a 2N x 2N eigendecomposition): the twin runs on the host
+  hostNote: denseSolverHostNote,
   gpu(run) {
     const p = paramDefaults(this.params, run.params);
-    // solver 'dense' is the CPU reference (a 2N x 2N eigendecomposition): the twin runs on the host
-    if (p.solver === 'dense') return undefined;
     return { f: (t) => 1 / t, k: Math.round(num(p, 'k', 20)), lineSearch: bool(p, 'lineSearch', true), trust: num(p, 'trust', 1) };
   },
   createCpu(run) {

@@ -8,7 +8,7 @@
  * + lambda) per mode). Matrix function by Lanczos on Hessian-vector products or densely.
  */
 import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
-import type { LandscapeMethodSpec } from './landscapeMethod';
+import { denseSolverHostNote, type LandscapeMethodSpec } from './landscapeMethod';
 
 export const wsfn: LandscapeMethodSpec = {
   id: 'wsfn',
@@ -34,9 +34,10 @@ export const wsfn: LandscapeMethodSpec = {
   readouts: ['energy', 'gradNorm', 'minEig', 'innerResidual', 'stepScale'],
   defaultStep: { fixed: 1 },
   priority: 1,
+  // solver 'dense' is the CPU reference (a 2N x 2N eigendecomposition): the twin runs on the host
+  hostNote: denseSolverHostNote,
   gpu(run) {
     const p = paramDefaults(this.params, run.params);
-    if (p.solver === 'dense') return undefined;
     const lambda = num(p, 'lambda', 0.5);
     return { f: (t) => 1 / Math.sqrt(t * t + lambda), k: Math.round(num(p, 'k', 20)), lineSearch: bool(p, 'lineSearch', true), trust: num(p, 'trust', 1) };
   },

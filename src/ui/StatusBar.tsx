@@ -5,6 +5,7 @@
  * description): a method adds one without any code here.
  */
 import type { EngineSnapshot } from '../engine/Engine';
+import { runsOn } from '../engine/compat';
 import { metrics, readMetric } from '../metrics/registry';
 import { methods } from '../methods/registry';
 import type { ReadoutSpec } from '../methods/types';
@@ -39,12 +40,12 @@ export function readoutsOf(run: RunView): { spec: ReadoutSpec; value: number }[]
 }
 
 /**
- * On the GPU backend: what of the run's method runs on the host (its float64 twin), from the
- * registry (MethodDef.hostNote), e.g. 'inner solve on the host (float64 twin)'; else undefined.
+ * On the GPU backend: what of the run's method runs on the host (its float64 twin) and why, from the
+ * one rule (src/engine/compat.ts runsOn), e.g. 'inner solve on the host (float64 twin)'; else undefined.
  */
 export function hostNoteFor(snap: EngineSnapshot, method: string, params: Params): string | undefined {
-  if (snap.backendKind !== 'gpu') return undefined;
-  return methods.find((m) => m.id === method)?.hostNote?.(params);
+  const def = methods.find((m) => m.id === method);
+  return def ? runsOn(def, params, snap.backendKind).hostNote : undefined;
 }
 
 function hostSpan(note: string | undefined, method: string): React.JSX.Element | null {
