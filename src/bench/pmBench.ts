@@ -13,14 +13,17 @@
  * rounding puts a floor of ~1e-5 under it). Only where the direct step runs (N <= directMaxSize); when timing
  * the direct sum would exceed the budget but one step fits, that one step runs as the reference.
  * One untimed step per configuration compiles the pipelines; budgetMs skips what would run too long.
+ * The step is the library's: the svgd method's Riesz step (src/methods/svgd.ts createRieszStep, what
+ * its GPU stepper records after the target evaluation) built from the method's own parameters.
  */
-import { RieszSvgdGpu, type Smoothing } from '../methods/svgdRiesz';
+import { createRieszStep, type RieszStep, type Smoothing } from '../methods/svgd';
 import { minImage } from '../reference/fourier';
 import { Rng } from '../reference/philox';
 import { targetEval } from '../reference/targetEval';
 import { createTarget } from '../targets/registry';
 import { GpuTimer, type TimingKind } from './gpuTimer';
 import { fmtS, median } from './util';
+import type { Params } from '../core/params';
 
 export interface PmBenchOptions {
   sizes?: number[];
@@ -92,6 +95,8 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
     }
   };
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  /** The svgd method's parameters of one configuration (kernel riesz, k0 = 1). */
+  const rieszParams = (smoothing: Smoothing, grid: number): Params => ({ kernel: 'riesz', smoothing, grid, modes, s, k0: 1 });
 
   for (const n of sizes) {
     const configs: { smoothing: Smoothing; grid: number }[] = [{ smoothing: 'direct', grid: 0 }, ...grids.map((grid) => ({ smoothing: 'pm' as const, grid }))];
@@ -117,7 +122,7 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
     const staging = device.createBuffer({ label: 'pmBench.staging', size: 8 * m, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
 
     /** One step with h = 1e-3 from x; the displacements of the first m particles. */
-    const displacement = async (r: RieszSvgdGpu): Promise<Float64Array> => {
+    const displacement = async (r: RieszStep): Promise<Float64Array> => {
       device.queue.writeBuffer(pos[0], 0, x32);
       r.setStepSize(1e-3);
       const enc = device.createCommandEncoder({ label: 'pmBench.error' });
@@ -149,7 +154,7 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
         const total = `estimated ${fmtS(prev.ms * (n / prev.n) * (repeats + 2))} (from N = ${prev.n}, linear in N)`;
         if (c.smoothing === 'direct' && prev.ms * (n / prev.n) <= budgetMs) {
           // too slow to time, but one step fits the budget: run it once as the particle-mesh rows' reference
-          const r = new RieszSvgdGpu(device, pos, scores, { n, h: 1e-4, smoothing: 'direct', grid: 64, modes, s, k0: 1 });
+          const r = createRieszStep(device, pos, scores, { n, stepSize: 1e-4, params: rieszParams('direct', 64) });
           const t0 = performance.now();
           reference = await displacement(r);
           const referenceMs = performance.now() - t0;
@@ -160,7 +165,7 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
         }
         continue;
       }
-      const r = new RieszSvgdGpu(device, pos, scores, { n, h: 1e-4, smoothing: c.smoothing, grid: c.grid || 64, modes, s, k0: 1 });
+      const r = createRieszStep(device, pos, scores, { n, stepSize: 1e-4, params: rieszParams(c.smoothing, c.grid || 64) });
       await displacement(r); // compiles the pipelines
       const t0 = performance.now();
       const d = await displacement(r);

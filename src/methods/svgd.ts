@@ -18,7 +18,9 @@ import { svgdStep } from '../reference/svgdStep';
 import { targetEval } from '../reference/targetEval';
 import { ParamError, readParams, type Params } from '../core/params';
 import { RieszSvgdGpu, type Smoothing } from './svgdRiesz';
-import type { GpuReadout, MethodDef, ReadoutSpec } from './types';
+import type { GpuReadout, MethodDef, MethodRun, ReadoutSpec } from './types';
+
+export type { Smoothing } from './svgdRiesz';
 
 export type SvgdKernel = 'rbf' | 'imq' | 'riesz';
 
@@ -66,6 +68,27 @@ export function svgdSettings(params: Params, domain: 'plane' | 'torus'): SvgdSet
   const beta = p.num('beta');
   if (!(beta > -1 && beta < 0)) throw new ParamError('beta', `beta: expected a number in (-1, 0), got ${beta}`);
   return { kernel, sigma2: b === undefined ? null : b * b, beta, periodic: domain === 'torus' };
+}
+
+/** The svgd method's Riesz-kernel step on scores already evaluated: what its GPU stepper records after the target evaluation. */
+export interface RieszStep {
+  /** Record one step reading pos[cur] and the scores there; returns the output index. */
+  encode(pass: GPUComputePassEncoder, cur: 0 | 1): 0 | 1;
+  setStepSize(h: number): void;
+  destroy(): void;
+}
+
+/**
+ * The svgd method's Riesz step (kernel 'riesz' on the torus) on given scores, from the method's own
+ * parameters (s, k0, modes, smoothing, grid; checked as the method checks them: ParamError naming
+ * the parameter). A documented export of the library: the method's GPU stepper records it after its
+ * target evaluation, and the particle-mesh benchmark (src/bench/pmBench.ts) times it alone, on
+ * scores it uploaded. `scores`: one vec4 row (score.x, score.y, _, _) per particle.
+ */
+export function createRieszStep(device: GPUDevice, pos: readonly [GPUBuffer, GPUBuffer], scores: GPUBuffer, run: Pick<MethodRun, 'n' | 'stepSize' | 'params'>): RieszStep {
+  const cfg = svgdSettings(run.params, 'torus');
+  if (cfg.kernel !== 'riesz') throw new ParamError('kernel', `createRieszStep: kernel 'riesz' expected, got '${cfg.kernel}'`);
+  return new RieszSvgdGpu(device, pos, scores, { n: run.n, h: run.stepSize, ...cfg });
 }
 
 export const svgd: MethodDef = {
@@ -135,7 +158,7 @@ export const svgd: MethodDef = {
     evalK.setParams({ n });
     const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
     if (cfg.kernel === 'riesz') {
-      const riesz = new RieszSvgdGpu(ctx.device, ctx.pos, ctx.scores, { n, h: run.stepSize, ...cfg });
+      const riesz = createRieszStep(ctx.device, ctx.pos, ctx.scores, run);
       return {
         encode(pass, cur, target) {
           evalK.encode(pass, evalIO[cur], target, n);
