@@ -13,8 +13,8 @@
  * (cancellation, steep exp, a division by a small number, a min/max/abs near its kink). The GPU must
  * agree within  1e-5 (1 + |twin|) + 8 dev  for each output. Points where any intermediate leaves the
  * f32 range (|v| > 1e30 or 0 < |v| < 1e-30: f32 overflows or flushes there, f64 does not) or where
- * the twin is not finite (log of a negative number...) are not compared; the test asserts how many
- * were.
+ * the twin is not finite (log of a negative number...), or where a perturbed run is not finite, are
+ * not compared; the test asserts how many were.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,8 +104,14 @@ function compare(f: CompiledFormula, gpu: Float32Array, offset: number, nOut: nu
     const dev = new Float64Array(nOut);
     for (let r = 0; r < 4; r++) {
       runProgram(prog, x, y, PARAMS, pert, vals, { perturb: perturbF32(rand) });
-      for (let o = 0; o < nOut; o++) dev[o] = Math.max(dev[o] ?? 0, Math.abs((pert[o] ?? NaN) - (ref[o] ?? 0)) || Infinity);
+      for (let o = 0; o < nOut; o++) {
+        // a perturbed run that is not finite: no bound at this point (Infinity); an exact 0 stays 0
+        const d = Math.abs((pert[o] ?? NaN) - (ref[o] ?? 0));
+        dev[o] = Math.max(dev[o] ?? 0, Number.isNaN(d) ? Infinity : d);
+      }
     }
+    // a perturbed run that is not finite: the point is ill-conditioned in f32, no bound to hold the GPU to
+    if (!dev.every(Number.isFinite)) { tally.skipped++; continue; }
     tally.compared++;
     for (let o = 0; o < nOut; o++) {
       const g = gpu[offset + nOut * j + o] ?? NaN, e = ref[o] ?? 0;
@@ -156,10 +162,10 @@ describe('formula WGSL vs float64 twin (GPU)', () => {
       const gpu = await runKernel(functions, `switch f {\n    ${cases}\n    default: {}\n  }`, batch.length, 6, pts, batch);
       batch.forEach((f, i) => compare(f, gpu, 6 * N_POINTS * i, 6, pts, tally, start + i));
     }
-    console.log(`formula GPU vs twin: ${tally.compared} (formula, point) pairs compared, ${tally.skipped} skipped (twin not finite or outside the f32 range); worst |diff| / tolerance ${tally.worst.toFixed(3)} (${tally.worstAt})`);
+    console.log(`formula GPU vs twin: ${tally.compared} (formula, point) pairs compared, ${tally.skipped} skipped (twin or a perturbed run not finite, or outside the f32 range); worst |diff| / tolerance ${tally.worst.toFixed(3)} (${tally.worstAt})`);
     // measured with seed 4207: most pairs are compared (the rest are log/sqrt of negatives, poles, f32 overflow)
     expect(tally.compared).toBeGreaterThan(0.6 * 1000 * N_POINTS);
-  });
+  }, 300_000); // ~2 min on SwiftShader when the machine is shared
 
   it('target_formula (parameters in tgt.data, as shaders/common/targets.wgsl binds them) = (score, logp) of the twin', async () => {
     const f = compileFormula('logsumexp(-((x - d)^2 + y^2) / (2 s^2), -((x + d)^2 + y^2) / (2 s^2), -(x^2 + (y - d)^2) / (2 s^2))', 'logp');

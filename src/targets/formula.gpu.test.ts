@@ -165,6 +165,16 @@ describe('formula target on the GPU: the TargetEval kernel (SVGD, GWG, KSD) vs t
     expect(shaderModule(device, 'targetEval', so)).not.toBe(shaderModule(device, 'targetEval', sa));
     // the built-in kinds keep their own module (the stub target_formula)
     expect(shaderModule(device, 'targetEval')).not.toBe(shaderModule(device, 'targetEval', sa));
+    // what the module cache saves: a structure no other test compiles, built twice (logged, not asserted: a shared machine)
+    const fresh = create('-(x^2 + y^2) / 2 - x y / 3 + cos(x) / 7').packed.shader;
+    const t0 = performance.now();
+    const k1 = new TargetEval(device, fresh);
+    const t1 = performance.now();
+    const k2 = new TargetEval(device, fresh);
+    const t2 = performance.now();
+    k1.destroy();
+    k2.destroy();
+    console.log(`TargetEval for a new formula structure: ${(t1 - t0).toFixed(1)} ms (module + pipeline); again with the same key: ${(t2 - t1).toFixed(1)} ms`);
     // one kernel built for a's WGSL, then evaluated with b's uniform: b's numbers
     const pts = pointsFor(b, 256, 7);
     const tally: Tally = { compared: 0, skipped: 0, worst: 0, worstAt: '' };
