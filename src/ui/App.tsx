@@ -58,7 +58,9 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   }, []);
   // the one-step generator beside the flow (issue 9); its refusals go to the page's message area
   const say = useCallback((text: string) => engine.say('error', text), [engine]);
-  const gen = useGenerator(snap, say);
+  // the choice is kept in the engine's snapshot, so the URL carries it (gen=)
+  const pickGenerator = useCallback((choice: string) => engine.setGenerator(choice), [engine]);
+  const gen = useGenerator(snap, say, pickGenerator);
   // "playing but not stepping" for longer than the run's steps take: say so and recover (issue 21 item 8)
   useStallWatch(engine);
   const [painting, setPainting] = useState(false);
@@ -93,8 +95,13 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const lastHash = useRef(location.hash.replace(/^#/, ''));
   const hashNow = useCallback((): string => {
     const s = engine.getSnapshot();
-    return encodeHash(s.config, specLookup, { compare: s.compare?.method, compare2: s.compare2?.method, backend: s.backendKind, every: s.recordEvery });
+    // every compared run with its own parameters and step size; a shipped generator by id (a file's is not stored)
+    const runs = s.runs.slice(1).map((r) => ({ method: r.method, params: r.params, ...(r.ownStepSize !== undefined ? { stepSize: r.ownStepSize } : {}) }));
+    const generator = s.generator?.startsWith('shipped:') === true ? s.generator.slice('shipped:'.length) : undefined;
+    return encodeHash(s.config, specLookup, { runs, generator, backend: s.backendKind, every: s.recordEvery });
   }, [engine]);
+  // what the hash says of the compared runs (a stable key: the snapshot's runs are new objects ~10/s)
+  const runsKey = JSON.stringify(snap.runs.slice(1).map((r) => [r.method, r.params, r.ownStepSize]));
   useEffect(() => {
     const id = window.setTimeout(() => {
       // a hash set since (a preset, a hand edit) whose hashchange is not handled yet: read it first, never overwrite it
@@ -106,7 +113,7 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
       }
     }, 250);
     return () => clearTimeout(id);
-  }, [snap.config, snap.compare?.method, snap.compare2?.method, snap.backendKind, snap.recordEvery, hashNow]);
+  }, [snap.config, runsKey, snap.generator, snap.backendKind, snap.recordEvery, hashNow]);
 
   // URL hash edited by hand (or a preset) -> the run: the same reader and rules as at load (src/state/link.ts)
   useEffect(() => {
@@ -124,29 +131,32 @@ export function App({ engine }: { engine: Engine }): React.JSX.Element {
   const compsEditor = componentsEditorOf(snap.target);
   const comps = compsEditor ? snap.target?.components : undefined;
 
-  // method readouts declared for plotting, gathered per run (no method named here)
+  // method readouts declared for plotting, gathered per run (no method named here): one hook per run
+  // index (hooks cannot loop over a list that changes length; the engine holds at most MAX_RUNS = 4)
+  const [, r1, r2, r3] = snap.runs;
   const mainReadouts = useMemo(() => plottedReadouts(snap.config.method), [snap.config.method]);
-  const cmpReadouts = useMemo(() => plottedReadouts(snap.compare?.method), [snap.compare?.method]);
+  const r1Readouts = useMemo(() => plottedReadouts(r1?.method), [r1?.method]);
+  const r2Readouts = useMemo(() => plottedReadouts(r2?.method), [r2?.method]);
+  const r3Readouts = useMemo(() => plottedReadouts(r3?.method), [r3?.method]);
   const mainSeries = useReadoutSeries(mainReadouts, snap.config.method, snap.stats, snap.metrics);
-  const cmpSeries = useReadoutSeries(cmpReadouts, snap.compare?.method ?? '', snap.compare?.stats, snap.compare?.metrics);
-  // a third run (e.g. the Saddle escape preset)
-  const cmp2Readouts = useMemo(() => plottedReadouts(snap.compare2?.method), [snap.compare2?.method]);
-  const cmp2Series = useReadoutSeries(cmp2Readouts, snap.compare2?.method ?? '', snap.compare2?.stats, snap.compare2?.metrics);
+  const r1Series = useReadoutSeries(r1Readouts, r1?.method ?? '', r1?.stats, r1?.metrics);
+  const r2Series = useReadoutSeries(r2Readouts, r2?.method ?? '', r2?.stats, r2?.metrics);
+  const r3Series = useReadoutSeries(r3Readouts, r3?.method ?? '', r3?.stats, r3?.metrics);
   const plotReadouts = useMemo(() => {
     const byKey = new Map<string, ReadoutSpec>();
-    for (const r of [...mainReadouts, ...(snap.compare ? cmpReadouts : []), ...(snap.compare2 ? cmp2Readouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
+    for (const r of [...mainReadouts, ...(r1 ? r1Readouts : []), ...(r2 ? r2Readouts : []), ...(r3 ? r3Readouts : [])]) if (!byKey.has(r.key)) byKey.set(r.key, r);
     return [...byKey.values()];
-  }, [mainReadouts, cmpReadouts, cmp2Readouts, snap.compare, snap.compare2]);
+  }, [mainReadouts, r1Readouts, r2Readouts, r3Readouts, r1, r2, r3]);
   const flowRuns = useMemo(
-    () =>
-      snap.compare
-        ? [
-            { label: snap.label, history: snap.history, readouts: mainSeries },
-            { label: snap.compare.label, history: snap.compare.history, readouts: cmpSeries },
-            ...(snap.compare2 ? [{ label: snap.compare2.label, history: snap.compare2.history, readouts: cmp2Series }] : []),
-          ]
-        : [{ label: snap.label, history: snap.history, readouts: mainSeries }],
-    [snap.label, snap.history, snap.compare, snap.compare2, mainSeries, cmpSeries, cmp2Series],
+    () => [
+      { label: snap.label, history: snap.history, readouts: mainSeries },
+      ...([
+        [r1, r1Series],
+        [r2, r2Series],
+        [r3, r3Series],
+      ] as const).flatMap(([r, readouts]) => (r ? [{ label: r.label, history: r.history, readouts }] : [])),
+    ],
+    [snap.label, snap.history, r1, r2, r3, mainSeries, r1Series, r2Series, r3Series],
   );
   // the generator: a flat line at its metrics across the flow's steps
   const genMetrics = gen.metrics;

@@ -57,7 +57,7 @@ export function Stage({ engine, snap, paint, onViewChange, extraPane }: StagePro
   const setView: SetView = useCallback((f) => setViewState(f), []);
   const target = snap.target;
   const torus = snap.config.domain === 'torus';
-  const split = snap.compare !== undefined;
+  const split = snap.runs.length > 1;
   const [layers, setLayersState] = useState<Layers>(DEFAULT_LAYERS);
   const setLayers = useCallback((f: (l: Layers) => Layers) => setLayersState(f), []);
 
@@ -80,8 +80,9 @@ export function Stage({ engine, snap, paint, onViewChange, extraPane }: StagePro
       <ViewControls engine={engine} snap={snap} layers={layers} setLayers={setLayers} />
       <div className={`stage-panes${split || extraPane ? ' split' : ''}`}>
         <Pane engine={engine} snap={snap} slot={0} view={view} setView={setView} onSize={setSize} paint={paint} layers={layers} />
-        {snap.compare ? <Pane engine={engine} snap={snap} slot={1} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
-        {snap.compare && snap.compare2 ? <Pane engine={engine} snap={snap} slot={2} view={view} setView={setView} paint={undefined} layers={layers} /> : null}
+        {snap.runs.slice(1).map((r) => (
+          <Pane key={r.index} engine={engine} snap={snap} slot={r.index} view={view} setView={setView} paint={undefined} layers={layers} />
+        ))}
         {extraPane}
       </div>
     </>
@@ -91,8 +92,8 @@ export function Stage({ engine, snap, paint, onViewChange, extraPane }: StagePro
 interface PaneProps {
   engine: Engine;
   snap: EngineSnapshot;
-  /** 0: the primary run, 1: the compared run, 2: the third run (snap.compare2). */
-  slot: 0 | 1 | 2;
+  /** The run drawn: its index in snap.runs (0: the primary run, 1..3: the compared runs). */
+  slot: number;
   view: View;
   setView: SetView;
   onSize?: (s: [number, number]) => void;
@@ -392,7 +393,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
   const [u0x, u0y] = scr(0, 1);
   const [u1x, u1y] = scr(1, 0);
   const paintBox = grid ? [scr(grid.rect[0], grid.rect[3]), scr(grid.rect[1], grid.rect[2])] : undefined;
-  const paneLabel = slot === 0 ? snap.label : slot === 2 ? (snap.compare2?.label ?? '') : (snap.compare?.label ?? '');
+  const paneLabel = snap.runs[slot]?.label ?? '';
   const painting = editable && paint?.active === true;
 
   return (
@@ -415,7 +416,7 @@ function Pane({ engine, snap, slot, view, setView, onSize, paint, layers }: Pane
           <Histograms sample={sample} target={target} config={snap.config} view={view} size={size} bins={layers.bins} />
         </div>
       ) : null}
-      {snap.compare ? <div className={`pane-label slot${slot}`}>{paneLabel}</div> : null}
+      {snap.runs.length > 1 ? <div className={`pane-label slot${slot}`}>{paneLabel}</div> : null}
       <svg
         ref={svgRef}
         className="overlay"

@@ -83,15 +83,17 @@ export function backendLine(snap: EngineSnapshot): string {
   return b.kind === 'gpu' ? `WebGPU: ${b.description}` : 'CPU engine (float64)';
 }
 
+/** How the status bar names compared run k (its canvas: run 1 the right one while it is the only one). */
+const RUN_WORD: Record<number, string> = { 1: 'right', 2: 'third', 3: 'fourth' };
+
 /**
- * The primary run, then, in split view, each compared run (right / third canvas) with its own
+ * The primary run, then, in split view, each compared run (snap.runs[1..3]: right / third / fourth canvas) with its own
  * step, timing, mean, metrics and readouts, each compared run on its own wrapped line (no sideways
  * scrolling at 1440 px); the host note where the GPU backend runs a method's float64 twin.
  */
 export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element {
   const s = snap.stats;
-  const c = snap.compare;
-  const c2 = snap.compare2;
+  const c = snap.runs[1];
   return (
     <div className={`status${c ? ' split' : ''}`} role="status" aria-label="Status" title={c ? `Left: ${snap.label}; right: ${c.label}` : undefined}>
       <span className={`badge ${snap.backendKind}`}>{backendLine(snap)}</span>
@@ -114,43 +116,29 @@ export function StatusBar({ snap }: { snap: EngineSnapshot }): React.JSX.Element
           {spec.label} {formatReadout(spec, value)}
         </span>
       ))}
-      {c ? (
-        <span className="status-compare" data-testid="status-compare">
-          <span className="status-run">right: {c.label}</span>
-          {hostSpan(hostNoteFor(snap, c.method, c.params), c.method)}
-          <span>
-            step <b>{c.step.toLocaleString('en-US')}</b>
+      {snap.runs.slice(1).map((r) => (
+        <span key={r.index} className="status-compare" data-testid={r.index === 1 ? 'status-compare' : `status-compare${r.index}`}>
+          <span className="status-run">
+            {RUN_WORD[r.index] ?? `run ${r.index + 1}`}: {r.label}
           </span>
-          <span>{fmt(c.msPerStep, 2)} ms/step</span>
-          {c.stats ? (
+          {hostSpan(hostNoteFor(snap, r.method, r.params), r.method)}
+          <span>
+            step <b>{r.step.toLocaleString('en-US')}</b>
+          </span>
+          <span>{fmt(r.msPerStep, 2)} ms/step</span>
+          {r.stats ? (
             <span>
-              mean ({fmt(c.stats.mean[0], 2)}, {fmt(c.stats.mean[1], 2)})
+              mean ({fmt(r.stats.mean[0], 2)}, {fmt(r.stats.mean[1], 2)})
             </span>
           ) : null}
-          {metricSpans(c.metrics)}
-          {readoutsOf({ method: c.method, stats: c.stats, metrics: c.metrics }).map(({ spec, value }) => (
+          {metricSpans(r.metrics)}
+          {readoutsOf({ method: r.method, stats: r.stats, metrics: r.metrics }).map(({ spec, value }) => (
             <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
               {spec.label} {formatReadout(spec, value)}
             </span>
           ))}
         </span>
-      ) : null}
-      {c && c2 ? (
-        <span className="status-compare" data-testid="status-compare2">
-          <span className="status-run">third: {c2.label}</span>
-          {hostSpan(hostNoteFor(snap, c2.method, c2.params), c2.method)}
-          <span>
-            step <b>{c2.step.toLocaleString('en-US')}</b>
-          </span>
-          <span>{fmt(c2.msPerStep, 2)} ms/step</span>
-          {metricSpans(c2.metrics)}
-          {readoutsOf({ method: c2.method, stats: c2.stats, metrics: c2.metrics }).map(({ spec, value }) => (
-            <span key={spec.key} title={spec.description} data-readout={spec.key} data-value={value}>
-              {spec.label} {formatReadout(spec, value)}
-            </span>
-          ))}
-        </span>
-      ) : null}
+      ))}
     </div>
   );
 }

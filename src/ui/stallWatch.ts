@@ -26,11 +26,24 @@ export const STALL_CHECK_MS = 1000;
 /** Looks further apart than this: the page was frozen or throttled (the clock restarts). */
 export const FROZEN_GAP_MS = 3000;
 
-/** What the watch reads from the engine's snapshot. */
+type RunTiming = Pick<NonNullable<EngineSnapshot['compare']>, 'step' | 'msPerStep' | 'stepsPerFrame'>;
+
+/** What the watch reads from the engine's snapshot: every run (`runs`, the primary first), or the older compare / compare2. */
 export type StallInput = Pick<EngineSnapshot, 'status' | 'playing' | 'diverged' | 'step' | 'msPerStep' | 'stepsPerFrame'> & {
-  compare?: Pick<NonNullable<EngineSnapshot['compare']>, 'step' | 'msPerStep' | 'stepsPerFrame'> | undefined;
-  compare2?: Pick<NonNullable<EngineSnapshot['compare']>, 'step' | 'msPerStep' | 'stepsPerFrame'> | undefined;
+  runs?: readonly RunTiming[] | undefined;
+  compare?: RunTiming | undefined;
+  compare2?: RunTiming | undefined;
 };
+
+/** The compared runs of the view (runs 1..3). */
+function comparedOf(s: StallInput): RunTiming[] {
+  return s.runs ? s.runs.slice(1) : [s.compare, s.compare2].filter((r) => r !== undefined);
+}
+
+/** Every run's step: any change restarts the clock. */
+function stepsKey(s: StallInput): string {
+  return [s.step, ...comparedOf(s).map((r) => r.step)].join('|');
+}
 
 export type StallVerdict =
   | { kind: 'ok' }
@@ -41,7 +54,7 @@ export type StallVerdict =
 
 /** The longest a healthy run may go without a step (see the header). */
 export function stallLimitMs(s: StallInput): number {
-  const runs = [s, s.compare, s.compare2].filter((r) => r !== undefined);
+  const runs = [s, ...comparedOf(s)];
   const batchMs = Math.max(...runs.map((r) => (r.msPerStep > 0 ? r.msPerStep * Math.max(1, r.stepsPerFrame) : Infinity)));
   if (!Number.isFinite(batchMs)) return STALL_FIRST_MS;
   return Math.max(STALL_MIN_MS, STALL_FACTOR * batchMs);
@@ -57,7 +70,7 @@ export class StallWatch {
   /** Look at the snapshot at time `now` (ms); `visible`: the page is shown (hidden pages get no frames). */
   observe(s: StallInput, now: number, visible: boolean): StallVerdict {
     // every run's step, and the state that allows stepping: any change restarts the clock
-    const key = `${s.step}|${s.compare?.step ?? ''}|${s.compare2?.step ?? ''}`;
+    const key = stepsKey(s);
     const expected = visible && s.status === 'ready' && s.playing && !s.diverged;
     // a late look means the page itself was frozen (a long synchronous task) or throttled: no frame
     // could run meanwhile, so that time is not the run's
@@ -87,7 +100,7 @@ export class StallWatch {
 
   /** A recovery was made at `now`; `s` is the state right after it (its steps are the new start). */
   afterRecovery(s: StallInput, now: number): void {
-    this.key = `${s.step}|${s.compare?.step ?? ''}|${s.compare2?.step ?? ''}`;
+    this.key = stepsKey(s);
     this.since = now;
     this.recovered = true;
   }

@@ -127,10 +127,25 @@ export function resolveChoice(choice: string, shipped: readonly ShippedModel[], 
   return next ? `shipped:${next.id}` : 'none';
 }
 
-export function useGenerator(snap: EngineSnapshot, onError: (text: string) => void): GeneratorState {
+/**
+ * `pick`: where the choice is kept. The page passes engine.setGenerator: the choice is then the
+ * engine snapshot's `generator`, so that the URL carries it (`gen=`, src/state/urlState.ts) and a
+ * link sets it (src/state/link.ts). Without it (tests), the choice is kept here.
+ */
+export function useGenerator(snap: EngineSnapshot, onError: (text: string) => void, pick?: (choice: string) => void): GeneratorState {
   const [shippedAll, setShippedAll] = useState<ShippedModel[]>([]);
+  const [indexLoaded, setIndexLoaded] = useState(false);
   const [users, setUsers] = useState<UserModel[]>([]);
-  const [picked, setPicked] = useState('none');
+  const [localPick, setLocalPick] = useState('none');
+  const pickRef = useRef(pick);
+  useEffect(() => {
+    pickRef.current = pick;
+  });
+  const picked = pick ? (snap.generator ?? 'none') : localPick;
+  const setPicked = useCallback((value: string) => {
+    if (pickRef.current) pickRef.current(value);
+    else setLocalPick(value);
+  }, []);
   const [session, setSession] = useState<Session | undefined>(undefined);
   const [batchFor, setBatchFor] = useState<{ session: Session; batch: GeneratorBatch } | undefined>(undefined);
   const [metricsFor, setMetricsFor] = useState<{ batch: GeneratorBatch; values: MetricValues | undefined } | undefined>(undefined);
@@ -149,7 +164,9 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   useEffect(() => {
     let live = true;
     void loadModelIndex(pageBase()).then((m) => {
-      if (live) setShippedAll(m);
+      if (!live) return;
+      setShippedAll(m);
+      setIndexLoaded(true);
     });
     return () => {
       live = false;
@@ -160,6 +177,15 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   const outliers = targetOutliers(snap.config.target.params);
   const shipped = useMemo(() => modelsFor(shippedAll, targetId, outliers), [shippedAll, targetId, outliers]);
   const choice = resolveChoice(picked, shipped, shippedAll);
+
+  // a link's `gen=` naming no shipped model: said, and none chosen (never a silent fallback)
+  useEffect(() => {
+    if (!indexLoaded || !picked.startsWith('shipped:')) return;
+    const id = picked.slice('shipped:'.length);
+    if (shippedAll.some((m) => m.id === id)) return;
+    onErrorRef.current(`Generator: no shipped model '${id}' (models/index.json); none is shown`);
+    setPicked('none');
+  }, [indexLoaded, picked, shippedAll, setPicked]);
 
   // choice -> session (lazily loads onnxruntime-web the first time)
   useEffect(() => {
@@ -202,7 +228,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
       // queued behind any call in flight on this session (runtime.ts ortQueue)
       void opened?.release();
     };
-  }, [choice, users, shippedAll, runtime]);
+  }, [choice, users, shippedAll, runtime, setPicked]);
 
   const active = session && session.key === choice ? session : undefined;
 
@@ -287,7 +313,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
   const choose = useCallback((value: string) => {
     setStep(Number.POSITIVE_INFINITY);
     setPicked(value);
-  }, []);
+  }, [setPicked]);
 
   const addModel = useCallback((bytes: Uint8Array, name: string) => {
     try {
@@ -300,7 +326,7 @@ export function useGenerator(snap: EngineSnapshot, onError: (text: string) => vo
     setStep(Number.POSITIVE_INFINITY);
     setUsers((u) => [...u, { key, name, bytes }]);
     setPicked(`user:${key}`);
-  }, []);
+  }, [setPicked]);
 
   const K = batch ? batch.chain.length - 1 : 0;
   const onPlane = domain === 'plane' && target?.landscape === undefined;
