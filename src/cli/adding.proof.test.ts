@@ -648,7 +648,7 @@ export async function main(): Promise<number> {
   const series = (): unknown[] => ((engine.getSnapshot().history as unknown as Record<string, unknown[] | undefined>).toyMeanNorm ?? []);
   const t1 = performance.now();
   while (series().filter((v) => typeof v === 'number').length < 2 && performance.now() - t1 < 20_000) await frame();
-  const history = { step: engine.getSnapshot().history.step, toyMeanNorm: series() };
+  const history = { step: engine.getSnapshot().history.step, toyMeanNorm: series(), ms: performance.now() - t1 };
   engine.dispose();
   const linked: RunConfig = { ...DEFAULT_CONFIG, method: 'toy-drift', params: { temperature: 0.25 }, target: { id: 'toy-ring', params: { radius: 2, width: 0.1 } }, n: 512, stepSize: 0.003, seed: 5 };
   const hash = encodeHash(linked, specLookup);
@@ -670,7 +670,7 @@ interface EngineRun {
 interface DriverOut {
   stepSize: number;
   /** The Engine's metric history (the plots' data) of a run of the toy method on the toy target. */
-  history: { step: number[]; toyMeanNorm: unknown[] };
+  history: { step: number[]; toyMeanNorm: unknown[]; ms: number };
   runs: { cpu: EngineRun; gpu: EngineRun };
   url: { linked: unknown; hash: string; config: unknown; errors: string[]; notes: string[] };
 }
@@ -834,7 +834,7 @@ describe('adding a method, a target and a metric is their own files plus one reg
 
   it('the Engine (the page\'s driver) keeps the toy metric\'s series in its history, the data of its plot pane', () => {
     const values = out.history.toyMeanNorm.filter((v): v is number => typeof v === 'number');
-    console.log(`Engine history: toyMeanNorm ${values.map((v) => v.toFixed(4)).join(', ')} at steps ${out.history.step.join(', ')}`);
+    console.log(`Engine history: toyMeanNorm ${values.map((v) => v.toFixed(4)).join(', ')} at steps ${out.history.step.join(', ')} (${Math.round(out.history.ms)} ms)`);
     expect(values.length, JSON.stringify(out.history)).toBeGreaterThanOrEqual(2);
     expect(out.history.toyMeanNorm).toHaveLength(out.history.step.length);
     for (const v of values) expect(Number.isFinite(v) && v >= 0).toBe(true);
