@@ -16,6 +16,11 @@
 //            sigma(w*2 u + b*2)) / 2, F = 1/2 E_u (y - f_rho)^2:
 //            V = E_u [y^2 / 2 - y sigma(z)], W = E_u sigma(z) sigma(z'),
 //            v = (w*1, b*1, w*2, b*2), w = (M, R, 0, 0) (V reads M, R from w as well)
+//   vKind 4 + wKind 4: formulas V(x) and W(z), z = x - y, typed by the user (issue 20): the functions
+//            land_formula_V / _V_grad / _V_hess and land_formula_W / _W_grad / _W_hess come from a
+//            chunk appended per formula (src/formula/compile.ts landscapeFormulaChunk;
+//            shaders/common/landscapeFormulaStub.wgsl, returning 0, when the module has none);
+//            parameters 0-3 in v, 4-7 in w. Twin: the formulas' float64 programs (PackedLandscape.host).
 // Symmetric 2x2 matrices are vec3f (h11, h12, h22).
 
 struct Landscape {
@@ -46,6 +51,9 @@ fn land_V(L: Landscape, x: vec2f) -> f32 {
       s = s + 0.5 * y * y - y * land_act(x.x * u + x.y).x;
     }
     return s / f32(M);
+  }
+  if (L.vKind == 4u) {
+    return land_formula_V(L, x);
   }
   return 0.0;
 }
@@ -79,6 +87,9 @@ fn land_grad_V(L: Landscape, x: vec2f) -> vec2f {
     }
     return g / f32(M);
   }
+  if (L.vKind == 4u) {
+    return land_formula_V_grad(L, x);
+  }
   return vec2f(0.0);
 }
 
@@ -102,6 +113,9 @@ fn land_hess_V(L: Landscape, x: vec2f) -> vec3f {
       h = h - land_net_y(L, u) * land_act(x.x * u + x.y).z * vec3f(u * u, u, 1.0);
     }
     return h / f32(M);
+  }
+  if (L.vKind == 4u) {
+    return land_formula_V_hess(L, x);
   }
   return vec3f(0.0);
 }
@@ -135,6 +149,9 @@ fn land_W(L: Landscape, x: vec2f, y: vec2f) -> f32 {
     }
     return s / f32(M);
   }
+  if (L.wKind == 4u) {
+    return land_formula_W(L, z);
+  }
   return 0.0;
 }
 
@@ -156,6 +173,9 @@ fn land_grad_W1(L: Landscape, x: vec2f, y: vec2f) -> vec2f {
       g = g + land_act(x.x * u + x.y).y * land_act(y.x * u + y.y).x * vec2f(u, 1.0);
     }
     return g / f32(M);
+  }
+  if (L.wKind == 4u) {
+    return land_formula_W_grad(L, z);
   }
   return vec2f(0.0);
 }
@@ -190,13 +210,16 @@ fn land_hess_W11(L: Landscape, x: vec2f, y: vec2f) -> vec3f {
     }
     return h / f32(M);
   }
+  if (L.wKind == 4u) {
+    return land_formula_W_hess(L, z);
+  }
   return vec3f(0.0);
 }
 
 // hess_xy W(x, y) = d/dy grad_x W, general 2x2: columns of the mat2x2f (WGSL is column-major),
 // so m * v is the matrix-vector product. For W(x - y) it is -hess W(z).
 fn land_hess_W12(L: Landscape, x: vec2f, y: vec2f) -> mat2x2f {
-  if (L.wKind == 1u || L.wKind == 2u) {
+  if (L.wKind == 1u || L.wKind == 2u || L.wKind == 4u) {
     let h = land_hess_W11(L, x, y);
     return mat2x2f(-h.x, -h.y, -h.y, -h.z);
   }

@@ -30,10 +30,14 @@ export interface PackedTarget {
 /**
  * WGSL made per target: `code` defines `fn target_formula(x: vec2f) -> vec3f` (score, logp) for
  * shaders/common/targets.wgsl's kind 11 and reads its numbers from the target uniform (tgt.data),
- * so changing them rewrites the uniform only. Modules and pipelines are cached per `key` (the
- * formula's structure key): equal keys have equal code.
+ * so changing them rewrites the uniform only. With `landscape`, it defines the land_formula_*
+ * functions of shaders/common/landscapes.wgsl's vKind / wKind 4 instead (numbers in the Landscape
+ * uniform's v, w). Modules and pipelines are cached per `key` (the formula's structure key): equal
+ * keys have equal code.
  */
 export interface TargetShader {
   key: string;
   code: string;
+  /** The code is a formula landscape's (PackedLandscape.shader), spliced after shaders/common/landscapes.wgsl. */
+  landscape?: boolean;
 }

@@ -30,9 +30,9 @@ export interface TargetFacts {
   landscape?: boolean;
   /**
    * Evaluated only by host code, with no WGSL: a landscape given by host functions
-   * (PackedLandscape.host: the formula landscape, whose GPU path is not written yet). The GPU
-   * backend refuses it (gpuRefusal); the CPU backend runs it. A formula density has its WGSL
-   * (PackedTarget.shader) and runs on both.
+   * (PackedLandscape.host) without its WGSL (PackedLandscape.shader). The GPU backend refuses it
+   * (gpuRefusal); the CPU backend runs it. The formula density and the formula landscape carry their
+   * WGSL (PackedTarget.shader, PackedLandscape.shader) and run on both.
    */
   hostOnly?: boolean;
 }
@@ -50,7 +50,7 @@ export const RUNS_ON: Readonly<Record<MethodNeeds, readonly TargetKind[]>> = {
 };
 
 export function factsOf(t: TargetFactsSource): TargetFacts {
-  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape), ...(t.landscape?.host ? { hostOnly: true } : {}) };
+  return { sampleOnly: Boolean(t.sampleOnly), hasSamples: Boolean(t.cloud ?? t.sample), periodic: Boolean(t.periodic), landscape: Boolean(t.landscape), ...(t.landscape?.host && !t.landscape.shader ? { hostOnly: true } : {}) };
 }
 
 export function targetKind(f: TargetFacts): TargetKind {
@@ -145,7 +145,7 @@ function targetIdsOfKind(kind: TargetKind): string {
 export function gpuRefusal(facts: TargetFacts | undefined, targetId = 'the target'): CompatProblem | undefined {
   if (!facts?.hostOnly) return undefined;
   const tid = targetId === 'the target' ? targetId : `'${targetId}'`;
-  return { field: 'target', short: 'CPU backend only', message: `${tid} is evaluated by its float64 twin only (its WGSL is not written yet): run it on the CPU backend` };
+  return { field: 'target', short: 'CPU backend only', message: `${tid} is evaluated by its float64 twin only (it has no WGSL): run it on the CPU backend` };
 }
 
 /**

@@ -21,8 +21,7 @@ import type { TargetInstance } from '../targets/types';
 import type { GpuReadout, GpuStepper, Readouts } from '../methods/types';
 import { clockTick } from '../reference/clockTick';
 import { checkStepSize, resolveRun, resolveTarget, targetCloud } from './config';
-import { runsOn, type Placement } from './compat';
-import { factsOf, gpuRefusal } from './compat';
+import { factsOf, gpuRefusal, runsOn, type Placement } from './compat';
 import { ConfigError, staleStats, withMetricsReadouts, withStatsReadouts, type BackendInfo, type Metrics, type ParticleStats as Stats, type RunConfig, type Simulation, type TargetConfig } from './types';
 
 /** Bytes of the reduced statistics (particleStats' result: 8 f32 sums). */
@@ -67,7 +66,7 @@ export class GpuSimulation implements Simulation {
 
   constructor(readonly backend: BackendInfo, device: GPUDevice, config: RunConfig) {
     const run = resolveRun(config, backend.maxParticles);
-    // what only the host can evaluate (a formula landscape: no WGSL yet) is refused here, by name
+    // what only the host can evaluate (host functions without WGSL) is refused here, by name
     const noGpu = gpuRefusal(factsOf(run.target), config.target.id);
     if (noGpu) throw new ConfigError(noGpu.field, noGpu.message);
     // (usage flags read here, not at module load: in Node the GPU globals appear only once Dawn is loaded)
@@ -180,7 +179,7 @@ export class GpuSimulation implements Simulation {
     if (noGpu) throw new ConfigError(noGpu.field, noGpu.message);
     // a formula target's pipelines are built for its WGSL (PackedTarget.shader): another structure
     // needs new ones, i.e. a new run (the engine restarts on this error); a moved parameter does not
-    if (target.packed.shader?.key !== this.target.packed.shader?.key) throw new Error(`target '${t.id}': the formula's structure changed, its GPU pipelines are rebuilt by a new run`);
+    if (target.packed.shader?.key !== this.target.packed.shader?.key || target.landscape?.shader?.key !== this.target.landscape?.shader?.key) throw new Error(`target '${t.id}': the formula's structure changed, its GPU pipelines are rebuilt by a new run`);
     if (Boolean(target.landscape) !== Boolean(this.target.landscape)) throw new ConfigError('target', `target '${t.id}' is ${target.landscape ? 'an energy landscape' : 'a density'} and this run's method is not: choose a method for it`);
     if (target.landscape) {
       const L = target.landscape;

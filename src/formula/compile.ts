@@ -114,7 +114,7 @@ export function wgslNames(f: CompiledFormula): { value: string; grad: string; he
  * `formula_params` (the module declares it: wgsl.ts formulaParamsDecl), or with params 'target'
  * from `tgt.data` (shaders/common/targets.wgsl's uniform: slots 0 and 1 hold the 8 values).
  */
-export function emitWgsl(formulas: readonly CompiledFormula[], params: 'uniform' | 'target' = 'uniform'): string {
+export function emitWgsl(formulas: readonly CompiledFormula[], params: 'uniform' | 'target' | 'landscape' = 'uniform'): string {
   const parts = [FORMULA_PRELUDE];
   for (const f of formulas) {
     const names = wgslNames(f);
@@ -136,4 +136,24 @@ export function targetFormulaChunk(f: CompiledFormula | undefined): string {
   if (!f) return 'fn target_formula(x: vec2f) -> vec3f {\n  return vec3f(0.0);\n}\n';
   if (f.kind !== 'logp') throw new Error(`targetFormulaChunk: a ${f.kind} formula is not a density`);
   return `${emitWgsl([f], 'target')}\nfn target_formula(x: vec2f) -> vec3f {\n  return vec3f(formula_grad(x), formula_logp(x));\n}\n`;
+}
+
+/**
+ * The chunk a landscape module variant appends to shaders/common/landscapes.wgsl for a formula
+ * landscape (vKind 4, wKind 4): land_formula_V / _V_grad / _V_hess (L, x) and land_formula_W /
+ * _W_grad / _W_hess (L, z) of z = x - y, with the parameters read from the Landscape uniform
+ * (0-3 in L.v, 4-7 in L.w: MAX_PARAMS = 8 fit). V and W share one parameter list (compileLandscape).
+ */
+export function landscapeFormulaChunk(V: CompiledFormula, W: CompiledFormula): string {
+  if (V.kind !== 'V' || W.kind !== 'W' || !V.hess || !W.hess) throw new Error('landscapeFormulaChunk: needs V and W compiled as landscapes');
+  if (V.params.join(',') !== W.params.join(',')) throw new Error('landscapeFormulaChunk: V and W must share their parameter list (compileLandscape)');
+  const parts = [FORMULA_PRELUDE];
+  for (const f of [V, W]) {
+    const hess = f.hess ?? [f.value, f.value, f.value];
+    parts.push(`// ${f.kind}: structure ${f.structureKey}\n`);
+    parts.push(emitFunction(f.builder, { name: `land_formula_${f.kind}`, outputs: [f.value], params: 'landscape' }));
+    parts.push(emitFunction(f.builder, { name: `land_formula_${f.kind}_grad`, outputs: f.grad, params: 'landscape' }));
+    parts.push(emitFunction(f.builder, { name: `land_formula_${f.kind}_hess`, outputs: hess, params: 'landscape' }));
+  }
+  return parts.join('\n');
 }

@@ -98,9 +98,11 @@ export interface WgslFunction {
   outputs: readonly number[];
   /**
    * Where parameter i is read: 'uniform' (default) formula_params[i / 4][i % 4] (formulaParamsDecl);
-   * 'target' tgt.data[i / 4][i % 4], the existing target uniform of shaders/common/targets.wgsl (no new binding).
+   * 'target' tgt.data[i / 4][i % 4], the existing target uniform of shaders/common/targets.wgsl (no new binding);
+   * 'landscape' L.v[i] (i < 4) or L.w[i - 4] of the Landscape struct of shaders/common/landscapes.wgsl,
+   * passed as the function's first argument: `fn NAME(L: Landscape, p: vec2<f32>)`.
    */
-  params?: 'uniform' | 'target';
+  params?: 'uniform' | 'target' | 'landscape';
 }
 
 /** One WGSL function `fn NAME(p: vec2<f32>) -> T` returning `outputs`. */
@@ -112,7 +114,9 @@ export function emitFunction(builder: Builder, fn: WgslFunction): string {
       case Op.CONST: return literal(n.k);
       case Op.X: return 'p.x';
       case Op.Y: return 'p.y';
-      case Op.PARAM: return `${fn.params === 'target' ? 'tgt.data' : 'formula_params'}[${n.k >> 2}][${n.k & 3}]`;
+      case Op.PARAM:
+        if (fn.params === 'landscape') return `L.${n.k < 4 ? 'v' : 'w'}[${n.k & 3}]`;
+        return `${fn.params === 'target' ? 'tgt.data' : 'formula_params'}[${n.k >> 2}][${n.k & 3}]`;
       default: return `t${id}`;
     }
   };
@@ -166,7 +170,8 @@ export function emitFunction(builder: Builder, fn: WgslFunction): string {
   const outs = fn.outputs.map(ref);
   const type = outs.length === 1 ? 'f32' : `vec${outs.length}<f32>`;
   const ret = outs.length === 1 ? (outs[0] ?? '0.0') : `${type}(${outs.join(', ')})`;
-  return `fn ${fn.name}(p: vec2<f32>) -> ${type} {\n${lines.join('\n')}${lines.length ? '\n' : ''}  return ${ret};\n}\n`;
+  const args = fn.params === 'landscape' ? 'L: Landscape, p: vec2<f32>' : 'p: vec2<f32>';
+  return `fn ${fn.name}(${args}) -> ${type} {\n${lines.join('\n')}${lines.length ? '\n' : ''}  return ${ret};\n}\n`;
 }
 
 /** The parameter uniform's declaration at (group, binding). */

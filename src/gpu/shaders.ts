@@ -20,6 +20,7 @@ import schedule from '../../shaders/common/schedule.wgsl?raw';
 import landscapes from '../../shaders/common/landscapes.wgsl?raw';
 import ramp from '../../shaders/common/ramp.wgsl?raw';
 import targetFormulaStub from '../../shaders/common/targetFormulaStub.wgsl?raw';
+import landscapeFormulaStub from '../../shaders/common/landscapeFormulaStub.wgsl?raw';
 import type { TargetShader } from '../core/packed';
 import landscapeGrad from '../../shaders/landscapeGrad.wgsl?raw';
 import landscapeHvp from '../../shaders/landscapeHvp.wgsl?raw';
@@ -111,20 +112,28 @@ export type RenderShaderName = keyof typeof renderShaders;
 export const kernelNames = Object.keys(kernels) as KernelName[];
 export const renderShaderNames = Object.keys(renderShaders) as RenderShaderName[];
 
-/** The piece after the common prelude of a module that reads the target: the formula function (or its stub). */
+/** Whether a module with these common pieces splices `target`'s code (a density's into 'targets', a landscape's into 'landscapes'). */
+function takes(uses: readonly CommonName[], target: TargetShader): boolean {
+  return uses.includes(target.landscape ? 'landscapes' : 'targets');
+}
+
+/** The pieces after the common prelude of a module that reads the target or a landscape: the formula functions (or their stubs). */
 function targetTail(uses: readonly CommonName[], target: TargetShader | undefined): string {
-  if (!uses.includes('targets')) return '';
-  return `${target?.code ?? targetFormulaStub}\n`;
+  const t = target && takes(uses, target) ? target : undefined;
+  let tail = '';
+  if (uses.includes('targets')) tail += `${t && !t.landscape ? t.code : targetFormulaStub}\n`;
+  if (uses.includes('landscapes')) tail += `${t?.landscape ? t.code : landscapeFormulaStub}\n`;
+  return tail;
 }
 
-/** The key suffix of a module built for `target` ('' for the stub). */
+/** The key suffix of a module built for `target` ('' for the stubs). */
 function targetKey(uses: readonly CommonName[], target: TargetShader | undefined): string {
-  return uses.includes('targets') && target ? `:target=${target.key}` : '';
+  return target && takes(uses, target) ? `:target=${target.key}` : '';
 }
 
-/** Whether kernel `name` reads the target (so a TargetShader changes its module). */
-export function kernelReadsTarget(name: KernelName): boolean {
-  return (kernels[name].uses as readonly CommonName[]).includes('targets');
+/** Whether kernel `name` reads what `target` defines (the target for a density's code, a landscape for a landscape's). */
+export function kernelReadsTarget(name: KernelName, target: TargetShader): boolean {
+  return takes(kernels[name].uses, target);
 }
 
 /** A kernel's WGSL; with `target`, the module of that per-target WGSL (see the header). */

@@ -7,7 +7,7 @@
  */
 import { makeStructuredView, type StructuredView } from 'webgpu-utils';
 import { createBuffer } from '../gpu/buffers';
-import { shaderModule, type KernelName } from '../gpu/shaders';
+import { kernelReadsTarget, shaderModule, type KernelName } from '../gpu/shaders';
 import type { TargetShader } from '../core/packed';
 import { bindBuffers, computeLayout, targetLayout } from '../gpu/layouts';
 import { kernelDefs } from '../gpu/structs';
@@ -23,8 +23,9 @@ export interface KernelOptions {
   /** True when the kernel reads the target (@group(1), shaders/common/targets.wgsl). */
   usesTarget?: boolean;
   /**
-   * usesTarget only: the per-target WGSL of a formula target (PackedTarget.shader); the module is
-   * the one cached for its key (src/gpu/shaders.ts). Without it the module serves the built-in kinds.
+   * The per-target WGSL of a formula target (PackedTarget.shader, for kernels that read the target)
+   * or formula landscape (PackedLandscape.shader, for the landscape kernels); the module is the one
+   * cached for its key (src/gpu/shaders.ts). Without it the module serves the built-in kinds.
    */
   target?: TargetShader;
   /** Further pipeline-overridable constants (WG itself comes from src/gpu/workgroups.ts). */
@@ -50,7 +51,7 @@ export class Kernel {
     this.layout = computeLayout(device, `${name}.layout`, options.bindings);
     const layouts = options.usesTarget ? [this.layout, targetLayout(device)] : [this.layout];
     const pipelineLayout = device.createPipelineLayout({ label: `${name}.pipelineLayout`, bindGroupLayouts: layouts });
-    if (options.target && !options.usesTarget) throw new Error(`${name}: a target shader is given but the kernel does not read the target`);
+    if (options.target && !kernelReadsTarget(name, options.target)) throw new Error(`${name}: a ${options.target.landscape ? 'landscape' : 'target'} shader is given but the kernel does not read ${options.target.landscape ? 'a landscape' : 'the target'}`);
     const module = shaderModule(device, name, options.target);
     for (const entryPoint of options.entryPoints ?? ['main']) {
       this.pipelines.set(entryPoint, device.createComputePipeline({

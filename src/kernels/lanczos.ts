@@ -6,6 +6,7 @@
  * Jacobi in float64 costs less than a launch), which uploads the coefficients y of f(H) b ~ Q y
  * for `combine`. Twin: src/reference/lanczos.ts (same steps, float64).
  */
+import type { TargetShader } from '../core/packed';
 import { GpuResources } from '../gpu/buffers';
 import { LANCZOS_BREAKDOWN_F32 } from '../reference/lanczos';
 import { LandscapeHvp } from './landscapeHvp';
@@ -25,13 +26,14 @@ export class GpuLanczos {
   readonly vec: LanczosVec;
   private readonly readback;
 
-  constructor(readonly device: GPUDevice, readonly n: number, readonly kmax: number) {
+  /** `landscape`: a formula landscape's WGSL (PackedLandscape.shader) for the Hessian-vector products. */
+  constructor(readonly device: GPUDevice, readonly n: number, readonly kmax: number, landscape?: TargetShader) {
     if (kmax > this.layout.kmax) throw new Error(`GpuLanczos: k = ${kmax} exceeds LANCZOS_KMAX = ${this.layout.kmax}`);
     this.res = new GpuResources(device, 'GpuLanczos');
     this.state = this.res.buffer('state', this.layout.bytes, storageUsage());
     this.q = this.res.buffer('q', (kmax + 1) * n * 8, storageUsage());
     this.w = this.res.buffer('w', n * 8, storageUsage());
-    this.hvp = this.res.track(new LandscapeHvp(device));
+    this.hvp = this.res.track(new LandscapeHvp(device, landscape));
     this.vec = this.res.track(new LanczosVec(device));
     this.hvp.configure(n);
     this.readback = this.res.readback('state.readback', this.layout.bytes);

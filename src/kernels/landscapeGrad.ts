@@ -1,9 +1,11 @@
 /** GPU kernel: landscape gradient g_i, per-particle energy e_i (tiled O(N^2)) and the reduction F, |g|^2 (shaders/landscapeGrad.wgsl). Twin: src/reference/landscapeGrad.ts. */
+import type { TargetShader } from '../core/packed';
 import { Kernel } from './kernel';
 
 export class LandscapeGrad extends Kernel {
-  constructor(device: GPUDevice) {
-    super(device, { name: 'landscapeGrad', bindings: ['uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage'], entryPoints: ['main', 'reduce'] });
+  /** `landscape`: a formula landscape's WGSL (PackedLandscape.shader); absent for the built-in kinds. */
+  constructor(device: GPUDevice, landscape?: TargetShader) {
+    super(device, { name: 'landscapeGrad', ...(landscape ? { target: landscape } : {}), bindings: ['uniform', 'uniform', 'read-only-storage', 'storage', 'storage', 'storage'], entryPoints: ['main', 'reduce'] });
   }
   configure(n: number): void {
     this.setParams({ n });

@@ -1,9 +1,11 @@
 /** GPU kernel: the particle Hessian-vector product (H v)_i, tiled O(N^2) (shaders/landscapeHvp.wgsl). Twin: src/reference/landscapeHvp.ts. */
+import type { TargetShader } from '../core/packed';
 import { Kernel } from './kernel';
 
 export class LandscapeHvp extends Kernel {
-  constructor(device: GPUDevice) {
-    super(device, { name: 'landscapeHvp', bindings: ['uniform', 'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'] });
+  /** `landscape`: a formula landscape's WGSL (PackedLandscape.shader); absent for the built-in kinds. */
+  constructor(device: GPUDevice, landscape?: TargetShader) {
+    super(device, { name: 'landscapeHvp', ...(landscape ? { target: landscape } : {}), bindings: ['uniform', 'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'] });
   }
   configure(n: number): void {
     this.setParams({ n });

@@ -71,14 +71,15 @@ export class LandscapeGpuStepper {
     this.energy = two('energy', 4 * n);
     this.sums = two('sums', 16);
     this.s = this.res.buffer('s', 8 * n, st);
-    this.gk = this.res.track(new LandscapeGrad(device));
+    // a formula landscape's WGSL (L.shader) is built into its kernels; setLandscape keeps the key (GpuSimulation checks)
+    this.gk = this.res.track(new LandscapeGrad(device, L.shader));
     this.gk.configure(n);
     this.sumsRead = this.res.readback('sums.readback', 16);
     this.posRead = this.res.readback('pos.readback', 8 * n);
     this.gradIO = [0, 1].map((p) => this.gk.bindIO(this.land, this.pos[p] as GPUBuffer, this.grad[p] as GPUBuffer, this.energy[p] as GPUBuffer, this.sums[p] as GPUBuffer));
     if (opts.f) {
       const k = Math.min(opts.k ?? 20, 2 * n);
-      this.lz = this.res.track(new GpuLanczos(device, n, k));
+      this.lz = this.res.track(new GpuLanczos(device, n, k, L.shader));
       for (const p of [0, 1]) this.lzIO.push(this.lz.bindIO(this.land, this.pos[p] as GPUBuffer, this.grad[p] as GPUBuffer, this.s));
       const probe = this.res.buffer('probe', 8 * n, st);
       device.queue.writeBuffer(probe, 0, Float32Array.from(probeVector(2 * n)));

@@ -28,6 +28,8 @@
  *     overflow beyond), in both twins.
  */
 
+import type { TargetShader } from '../core/packed';
+
 /**
  * A landscape evaluated on the host (formula landscapes, src/targets/formula.ts): v(x) and w(z)
  * write [value, d/dx0, d/dx1, h00, h01, h11] into out; W(x, y) = w(x - y). Used before vKind/wKind.
@@ -42,6 +44,8 @@ const HOST_OUT = new Float64Array(6);
 export interface PackedLandscape {
   /** Formula landscapes: V and W from the host (vKind, wKind are then not read by the twin). */
   host?: LandscapeHost;
+  /** Formula landscapes: their WGSL (vKind, wKind 4 of shaders/common/landscapes.wgsl), spliced into the landscape kernels' modules. */
+  shader?: TargetShader;
   vKind: number;
   wKind: number;
   /** 4 numbers: V's parameters. */

@@ -17,7 +17,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bindBuffers, targetLayout } from '../gpu/layouts';
-import { shaderModule } from '../gpu/shaders';
+import { kernelNames, renderShaderCode, renderShaderNames, shaderCode, shaderModule } from '../gpu/shaders';
+import { createFormulaModule } from '../formula/gpu';
 import { runPass, testDevice, withDevice, type GpuTest } from '../gpu/testing';
 import { ClockTick } from '../kernels/clockTick';
 import { LangevinStep } from '../kernels/langevinStep';
@@ -29,7 +30,7 @@ import { langevin } from '../methods/langevin';
 import type { GpuMethodContext } from '../methods/types';
 import { langevinStep } from '../reference/langevinStep';
 import { Rng } from '../reference/philox';
-import { FORMULA_TARGET_KIND, formulaParamSpecs, formulaTarget, type FormulaPackedTarget } from './formula';
+import { FORMULA_TARGET_KIND, formulaLandscapeParamSpecs, formulaLandscapeTarget, formulaParamSpecs, formulaTarget, type FormulaPackedLandscape, type FormulaPackedTarget } from './formula';
 import { packTargetUniform } from './pack';
 import type { TargetInstance } from './types';
 
@@ -184,6 +185,30 @@ describe('formula target on the GPU: the TargetEval kernel (SVGD, GWG, KSD) vs t
       compareEval(b, pts, await gpuEval(b, pts, k), tally, 2);
     });
     expect(tally.compared).toBe(2 * 256);
+  });
+});
+
+describe('every module compiles with the stubs and with a formula spliced in (getCompilationInfo)', () => {
+  it('kernels and render shaders: without a formula, with a density\'s code (modules reading the target), with a landscape\'s (modules reading a landscape)', async () => {
+    const density = create(FORMULA_PRESETS.find((p) => p.id === 'mixture3')?.logp ?? '', { d: 2.5, s: 0.6 });
+    const dwPreset = FORMULA_PRESETS.find((p) => p.id === 'double-well');
+    const land = formulaLandscapeTarget.create(resolveParams(formulaLandscapeParamSpecs(dwPreset?.V ?? '', dwPreset?.W ?? ''), { V: dwPreset?.V ?? '', W: dwPreset?.W ?? '', ...dwPreset?.values }));
+    const dShader = density.packed.shader, lShader = land.landscape?.shader;
+    const { formula } = formulaPacked(density);
+    const { V, W } = (land.landscape as FormulaPackedLandscape).formulas;
+    if (!dShader || !lShader) throw new Error('formula targets carry their WGSL');
+    let compiled = 0, withFormula = 0;
+    const check = async (label: string, stub: string, withD: string, withL: string): Promise<void> => {
+      await createFormulaModule(device, stub, [formula], `${label} (stub)`);
+      compiled++;
+      if (withD !== stub) { await createFormulaModule(device, withD, [formula], `${label} (density)`); compiled++; withFormula++; }
+      if (withL !== stub) { await createFormulaModule(device, withL, [V, W], `${label} (landscape)`); compiled++; withFormula++; }
+    };
+    for (const name of kernelNames) await check(name, shaderCode(name), shaderCode(name, dShader), shaderCode(name, lShader));
+    for (const name of renderShaderNames) await check(`render/${name}`, renderShaderCode(name), renderShaderCode(name, dShader), renderShaderCode(name, lShader));
+    // targetEval, langevinStep, render/density read the target; landscapeGrad, landscapeHvp, render/landscape a landscape
+    expect(withFormula).toBe(6);
+    expect(compiled).toBe(kernelNames.length + renderShaderNames.length + 6);
   });
 });
 

@@ -191,16 +191,25 @@ describe('formula targets: what runs where (src/engine/compat.ts)', () => {
     }
   });
 
-  it('a formula landscape (host functions, no WGSL yet) is refused by the GPU backend by name, and runs on the CPU backend', () => {
+  it('a formula landscape carries its WGSL (vKind / wKind 4, PackedLandscape.shader) and runs on the GPU; host functions without WGSL are refused by the GPU backend by name', () => {
     const t = formulaLandscapeTarget.create(resolveParams(formulaLandscapeParamSpecs('(x^2 - 1)^2 / 4 + y^2 / 2', 'c (x^2 + y^2) / 2'), { V: '(x^2 - 1)^2 / 4 + y^2 / 2', W: 'c (x^2 + y^2) / 2', c: 0.5 }));
-    const facts = factsOf(t);
-    expect(facts.hostOnly).toBe(true);
+    const L = t.landscape;
+    if (!L) throw new Error('a landscape');
+    expect([L.vKind, L.wKind]).toEqual([4, 4]);
+    expect(L.shader?.landscape).toBe(true);
+    expect(L.shader?.code).toContain('fn land_formula_W_hess(L: Landscape, p: vec2<f32>) -> vec3<f32>');
+    expect(Array.from(L.v)).toEqual([0.5, 0, 0, 0]); // c in slot 0 (V has no parameter)
     const wgd = getMethod('wgd');
+    expect(factsOf(t).hostOnly).toBeUndefined();
+    expect(compatibility({ method: wgd, target: factsOf(t), targetId: 'formula-landscape', domain: 'plane', backend: 'gpu' })).toEqual({ ok: true, runsOn: 'gpu' });
+    // the same landscape without its WGSL: the twin only
+    const { shader: _dropped, ...hostOnly } = L;
+    const facts = factsOf({ ...t, landscape: hostOnly });
+    expect(facts.hostOnly).toBe(true);
     const gpu = compatibility({ method: wgd, target: facts, targetId: 'formula-landscape', domain: 'plane', backend: 'gpu' });
-    expect(gpu.ok).toBe(false);
     expect(!gpu.ok && gpu.problem).toEqual({
       field: 'target', short: 'CPU backend only',
-      message: "'formula-landscape' is evaluated by its float64 twin only (its WGSL is not written yet): run it on the CPU backend",
+      message: "'formula-landscape' is evaluated by its float64 twin only (it has no WGSL): run it on the CPU backend",
     });
     expect(compatibility({ method: wgd, target: facts, targetId: 'formula-landscape', domain: 'plane', backend: 'cpu' })).toEqual({ ok: true, runsOn: 'cpu' });
     // a query that names no backend asks about the method and the target only

@@ -16,7 +16,7 @@
  * SAMPLE_GRID x SAMPLE_GRID grid over the padded view drawn by their mass, uniform within a cell
  * (as image targets are).
  */
-import { compileFormula, compileLandscape, targetFormulaChunk, type CompiledFormula } from '../formula/compile';
+import { compileFormula, compileLandscape, landscapeFormulaChunk, targetFormulaChunk, type CompiledFormula } from '../formula/compile';
 import { FormulaError } from '../formula/grammar';
 import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
 import { ParamError, type ParamSpec, type Params } from '../core/params';
@@ -181,7 +181,11 @@ export const formulaTarget: TargetDef = {
   },
 };
 
-/** The packed vKind / wKind of a formula landscape: not cases of shaders/common/landscapes.wgsl yet (the twin reads PackedLandscape.host). */
+/**
+ * The packed vKind / wKind of a formula landscape: kind 4 of shaders/common/landscapes.wgsl, whose
+ * land_formula_* functions come from PackedLandscape.shader (landscapeFormulaChunk); the twin reads
+ * PackedLandscape.host. The parameter values sit in v (0-3) and w (4-7) of the Landscape uniform.
+ */
 export const FORMULA_LANDSCAPE_KIND = 4;
 export const FORMULA_DEFAULT_V = '(x^2 - 1)^2 / 4 + y^2 / 2';
 export const FORMULA_DEFAULT_W = 'c (x^2 + y^2) / 2';
@@ -211,7 +215,7 @@ export function formulaLandscapeParamSpecs(vText: string, wText: string): ParamS
   }))];
 }
 
-/** A formula landscape packed for the twin (host) and, later, the GPU (the compiled V and W, the values). */
+/** A formula landscape packed for the twin (host: the compiled V and W, the values) and the GPU (shader, v, w). */
 export interface FormulaPackedLandscape extends PackedLandscape {
   host: LandscapeHost;
   formulas: { V: CompiledFormula; W: CompiledFormula };
@@ -242,7 +246,9 @@ export function formulaLandscapeInstance(vText: string, wText: string, params: P
   };
   const landscape: FormulaPackedLandscape = {
     host, vKind: FORMULA_LANDSCAPE_KIND, wKind: FORMULA_LANDSCAPE_KIND,
-    v: new Float64Array(4), w: new Float64Array(4), formulas: { V, W }, values,
+    v: Float64Array.from({ length: 4 }, (_, i) => values[i] ?? 0), w: Float64Array.from({ length: 4 }, (_, i) => values[4 + i] ?? 0),
+    formulas: { V, W }, values,
+    shader: { key: `formula-landscape:${V.structureKey}|${W.structureKey}`, code: landscapeFormulaChunk(V, W), landscape: true },
   };
   // the view: where exp(-V) holds its mass, when it has finite mass
   let view = squareView(...LANDSCAPE_FALLBACK_VIEW);
