@@ -23,6 +23,17 @@ module.exports = {
     ...layerRules,
     rule('bench-on-the-library', '^src/bench/(?!.*\\.test\\.ts$)', '^src/cli/', 'benchmarks use the library (engine, methods), never the CLI'),
     {
+      name: 'bench-not-internals',
+      comment:
+        'issue 18 item 4: benchmarks time the library through the engine, the registries and the documented exports of a method or ' +
+        'solver module ("for benchmarks and scripts": methods/svgd createRieszStep, methods/wNewton newtonPieces, methods/sinkhornFlow ' +
+        'sinkhornFlowPasses, ot/sinkhorn + ot/gpuSinkhorn), never kernels/, landscapes/, the float64 twins of reference/ (the seeded ' +
+        'generator reference/philox, which the targets\' samplers take, is allowed) or the flow\'s solver internals in ot/',
+      severity: 'error',
+      from: { path: '^src/bench/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/(kernels|landscapes)/|^src/reference/(?!philox\\.ts$)|^src/ot/(?!(sinkhorn|gpuSinkhorn)\\.ts$)' },
+    },
+    {
       name: 'every-folder-is-a-layer',
       comment: 'a new folder under src/ gets its place in LAYERS',
       severity: 'error',

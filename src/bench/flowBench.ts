@@ -4,8 +4,9 @@
  * defaults: warm re-annealing of the schedule's last levels, src/ot/sinkhornFlow.ts), on each
  * backend (GPU WGSL and the float64 CPU twin), target cloud and N = M:
  *   passesFirstStep, passesPerStep: softmin passes (tiled N M log-sum-exps) per step, from the
- *     step's recording (flowStepPasses, checked against counted passes in src/ot/sinkhornFlow.test.ts)
- *     plus the 2 of the marginal-error check the GPU step records;
+ *     step's recording plus the 2 of the marginal-error check the GPU step records (the method's
+ *     documented export sinkhornFlowPasses, src/methods/sinkhornFlow.ts; the recording's passes are
+ *     checked against counted passes in src/ot/sinkhornFlow.test.ts);
  *   msPerStep: wall clock of `steps` steps from the start (the first, cold step included) /
  *     steps, step(k) + finish() (timing 'wall-clock': the engine records its own passes);
  *   energyDistance: float64 energy distance (V-statistic) of all N particles to the flow's own
@@ -19,8 +20,7 @@ import { createBackend } from '../engine/backend';
 import { targetCloud } from '../engine/config';
 import type { BackendKind, RunConfig } from '../engine/types';
 import { getMethod } from '../methods/registry';
-import { sinkhornFlowPlan } from '../methods/sinkhornFlow';
-import { flowStepPasses } from '../ot/sinkhornFlow';
+import { sinkhornFlowPasses } from '../methods/sinkhornFlow';
 import { resolveParams, type Params } from '../core/params';
 import { createTarget } from '../targets/registry';
 import { fmtS } from './util';
@@ -100,8 +100,8 @@ export async function flowBench(o: FlowBenchOptions): Promise<FlowBenchRow[]> {
             const base: FlowBenchRow = { bench: 'flow', variant, backend: kind, target, n, m: n, params, steps: o.steps, tau: o.tau, time: o.steps * o.tau, ...adapter };
             const cloud = targetCloud(createTarget(target), SEED, n);
             if (!cloud) throw new Error(`flowBench: target '${target}' has no sampler`);
-            const plan = sinkhornFlowPlan({ n, stepSize: o.tau, seed: SEED, params: resolveParams(method.params, params), cloud, domain: 'plane' });
-            const passes = { passesFirstStep: flowStepPasses(plan, true) + 2, passesPerStep: flowStepPasses(plan, false) + 2 };
+            const counted = sinkhornFlowPasses({ n, stepSize: o.tau, seed: SEED, params: resolveParams(method.params, params), cloud, domain: 'plane' });
+            const passes = { passesFirstStep: counted.first, passesPerStep: counted.later };
             let row: FlowBenchRow;
             if (prev?.msPerStep !== undefined && prev.msPerStep * (n / prev.n) ** 2 * o.steps > o.budgetMs) {
               row = { ...base, ...passes, skipped: `estimated ${fmtS(prev.msPerStep * (n / prev.n) ** 2 * o.steps)} (from N = ${prev.n}, scaled as N^2)` };

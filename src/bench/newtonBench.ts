@@ -12,15 +12,11 @@
  * divided by k. One untimed run compiles the pipelines. A configuration whose estimate (its own probe,
  * or the last smaller N scaled by (N / N_prev)^2) exceeds budgetMs is skipped, with the estimate
  * recorded. Rows on a software adapter (SwiftShader) carry `software: true`: for correctness, not speed.
+ * The pieces are the library's: the w-newton method's documented export newtonPieces
+ * (src/methods/wNewton.ts), the kernels its GPU stepper records and the twin its CPU stepper calls.
  */
 import { createBackend } from '../engine/backend';
-import { GpuResources } from '../gpu/buffers';
-import { GpuLanczos } from '../kernels/lanczos';
-import { LandscapeHvp } from '../kernels/landscapeHvp';
-import { LANDSCAPE_UNIFORM_BYTES, createLandscape, landscapeUniform, landscapes } from '../landscapes/presets';
-import { probeVector } from '../landscapes/stepper';
-import { lanczosApply, ritz } from '../reference/lanczos';
-import { landscapeHvp } from '../reference/landscapeHvp';
+import { newtonPieces } from '../methods/wNewton';
 import { fmtS, median } from './util';
 
 export type NewtonOp = 'hvp' | 'lanczos';
@@ -59,8 +55,6 @@ export interface NewtonBenchOptions {
   gpu?: () => Promise<GPU | undefined>;
   onRow?: (row: NewtonBenchRow) => void;
 }
-
-const L = createLandscape('double-well', {});
 
 async function time(fn: () => Promise<void> | void): Promise<number> {
   const t0 = performance.now();
@@ -118,18 +112,13 @@ export async function newtonBench(o: NewtonBenchOptions = {}): Promise<NewtonBen
   return rows;
 }
 
-function inputs(n: number): { x: Float64Array; v: Float64Array } {
-  return { x: landscapes['double-well'].init(n, 1), v: probeVector(2 * n) };
-}
-
 function cpuRow(op: NewtonOp, n: number, k: number, repeats: number, budgetMs: number): Partial<NewtonBenchRow> {
-  const { x, v } = inputs(n);
-  const apply = (w: Float64Array): Float64Array => landscapeHvp(L, x, w, n);
+  const pieces = newtonPieces('double-well', n);
   let minRitz: number | undefined;
   const once = (): number => {
     const t0 = performance.now();
-    if (op === 'hvp') apply(v);
-    else minRitz = lanczosApply(apply, v, k, (t) => 1 / t).minRitz;
+    if (op === 'hvp') pieces.hvpCpu();
+    else minRitz = pieces.lanczosCpu(k);
     return performance.now() - t0;
   };
   const probe = once();
@@ -139,27 +128,15 @@ function cpuRow(op: NewtonOp, n: number, k: number, repeats: number, budgetMs: n
 }
 
 async function gpuRow(device: GPUDevice, op: NewtonOp, n: number, k: number, repeats: number, targetMs: number, budgetMs: number): Promise<Partial<NewtonBenchRow>> {
-  const res = new GpuResources(device, 'newtonBench');
-  try {
-    const { x, v } = inputs(n);
-    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-    const land = res.buffer('landscape', LANDSCAPE_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(land, 0, landscapeUniform(L));
-    const pos = res.buffer('pos', 8 * n, S);
-    device.queue.writeBuffer(pos, 0, Float32Array.from(x));
-    const vin = res.buffer('v', 8 * n, S);
-    device.queue.writeBuffer(vin, 0, Float32Array.from(v));
-    if (op === 'hvp') {
-      const hvp = res.track(new LandscapeHvp(device));
-      hvp.configure(n);
-      const slot = res.buffer('slot', 16, S);
-      const out = res.buffer('hv', 8 * n, S);
-      const io = hvp.bindIO(land, pos, vin, slot, out);
+  const pieces = newtonPieces('double-well', n);
+  if (op === 'hvp') {
+    const hvp = pieces.hvpGpu(device);
+    try {
       const batch = async (count: number): Promise<number> =>
         time(async () => {
           const enc = device.createCommandEncoder();
           const pass = enc.beginComputePass();
-          for (let j = 0; j < count; j++) hvp.encode(pass, io, n);
+          for (let j = 0; j < count; j++) hvp.encode(pass);
           pass.end();
           device.queue.submit([enc.finish()]);
           await device.queue.onSubmittedWorkDone();
@@ -171,23 +148,16 @@ async function gpuRow(device: GPUDevice, op: NewtonOp, n: number, k: number, rep
       const samples: number[] = [];
       for (let r = 0; r < repeats; r++) samples.push((await batch(count)) / count);
       return { ms: Number(median(samples).toPrecision(4)), repeats, batch: count };
+    } finally {
+      hvp.destroy();
     }
-    const lz = res.track(new GpuLanczos(device, n, k));
-    const s = res.buffer('s', 8 * n, S);
-    const io = lz.bindIO(land, pos, vin, s);
+  }
+  const lz = pieces.lanczosGpu(device, k);
+  try {
     let minRitz = NaN;
     const solve = async (): Promise<number> =>
       time(async () => {
-        const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        lz.configure();
-        lz.encode(pass, io, k);
-        pass.end();
-        lz.copyState(enc);
-        device.queue.submit([enc.finish()]);
-        const ab = await lz.readAlphaBeta(k);
-        if (!ab) throw new Error('newtonBench: Lanczos read-back destroyed');
-        minRitz = ritz(ab.alpha, ab.beta).values[0] ?? NaN;
+        minRitz = await lz.solve();
       });
     await solve(); // compile
     const probe = await solve();
@@ -196,6 +166,6 @@ async function gpuRow(device: GPUDevice, op: NewtonOp, n: number, k: number, rep
     for (let r = 0; r < repeats; r++) samples.push(await solve());
     return { ms: Number(median(samples).toPrecision(4)), repeats, minRitz };
   } finally {
-    res.destroy();
+    lz.destroy();
   }
 }

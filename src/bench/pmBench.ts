@@ -1,6 +1,6 @@
 /**
  * Particle-mesh vs direct Riesz-kernel SVGD benchmark rows (GPU), for src/bench/bench.ts.
- * Particles: N exact samples of `torus-mixture` (seeded), scores from the float64 twin, uploaded once.
+ * Particles: N exact samples of `torus-mixture` (seeded), scores from the target's score (the float64 twin), uploaded once.
  * For each N in `sizes` (default 4096, 65536, 1048576; caps as options so SwiftShader finishes):
  *   'direct': one step of torusDft + torusSynth (exact truncated Fourier series, O(N K^2));
  *   'pm':     one step of pmDeposit + FFT + pmMultiply + inverse FFT + pmInterp at each G in `grids`.
@@ -17,12 +17,10 @@
  * its GPU stepper records after the target evaluation) built from the method's own parameters.
  */
 import { createRieszStep, type RieszStep, type Smoothing } from '../methods/svgd';
-import { minImage } from '../reference/fourier';
 import { Rng } from '../reference/philox';
-import { targetEval } from '../reference/targetEval';
 import { createTarget } from '../targets/registry';
 import { GpuTimer, type TimingKind } from './gpuTimer';
-import { fmtS, median } from './util';
+import { fmtS, median, minImage } from './util';
 import type { Params } from '../core/params';
 
 export interface PmBenchOptions {
@@ -105,12 +103,13 @@ export async function pmBench(device: GPUDevice, options: PmBenchOptions = {}): 
       continue;
     }
     const x = target.sample?.(new Rng(7, 3), n) ?? new Float64Array(2 * n);
-    const { score } = targetEval(target.packed, x);
     const x32 = Float32Array.from(x);
     const rowsF = new Float32Array(4 * n);
     for (let i = 0; i < n; i++) {
-      rowsF[4 * i] = score[2 * i] ?? 0;
-      rowsF[4 * i + 1] = score[2 * i + 1] ?? 0;
+      // the target's score (torus-mixture: the float64 twin of its packed evaluation)
+      const [sx, sy] = target.score(x[2 * i] ?? 0, x[2 * i + 1] ?? 0);
+      rowsF[4 * i] = sx;
+      rowsF[4 * i + 1] = sy;
     }
     const pos: [GPUBuffer, GPUBuffer] = [
       device.createBuffer({ label: 'pmBench.pos0', size: 8 * n, usage }),

@@ -11,6 +11,8 @@
  *                 scaling 0.9, tol 0: exactly 100 iterations, annealing included, marginal error read
  *                 back every 50), upload, reductions and read-backs included; median over repeats.
  * Inputs: a = N(0, I), b = N((1, 0), 0.5^2 I), seeded. One untimed iteration per size compiles the pipelines.
+ * Through the library only: the Sinkhorn solver's documented exports (src/ot/sinkhorn.ts,
+ * src/ot/gpuSinkhorn.ts: "for benchmarks and scripts") and the seeded generator (src/reference/philox.ts).
  */
 import { createGpuSinkhorn, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { epsilonSchedule, sinkhornDivergence, sinkhornIteration } from '../ot/sinkhorn';

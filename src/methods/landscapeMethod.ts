@@ -18,6 +18,7 @@ import type { PackedLandscape } from '../reference/landscapes';
 import { GpuResources, type Readback } from '../gpu/buffers';
 import { LandscapeGpuStepper, type LandscapeGpuOptions } from '../landscapes/gpuStepper';
 import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from '../landscapes/stepper';
+import { hostTwinSpawn, InThreadHostTwin, WorkerHostTwin, type HostTwin } from './hostTwin';
 
 /**
  * The key of the 'stats' readout (ParticleStats.readouts, snap.stats.readouts) that is 1 when the GPU
@@ -147,56 +148,87 @@ class AsyncLandscapeStepper implements GpuStepper {
 }
 
 /**
- * The twin on the GPU backend, said as such (runsOn 'host', HOST_TWIN_READOUT): float64 state on the host, the new
- * positions written into pos[1 - cur] after each step; pos[cur] is read back only after the
- * simulation overwrote it (setPositions).
+ * The twin on the GPU backend, said as such (runsOn 'host', HOST_TWIN_READOUT): float64 state in the
+ * twin (a Web Worker in the browser, src/methods/hostTwin.ts, so the page never blocks; this thread in
+ * Node), the new positions written into pos[1 - cur] after each step; pos[cur] is read back (and
+ * posted to the twin) only on the first step and after the simulation overwrote it (setPositions).
+ * The GPU buffer stays the source of truth for drawing and metrics.
  */
 class HostLandscapeStepper implements GpuStepper {
   private readonly res: GpuResources;
   private readonly staging: Readback;
-  private x: Float64Array | undefined;
-  private readonly cpu: CpuStepper & { inner(): LandscapeCpuStepper };
+  private twin: HostTwin;
+  /** The GPU buffer holds positions the twin has not seen (first step, setPositions). */
+  private stale = true;
 
-  constructor(private readonly ctx: GpuMethodContext, spec: LandscapeMethodSpec, run: LandscapeRun, initial: Float64Array | undefined) {
-    this.cpu = cpuStepper(spec, run);
+  constructor(private readonly ctx: GpuMethodContext, private readonly spec: LandscapeMethodSpec, private run: LandscapeRun) {
+    this.twin = this.createTwin();
     this.res = new GpuResources(ctx.device, 'HostLandscapeStepper');
     this.staging = this.res.readback('positions', 8 * run.n);
-    this.x = initial;
+  }
+  /** Off the main thread when a worker can be spawned and the landscape can be posted (a formula's V and W are host functions: this thread). */
+  private createTwin(): HostTwin {
+    const spawn = hostTwinSpawn();
+    const run = this.run;
+    if (spawn && !run.landscape.host) return new WorkerHostTwin(spawn, { method: this.spec.id, n: run.n, stepSize: run.stepSize, seed: run.seed, params: run.params, landscape: run.landscape });
+    return new InThreadHostTwin(cpuStepper(this.spec, run));
+  }
+  /** Where the twin steps: 'worker' or 'main' (tests, the e2e). */
+  get twinRunsIn(): 'worker' | 'main' {
+    return this.twin.where;
   }
   encode(): 0 | 1 {
     throw new Error('a landscape stepper is asynchronous: GpuSimulation calls stepAsync');
   }
   async stepAsync(cur: 0 | 1, step: number): Promise<0 | 1> {
     const { device, pos } = this.ctx;
-    if (!this.x) {
+    let x: Float64Array | null = null;
+    if (this.stale) {
       const enc = device.createCommandEncoder({ label: 'HostLandscapeStepper.read' });
       enc.copyBufferToBuffer(pos[cur], 0, this.staging.buffer, 0, this.staging.bytes);
       device.queue.submit([enc.finish()]);
       const data = await this.staging.read();
       if (!data) throw new Error('HostLandscapeStepper destroyed');
-      this.x = Float64Array.from(new Float32Array(data));
+      x = Float64Array.from(new Float32Array(data));
+      this.stale = false;
     }
-    this.x = this.cpu.step(this.x, step, { kind: 0, count: 0, data: new Float64Array(0) });
-    const next = (1 - cur) as 0 | 1;
-    device.queue.writeBuffer(pos[next], 0, Float32Array.from(this.x));
-    return next;
+    let next: Float64Array;
+    try {
+      next = await this.twin.step(x, step);
+    } catch (e) {
+      // the twin did not take this step: the next one posts the buffer again
+      if (x) this.stale = true;
+      throw e;
+    }
+    const to = (1 - cur) as 0 | 1;
+    device.queue.writeBuffer(pos[to], 0, Float32Array.from(next));
+    return to;
   }
   /** The twin's readouts; 'stats' also carries HOST_TWIN_READOUT = 1 (ParticleStats.readouts.hostTwin), for the UI to say so. */
   hostReadouts(when: ReadoutWhen): Readouts {
-    const r = this.cpu.readouts?.(when);
-    const out = r instanceof Promise || !r ? {} : r;
-    return when === 'stats' ? { ...out, [HOST_TWIN_READOUT]: 1 } : out;
+    if (when === 'stats') return { [HOST_TWIN_READOUT]: 1 };
+    return this.twin.readouts();
   }
   positionsChanged(): void {
-    this.x = undefined;
+    this.stale = true;
   }
   setLandscape(L: PackedLandscape): void {
-    this.cpu.setLandscape?.(L);
+    this.run = { ...this.run, landscape: L };
+    if (this.twin.where === 'worker' && L.host) {
+      // a landscape with host functions cannot be posted: continue in this thread from the GPU buffer
+      this.twin.destroy();
+      this.twin = new InThreadHostTwin(cpuStepper(this.spec, this.run));
+      this.stale = true;
+      return;
+    }
+    this.twin.setLandscape(L);
   }
   setStepSize(h: number): void {
-    this.cpu.setStepSize(h);
+    this.run = { ...this.run, stepSize: h };
+    this.twin.setStepSize(h);
   }
   destroy(): void {
+    this.twin.destroy();
     this.res.destroy();
   }
 }
@@ -233,7 +265,7 @@ export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
       const lr = landscapeRun(run);
       // the declaration compat.ts runsOn() reads: a host note means the twin on the host
       const onHost = landscapeHostNote(spec, run.params) !== undefined;
-      return spec.gpu && !onHost ? new AsyncLandscapeStepper(ctx, lr, spec.gpu(lr), spec.readouts) : new HostLandscapeStepper(ctx, spec, lr, undefined);
+      return spec.gpu && !onHost ? new AsyncLandscapeStepper(ctx, lr, spec.gpu(lr), spec.readouts) : new HostLandscapeStepper(ctx, spec, lr);
     },
   };
 }

@@ -13,12 +13,13 @@
  * 82 at the defaults, marginal-error check included). warm = false: every step re-runs the whole schedule (the original behaviour).
  * Some re-annealing matters: a step of size tau moves x by O(tau), which changes f by O(tau) >> eps,
  * and warm-started iterations at eps = blur^2 alone then lag behind the particles.
+ * For benchmarks and scripts: sinkhornFlowPasses (the softmin passes a step records).
  */
 import { SinkhornBarycenter } from '../kernels/sinkhornBarycenter';
 import { CpuSoftminProblem } from '../ot/cpuSinkhorn';
 import { gpuProblemOnBuffers, type GpuSoftminProblem } from '../ot/gpuSinkhorn';
 import { cloudDiameter, SinkhornOptionError } from '../ot/sinkhorn';
-import { flowSolvePlan, recordFlowIterations, setFlowSchedule, type FlowSolvePlan } from '../ot/sinkhornFlow';
+import { flowSolvePlan, flowStepPasses, recordFlowIterations, setFlowSchedule, type FlowSolvePlan } from '../ot/sinkhornFlow';
 import { sinkhornBarycenter } from '../reference/sinkhornBarycenter';
 import { ParamError, readParams } from '../core/params';
 import type { MethodDef, MethodRun } from './types';
@@ -55,9 +56,20 @@ function planOf(s: FlowSettings, cloud: Float64Array): FlowSolvePlan {
   return flowSolvePlan(flowDiameter(cloud), s);
 }
 
-/** The schedule and tick layout a run's steppers use (e.g. to count its softmin passes, src/bench/flowBench.ts). */
+/** The schedule and tick layout a run's steppers use. */
 export function sinkhornFlowPlan(run: MethodRun): FlowSolvePlan {
   return planOf(settings(run), needCloud(run));
+}
+
+/**
+ * For benchmarks and scripts (src/bench/flowBench.ts): the softmin passes (tiled N M log-sum-exps)
+ * one GPU step of the run records, the first (cold) step and each later one: the step's Sinkhorn
+ * iterations (src/ot/sinkhornFlow.ts flowStepPasses, counted in its test) plus the 2 of the in-step
+ * marginal-error check.
+ */
+export function sinkhornFlowPasses(run: MethodRun): { first: number; later: number } {
+  const plan = sinkhornFlowPlan(run);
+  return { first: flowStepPasses(plan, true) + 2, later: flowStepPasses(plan, false) + 2 };
 }
 
 /**

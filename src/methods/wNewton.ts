@@ -4,8 +4,18 @@
  * with H the particle Wasserstein Hessian (shaders/landscapeHvp.wgsl), H^-1 g by k Lanczos steps
  * (f(theta) = 1/theta on the Ritz values) or densely. Attracted to saddles: H^-1 g points to the
  * nearest critical point whatever its index. Trust radius and line search: src/landscapes/stepper.ts.
+ *
+ * For benchmarks and scripts: newtonPieces (below) gives the method's two costly pieces (one
+ * Hessian-vector product, one Lanczos solve) on a landscape preset, on the GPU and the float64 twin,
+ * so that src/bench/newtonBench.ts times them through this module rather than the kernels.
  */
-import { bool, createDescentCpu, hessianFunction, num, paramDefaults, safeguardParams, solverParams } from '../landscapes/stepper';
+import { GpuResources } from '../gpu/buffers';
+import { GpuLanczos } from '../kernels/lanczos';
+import { LandscapeHvp } from '../kernels/landscapeHvp';
+import { LANDSCAPE_UNIFORM_BYTES, createLandscape, landscapeUniform, landscapes, type LandscapeId } from '../landscapes/presets';
+import { bool, createDescentCpu, hessianFunction, num, paramDefaults, probeVector, safeguardParams, solverParams } from '../landscapes/stepper';
+import { lanczosApply, ritz } from '../reference/lanczos';
+import { landscapeHvp } from '../reference/landscapeHvp';
 import { denseSolverHostNote, type LandscapeMethodSpec } from './landscapeMethod';
 
 export const wNewton: LandscapeMethodSpec = {
@@ -44,3 +54,101 @@ export const wNewton: LandscapeMethodSpec = {
     });
   },
 };
+
+/** w-newton's Hessian-vector product on the GPU, on the inputs newtonPieces was given: one product per encode. */
+export interface NewtonHvpGpu {
+  /** Record one product (H v)_i for all particles into the pass. */
+  encode(pass: GPUComputePassEncoder): void;
+  destroy(): void;
+}
+
+/** w-newton's Lanczos solve on the GPU (k steps, full reorthogonalisation, from v). */
+export interface NewtonLanczosGpu {
+  /** Record, submit and read back one solve; the smallest Ritz value. */
+  solve(): Promise<number>;
+  destroy(): void;
+}
+
+/** The two costly pieces of w-newton at N particles on a landscape preset, positions and start vector fixed. */
+export interface NewtonPieces {
+  readonly n: number;
+  /** Positions: the preset's default init (seed 1), interleaved. */
+  readonly x: Float64Array;
+  /** The start vector: the fixed probe vector (Philox stream 8, seed 0), length 2N. */
+  readonly v: Float64Array;
+  /** float64 twin of one product H v. */
+  hvpCpu(): Float64Array;
+  /** float64 twin of one Lanczos(k) solve from v with f(t) = 1/t; the smallest Ritz value. */
+  lanczosCpu(k: number): number;
+  hvpGpu(device: GPUDevice): NewtonHvpGpu;
+  lanczosGpu(device: GPUDevice, k: number): NewtonLanczosGpu;
+}
+
+/**
+ * For benchmarks and scripts (src/bench/newtonBench.ts): w-newton's Hessian-vector product and
+ * Lanczos solve (what its steps spend their time on) on the landscape preset `landscape` at N
+ * particles from the preset's default init (seed 1), v the fixed probe vector; on the GPU (the
+ * kernels the method's GPU stepper records) and on the float64 twin (what its CPU stepper calls).
+ */
+export function newtonPieces(landscape: LandscapeId, n: number): NewtonPieces {
+  const L = createLandscape(landscape, {});
+  const x = landscapes[landscape].init(n, 1);
+  const v = probeVector(2 * n);
+  const apply = (w: Float64Array): Float64Array => landscapeHvp(L, x, w, n);
+  const upload = (device: GPUDevice, label: string): { res: GpuResources; land: GPUBuffer; pos: GPUBuffer; vin: GPUBuffer; S: number } => {
+    const res = new GpuResources(device, label);
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const land = res.buffer('landscape', LANDSCAPE_UNIFORM_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(land, 0, landscapeUniform(L));
+    const pos = res.buffer('pos', 8 * n, S);
+    device.queue.writeBuffer(pos, 0, Float32Array.from(x));
+    const vin = res.buffer('v', 8 * n, S);
+    device.queue.writeBuffer(vin, 0, Float32Array.from(v));
+    return { res, land, pos, vin, S };
+  };
+  return {
+    n, x, v,
+    hvpCpu: () => apply(v),
+    lanczosCpu: (k) => lanczosApply(apply, v, k, (t) => 1 / t).minRitz,
+    hvpGpu(device) {
+      const { res, land, pos, vin, S } = upload(device, 'newtonPieces.hvp');
+      try {
+        const hvp = res.track(new LandscapeHvp(device));
+        hvp.configure(n);
+        const slot = res.buffer('slot', 16, S);
+        const out = res.buffer('hv', 8 * n, S);
+        const io = hvp.bindIO(land, pos, vin, slot, out);
+        return { encode: (pass) => hvp.encode(pass, io, n), destroy: () => res.destroy() };
+      } catch (e) {
+        res.destroy();
+        throw e;
+      }
+    },
+    lanczosGpu(device, k) {
+      const { res, land, pos, vin, S } = upload(device, 'newtonPieces.lanczos');
+      try {
+        const lz = res.track(new GpuLanczos(device, n, k));
+        const s = res.buffer('s', 8 * n, S);
+        const io = lz.bindIO(land, pos, vin, s);
+        return {
+          async solve() {
+            const enc = device.createCommandEncoder();
+            const pass = enc.beginComputePass();
+            lz.configure();
+            lz.encode(pass, io, k);
+            pass.end();
+            lz.copyState(enc);
+            device.queue.submit([enc.finish()]);
+            const ab = await lz.readAlphaBeta(k);
+            if (!ab) throw new Error('newtonPieces: Lanczos read-back destroyed');
+            return ritz(ab.alpha, ab.beta).values[0] ?? NaN;
+          },
+          destroy: () => res.destroy(),
+        };
+      } catch (e) {
+        res.destroy();
+        throw e;
+      }
+    },
+  };
+}

@@ -7,6 +7,8 @@
  * and lambda_k in a schedule buffer whose index clockTick advances on the GPU, so any number of
  * iterations is recorded into one command buffer; only marginalError() / value() end the recording
  * and read back 8 bytes (shaders/sinkhornReduce.wgsl). Potentials persist between loops (warm starts).
+ * For benchmarks and scripts (src/bench/sinkhornBench.ts): createGpuSinkhorn, the backend whose
+ * problem(a, b) records iterations (src/ot/sinkhorn.ts sinkhornIteration) between attach and detach.
  */
 import { ClockTick } from '../kernels/clockTick';
 import { SINKHORN_SCHEDULE_HEADER_BYTES, SINKHORN_SCHEDULE_STEP_BYTES, SinkhornSoftmin } from '../kernels/sinkhornSoftmin';

@@ -20,6 +20,9 @@
  * A backend supplies only the softmin update, the weighted reductions and storage for the potentials
  * (`SoftminProblem`): src/ot/gpuSinkhorn.ts (WGSL, potentials stay in GPU buffers and iterations are
  * recorded into one command buffer between checks) and src/ot/cpuSinkhorn.ts (float64 twin).
+ * For benchmarks and scripts (src/bench/sinkhornBench.ts): sinkhornDivergence, epsilonSchedule and
+ * sinkhornIteration (one symmetric iteration recorded on a problem, e.g. of createGpuSinkhorn,
+ * src/ot/gpuSinkhorn.ts), the pieces the bench times.
  */
 import { debiasSides, recordUpdate, runSinkhorn, type Phase, type Potentials, type SoftminProblem } from './loop';
 
