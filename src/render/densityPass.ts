@@ -5,6 +5,7 @@
  * changes; every frame shaders/render/blit.wgsl copies the texture onto the canvas. Owns its
  * target uniform (re-packed on target change); uniform layouts are read from the WGSL.
  */
+import type { TargetShader } from '../core/packed';
 import { makeStructuredView, type StructuredView } from 'webgpu-utils';
 import { GpuResources } from '../gpu/buffers';
 import { targetLayout } from '../gpu/layouts';
@@ -17,7 +18,8 @@ import { LandscapeShade } from './landscapeShade';
 import type { Rect } from './view';
 
 export class DensityPass {
-  private readonly pipeline: GPURenderPipeline;
+  private readonly pipelines = new Map<string, GPURenderPipeline>();
+  private readonly pipelineFor: (shader: TargetShader | undefined) => GPURenderPipeline;
   private readonly blitPipeline: GPURenderPipeline;
   private readonly blitLayout: GPUBindGroupLayout;
   private readonly sampler: GPUSampler;
@@ -41,18 +43,29 @@ export class DensityPass {
   ) {
     this.resources = new GpuResources(device, 'DensityPass');
     this.viewData = makeStructuredView(renderUniform('density', 'view'));
-    const module = renderShaderModule(device, 'density');
     const viewLayout = device.createBindGroupLayout({
       label: 'DensityPass.viewLayout',
       entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }],
     });
-    this.pipeline = device.createRenderPipeline({
-      label: 'DensityPass.pipeline',
-      layout: device.createPipelineLayout({ bindGroupLayouts: [viewLayout, targetLayout(device)] }),
-      vertex: { module, entryPoint: 'density_vs' },
-      fragment: { module, entryPoint: 'density_fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
+    // one pipeline per target WGSL: the built-in kinds' (key ''), and a formula target's (PackedTarget.shader, by its key)
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [viewLayout, targetLayout(device)] });
+    this.pipelineFor = (shader) => {
+      const key = shader?.key ?? '';
+      let p = this.pipelines.get(key);
+      if (!p) {
+        const module = renderShaderModule(device, 'density', shader);
+        p = device.createRenderPipeline({
+          label: `DensityPass.pipeline${key ? ` (${key.slice(0, 40)})` : ''}`,
+          layout: pipelineLayout,
+          vertex: { module, entryPoint: 'density_vs' },
+          fragment: { module, entryPoint: 'density_fs', targets: [{ format }] },
+          primitive: { topology: 'triangle-list' },
+        });
+        this.pipelines.set(key, p);
+      }
+      return p;
+    };
+    this.pipelineFor(undefined);
     const blit = renderShaderModule(device, 'blit');
     this.blitLayout = device.createBindGroupLayout({
       label: 'DensityPass.blitLayout',
@@ -113,7 +126,7 @@ export class DensityPass {
       label: 'DensityPass.render',
       colorAttachments: [{ view: this.texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(this.pipelineFor(target.packed.shader));
     pass.setBindGroup(0, this.viewBG);
     pass.setBindGroup(1, this.targetBG);
     pass.draw(3);

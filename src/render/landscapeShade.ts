@@ -5,6 +5,7 @@
  * `landscapeShadeColour` (same formula, same ramp); `landscapeRange` gives vMin and vMax over a
  * coarse grid of the view (the colour scale), like densityLogMax does for densities.
  */
+import type { TargetShader } from '../core/packed';
 import { GpuResources } from '../gpu/buffers';
 import { renderShaderModule } from '../gpu/shaders';
 import { LANDSCAPE_UNIFORM_BYTES, landscapeUniform } from '../landscapes/presets';
@@ -52,7 +53,9 @@ export function landscapeShadeColour(L: PackedLandscape, x: number, y: number, v
 
 export class LandscapeShade {
   private readonly res: GpuResources;
-  private readonly pipeline: GPURenderPipeline;
+  /** One pipeline per landscape WGSL: the built-in kinds' (key ''), and a formula landscape's (PackedLandscape.shader, by its key). */
+  private readonly pipelines = new Map<string, GPURenderPipeline>();
+  private readonly pipelineFor: (shader: TargetShader | undefined) => GPURenderPipeline;
   private readonly viewBuffer: GPUBuffer;
   private readonly landBuffer: GPUBuffer;
   private readonly viewBG: GPUBindGroup;
@@ -60,18 +63,28 @@ export class LandscapeShade {
 
   constructor(private readonly device: GPUDevice, format: GPUTextureFormat) {
     this.res = new GpuResources(device, 'LandscapeShade');
-    const module = renderShaderModule(device, 'landscape');
     const layout = (label: string): GPUBindGroupLayout =>
       device.createBindGroupLayout({ label, entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }] });
     const viewLayout = layout('LandscapeShade.viewLayout');
     const landLayout = layout('LandscapeShade.landLayout');
-    this.pipeline = device.createRenderPipeline({
-      label: 'LandscapeShade.pipeline',
-      layout: device.createPipelineLayout({ bindGroupLayouts: [viewLayout, landLayout] }),
-      vertex: { module, entryPoint: 'landscape_vs' },
-      fragment: { module, entryPoint: 'landscape_fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [viewLayout, landLayout] });
+    this.pipelineFor = (shader) => {
+      const key = shader?.key ?? '';
+      let p = this.pipelines.get(key);
+      if (!p) {
+        const module = renderShaderModule(device, 'landscape', shader);
+        p = device.createRenderPipeline({
+          label: `LandscapeShade.pipeline${key ? ` (${key.slice(0, 40)})` : ''}`,
+          layout: pipelineLayout,
+          vertex: { module, entryPoint: 'landscape_vs' },
+          fragment: { module, entryPoint: 'landscape_fs', targets: [{ format }] },
+          primitive: { topology: 'triangle-list' },
+        });
+        this.pipelines.set(key, p);
+      }
+      return p;
+    };
+    this.pipelineFor(undefined);
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     this.viewBuffer = this.res.buffer('view', VIEW_BYTES, U);
     this.landBuffer = this.res.buffer('landscape', LANDSCAPE_UNIFORM_BYTES, U);
@@ -89,7 +102,7 @@ export class LandscapeShade {
       label: 'LandscapeShade.render',
       colorAttachments: [{ view: target, loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(this.pipelineFor(L.shader));
     pass.setBindGroup(0, this.viewBG);
     pass.setBindGroup(1, this.landBG);
     pass.draw(3);

@@ -20,7 +20,10 @@ import { bindBuffers, targetLayout } from '../gpu/layouts';
 import { kernelNames, renderShaderCode, renderShaderNames, shaderCode, shaderModule } from '../gpu/shaders';
 import { createFormulaModule } from '../formula/gpu';
 import { runPass, testDevice, withDevice, type GpuTest } from '../gpu/testing';
+import { Readback } from '../gpu/buffers';
 import { ClockTick } from '../kernels/clockTick';
+import { DensityPass } from '../render/densityPass';
+import { createTarget } from './registry';
 import { LangevinStep } from '../kernels/langevinStep';
 import { TargetEval } from '../kernels/targetEval';
 import { resolveParams, type Params } from '../core/params';
@@ -209,6 +212,41 @@ describe('every module compiles with the stubs and with a formula spliced in (ge
     // targetEval, langevinStep, render/density read the target; landscapeGrad, landscapeHvp, render/landscape a landscape
     expect(withFormula).toBe(6);
     expect(compiled).toBe(kernelNames.length + renderShaderNames.length + 6);
+  });
+});
+
+describe('the density drawn on the GPU (render/densityPass.ts) for a formula target', () => {
+  it('"-(x^2 + y^2) / 2" draws the built-in standard Gaussian\'s picture (the density pass picks the formula\'s pipeline)', async () => {
+    const W = 64, H = 64;
+    const rect: [number, number, number, number] = [-3, 3, -3, 3];
+    const draw = async (inst: TargetInstance): Promise<Uint8Array> => withDevice(async (t) => {
+      const dp = t.track(new DensityPass(t.device, 'rgba8unorm', 1));
+      const texture = t.track(t.device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }));
+      const enc = t.device.createCommandEncoder();
+      dp.update(enc, inst, rect, W, H);
+      const pass = enc.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }] });
+      dp.encode(pass);
+      pass.end();
+      const read = t.track(new Readback(t.device, 'test.texture', W * H * 4));
+      enc.copyTextureToBuffer({ texture }, { buffer: read.buffer, bytesPerRow: W * 4 }, [W, H]);
+      t.device.queue.submit([enc.finish()]);
+      const out = await read.read();
+      if (!out) throw new Error('read-back destroyed');
+      return new Uint8Array(out);
+    });
+    const formula = await draw(create('-(x^2 + y^2) / 2'));
+    const builtin = await draw(createTarget('gaussian'));
+    // both shade exp(log p - max log p) over the rect: the same picture up to f32 and unorm rounding (2/255)
+    let worst = 0, lit = 0;
+    for (let k = 0; k < W * H * 4; k++) {
+      if (k % 4 === 3) continue;
+      worst = Math.max(worst, Math.abs((formula[k] ?? NaN) - (builtin[k] ?? NaN)));
+      if ((formula[k] ?? 0) > 0) lit++;
+    }
+    console.log(`density pass: formula vs built-in Gaussian, worst channel difference ${worst}/255, ${lit} lit channels`);
+    expect(worst).toBeLessThanOrEqual(2);
+    expect(lit).toBeGreaterThan(W * H); // drawn, not black
+    expect(formula.some((v, k) => k % 4 !== 3 && v !== formula[k % 4])).toBe(true); // not one colour: the stub (log p = 0 everywhere) would draw a flat picture
   });
 });
 

@@ -11,7 +11,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyBuffer, expectClose, readBuffer, runPass, testDevice, uploadBuffer, withValidation } from '../gpu/testing';
+import { Readback } from '../gpu/buffers';
+import { withDevice } from '../gpu/testing';
 import { LandscapeGrad } from '../kernels/landscapeGrad';
+import { LandscapeShade, landscapeShadeColour } from '../render/landscapeShade';
 import { LandscapeHvp } from '../kernels/landscapeHvp';
 import { resolveParams, type Params } from '../core/params';
 import { FORMULA_PRESETS } from '../formula/presets';
@@ -134,4 +137,35 @@ describe('the double well typed as V and W on the GPU follows the built-in doubl
     if (id === 'w-newton') expect(Math.abs(a.F - 0.25)).toBeLessThan(1e-5);
     if (id === 'wsfn') expect(a.F).toBeLessThan(1e-4);
   }, 300_000); // wsfn: 105 s measured on SwiftShader, the box shared
+});
+
+describe('the formula landscape drawn on the GPU (render/landscapeShade.ts)', () => {
+  it('the double well typed as V and W: every pixel within 3/255 of the twin (as the built-in landscapes, src/render/landscapeShade.test.ts)', async () => {
+    const W = 64, H = 64;
+    const L = make(dw?.V ?? '', dw?.W ?? '', dw?.values ?? {});
+    const rect = landscapes['double-well'].view;
+    const px = await withDevice(async (t) => {
+      const shade = t.track(new LandscapeShade(t.device, 'rgba8unorm'));
+      const texture = t.track(t.device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }));
+      const enc = t.device.createCommandEncoder();
+      const scale = shade.render(enc, texture.createView(), L, rect);
+      const read = t.track(new Readback(t.device, 'test.texture', W * H * 4));
+      enc.copyTextureToBuffer({ texture }, { buffer: read.buffer, bytesPerRow: W * 4 }, [W, H]);
+      t.device.queue.submit([enc.finish()]);
+      const out = await read.read();
+      if (!out) throw new Error('read-back destroyed');
+      return { data: new Uint8Array(out), scale };
+    });
+    let worst = 0;
+    for (let j = 0; j < H; j++) {
+      for (let i = 0; i < W; i++) {
+        const x = rect[0] + ((i + 0.5) / W) * (rect[1] - rect[0]);
+        const y = rect[3] - ((j + 0.5) / H) * (rect[3] - rect[2]);
+        const want = landscapeShadeColour(L, x, y, px.scale.vMin, px.scale.vScale);
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs((px.data[4 * (j * W + i) + c] ?? NaN) / 255 - Math.min(1, Math.max(0, want[c] ?? NaN))));
+      }
+    }
+    expect(px.scale.vScale).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(3 / 255);
+  });
 });
