@@ -14,7 +14,7 @@ import { WorkerClient } from '../platform/worker/client';
 import type { Port } from '../platform/worker/protocol';
 import { createLandscape, gaussianInit } from '../landscapes/presets';
 import type { PackedLandscape } from '../reference/landscapes';
-import { InThreadHostTwin, WorkerHostTwin, type HostTwin, type HostTwinHandlers, type HostTwinRun, type SpawnHostTwinWorker } from './hostTwin';
+import { InThreadHostTwin, setHostTwinSpawn, WorkerHostTwin, type HostTwin, type HostTwinHandlers, type HostTwinRun, type SpawnHostTwinWorker } from './hostTwin';
 import { hostTwinHandlers } from './hostTwinHandlers';
 import { getMethod } from './registry';
 
@@ -24,7 +24,9 @@ afterEach(async () => {
 });
 
 /** hostTwinHandlers served in this thread over a MessageChannel (every message structured-cloned or transferred). */
+let inProcessSpawned = 0;
 const inProcessSpawn: SpawnHostTwinWorker = () => {
+  inProcessSpawned++;
   const ch = new MessageChannel();
   const served = serve(ch.port2 as unknown as Port, hostTwinHandlers());
   const dispose = (): void => {
@@ -190,4 +192,50 @@ describe('host twin in a worker (issue 22 item 4)', () => {
     cleanups.push(() => twin.destroy());
     await expect(twin.step(new Float64Array(8), 0)).rejects.toThrow(/unknown method 'nope'/);
   });
+});
+
+describe('host twin through GpuSimulation (Dawn + SwiftShader): worker path == in-thread path', () => {
+  it('jko on the double well, N = 64, 6 steps with a setPositions and a moved well: the same f32 positions and F, bitwise', async () => {
+    const { createBackend } = await import('../engine/backend');
+    const gpu = await createBackend('gpu'); // throws (fails the test) when no adapter
+    cleanups.push(() => gpu.destroy());
+    const config = { method: 'jko', params: {}, target: { id: 'double-well', params: {} }, n: 64, stepSize: 0.3, seed: 4, init: { kind: 'positions' as const, data: gaussianInit(64, 4, 0.01, 1) } };
+    const runOnce = async (spawn: SpawnHostTwinWorker | 'main'): Promise<{ pos: number[][]; energy: (number | undefined)[]; hostTwin: number | undefined }> => {
+      setHostTwinSpawn(spawn);
+      try {
+        const sim = gpu.createSimulation(config);
+        const pos: number[][] = [];
+        const energy: (number | undefined)[] = [];
+        const take = async (): Promise<void> => {
+          await sim.finish();
+          pos.push(Array.from(await sim.positions()));
+          energy.push((await sim.metrics()).readouts?.energy);
+        };
+        sim.step(3);
+        await take();
+        sim.setPositions(Float32Array.from((pos[0] ?? []).map((v) => v * 0.5)));
+        sim.step(1);
+        await take();
+        sim.setTarget({ id: 'double-well', params: { well1: [-1.3, 0.2], well2: [1.1, 0] } });
+        sim.step(2);
+        await take();
+        const hostTwin = (await sim.stats()).readouts?.hostTwin;
+        sim.destroy();
+        return { pos, energy, hostTwin };
+      } finally {
+        setHostTwinSpawn(undefined);
+      }
+    };
+    const spawned = inProcessSpawned;
+    const main = await runOnce('main');
+    expect(inProcessSpawned).toBe(spawned);
+    const worker = await runOnce(inProcessSpawn);
+    // the worker path ran (one twin per run: the setTarget above moved the wells, it did not restart)
+    expect(inProcessSpawned).toBe(spawned + 1);
+    expect(worker.pos).toEqual(main.pos);
+    expect(worker.energy).toEqual(main.energy);
+    expect(main.hostTwin).toBe(1);
+    expect(worker.hostTwin).toBe(1);
+    expect(main.pos[2]).not.toEqual(main.pos[1]);
+  }, 120_000);
 });

@@ -11,7 +11,6 @@ import { AboutButton } from './About';
 import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
-import { TextTargetEditor } from './TextTargetEditor';
 
 interface Props {
   engine: Engine;
@@ -118,10 +117,8 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           <AboutButton subject={{ kind: 'Target', label: targetDef.label, about: targetDef.about, params: targetDef.params }} />
         </div>
       ) : null}
-      {/* a target typed as text (a formula): its box(es), its parameters' sliders and its presets */}
-      {targetDef?.textEditor ? <TextTargetEditor engine={engine} snap={snap} def={targetDef} editor={targetDef.textEditor} /> : null}
       {/* a components editor (MixtureEditor) edits the components instead of their JSON */}
-      {targetDef && targetDef.editor?.kind !== 'components' && !targetDef.textEditor
+      {targetDef && targetDef.editor?.kind !== 'components'
         ? targetDef.params.map((spec) => (
             <ParamControl
               key={`${targetDef.id}.${spec.name}`}
