@@ -4,6 +4,15 @@ import type { ParamSpec } from '../core/params';
 import { targets } from '../targets/registry';
 import { CliError, parseFlags } from './args';
 import { LIMITS_TEXT } from './limits';
+import { CONSTANTS, FORMULA_GRAMMAR, FUNCTIONS, MAX_FORMULA_LENGTH, MAX_NESTING, MAX_PARAMS } from '../formula/grammar';
+
+/** The operators of the formula grammar (src/formula/grammar.ts), for `wgf list --json`. */
+const FORMULA_OPERATORS = ['+', '-', '*', '/', '^', 'unary -', '( )', 'implicit product'];
+
+/** The targets typed as formulas (TargetDef.paramsFor), by registry data: their ids and text parameters. */
+function formulaTargets(): { id: string; texts: string[] }[] {
+  return targets.filter((t) => t.paramsFor !== undefined).map((t) => ({ id: t.id, texts: t.params.filter((p) => p.kind === 'json').map((p) => p.name) }));
+}
 
 function fmtDefault(spec: ParamSpec): string {
   return Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
@@ -47,14 +56,31 @@ export function listText(): string {
   section('methods', methods);
   lines.push('');
   section('targets', targets);
-  lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).', '', LIMITS_TEXT.trimEnd());
+  lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).');
+  const typed = formulaTargets();
+  if (typed.length > 0) {
+    lines.push('', 'formula grammar (targets typed as formulas):');
+    for (const t of typed) lines.push(`  --target ${t.id} ${t.texts.map((n) => `--param '${n}=EXPR'`).join(' ')}`);
+    lines.push(...FORMULA_GRAMMAR.split('\n').map((l) => `  ${l}`));
+    lines.push("  The formula's parameters (other names) are set like any other: --param NAME=VALUE (a number).");
+  }
+  lines.push('', LIMITS_TEXT.trimEnd());
   return `${lines.join('\n')}\n`;
 }
 
 export function listJson(): string {
   const strip = (defs: readonly { id: string; label: string; description: string; params: ParamSpec[] }[]): object[] =>
     defs.map(({ id, label, description, params }) => ({ id, label, description, params }));
-  return `${JSON.stringify({ methods: strip(methods), targets: strip(targets) })}\n`;
+  const formula = {
+    targets: formulaTargets(),
+    functions: Object.entries(FUNCTIONS).map(([name, [min, max]]) => ({ name, minArgs: min, maxArgs: max === Infinity ? null : max })),
+    operators: FORMULA_OPERATORS,
+    constants: Object.keys(CONSTANTS),
+    variables: ['x', 'y'],
+    limits: { length: MAX_FORMULA_LENGTH, nesting: MAX_NESTING, params: MAX_PARAMS },
+    grammar: FORMULA_GRAMMAR,
+  };
+  return `${JSON.stringify({ methods: strip(methods), targets: strip(targets), formula })}\n`;
 }
 
 /** `wgf list [--json]`; returns the exit code. */

@@ -20,7 +20,7 @@ const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m
 const TORUS_METHOD = methods.find((m) => m.domainDefaults?.torus?.params);
 const TORUS_PARAMS = Object.entries(TORUS_METHOD?.domainDefaults?.torus?.params ?? {}).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ');
 import { isCount, ParamError, parseParam, resolveParams, type ParamSpec, type Params } from '../core/params';
-import { targets, findTarget, getTarget, pointsTarget } from '../targets/registry';
+import { targets, findTarget, getTarget, pointsTarget, targetParamSpecs } from '../targets/registry';
 
 /** The registered target a --target-file cloud becomes (TargetDef.data 'points'). */
 const FILE_TARGET = pointsTarget();
@@ -207,7 +207,31 @@ export function parseRunArgs(argv: readonly string[]): RunArgs | 'help' {
 
   const methodParams: Params = {};
   const targetParams: Params = {};
-  for (const p of lists.get('param') ?? []) routeParam(p, methodDef.params, targetDef.params, methodParams, targetParams, { method, target });
+  const given = lists.get('param') ?? [];
+  // a target whose parameters follow its values (a formula: --param 'logp=EXPR' names its own
+  // parameters): its static parameters (the text) first, then the full list (TargetDef.paramsFor)
+  let targetSpecs: readonly ParamSpec[] = targetDef.params;
+  if (targetDef.paramsFor) {
+    const first: Params = {};
+    for (const p of given) {
+      const eq = p.indexOf('=');
+      const name = p.slice(0, Math.max(eq, 0)).trim().replace(/^target\./, '');
+      const spec = targetDef.params.find((s) => s.name === name);
+      if (eq <= 0 || !spec || (!p.trim().startsWith('target.') && methodDef.params.some((s) => s.name === name))) continue;
+      try {
+        first[name] = parseParam(spec, p.slice(eq + 1));
+      } catch {
+        // routeParam below names it
+      }
+    }
+    try {
+      targetSpecs = targetParamSpecs(targetDef, first);
+    } catch (e) {
+      if (e instanceof ParamError) throw new CliError(`--param ${e.message}`);
+      throw e;
+    }
+  }
+  for (const p of given) routeParam(p, methodDef.params, targetSpecs, methodParams, targetParams, { method, target });
 
   const init = values.get('init') ?? 'gaussian';
   if (init.trim() === '') throw new CliError('--init needs gaussian or a file name');
@@ -442,7 +466,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         method: args.method,
         params: resolveParams(getMethod(args.method).params, args.methodParams),
         target: args.target,
-        targetParams: resolveParams(getTarget(args.target).params, args.targetParams),
+        targetParams: resolveParams(targetParamSpecs(getTarget(args.target), args.targetParams), args.targetParams),
         ...(args.targetFile !== undefined ? { targetFile: args.targetFile } : {}),
         n,
         steps: interrupted ? stepsDone : args.steps,

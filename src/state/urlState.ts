@@ -21,7 +21,7 @@
  * The one-step generator beside the flow (src/ui/generator): `gen=<shipped model id>` (`gen=none` or
  * absent in a complete hash: none; a model loaded from a file is not stored).
  */
-import { parseParam, type ParamSpec, type ParamValue, type Params } from '../core/params';
+import { ParamError, parseParam, type ParamSpec, type ParamValue, type Params } from '../core/params';
 import { appDefaultRun } from '../engine/defaults';
 import type { RunConfig } from '../engine/types';
 import type { RunSpec } from '../engine/compare';
@@ -30,6 +30,12 @@ import { isPointsTarget } from '../targets/registry';
 export interface SpecLookup {
   methodParams(id: string): readonly ParamSpec[] | undefined;
   targetParams(id: string): readonly ParamSpec[] | undefined;
+  /**
+   * The full parameter list of target `id` for these params (src/targets/registry.ts targetParamSpecs:
+   * a formula's own parameters follow its text, issue 20); throws ParamError naming the parameter when
+   * the values that decide the list are bad. Absent: targetParams(id) is the list.
+   */
+  targetParamsFor?(id: string, params: Params): readonly ParamSpec[];
   /**
    * The default step size of a run (src/engine/defaults.ts runStepSize). A hash without `h` takes it; a
    * hash with `h` is the user's step size (kept when the target or method changes, as long as it
@@ -180,7 +186,34 @@ export function decodeHash(hash: string, specs: SpecLookup, base: RunConfig = DE
   };
   // keys of the compared runs are read below (they start with cmp, never with m. or t.)
   readParams('m.', mSpecs, config.params);
-  readParams('t.', tSpecs, config.target.params);
+  // a target whose parameter list follows its values (a formula: its text decides its parameters):
+  // the list for the link's values of the static parameters (the text); a refused text is named and
+  // the page's target stays (a link is untrusted input)
+  let tList = tSpecs;
+  if (tSpecs && specs.targetParamsFor) {
+    const first: Params = { ...config.target.params };
+    for (const spec of tSpecs) {
+      const raw = q.get(`t.${spec.name}`);
+      if (raw === null) continue;
+      try {
+        first[spec.name] = parseParam(spec, raw);
+      } catch {
+        // named by readParams below
+      }
+    }
+    try {
+      tList = specs.targetParamsFor(targetId, first);
+    } catch (e) {
+      errors.push(`${e instanceof ParamError ? `t.${e.param}` : 'target'}: ${e instanceof Error ? e.message : String(e)}`);
+      tList = undefined;
+      config.target = { ...base.target, params: { ...base.target.params } };
+    }
+  }
+  if (tList) {
+    readParams('t.', tList, config.target.params);
+    // values of parameters the new list no longer has (a formula's old parameter names) are dropped
+    for (const name of Object.keys(config.target.params)) if (!tList.some((s) => s.name === name)) delete config.target.params[name];
+  }
   const num = (key: string, check: (v: number) => boolean, what: string): number | undefined => {
     const raw = q.get(key);
     if (raw === null) return undefined;

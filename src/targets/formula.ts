@@ -17,7 +17,8 @@
  * (as image targets are).
  */
 import { compileFormula, compileLandscape, landscapeFormulaChunk, targetFormulaChunk, type CompiledFormula } from '../formula/compile';
-import { FormulaError } from '../formula/grammar';
+import { FORMULA_GRAMMAR, FormulaError, parseFormula, type FormulaKind } from '../formula/grammar';
+import { FORMULA_PRESETS } from '../formula/presets';
 import { checkGrid, checkTails, gridQuadrature, type Box } from '../formula/numerics';
 import { ParamError, type ParamSpec, type Params } from '../core/params';
 import type { LandscapeHost, PackedLandscape } from '../reference/landscapes';
@@ -25,7 +26,7 @@ import { Rng } from '../reference/philox';
 import { squareView } from './gaussian';
 import { firstAbove } from './image';
 import { emptyPacked, TargetKind } from './pack';
-import type { PackedTarget, TargetDef, TargetInstance } from './types';
+import type { PackedTarget, TargetDef, TargetInstance, TargetTextEditor } from './types';
 
 /** The packed kind of a formula target: kind 11 of shaders/common/targets.wgsl, `target_formula` from PackedTarget.shader. */
 export const FORMULA_TARGET_KIND = TargetKind.formula;
@@ -67,6 +68,44 @@ export function formulaParamSpecs(text: string): ParamSpec[] {
     name, label: name, kind: 'number', default: FORMULA_PARAM_DEFAULT, min: -FORMULA_PARAM_RANGE, max: FORMULA_PARAM_RANGE, step: 0.01,
     description: `the formula's parameter ${name}`,
   }))];
+}
+
+/** The number spec of a formula's own parameter `name`. */
+function numberSpec(name: string, whose: string): ParamSpec {
+  return {
+    name, label: name, kind: 'number', default: FORMULA_PARAM_DEFAULT, min: -FORMULA_PARAM_RANGE, max: FORMULA_PARAM_RANGE, step: 0.01,
+    description: `${whose} parameter ${name}`,
+  };
+}
+
+/**
+ * TargetDef.paramsFor of the formula targets: the text specs, then one number per named parameter
+ * of the texts (in order of first appearance, V's before W's). Parses only (the grammar's checks:
+ * length, nesting, names, parameter count); throws FormulaError (a ParamError naming the text
+ * parameter) when a text is refused, so a bad formula in a link or on the command line is named
+ * before any target is built.
+ */
+function textParamsFor(textSpecs: readonly ParamSpec[], given: Params): ParamSpec[] {
+  const names: string[] = [];
+  for (const spec of textSpecs) {
+    const v = given[spec.name] ?? spec.default;
+    if (typeof v !== 'string') throw new FormulaError(spec.name, 'expected the formula as text');
+    for (const n of parseFormula(v, spec.name as FormulaKind).params) if (!names.includes(n)) names.push(n);
+  }
+  const whose = textSpecs.length > 1 ? "the formulas'" : "the formula's";
+  return [...textSpecs, ...names.map((n) => numberSpec(n, whose))];
+}
+
+/** The side panel's formula box(es) and the gallery (src/formula/presets.ts) of the given kind. */
+function textEditor(fields: string[], landscape: boolean): TargetTextEditor {
+  return {
+    fields,
+    help: FORMULA_GRAMMAR,
+    presets: FORMULA_PRESETS.filter((p) => (p.logp === undefined) === landscape).map((p) => ({
+      id: p.id, label: p.label, text: p.text,
+      params: { ...(p.logp !== undefined ? { logp: p.logp } : {}), ...(p.V !== undefined ? { V: p.V } : {}), ...(p.W !== undefined ? { W: p.W } : {}), ...p.values },
+    })),
+  };
 }
 
 /** Quantile box of the quadrature's marginals: [q, 1 - q] per axis. */
@@ -174,6 +213,8 @@ export const formulaTarget: TargetDef = {
     params: { logp: 'The unnormalised log-density log π(x, y) as a formula.' },
   },
   params: [LOGP_SPEC],
+  paramsFor: (params) => textParamsFor([LOGP_SPEC], params),
+  textEditor: textEditor(['logp'], false),
   create(params) {
     const text = params.logp;
     if (typeof text !== 'string') throw new FormulaError('logp', 'expected the formula as text');
@@ -289,6 +330,8 @@ export const formulaLandscapeTarget: TargetDef = {
     params: { V: 'The potential V(x, y) as a formula.', W: 'The interaction W(x, y), even, of the difference of two particles.' },
   },
   params: [V_SPEC, W_SPEC],
+  paramsFor: (params) => textParamsFor([V_SPEC, W_SPEC], params),
+  textEditor: textEditor(['V', 'W'], true),
   create(params) {
     const v = params.V, w = params.W;
     if (typeof v !== 'string') throw new ParamError('V', 'V: expected the formula as text');
@@ -296,3 +339,6 @@ export const formulaLandscapeTarget: TargetDef = {
     return formulaLandscapeInstance(v, w, params);
   },
 };
+
+/** The targets typed as formulas (registered in src/targets/registry.ts allTargets). */
+export const formulaTargets: readonly TargetDef[] = [formulaTarget, formulaLandscapeTarget];

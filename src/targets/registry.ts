@@ -4,13 +4,14 @@
  * overlaid, checked) with resolveParams, then create(). Adding a target: its own file exporting a
  * TargetDef, plus one line in `allTargets` below.
  */
-import { resolveParams, type Params } from '../core/params';
+import { resolveParams, type ParamSpec, type Params } from '../core/params';
 import { banana, donut, funnel, squiggle, u1, u2, u3, u4 } from './analytic';
 import { cloud } from './cloud';
 import { gaussian, mixture } from './gaussian';
 import { toyTargets } from './toy';
 import { torusMixture } from './torus';
 import { landscapeTargets } from './landscape';
+import { formulaTargets } from './formula';
 import type { TargetDef, TargetInstance } from './types';
 
 export { mixtureFromComponents } from './gaussian';
@@ -18,9 +19,10 @@ export { torusMixtureFromComponents } from './torus';
 
 /**
  * Every registered target: analytic targets first, then the sample clouds of src/targets/toy.ts,
- * the energy landscapes (src/targets/landscape.ts), and the targets built from given points.
+ * the energy landscapes (src/targets/landscape.ts), the targets typed as formulas (src/targets/formula.ts),
+ * and the targets built from given points.
  */
-export const allTargets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, torusMixture, ...toyTargets, ...landscapeTargets, cloud];
+export const allTargets: TargetDef[] = [gaussian, mixture, banana, donut, funnel, squiggle, u1, u2, u3, u4, torusMixture, ...toyTargets, ...landscapeTargets, ...formulaTargets, cloud];
 
 /** The targets made from their parameters alone (data 'params'), in menu order: the menu's fixed entries, `wgf list`. */
 export const targets: TargetDef[] = allTargets.filter((t) => (t.data ?? 'params') === 'params');
@@ -55,10 +57,19 @@ export function pointsTarget(): TargetDef {
 }
 
 /**
+ * The full parameter list of target `def` for these (given or partial) params: TargetDef.paramsFor
+ * when the target has one (a formula's own named parameters), else its static `params`. Throws
+ * ParamError when the values that decide the list are bad (see TargetDef.paramsFor).
+ */
+export function targetParamSpecs(def: TargetDef, params: Params = {}): ParamSpec[] {
+  return def.paramsFor ? def.paramsFor(params) : def.params;
+}
+
+/**
  * Resolve `params` against the target's specs and build it; throws ParamError on a bad value. A
  * 'points' target is built from `points` (and says so when they are missing).
  */
 export function createTarget(id: string, params: Params = {}, points?: Float64Array): TargetInstance {
   const def = getTarget(id);
-  return def.create(resolveParams(def.params, params), points);
+  return def.create(resolveParams(targetParamSpecs(def, params), params), points);
 }

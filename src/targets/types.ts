@@ -93,6 +93,16 @@ export type TargetEditor =
       centres(target: TargetInstance): [number, number][] | undefined;
     };
 
+/** A target edited as text (issue 20: a formula): the side panel's box(es) and the gallery of presets, each a full set of params. */
+export interface TargetTextEditor {
+  /** The text parameters edited in boxes (in order), e.g. ['logp'] or ['V', 'W']. */
+  fields: string[];
+  /** The preset gallery: each a label, one sentence and the params it sets (texts and values). */
+  presets: { id: string; label: string; text: string; params: Params }[];
+  /** The grammar in one paragraph (shown beside the box). */
+  help: string;
+}
+
 /** What decides which methods run on an instance (src/engine/compat.ts factsOf). */
 export type TargetFactsSource = Pick<TargetInstance, 'sampleOnly' | 'cloud' | 'sample' | 'periodic' | 'landscape'>;
 
@@ -114,6 +124,17 @@ export interface TargetDef {
   menuLabel?: (points: Float64Array | undefined) => string;
   /** What the canvas and the side panel let the user edit (none when absent). */
   editor?: TargetEditor;
+  /**
+   * Targets whose parameter list depends on their parameters' values (a formula's own named
+   * parameters, issue 20): the full list for `params` (given or partial; absent values take the
+   * defaults). Every generic reader (registry createTarget, the URL, the CLI's --param, the panel's
+   * sliders) asks `targetParamSpecs` (src/targets/registry.ts), which calls this hook, never a target
+   * id. Throws ParamError naming the parameter when the values that decide the list are bad (a
+   * formula that does not parse). Absent: `params` is the list.
+   */
+  paramsFor?: (params: Params) => ParamSpec[];
+  /** The editor of text parameters in the side panel (e.g. the formula box and its preset gallery); absent: none. */
+  textEditor?: TargetTextEditor;
   /**
    * Build from resolved params (defaults overlaid, checked); throws ParamError on a bad value. A
    * 'points' target gets its points (and throws a clear message without them).

@@ -11,6 +11,7 @@ import { AboutButton } from './About';
 import { factsOf, incompatibility, methodDomains, redomain, retarget, targetFacts, torusRefusal } from './compat';
 import { CommitInput } from './CommitInput';
 import { ParamControl } from './ParamControl';
+import { TextTargetEditor } from './TextTargetEditor';
 
 interface Props {
   engine: Engine;
@@ -117,8 +118,10 @@ export function ControlPanel({ engine, snap }: Props): React.JSX.Element {
           <AboutButton subject={{ kind: 'Target', label: targetDef.label, about: targetDef.about, params: targetDef.params }} />
         </div>
       ) : null}
+      {/* a target typed as text (a formula): its box(es), its parameters' sliders and its presets */}
+      {targetDef?.textEditor ? <TextTargetEditor engine={engine} snap={snap} def={targetDef} editor={targetDef.textEditor} /> : null}
       {/* a components editor (MixtureEditor) edits the components instead of their JSON */}
-      {targetDef && targetDef.editor?.kind !== 'components'
+      {targetDef && targetDef.editor?.kind !== 'components' && !targetDef.textEditor
         ? targetDef.params.map((spec) => (
             <ParamControl
               key={`${targetDef.id}.${spec.name}`}

@@ -3,7 +3,7 @@ import { runStepSize } from '../engine/defaults';
 import { getMethod } from '../methods/registry';
 import type { ParamSpec } from '../core/params';
 import type { SpecLookup } from '../state/urlState';
-import { getTarget } from '../targets/registry';
+import { getTarget, targetParamSpecs } from '../targets/registry';
 
 function attempt<T>(fn: () => T): T | undefined {
   try {
@@ -16,5 +16,6 @@ function attempt<T>(fn: () => T): T | undefined {
 export const specLookup: SpecLookup = {
   methodParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getMethod(id).params),
   targetParams: (id: string): readonly ParamSpec[] | undefined => attempt(() => getTarget(id).params),
+  targetParamsFor: (id, params) => targetParamSpecs(getTarget(id), params),
   stepSize: (run) => runStepSize(run),
 };
