@@ -9,8 +9,10 @@
  * and on its float64 twin alike, warm-started from the previous step's potentials, which stay in GPU
  * buffers (the schedule index wraps on the GPU, so many steps fit in one pass). warm = true (default):
  * the first step anneals over the whole GeomLoss schedule (diameter^2 -> blur^2), later ones re-anneal
- * only its last `anneal` levels, then `iterations` at blur^2 (26 softmin passes per step instead of
- * 82 at the defaults, marginal-error check included). warm = false: every step re-runs the whole schedule (the original behaviour).
+ * only its last `anneal` levels (default 'auto': by the geometry, from the level whose scale matches a
+ * quarter of tau times the cloud's extent, at least 5; src/ot/sinkhornFlow.ts autoAnnealLevels), then
+ * `iterations` at blur^2 (26 softmin passes per step instead of 82 on moons at tau = 0.2,
+ * marginal-error check included; 46 instead of 86 on the funnel). warm = false: every step re-runs the whole schedule (the original behaviour).
  * Some re-annealing matters: a step of size tau moves x by O(tau), which changes f by O(tau) >> eps,
  * and warm-started iterations at eps = blur^2 alone then lag behind the particles.
  * For benchmarks and scripts: sinkhornFlowPasses (the softmin passes a step records).
@@ -34,7 +36,8 @@ interface FlowSettings {
   iterations: number;
   debias: boolean;
   warm: boolean;
-  anneal: number;
+  /** A number: the user's depth; 'auto': by the geometry (src/ot/sinkhornFlow.ts autoAnnealLevels). */
+  anneal: number | 'auto';
 }
 
 function settings(run: MethodRun): FlowSettings {
@@ -48,17 +51,24 @@ function settings(run: MethodRun): FlowSettings {
     iterations: p.int('iterations'),
     debias: p.bool('debias'),
     warm: p.bool('warm'),
-    anneal: p.int('anneal', 0),
+    anneal: annealOf(p.optNum('anneal')),
   };
 }
 
-function planOf(s: FlowSettings, cloud: Float64Array): FlowSolvePlan {
-  return flowSolvePlan(flowDiameter(cloud), s);
+function annealOf(v: number | undefined): number | 'auto' {
+  return v === undefined ? 'auto' : Math.max(0, Math.round(v));
 }
+
+/** The plan at step size tau (the fixed `tau` parameter, else the run's step size) and the cloud's own extent: anneal 'auto' reads them. */
+function planOf(s: FlowSettings, cloud: Float64Array, stepSize: number): FlowSolvePlan {
+  return flowSolvePlan(flowDiameter(cloud), { ...s, tau: s.tau ?? stepSize, extent: cloudDiameter(cloud, cloud) });
+}
+
+const samePlan = (a: FlowSolvePlan, b: FlowSolvePlan): boolean => a.offset === b.offset && a.period === b.period && a.schedule.length === b.schedule.length;
 
 /** The schedule and tick layout a run's steppers use. */
 export function sinkhornFlowPlan(run: MethodRun): FlowSolvePlan {
-  return planOf(settings(run), needCloud(run));
+  return planOf(settings(run), needCloud(run), run.stepSize);
 }
 
 /**
@@ -95,11 +105,10 @@ export const sinkhornFlow: MethodDef = {
   // tau = h moves each particle a fraction h of the way to its transport target (src/engine/defaults.ts); the preferred flow for sample targets.
   defaultStep: { fixed: 0.2 },
   priority: 2,
-  // The funnel (a cloud 60 wide: its top reaches |x1| ~ 30): the warm start, which re-anneals only the
-  // last `anneal` eps levels from the previous step's potentials, carries the particles away (energy
-  // distance to exact samples 1.1 -> 18 in 60 steps, N = 192, CPU twin; the same with iterations = 10);
-  // the full eps schedule every step (warm off) gives 1.1 -> 0.043 (src/defaults.pairs.test.ts).
-  targetDefaults: { funnel: { params: { warm: false } } },
+  // No per-target defaults: the funnel (a cloud 47 wide at M = 128, its top reaching |x1| ~ 30) once
+  // needed warm off, since re-annealing a fixed 5 levels carried the particles away (energy distance to
+  // 512 exact samples 20.7 after 60 steps, N = 128, tau = 0.2, CPU twin; warm off 0.077); the depth now
+  // follows the geometry (anneal 'auto', src/ot/sinkhornFlow.ts: 10 levels there, 0.080; scripts/flow-anneal.ts).
   about: {
     tex: String.raw`\begin{gathered} S_\varepsilon(a, b) = \mathrm{OT}_\varepsilon(a, b) - \tfrac12\,\mathrm{OT}_\varepsilon(a, a) - \tfrac12\,\mathrm{OT}_\varepsilon(b, b), \qquad \varepsilon = \mathrm{blur}^2 \\ x_i \leftarrow x_i + \tau\,\big(T_{ab}(x_i) - T_{aa}(x_i)\big), \qquad T_{ab}(x_i) = \frac{1}{a_i}\sum_{j} P_{ij}\, y_j \end{gathered}`,
     text: 'Entropic optimal transport (log-domain Sinkhorn) matches the particles a with the target samples b; each particle moves a fraction τ toward where the plan P sends it, minus where the particles’ own self-transport sends it (the debiasing), which keeps them from collapsing. It is the Wasserstein gradient flow of the Sinkhorn divergence S_ε.',
@@ -110,7 +119,7 @@ export const sinkhornFlow: MethodDef = {
       tau: "The flow step τ: the fraction of the way to the transport target moved per step; 'step' uses the run's Step size.",
       iterations: 'Sinkhorn iterations per flow step at ε = blur², after the re-annealing: more, a better converged plan (the status bar shows its marginal error).',
       warm: "Warm start: later steps re-anneal only the schedule's last levels from the previous potentials (about 3× fewer passes); off: the whole schedule every step.",
-      anneal: 'With warm start: how many of the last ε levels each step re-runs.',
+      anneal: "With warm start: how many of the last ε levels each step re-runs; 'auto' (default): from the level whose scale √ε matches a quarter of τ × the target cloud's extent (the scale of a step's moves), at least 5.",
       debias: 'On: flow S_ε (T_ab − T_aa, no shrinkage); off: flow OT_ε (T_ab − x), which contracts the cloud by the blur.',
     },
     papers: [{ authors: 'J. Feydy, T. Séjourné, F.-X. Vialard, S. Amari, A. Trouvé, G. Peyré', title: 'Interpolating between optimal transport and MMD using Sinkhorn divergences', year: 2019, venue: 'AISTATS 2019 (PMLR 89)' }],
@@ -129,8 +138,8 @@ export const sinkhornFlow: MethodDef = {
     { name: 'iterations', label: 'Sinkhorn iterations per step', kind: 'number', default: 1, min: 1, max: 1000, step: 1, description: 'Sinkhorn iterations per flow step at eps = blur^2, after the re-annealing from warm potentials' },
     { name: 'warm', label: 'Warm start (re-anneal last levels)', kind: 'boolean', default: true, description: "later steps re-anneal only the schedule's last levels from the previous potentials (debiased flows); off: the whole schedule every step" },
     {
-      name: 'anneal', label: 'Re-annealed ε levels', kind: 'number', default: 5, min: 0, max: 100, step: 1, shownWhen: { warm: [true] },
-      description: 'warm: annealing levels (eps = blur^2 / scaling^(2j), j <= anneal) re-run by every step after the first',
+      name: 'anneal', label: 'Re-annealed ε levels', kind: 'number', default: 'auto', alsoAccept: ['auto'], min: 0, max: 100, step: 1, shownWhen: { warm: [true] },
+      description: "warm: annealing levels (eps = blur^2 / scaling^(2j), j <= anneal) re-run by every step after the first; 'auto': from the level whose sqrt(eps) is tau * (the cloud's bounding-box diagonal) / 4, at least 5 (src/ot/sinkhornFlow.ts autoAnnealLevels)",
     },
     { name: 'debias', label: 'Debias (flow S_ε, not OT_ε)', kind: 'boolean', default: true, description: 'flow S_eps (T_ab - T_aa); off: OT_eps (T_ab - x)' },
   ],
@@ -145,7 +154,7 @@ export const sinkhornFlow: MethodDef = {
     // GPU schedule buffer here (by parameter), not in createGpu / createCpu.
     if (!cloud) return;
     try {
-      planOf(settings({ n: 1, stepSize: 1, seed: 0, params, domain }), cloud);
+      planOf(settings({ n: 1, stepSize: 1, seed: 0, params, domain }), cloud, 1);
     } catch (e) {
       if (e instanceof SinkhornOptionError) throw new ParamError(e.option, e.message);
       throw e;
@@ -157,7 +166,7 @@ export const sinkhornFlow: MethodDef = {
     if (!cloud) throw new Error('sinkhorn-flow needs the target cloud buffer');
     const { device } = ctx;
     const n = run.n;
-    const plan = planOf(s, needCloud(run));
+    let plan = planOf(s, needCloud(run), run.stepSize);
     let tau = s.tau ?? run.stepSize;
     const bary = new SinkhornBarycenter(device);
     const tmp = device.createBuffer({ label: 'SinkhornFlow.tab', size: Math.max(16, Math.ceil((8 * n) / 16) * 16), usage: GPUBufferUsage.STORAGE });
@@ -232,6 +241,13 @@ export const sinkhornFlow: MethodDef = {
         const w = blockValues();
         bary.writeBlock(blocks.aa, w.aa);
         bary.writeBlock(blocks.plain, w.plain);
+        // anneal 'auto' follows the step size: a new depth restarts the solve (the next step is a cold one)
+        const next = planOf(s, needCloud(run), h);
+        if (!samePlan(next, plan)) {
+          plan = next;
+          problem.destroy();
+          configure();
+        }
       },
       setCloud(next) {
         if (next > cloud.m) throw new Error(`sinkhorn-flow: ${next} cloud points exceed the buffer's ${cloud.m}`);
@@ -253,7 +269,7 @@ export const sinkhornFlow: MethodDef = {
     const s = settings(run);
     let cloud = needCloud(run);
     let tau = s.tau ?? run.stepSize;
-    const plan = planOf(s, cloud);
+    let plan = planOf(s, cloud, run.stepSize);
     let problem: CpuSoftminProblem | undefined;
     return {
       step(x) {
@@ -278,7 +294,14 @@ export const sinkhornFlow: MethodDef = {
         return sinkhornBarycenter(x, n, x, n, problem.loga, problem.current('faa'), tab, { eps, alpha: 1, beta: -tau, gamma: tau });
       },
       setStepSize(h) {
-        if (s.tau === null) tau = h;
+        if (s.tau !== null) return;
+        tau = h;
+        // as on the GPU: a new 'auto' depth restarts the solve
+        const next = planOf(s, cloud, h);
+        if (!samePlan(next, plan)) {
+          plan = next;
+          problem = undefined;
+        }
       },
       // After a step the problem still holds the step's particles and potentials at blur^2 (the
       // schedule index sits there until the next step's first tick): the state the GPU stepper

@@ -34,6 +34,17 @@
  * The price: the flow plan's marginal error after a step is larger (0.10 to 0.16 vs 0.04 before on
  * those runs), since each step solves less; it is reported as it is (Metrics.flowMarginalError).
  *
+ * The depth J: `anneal` when the user sets it (a number); by default ('auto') it follows the geometry
+ *   (autoAnnealLevels): a step moves a particle by tau |T_ab - T_aa|, T_ab in the cloud's hull, a
+ *   move of the order of tau * (the cloud's extent, its bounding-box diagonal) once the particles
+ *   reach the cloud, and the potentials change at the scale of that move; so the re-annealing starts
+ *   at the schedule's last level whose scale sqrt(eps) is still >= AUTO_ANNEAL_FRACTION * tau * extent,
+ *   and never re-runs fewer than AUTO_ANNEAL_MIN levels (the fixed default before, which the
+ *   measurements above used; moons and 8gaussians at tau <= 0.5 stay there).
+ *   A fixed J = 5 diverged on the funnel, whose cloud is wide (a heavy top: diameter 47 at M = 128,
+ *   155 at larger M) while the levels J = 5 re-runs start at sqrt(eps) ~ 0.4: the warm potentials
+ *   are wrong at the scales the particles moved over (scripts/flow-anneal.ts measures it).
+ *
  * Schedule ticks: the index wraps back to `offset` = L - 1 - J every `period` = J + K ticks
  * (shaders/common/schedule.wgsl), so any number of steps fits in one GPU pass. recordFlowIterations
  * ticks after each level and each iteration but the last, leaving the index on blur^2 for the
@@ -47,10 +58,32 @@ export interface FlowSolveOptions {
   scaling: number;
   /** Sinkhorn iterations per step at eps = blur^2 (K). */
   iterations: number;
-  /** Annealing levels re-run by each warm step (J); clipped to L - 1. */
-  anneal: number;
+  /** Annealing levels re-run by each warm step (J; clipped to L - 1), or 'auto': autoAnnealLevels at step size `tau`. */
+  anneal: number | 'auto';
+  /** The flow's step size tau: what anneal = 'auto' reads (required then). */
+  tau?: number;
+  /** anneal = 'auto': the target cloud's extent (bounding-box diagonal; default: the schedule's diameter). */
+  extent?: number;
   warm: boolean;
   debias: boolean;
+}
+
+/** anneal = 'auto': the re-annealing starts at the level whose scale sqrt(eps) matches this fraction of tau * extent. */
+export const AUTO_ANNEAL_FRACTION = 0.25;
+/** anneal = 'auto': at least this many levels (the fixed default before the depth followed the geometry). */
+export const AUTO_ANNEAL_MIN = 5;
+
+/**
+ * The warm re-annealing depth J for a step of size tau toward a cloud of extent `extent` (bounding-box
+ * diagonal; see the header): L - 1 - k0, k0 the last index whose sqrt(eps_k) >= AUTO_ANNEAL_FRACTION *
+ * tau * extent (0 when none is), and at least AUTO_ANNEAL_MIN; clipped to L - 1.
+ */
+export function autoAnnealLevels(schedule: readonly number[], extent: number, tau: number): number {
+  const L = schedule.length;
+  const scale = AUTO_ANNEAL_FRACTION * tau * extent;
+  let k0 = 0;
+  for (let k = 0; k < L; k++) if (Math.sqrt(schedule[k] ?? 0) >= scale) k0 = k;
+  return Math.min(L - 1, Math.max(AUTO_ANNEAL_MIN, L - 1 - k0));
 }
 
 export interface FlowSolvePlan {
@@ -75,7 +108,13 @@ export function flowSolvePlan(diameter: number, o: FlowSolveOptions): FlowSolveP
   // without debiasing no self-problem cancels the truncation error (a Gaussian cloud's OT_eps flow
   // came out 7% too wide with the warm steps, measured): the whole schedule every step
   if (!o.warm || !o.debias) return { schedule, offset: 0, period: L + K, levels: L, iterations: K, warm: false, debias: o.debias };
-  const J = Math.max(0, Math.min(Math.round(o.anneal), L - 1));
+  let J: number;
+  if (o.anneal === 'auto') {
+    if (!(o.tau !== undefined && Number.isFinite(o.tau) && o.tau > 0)) throw new Error(`flowSolvePlan: anneal 'auto' needs a positive step size tau, got ${String(o.tau)}`);
+    J = autoAnnealLevels(schedule, o.extent ?? diameter, o.tau);
+  } else {
+    J = Math.max(0, Math.min(Math.round(o.anneal), L - 1));
+  }
   return { schedule, offset: L - 1 - J, period: J + K, levels: J, iterations: K, warm: true, debias: o.debias };
 }
 
