@@ -187,6 +187,32 @@ describe('a toy metric through both backends (the batch contract a new metric fi
     expect(t.plan()).toEqual({ toyMeanSq: false });
   });
 
+  it("KSD follows a formula target's own WGSL on the GPU (targetEval rebuilt when the shader key changes), equal to the twin", async () => {
+    const rng = new Rng(6, 9);
+    const n = 600;
+    const x = Float64Array.from(Float32Array.from({ length: 2 * n }, () => 1.5 * rng.normal()));
+    const g = new GpuMetrics(device, { domain: 'plane', sampleBased: false });
+    const c = new CpuMetrics({ domain: 'plane', sampleBased: false });
+    const buf = uploadBuffer(device, Float32Array.from(x));
+    const rel = (a: number | undefined, b: number | undefined): number => Math.abs((a ?? NaN) - (b ?? NaN)) / Math.abs(b ?? NaN);
+    const results: [number | undefined, number | undefined][] = [];
+    await withValidation(device, async () => {
+      for (const target of [createTarget('banana'), createTarget('formula', { logp: '-(x^2 + y^2) / 2' }), createTarget('formula', { logp: '-((x - 1)^2 + y^2 / 4) / 2' })]) {
+        g.setTarget(target, undefined);
+        c.setTarget(target, undefined);
+        results.push([readMetric(await g.measure(buf, n), 'ksd'), readMetric(await c.measure(x, n), 'ksd')]);
+      }
+    });
+    g.destroy();
+    for (const [kg, kc] of results) {
+      expect(kc).toBeGreaterThan(0);
+      // f32 scores and rows vs float64 (as for the built-in targets in metrics.test.ts)
+      expect(rel(kg, kc)).toBeLessThan(1e-3);
+    }
+    // three different targets: three different values (a stale targetEval would repeat the banana's)
+    expect(new Set(results.map(([kg]) => kg?.toPrecision(4))).size).toBe(3);
+  });
+
   it('a metric that needs samples, asked with none, is refused by name on both backends', async () => {
     const target = createTarget('banana');
     const x = new Float64Array(64).fill(0.5);
