@@ -24,6 +24,7 @@ import { Readback } from '../gpu/buffers';
 import { ClockTick } from '../kernels/clockTick';
 import { DensityPass } from '../render/densityPass';
 import { createTarget } from './registry';
+import { createGpuBackend } from '../engine/backend';
 import { LangevinStep } from '../kernels/langevinStep';
 import { TargetEval } from '../kernels/targetEval';
 import { resolveParams, type Params } from '../core/params';
@@ -69,8 +70,8 @@ function pointsFor(inst: TargetInstance, n: number, seed: number, grow = 1): Flo
 async function gpuEval(inst: TargetInstance, pts: Float32Array, kernel?: TargetEval): Promise<Float32Array> {
   const n = pts.length / 2;
   return withDevice(async (t) => {
-    const k = kernel ?? t.track(new TargetEval(device, inst.packed.shader));
-    k.setParams({ n });
+    const k = kernel ?? t.track(new TargetEval(device, n, inst.packed.shader));
+    k.configure(n);
     const p = t.upload(pts);
     const out = t.empty(16 * n);
     runPass(device, (pass) => k.encode(pass, k.bindIO(p, out), targetBindGroup(t, inst).bg, n));
@@ -172,9 +173,9 @@ describe('formula target on the GPU: the TargetEval kernel (SVGD, GWG, KSD) vs t
     // what the module cache saves: a structure no other test compiles, built twice (logged, not asserted: a shared machine)
     const fresh = create('-(x^2 + y^2) / 2 - x y / 3 + cos(x) / 7').packed.shader;
     const t0 = performance.now();
-    const k1 = new TargetEval(device, fresh);
+    const k1 = new TargetEval(device, 1, fresh);
     const t1 = performance.now();
-    const k2 = new TargetEval(device, fresh);
+    const k2 = new TargetEval(device, 1, fresh);
     const t2 = performance.now();
     k1.destroy();
     k2.destroy();
@@ -183,7 +184,7 @@ describe('formula target on the GPU: the TargetEval kernel (SVGD, GWG, KSD) vs t
     const pts = pointsFor(b, 256, 7);
     const tally: Tally = { compared: 0, skipped: 0, worst: 0, worstAt: '' };
     await withDevice(async (t) => {
-      const k = t.track(new TargetEval(device, sa));
+      const k = t.track(new TargetEval(device, 256, sa));
       compareEval(a, pts, await gpuEval(a, pts, k), tally, 1);
       compareEval(b, pts, await gpuEval(b, pts, k), tally, 2);
     });
@@ -356,4 +357,37 @@ describe('formula target on the GPU: Langevin', () => {
       }
     });
   }
+});
+
+describe('a formula target in a GPU run (GpuSimulation)', () => {
+  /**
+   * The parameter moves in place: MALA on -((x - a)^2 + y^2) / 2, 4,096 particles, h = 0.2. With a = 0
+   * for 40 steps, then a = 2 set in place (same structure: the target uniform is rewritten, no new
+   * pipeline) for 60 more: the mean follows to (2, 0) (standard error 1 / 64 = 0.016; allowed 0.08).
+   * A formula with another structure cannot be set in place: a plain Error, on which the engine
+   * starts a new run (src/engine/Engine.ts configure), and the run keeps its target.
+   */
+  it('MALA follows a parameter moved in place; another structure asks for a new run', async () => {
+    const backend = await createGpuBackend(await (await import('../gpu/node')).nodeGpu());
+    const logp = '-((x - a)^2 + y^2) / 2';
+    const sim = backend.createSimulation({
+      method: 'langevin', params: { mala: true }, target: { id: 'formula', params: { logp, a: 0 } }, n: 4096, stepSize: 0.2, seed: 3,
+      init: { kind: 'gaussian', mean: [0, 0], std: 1 },
+    });
+    try {
+      sim.step(40);
+      const before = await sim.stats();
+      sim.setTarget({ id: 'formula', params: { logp, a: 2 } });
+      sim.step(60);
+      const after = await sim.stats();
+      console.log(`GpuSimulation, MALA on the formula: mean (${before.mean.map((v) => v.toFixed(3)).join(', ')}) at a = 0, (${after.mean.map((v) => v.toFixed(3)).join(', ')}) after a = 2 in place`);
+      expect(Math.abs(before.mean[0])).toBeLessThan(0.08);
+      expect(Math.abs(after.mean[0] - 2)).toBeLessThan(0.08);
+      expect(Math.abs(after.mean[1])).toBeLessThan(0.08);
+      expect(() => sim.setTarget({ id: 'formula', params: { logp: '-((x - a)^2 + y^2) / 2 - x y / 4', a: 2 } })).toThrow(/the formula's structure changed, its GPU pipelines are rebuilt by a new run/);
+      expect(sim.config.target.params.logp).toBe(logp);
+    } finally {
+      sim.destroy();
+    }
+  }, 300_000);
 });
