@@ -238,4 +238,28 @@ describe('host twin through GpuSimulation (Dawn + SwiftShader): worker path == i
     expect(worker.hostTwin).toBe(1);
     expect(main.pos[2]).not.toEqual(main.pos[1]);
   }, 120_000);
+
+  it('a formula landscape (V and W are host functions, not postable): the twin steps in this thread, no worker spawned, F falls', async () => {
+    const { createBackend } = await import('../engine/backend');
+    const gpu = await createBackend('gpu');
+    cleanups.push(() => gpu.destroy());
+    const spawned = inProcessSpawned;
+    setHostTwinSpawn(inProcessSpawn);
+    try {
+      const sim = gpu.createSimulation({ method: 'jko', params: {}, target: { id: 'formula-landscape', params: { V: '(x^2 - 1)^2/4 + y^2/2', W: '0.25*(x^2 + y^2)' } }, n: 32, stepSize: 0.3, seed: 2, init: { kind: 'positions', data: gaussianInit(32, 2, 0.5, 1) } });
+      const F: (number | undefined)[] = [];
+      for (let k = 0; k < 3; k++) {
+        sim.step(1);
+        await sim.finish();
+        F.push((await sim.metrics()).readouts?.energy);
+      }
+      expect((await sim.stats()).readouts?.hostTwin).toBe(1);
+      sim.destroy();
+      expect(inProcessSpawned).toBe(spawned);
+      expect(F.every((f) => typeof f === 'number' && Number.isFinite(f))).toBe(true);
+      expect(F[2] ?? NaN).toBeLessThan(F[0] ?? NaN);
+    } finally {
+      setHostTwinSpawn(undefined);
+    }
+  }, 120_000);
 });
