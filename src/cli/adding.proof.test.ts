@@ -197,8 +197,7 @@ export const toyDrift: MethodDef = {
     { name: 'temperature', label: 'Temperature T', kind: 'number', default: 0.5, min: 0, max: 1, step: 0.01, description: 'T: noise sqrt(2hT); the stationary law is pi^(1/T)' },
   ],
   createGpu(ctx, run) {
-    const evalK = new TargetEval(ctx.device, ctx.targetShader);
-    evalK.setParams({ n: run.n });
+    const evalK = new TargetEval(ctx.device, run.n, ctx.targetShader);
     const kernel = new ToyDriftStep(ctx.device);
     const temperature = readParams(toyDrift.params, run.params).num('temperature');
     let h = run.stepSize;

@@ -65,8 +65,7 @@ describe('targetEval (WGSL) vs src/reference/targetEval.ts', () => {
       }
       const want = targetEval(inst.packed, asF32(pts));
       const got = await withDevice(async (t) => {
-        const k = t.track(new TargetEval(device));
-        k.setParams({ n });
+        const k = t.track(new TargetEval(device, n, inst.packed.shader));
         const p = t.upload(f32(pts));
         const out = t.empty(16 * n);
         runPass(device, (pass) => k.encode(pass, k.bindIO(p, out), targetBindGroup(t, inst.packed), n));
@@ -80,6 +79,24 @@ describe('targetEval (WGSL) vs src/reference/targetEval.ts', () => {
       expectClose(score, want.score, { atol: 2e-4, rtol: 2e-4 }, 'f32 score (derivatives of exp/log terms)');
     });
   }
+  it('takes its point count when built; an encode for another count is refused, a bad count named', async () => {
+    const inst = createTarget('mixture', {});
+    await withDevice(async (t) => {
+      const k = t.track(new TargetEval(device, 64));
+      const p = t.upload(f32(randomPoints(64, 3)));
+      const out = t.empty(16 * 64);
+      const io = k.bindIO(p, out);
+      const tbg = targetBindGroup(t, inst.packed);
+      expect(() => runPass(device, (pass) => k.encode(pass, io, tbg, 32))).toThrow(/targetEval: encode for n = 32 but the kernel is configured for n = 64; call configure\(32\) first/);
+      expect(() => k.configure(-1)).toThrow(/targetEval: n must be a non-negative integer \(got -1\)/);
+      expect(() => new TargetEval(device, 1.5)).toThrow(/targetEval: n must be a non-negative integer/);
+      // every one of the 64 points evaluated with no further call (before: zero until setParams)
+      runPass(device, (pass) => k.encode(pass, io, tbg, 64));
+      const got = new Float32Array(await t.read(out, 16 * 64));
+      const logps = Array.from({ length: 64 }, (_, i) => got[4 * i + 2] ?? NaN);
+      expect(logps.every((v) => Number.isFinite(v) && v !== 0)).toBe(true); // the out buffer starts at zeros
+    });
+  });
 });
 
 describe('langevinStep (WGSL) vs twin', () => {

@@ -73,7 +73,7 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
   const n = run.n;
   const s = gwgSettings(run);
   const { device } = ctx;
-  const evalK = new TargetEval(device, ctx.targetShader);
+  const evalK = new TargetEval(device, n, ctx.targetShader);
   const median = new MedianBandwidth(device);
   const step = new GwgStep(device);
   const adapt = new GwgAdapt(device);
@@ -83,7 +83,6 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
   const state = device.createBuffer({ label: 'gwg.state', size: 16, usage });
   device.queue.writeBuffer(state, 0, new Float32Array([s.p, 0, 0, 0]));
   let h = run.stepSize;
-  evalK.setParams({ n });
   median.configure(n);
   adapt.configure({ n, rate: s.rate, eps2: GWG_EPS2, move: s.move });
   const configure = (): void => step.configure({ n, h, sigma2: s.sigma2, lr: s.lr, eps2: GWG_EPS2, move: s.move });

@@ -154,8 +154,7 @@ export const svgd: MethodDef = {
   createGpu(ctx, run) {
     const n = run.n;
     const cfg = svgdSettings(run.params, run.domain);
-    const evalK = new TargetEval(ctx.device, ctx.targetShader);
-    evalK.setParams({ n });
+    const evalK = new TargetEval(ctx.device, n, ctx.targetShader);
     const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
     if (cfg.kernel === 'riesz') {
       const riesz = createRieszStep(ctx.device, ctx.pos, ctx.scores, run);

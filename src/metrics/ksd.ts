@@ -25,10 +25,10 @@ function gpuKsd(host: GpuMetricHost): GpuMetric {
       const m = b.m;
       const shader = b.target.packed.shader;
       if (!evalK || evalK.key !== shader?.key) {
-        const kernel = host.res.track(new TargetEval(host.device, shader));
+        const kernel = host.res.track(new TargetEval(host.device, m, shader));
         evalK = { kernel, bg: kernel.bindIO(host.x, scores), key: shader?.key };
       }
-      evalK.kernel.setParams({ n: m });
+      evalK.kernel.configure(m);
       ksdK.configure(m);
       evalK.kernel.encode(b.pass, evalK.bg, b.targetBG, m);
       ksdK.encode(b.pass, ksdBG, m);
