@@ -89,57 +89,28 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 
 const TOY_DRIFT_KERNEL = `/**
  * GPU kernel: one toy-drift step in place (shaders/toyDriftStep.wgsl). Twin: src/reference/toyDriftStep.ts.
- * Its pipeline is built here from its own WGSL and the shared Philox piece (src/gpu/shaders.ts
- * commonPrelude): a kernel of the Kernel base class (src/kernels/kernel.ts) must be a row of the
- * kernel table in src/gpu/shaders.ts, which would be a second registry to edit.
+ * A Kernel (src/kernels/kernel.ts) with its own source: its WGSL and the common Philox piece it uses
+ * are named here, so src/gpu/ is not edited.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import source from '../../shaders/toyDriftStep.wgsl?raw';
-import { createBuffer } from '../gpu/buffers';
-import { bindBuffers, computeLayout } from '../gpu/layouts';
-import { commonPrelude } from '../gpu/shaders';
+import { Kernel } from './kernel';
 
-const WG = 256;
-
-export class ToyDriftStep {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
-  private readonly params: StructuredView;
-  private readonly uniform: GPUBuffer;
-
-  constructor(private readonly device: GPUDevice) {
-    const code = \`\${commonPrelude(['philox'])}\\n\${source}\`;
-    this.layout = computeLayout(device, 'toyDriftStep.layout', ['uniform', 'storage', 'read-only-storage', 'read-only-storage']);
-    const module = device.createShaderModule({ label: 'toyDriftStep.wgsl', code });
-    this.pipeline = device.createComputePipeline({
-      label: 'toyDriftStep.pipeline',
-      layout: device.createPipelineLayout({ label: 'toyDriftStep.pipelineLayout', bindGroupLayouts: [this.layout] }),
-      compute: { module, entryPoint: 'main', constants: { WG } },
-    });
-    const def = makeShaderDataDefinitions(code).uniforms.params;
-    if (!def) throw new Error('toyDriftStep.wgsl: no params uniform');
-    this.params = makeStructuredView(def);
-    this.uniform = createBuffer(device, 'toyDriftStep.params', this.params.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+export class ToyDriftStep extends Kernel {
+  constructor(device: GPUDevice) {
+    super(device, { name: 'toyDriftStep', source, uses: ['philox'], bindings: ['uniform', 'storage', 'read-only-storage', 'read-only-storage'] });
   }
 
   configure(p: { n: number; h: number; seed: number; temperature: number }): void {
-    this.params.set({ n: p.n, seed: p.seed >>> 0, h: p.h, temperature: p.temperature });
-    this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
+    this.setParams({ n: p.n, seed: p.seed >>> 0, h: p.h, temperature: p.temperature });
   }
 
   /** pos: array<vec2f> (updated in place); scores: array<vec4f> (score, logp, 0); clock: array<u32>. */
   bindIO(pos: GPUBuffer, scores: GPUBuffer, clock: GPUBuffer): GPUBindGroup {
-    return bindBuffers(this.device, 'toyDriftStep.bindGroup', this.layout, [this.uniform, pos, scores, clock]);
+    return this.bind([pos, scores, clock]);
   }
 
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup, n: number): void {
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, io);
-    pass.dispatchWorkgroups(Math.ceil(n / WG));
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.dispatch(pass, io, this.groups(n));
   }
 }
 `;
@@ -350,52 +321,28 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 
 const TOY_MEAN_KERNEL = `/**
  * GPU kernel: the sum of the first n points, one workgroup (shaders/toyMeanSum.wgsl). Twin:
- * src/reference/toyMeanSum.ts. Built from its own WGSL, as the toy method's kernel is (a Kernel of
- * src/kernels/kernel.ts must be a row of the kernel table in src/gpu/shaders.ts).
+ * src/reference/toyMeanSum.ts. A Kernel (src/kernels/kernel.ts) with its own source, as the toy
+ * method's kernel is: src/gpu/ is not edited.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import source from '../../shaders/toyMeanSum.wgsl?raw';
-import { createBuffer } from '../gpu/buffers';
-import { bindBuffers, computeLayout } from '../gpu/layouts';
+import { Kernel } from './kernel';
 
-export class ToyMeanSum {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
-  private readonly params: StructuredView;
-  private readonly uniform: GPUBuffer;
-
-  constructor(private readonly device: GPUDevice) {
-    this.layout = computeLayout(device, 'toyMeanSum.layout', ['uniform', 'read-only-storage', 'storage']);
-    const module = device.createShaderModule({ label: 'toyMeanSum.wgsl', code: source });
-    this.pipeline = device.createComputePipeline({
-      label: 'toyMeanSum.pipeline',
-      layout: device.createPipelineLayout({ label: 'toyMeanSum.pipelineLayout', bindGroupLayouts: [this.layout] }),
-      compute: { module, entryPoint: 'main' },
-    });
-    const def = makeShaderDataDefinitions(source).uniforms.params;
-    if (!def) throw new Error('toyMeanSum.wgsl: no params uniform');
-    this.params = makeStructuredView(def);
-    this.uniform = createBuffer(device, 'toyMeanSum.params', this.params.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+export class ToyMeanSum extends Kernel {
+  constructor(device: GPUDevice) {
+    super(device, { name: 'toyMeanSum', source, uses: [], bindings: ['uniform', 'read-only-storage', 'storage'] });
   }
 
   configure(n: number): void {
-    this.params.set({ n });
-    this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
+    this.setParams({ n });
   }
 
   /** points: array<vec2f>; sum: array<vec2f> (sum[0] is written). */
   bindIO(points: GPUBuffer, sum: GPUBuffer): GPUBindGroup {
-    return bindBuffers(this.device, 'toyMeanSum.bindGroup', this.layout, [this.uniform, points, sum]);
+    return this.bind([points, sum]);
   }
 
   encode(pass: GPUComputePassEncoder, io: GPUBindGroup): void {
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, io);
-    pass.dispatchWorkgroups(1);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.dispatch(pass, io, 1);
   }
 }
 `;

@@ -98,6 +98,39 @@ const kernels = {
 
 export type KernelName = keyof typeof kernels;
 
+/**
+ * A kernel's WGSL given by the kernel's own file (its `?raw` import and the common pieces it uses)
+ * instead of a row of the table above: a new kernel needs no edit here. Its module is cached like a
+ * table kernel's (per device, name and TargetShader.key); the name must be new and name one source.
+ */
+export interface KernelSource {
+  readonly name: string;
+  readonly source: string;
+  readonly uses: readonly CommonName[];
+}
+
+/** A table kernel's name, or a kernel's own source. */
+export type KernelRef = KernelName | KernelSource;
+
+/** The source each own-source kernel name was first given with (a second, different source under one name is refused). */
+const ownSources = new Map<string, string>();
+
+function resolveKernel(ref: KernelRef): KernelSource {
+  if (typeof ref === 'string') {
+    const k = kernels[ref] as { source: string; uses: readonly CommonName[] } | undefined;
+    if (!k) throw new Error(`no kernel '${String(ref)}' in src/gpu/shaders.ts (a kernel of its own passes { name, source, uses })`);
+    return { name: ref, source: k.source, uses: k.uses };
+  }
+  if (Object.hasOwn(kernels, ref.name)) throw new Error(`${ref.name}: a kernel with its own source cannot take the name of a kernel of src/gpu/shaders.ts`);
+  const seen = ownSources.get(ref.name);
+  if (seen === undefined) ownSources.set(ref.name, ref.source);
+  else if (seen !== ref.source) throw new Error(`${ref.name}: another kernel was already built under this name with a different source`);
+  return ref;
+}
+
+/** The name of a table kernel or of an own-source kernel. */
+export const kernelRefName = (ref: KernelRef): string => (typeof ref === 'string' ? ref : ref.name);
+
 /** Render shaders (vertex + fragment); the density evaluates the same target_logp as the kernels. */
 const renderShaders = {
   density: { source: renderDensity, uses: ['targets', 'ramp'] },
@@ -132,13 +165,13 @@ function targetKey(uses: readonly CommonName[], target: TargetShader | undefined
 }
 
 /** Whether kernel `name` reads what `target` defines (the target for a density's code, a landscape for a landscape's). */
-export function kernelReadsTarget(name: KernelName, target: TargetShader): boolean {
-  return takes(kernels[name].uses, target);
+export function kernelReadsTarget(name: KernelRef, target: TargetShader): boolean {
+  return takes(resolveKernel(name).uses, target);
 }
 
 /** A kernel's WGSL; with `target`, the module of that per-target WGSL (see the header). */
-export function shaderCode(name: KernelName, target?: TargetShader): string {
-  const k = kernels[name];
+export function shaderCode(name: KernelRef, target?: TargetShader): string {
+  const k = resolveKernel(name);
   return `${commonPrelude(k.uses)}\n${targetTail(k.uses, target)}${k.source}`;
 }
 
@@ -161,9 +194,10 @@ function cachedModule(device: GPUDevice, key: string, label: string, code: () =>
 }
 
 /** Compute shader modules are compiled once per device (and per TargetShader.key for kernels that read the target). */
-export function shaderModule(device: GPUDevice, name: KernelName, target?: TargetShader): GPUShaderModule {
-  const t = targetKey(kernels[name].uses, target);
-  return cachedModule(device, `kernel:${name}${t}`, `${name}.wgsl${t}`, () => shaderCode(name, target));
+export function shaderModule(device: GPUDevice, name: KernelRef, target?: TargetShader): GPUShaderModule {
+  const k = resolveKernel(name);
+  const t = targetKey(k.uses, target);
+  return cachedModule(device, `kernel:${k.name}${t}`, `${k.name}.wgsl${t}`, () => shaderCode(name, target));
 }
 
 /** Render shader modules (shaders/render/<name>.wgsl), compiled once per device (and per TargetShader.key). */

@@ -7,7 +7,7 @@
  * uniform or sizing a buffer never needs a device.
  */
 import { makeShaderDataDefinitions, type ShaderDataDefinitions, type VariableDefinition } from 'webgpu-utils';
-import { commonPrelude, renderShaderCode, shaderCode, type KernelName, type RenderShaderName } from './shaders';
+import { commonPrelude, kernelRefName, renderShaderCode, shaderCode, type KernelRef, type RenderShaderName } from './shaders';
 
 const cache = new Map<string, ShaderDataDefinitions>();
 
@@ -31,7 +31,8 @@ function defs(key: string, code: () => string): ShaderDataDefinitions {
   return d;
 }
 
-export const kernelDefs = (name: KernelName): ShaderDataDefinitions => defs(`kernel:${name}`, () => shaderCode(name));
+/** A table kernel's definitions, or an own-source kernel's (src/gpu/shaders.ts KernelSource), read from its WGSL. */
+export const kernelDefs = (name: KernelRef): ShaderDataDefinitions => defs(`kernel:${kernelRefName(name)}`, () => shaderCode(name));
 export const renderDefs = (name: RenderShaderName): ShaderDataDefinitions => defs(`render:${name}`, () => renderShaderCode(name));
 /** shaders/common/targets.wgsl on its own (declares @group(1) tgt: TargetParams). */
 export const targetDefs = (): ShaderDataDefinitions => defs('common:targets', () => commonPrelude(['targets']));
@@ -48,9 +49,10 @@ export function renderUniform(shader: RenderShaderName, name: string): VariableD
 }
 
 /** Bytes of one element of the storage array `name` (runtime-sized or fixed) declared by a kernel. */
-export function storageElementBytes(kernel: KernelName, name: string): number {
-  const t = variable(kernelDefs(kernel).storages, `${kernel}.wgsl`, name).typeDefinition;
-  if (!('elementType' in t)) throw new Error(`${kernel}.wgsl: '${name}' is not an array`);
+export function storageElementBytes(kernel: KernelRef, name: string): number {
+  const file = `${kernelRefName(kernel)}.wgsl`;
+  const t = variable(kernelDefs(kernel).storages, file, name).typeDefinition;
+  if (!('elementType' in t)) throw new Error(`${file}: '${name}' is not an array`);
   return (t as { elementType: { size: number } }).elementType.size;
 }
 

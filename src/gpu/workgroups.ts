@@ -42,12 +42,15 @@ export type WorkgroupSizes = Record<TunedKernel, number>;
 
 const current: WorkgroupSizes = { ...DEFAULT_WORKGROUP_SIZES };
 
-export function isTuned(name: KernelName): name is TunedKernel {
+export function isTuned(name: string): name is TunedKernel {
   return Object.hasOwn(DEFAULT_WORKGROUP_SIZES, name);
 }
 
-/** The size `name`'s pipelines are built with now (undefined: not tunable, the WGSL's own size). */
-export function workgroupSize(name: KernelName): number | undefined {
+/**
+ * The size `name`'s pipelines are built with now (undefined: not tunable, the WGSL's own size; so
+ * for a kernel with its own source, src/gpu/shaders.ts KernelSource, which is never listed here).
+ */
+export function workgroupSize(name: string): number | undefined {
   return isTuned(name) ? current[name] : undefined;
 }
 

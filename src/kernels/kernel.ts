@@ -4,10 +4,15 @@
  * webgpu-utils, never summed by hand) lives in its own small buffer; `dispatch` records into a
  * compute pass and never submits or reads back. The workgroup size comes from src/gpu/workgroups.ts
  * (pipeline constant WG) and sizes the dispatches (`groups`).
+ *
+ * A kernel's WGSL is either a row of src/gpu/shaders.ts (`name` alone) or the kernel's own: `name`,
+ * `source` (its `?raw` import) and `uses` (the shaders/common pieces) given here, so a new kernel is
+ * its own .wgsl and .ts with no edit in src/gpu/ (module cache, uniform layout read from its WGSL,
+ * and its WGSL's own workgroup size when src/gpu/workgroups.ts does not list it, all as for the table's).
  */
 import { makeStructuredView, type StructuredView } from 'webgpu-utils';
 import { createBuffer } from '../gpu/buffers';
-import { kernelReadsTarget, shaderModule, type KernelName } from '../gpu/shaders';
+import { kernelReadsTarget, shaderModule, type CommonName, type KernelName, type KernelRef } from '../gpu/shaders';
 import type { TargetShader } from '../core/packed';
 import { bindBuffers, computeLayout, targetLayout } from '../gpu/layouts';
 import { kernelDefs } from '../gpu/structs';
@@ -15,8 +20,12 @@ import { workgroupSize } from '../gpu/workgroups';
 
 export type BindingType = 'uniform' | 'storage' | 'read-only-storage';
 
-export interface KernelOptions {
-  name: KernelName;
+/** The kernel's WGSL: a row of src/gpu/shaders.ts by name, or its own source (no `source`: the table's). */
+export type KernelOwnSource = { name: KernelName; source?: undefined; uses?: undefined } | { name: string; source: string; uses: readonly CommonName[] };
+
+export type KernelOptions = KernelOwnSource & KernelBaseOptions;
+
+export interface KernelBaseOptions {
   /** Binding types of @group(0), in binding order; binding 0 is the `params` uniform when present. */
   bindings: BindingType[];
   entryPoints?: string[];
@@ -42,6 +51,7 @@ export class Kernel {
 
   constructor(readonly device: GPUDevice, readonly options: KernelOptions) {
     const { name } = options;
+    const ref: KernelRef = options.source === undefined ? options.name : { name, source: options.source, uses: options.uses };
     const tuned = workgroupSize(name);
     this.wg = tuned ?? WG;
     if (tuned !== undefined && (tuned > device.limits.maxComputeInvocationsPerWorkgroup || tuned > device.limits.maxComputeWorkgroupSizeX)) {
@@ -51,8 +61,8 @@ export class Kernel {
     this.layout = computeLayout(device, `${name}.layout`, options.bindings);
     const layouts = options.usesTarget ? [this.layout, targetLayout(device)] : [this.layout];
     const pipelineLayout = device.createPipelineLayout({ label: `${name}.pipelineLayout`, bindGroupLayouts: layouts });
-    if (options.target && !kernelReadsTarget(name, options.target)) throw new Error(`${name}: a ${options.target.landscape ? 'landscape' : 'target'} shader is given but the kernel does not read ${options.target.landscape ? 'a landscape' : 'the target'}`);
-    const module = shaderModule(device, name, options.target);
+    if (options.target && !kernelReadsTarget(ref, options.target)) throw new Error(`${name}: a ${options.target.landscape ? 'landscape' : 'target'} shader is given but the kernel does not read ${options.target.landscape ? 'a landscape' : 'the target'}`);
+    const module = shaderModule(device, ref, options.target);
     for (const entryPoint of options.entryPoints ?? ['main']) {
       this.pipelines.set(entryPoint, device.createComputePipeline({
         label: `${name}.${entryPoint}.pipeline`,
@@ -60,7 +70,7 @@ export class Kernel {
         compute: { module, entryPoint, ...(Object.keys(constants).length > 0 ? { constants } : {}) },
       }));
     }
-    const paramsDef = kernelDefs(name).uniforms.params;
+    const paramsDef = kernelDefs(ref).uniforms.params;
     if (paramsDef) {
       this.params = makeStructuredView(paramsDef);
       this.uniform = createBuffer(device, `${name}.params`, this.params.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
