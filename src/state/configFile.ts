@@ -3,21 +3,25 @@
  * `recordEvery`), read back into the run it describes.
  *
  * The file's run is written as a link (the URL's keys: method, m.*, target, t.*, n, h, seed, domain,
- * cmp, cmp2, backend) and read by the one URL reader (./link.ts readLink): the same parameter parsing,
- * the same rules (a method that cannot run on the target switches, and says so), the same problems
- * named by key. It names both method and target, so it is a whole run: what it leaves out takes its
- * default (no `compare`: no second run). What a link does not carry comes back beside it: the second
- * and third runs' own parameters, the target sample count, "Record every". What a config file cannot
- * hold (a target cloud's points, initial positions from a file) is said in `notes`, not made up.
+ * cmp / cmp2 / cmp3 with cmpK.m.* and cmpK.h, backend) and read by the one URL reader (./link.ts
+ * readLink): the same parameter parsing, the same rules (a method that cannot run on the target
+ * switches, and says so), the same problems named by key (said with the file's keys by importMessage).
+ * It names both method and target, so it is a whole run: what it leaves out takes its default (no
+ * compared run: none). The compared runs are read from `runs` ([{ method, params, stepSize? }], up to
+ * 3, each with its own step size; Engine.configJson writes it), or, in a file written before that list,
+ * from `compare`/`compareParams` and `compare2`/`compare2Params` (their step size follows the primary's).
+ * What a link does not carry comes back beside it: the target sample count, "Record every". What a
+ * config file cannot hold (a target cloud's points, initial positions from a file) is said in `notes`,
+ * not made up.
  *
  * Bad input (not JSON, not an object, no method or target, a value of the wrong kind) throws a
  * ConfigFileError whose message names the key.
  */
-import { parseParam, type ParamValue, type Params } from '../core/params';
+import { parseParam, type Params } from '../core/params';
 import type { RunConfig } from '../engine/types';
 import { isPointsTarget } from '../targets/registry';
 import { applyLink, readLink, type Link, type LinkSink } from './link';
-import type { SpecLookup } from './urlState';
+import { LINK_COMPARED_RUNS, runKey, type SpecLookup } from './urlState';
 
 export class ConfigFileError extends Error {
   constructor(message: string) {
@@ -29,10 +33,12 @@ export class ConfigFileError extends Error {
 export interface ConfigFile {
   /** The run, read as a link over the page's config (readLink: errors by key, the rules applied). */
   link: Link;
-  /** The second run's own parameters (parsed by its method's specs); with `link.compare`. */
+  /** Compared run 1's own parameters (as `link.runs[0]`); with `link.compare`. */
   compareParams: Params | undefined;
-  /** The third run's own parameters; with `link.compare2`. */
+  /** Compared run 2's own parameters (as `link.runs[1]`); with `link.compare2`. */
   compare2Params: Params | undefined;
+  /** The link's keys of the compared runs and the file's keys they came from (e.g. ['cmp3', 'runs[2]'], ['cmp.m.', 'runs[0].params.']): for importMessage. */
+  keyNames: readonly (readonly [string, string])[];
   /** The target sample count m (undefined: the default, n). */
   targetSamples: number | undefined;
   /** Record every k-th step (0: off); undefined when the file does not say (an older export). */
@@ -86,25 +92,83 @@ function methodId(o: Obj, key: string): string | undefined {
   return v;
 }
 
-/** A compared run's parameters, each parsed by its method's spec (problems by key, those left at their defaults). */
-function comparedParams(o: Obj, key: string, method: string | undefined, specs: SpecLookup, errors: string[]): Params | undefined {
-  if (method === undefined) return undefined;
-  const raw = paramsOf(o[key], key);
-  const list = specs.methodParams(method) ?? [];
-  const out: Params = {};
-  for (const [name, v] of Object.entries(raw)) {
+/** The file's keys of one compared run: `runs[i].method` ... (the list) or `compare` / `compareParams` (older files). */
+interface RunKeys {
+  method: string;
+  params: string;
+  stepSize: string;
+}
+
+/**
+ * Write compared run `index` (1..3) into the link: cmpK=<method>, cmpK.m.<name>, cmpK.h. Each parameter
+ * is checked here by its method's spec, so a problem is named by the file's key (the link reader names
+ * only the parameter); those are left out (their defaults). An unknown method is named by the link
+ * reader (cmpK: unknown method), said with the file's key by importMessage.
+ */
+function putRun(q: URLSearchParams, index: number, method: string, params: Obj, stepSize: unknown, keys: RunKeys, specs: SpecLookup, errors: string[]): void {
+  const key = runKey(index);
+  q.set(key, method);
+  const list = specs.methodParams(method);
+  for (const [name, v] of Object.entries(params)) {
+    const fileKey = `${keys.params}.${name}`;
+    if (!list) continue; // the method is unknown: named once, by its key
     const spec = list.find((s) => s.name === name);
     if (!spec) {
-      errors.push(`${key}.${name}: unknown parameter of ${method}`);
+      errors.push(`${fileKey}: unknown parameter of ${method}`);
       continue;
     }
     try {
-      out[name] = parseParam(spec, paramText(`${key}.${name}`, v)) as ParamValue;
+      const text = paramText(fileKey, v);
+      parseParam(spec, text);
+      q.set(`${key}.m.${name}`, text);
     } catch (e) {
-      errors.push(`${key}.${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const msg = e instanceof Error ? e.message : String(e);
+      errors.push(msg.startsWith(`${fileKey}: `) ? msg : `${fileKey}: ${msg.startsWith(`${name}: `) ? msg.slice(name.length + 2) : msg}`);
     }
   }
-  return out;
+  if (stepSize !== undefined && stepSize !== null) {
+    // written as text for the link reader, which checks it (a positive number) and names it
+    q.set(`${key}.h`, typeof stepSize === 'number' ? String(stepSize) : JSON.stringify(stepSize));
+  }
+}
+
+/** The compared runs of the file into the link; returns the link keys -> file keys of what it wrote. */
+function putRuns(v: Obj, q: URLSearchParams, specs: SpecLookup, errors: string[]): [string, string][] {
+  const names: [string, string][] = [];
+  const note = (index: number, keys: RunKeys): void => {
+    const key = runKey(index);
+    names.push([`${key}.m.`, `${keys.params}.`], [`${key}.h`, keys.stepSize], [key, keys.method]);
+  };
+  if (v.runs !== undefined && v.runs !== null) {
+    const runs = v.runs;
+    if (!Array.isArray(runs)) throw new ConfigFileError(`runs: expected a list of { "method": ..., "params": {...}, "stepSize"?: ... }, got ${JSON.stringify(runs)}`);
+    if (runs.length > LINK_COMPARED_RUNS) errors.push(`runs: at most ${LINK_COMPARED_RUNS} compared runs, got ${runs.length} (the first ${LINK_COMPARED_RUNS} are read)`);
+    runs.slice(0, LINK_COMPARED_RUNS).forEach((r: unknown, i) => {
+      const at = `runs[${i}]`;
+      if (!isObj(r)) throw new ConfigFileError(`${at}: expected { "method": ..., "params": {...}, "stepSize"?: ... }, got ${JSON.stringify(r)}`);
+      const method = r.method;
+      if (typeof method !== 'string' || method.trim() === '') throw new ConfigFileError(`${at}.method: expected a method id, got ${JSON.stringify(method) ?? 'nothing'}`);
+      const keys = { method: `${at}.method`, params: `${at}.params`, stepSize: `${at}.stepSize` };
+      putRun(q, i + 1, method, paramsOf(r.params, keys.params), r.stepSize, keys, specs, errors);
+      note(i + 1, keys);
+    });
+    return names;
+  }
+  // a file written before `runs`: compare / compare2 and their parameters (their step size follows the primary's)
+  const older: [string, string][] = [
+    ['compare', 'compareParams'],
+    ['compare2', 'compare2Params'],
+  ];
+  let index = 0;
+  for (const [mKey, pKey] of older) {
+    const method = methodId(v, mKey);
+    if (method === undefined) continue;
+    index++;
+    const keys = { method: mKey, params: pKey, stepSize: `${mKey} step size` };
+    putRun(q, index, method, paramsOf(v[pKey], pKey), undefined, keys, specs, errors);
+    note(index, keys);
+  }
+  return names;
 }
 
 /** Read an exported config (its text) over the page's `base` config. Throws ConfigFileError on bad input. */
@@ -142,10 +206,7 @@ export function readConfigFile(text: string, specs: SpecLookup, base: RunConfig)
     if (domain !== 'plane' && domain !== 'torus') throw new ConfigFileError(`domain: expected "plane" or "torus", got ${JSON.stringify(domain)}`);
     if (domain === 'torus') q.set('domain', 'torus');
   }
-  const compare = methodId(v, 'compare');
-  const compare2 = methodId(v, 'compare2');
-  if (compare !== undefined) q.set('cmp', compare);
-  if (compare2 !== undefined) q.set('cmp2', compare2);
+  const keyNames = putRuns(v, q, specs, errors);
   // the export writes the backend's info ({ kind, description, ... }); a bare 'gpu' / 'cpu' is read too
   const b = isObj(v.backend) ? v.backend.kind : v.backend;
   if (b !== undefined) {
@@ -161,8 +222,9 @@ export function readConfigFile(text: string, specs: SpecLookup, base: RunConfig)
   const link = readLink(q.toString(), specs, base);
   return {
     link,
-    compareParams: comparedParams(v, 'compareParams', link.compare, specs, errors),
-    compare2Params: comparedParams(v, 'compare2Params', link.compare2, specs, errors),
+    compareParams: link.runs[0]?.params,
+    compare2Params: link.runs[1]?.params,
+    keyNames,
     targetSamples: wholeNumber(v, 'targetSamples', 1),
     recordEvery: wholeNumber(v, 'recordEvery', 0),
     errors,
@@ -171,10 +233,14 @@ export function readConfigFile(text: string, specs: SpecLookup, base: RunConfig)
 }
 
 /** What the page says after an import: the problems by key first, then the rules the link applied, then what was not restored. */
-export function importMessage(name: string, r: Pick<ConfigFile, 'link' | 'errors' | 'notes'>): { kind: 'error' | 'info'; text: string } {
-  // the link reader names the URL's keys: said with the file's
-  const fileKey = (e: string): string =>
-    e.replace(/^m\./, 'params.').replace(/^t\./, 'target.params.').replace(/^h:/, 'stepSize:').replace(/^cmp2:/, 'compare2:').replace(/^cmp:/, 'compare:');
+export function importMessage(name: string, r: Pick<ConfigFile, 'link' | 'errors' | 'notes'> & Partial<Pick<ConfigFile, 'keyNames'>>): { kind: 'error' | 'info'; text: string } {
+  // the link reader names the URL's keys: said with the file's (the compared runs' by the keys they came from)
+  const fileKey = (e: string): string => {
+    for (const [linkKey, file] of r.keyNames ?? []) {
+      if (e.startsWith(linkKey) && (linkKey.endsWith('.') || e[linkKey.length] === ':')) return file + e.slice(linkKey.length);
+    }
+    return e.replace(/^m\./, 'params.').replace(/^t\./, 'target.params.').replace(/^h:/, 'stepSize:').replace(/^cmp2:/, 'compare2:').replace(/^cmp:/, 'compare:');
+  };
   const problems = [...r.link.errors.map(fileKey), ...r.errors];
   const parts = [
     ...(problems.length > 0 ? [`${problems.join('; ')} (left as they were)`] : []),
@@ -185,19 +251,15 @@ export function importMessage(name: string, r: Pick<ConfigFile, 'link' | 'errors
 }
 
 /** What applyConfigFile needs of the engine (src/engine/Engine.ts). */
-export interface ConfigSink extends LinkSink {
-  setCompare(method: string | undefined, params?: Params): boolean;
-  setCompare2(method: string | undefined, params?: Params): boolean;
-}
+export type ConfigSink = LinkSink;
 
 /**
- * Run an imported config: the run as a link (applyLink: the same order and rules as a URL), then what
- * a link does not carry (the compared runs' own parameters, the target sample count, Record every).
+ * Run an imported config: the run as a link (applyLink: the same order and rules as a URL, the compared
+ * runs with their parameters and step sizes included), then what a link does not carry (the target
+ * sample count, Record every).
  */
 export function applyConfigFile(engine: ConfigSink, r: ConfigFile): void {
   applyLink(engine, r.link, 'edit');
-  if (r.link.compare !== undefined) engine.setCompare(r.link.compare, r.compareParams ?? {});
-  if (r.link.compare2 !== undefined) engine.setCompare2(r.link.compare2, r.compare2Params ?? {});
   if (r.targetSamples !== undefined && r.targetSamples !== engine.getSnapshot().config.targetSamples) engine.configure({ targetSamples: r.targetSamples });
   if (r.recordEvery !== undefined) engine.setRecordEvery(r.recordEvery);
 }
