@@ -107,7 +107,7 @@ export class GpuSimulation implements Simulation {
     this.statsBG = [this.statsK.bindIO(this.pos[0], partials, this.statsResult), this.statsK.bindIO(this.pos[1], partials, this.statsResult)];
     this.statsStaging = res.readback('statsStaging', STATS_BYTES + (this.stepper.readouts?.stats?.region().bytes ?? 0));
     // metrics on any point set: here the current positions
-    this.metricsK = res.track(new GpuMetrics(device, { domain: run.domain, sampleBased: run.method.needs === 'samples' }));
+    this.metricsK = res.track(new GpuMetrics(device, { domain: run.domain, sampleBased: run.method.needs === 'samples', live: true }));
     this.uploadTarget();
   }
 

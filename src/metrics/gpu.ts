@@ -28,6 +28,13 @@ export interface GpuMetricsOptions {
   sampleBased: boolean;
   /** The metrics to measure (those whose appliesTo holds): the registry's by default; a test may pass its own. */
   metrics?: readonly MetricDef[];
+  /**
+   * A live run (the engine's): at setTarget the plan's pipelines are compiled ahead in the background
+   * (createComputePipelineAsync; the metrics' own pipelines then come from the driver's cache), and
+   * the first measure leaves out the slow metrics (MetricDef.slow: the Sinkhorn loop), so the first
+   * point of the cheap ones comes without waiting for them. Off by default (tests, the CLI).
+   */
+  live?: boolean;
 }
 
 export class GpuMetrics implements MetricBackend<GPUBuffer> {
@@ -44,6 +51,11 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
   /** One measurement at a time: the staging buffer is mapped until its read settles. */
   private readonly lock = new Lock();
   private destroyed = false;
+  /** Measures started (a live run's first leaves out the slow metrics). */
+  private measures = 0;
+  private warmed = false;
+  /** Settles when the warm-up's compiles have (tests wait on it). */
+  warmUpDone: Promise<void> = Promise.resolve();
 
   constructor(private readonly device: GPUDevice, private readonly options: GpuMetricsOptions) {
     const S = GPUBufferUsage.STORAGE, CS = GPUBufferUsage.COPY_SRC, CD = GPUBufferUsage.COPY_DST;
@@ -71,6 +83,48 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
     this.nSamples = m;
     if (samples && m > 0) this.device.queue.writeBuffer(this.host.samples, 0, Float32Array.from(samples.subarray(0, 2 * m)));
     for (const impl of this.impls.values()) impl.samplesChanged?.();
+    if (this.options.live && !this.warmed) {
+      this.warmed = true;
+      this.warmUp();
+    }
+  }
+
+  /**
+   * Compile the pipelines of the plan's metrics not made yet, in the background: each metric's GPU
+   * state is built once on a throwaway host whose device answers createComputePipeline with
+   * createComputePipelineAsync (the pipeline itself is never used; the throwaway buffers are destroyed
+   * at once). The real state, made at the first measure, then finds its pipelines compiled. Best
+   * effort: a failure or a device destroyed meanwhile is ignored (the first measure compiles as before).
+   */
+  private warmUp(): void {
+    const device = this.device;
+    const pending: Promise<unknown>[] = [];
+    const warmCreate = (desc: GPUComputePipelineDescriptor): GPUComputePipeline => {
+      pending.push(device.createComputePipelineAsync(desc).catch(() => undefined));
+      return { label: desc.label ?? '', __brand: 'GPUComputePipeline', getBindGroupLayout: () => { throw new Error('GpuMetrics.warmUp: a warm-up pipeline is never used'); } } as unknown as GPUComputePipeline;
+    };
+    const proxy = new Proxy(device, {
+      get: (t, k) => {
+        if (k === 'createComputePipeline') return warmCreate;
+        const v: unknown = Reflect.get(t, k, t);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    const plan = this.plan();
+    for (const def of this.defs) {
+      if (plan[def.id] !== true || this.impls.has(def.id) || 'none' in def.gpu) continue;
+      const res = new GpuResources(proxy, `GpuMetrics.warmUp.${def.id}`);
+      try {
+        const S = GPUBufferUsage.STORAGE, CS = GPUBufferUsage.COPY_SRC, CD = GPUBufferUsage.COPY_DST;
+        const host: GpuMetricHost = { device: proxy, res, x: res.buffer('points', 8, S | CS | CD), samples: res.buffer('targetSamples', 8, S | CS | CD) };
+        def.gpu(host).destroy?.();
+      } catch {
+        // best effort: the first measure builds this metric as before
+      } finally {
+        res.destroy();
+      }
+    }
+    this.warmUpDone = Promise.all(pending).then(() => undefined);
   }
 
   /** Which of the metrics apply now, by id. */
@@ -86,7 +140,10 @@ export class GpuMetrics implements MetricBackend<GPUBuffer> {
 
   /** The plan's metrics of the first n points of `points` (array<vec2f>); undefined if destroyed first. */
   measure(points: GPUBuffer, n: number): Promise<MetricValues | undefined> {
-    return this.lock.run(() => measureMetrics(this, this.plan(), points, n, this.defs));
+    const plan = this.plan();
+    if (this.options.live && this.measures === 0) for (const d of this.defs) if (d.slow) plan[d.id] = false;
+    this.measures++;
+    return this.lock.run(() => measureMetrics(this, plan, points, n, this.defs));
   }
 
   /** The GPU state of `def`, made at its first use. */

@@ -113,6 +113,44 @@ describe('measure(points, n) on any point set: GPU vs the float64 twins', () => 
     expect(await pending).toBeUndefined();
     expect(await g.measure(uploadBuffer(device, new Float32Array(16)), 8)).toBeUndefined();
   });
+
+  it('a live backend (issue 22 item 5): the warm-up compiles ahead; the first measure leaves out the slow S_eps, the second has it, with the same cheap values', async () => {
+    const x = uploadBuffer(device, Float32Array.from(cloud(600, 5, [0.3, 0.2])));
+    const live = new GpuMetrics(device, { domain: 'plane', sampleBased: true, live: true });
+    const plain = new GpuMetrics(device, { domain: 'plane', sampleBased: true });
+    live.setTarget(target, samples);
+    plain.setTarget(target, samples);
+    const [first, second, ref] = await withValidation(device, async () => {
+      await live.warmUpDone;
+      return [await live.measure(x, 600), await live.measure(x, 600), await plain.measure(x, 600)];
+    });
+    expect(Object.keys(first ?? {}).sort()).toEqual(['energy', 'ksd', 'mmd']);
+    expect(Object.keys(second ?? {}).sort()).toEqual(['energy', 'ksd', 'mmd', 'sinkhorn', 'sinkhornIterations', 'sinkhornMarginalError']);
+    expect(second).toEqual(ref);
+    expect(first?.ksd).toBe(ref?.ksd);
+    expect(first?.energy).toBe(ref?.energy);
+    live.destroy();
+    plain.destroy();
+  }, 300_000); // two S_eps loops (512 x 512) on a software adapter: 31 s each measured on the shared box
+
+  it('a live backend destroyed right after setTarget: the warm-up settles quietly, nothing rejects, no GPU error', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown): void => void rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await withValidation(device, async () => {
+        const g = new GpuMetrics(device, { domain: 'plane', sampleBased: true, live: true });
+        g.setTarget(target, samples);
+        g.destroy();
+        await g.warmUpDone;
+        expect(await g.measure(uploadBuffer(device, new Float32Array(16)), 8)).toBeUndefined();
+      });
+      await new Promise((res) => setTimeout(res, 50));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
 
 describe('issue 8 bug 4: destroy() with read-backs pending (GpuSimulation)', () => {

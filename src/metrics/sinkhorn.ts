@@ -97,6 +97,7 @@ export const sinkhornMetric = {
   },
   appliesTo: (f) => !f.landscape && f.hasSamples && (f.sampleBased || f.sampleOnly),
   needsSamples: true,
+  slow: true,
   extras: ['sinkhornIterations', 'sinkhornMarginalError'],
   // its own loop after the shared pass (which wrote host.x): the first min(m, 512) points against min(M, 512) samples
   gpu: (host) => {

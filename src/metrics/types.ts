@@ -124,6 +124,12 @@ export interface MetricDef {
   appliesTo(f: MetricFacts): boolean;
   /** It compares against target samples: a backend with none refuses it by name. */
   readonly needsSamples: boolean;
+  /**
+   * It runs its own loop (seconds on a software GPU): a live run's backend (GpuMetricsOptions.live)
+   * leaves it out of the run's first measurement, so the first point of the cheap metrics is not held
+   * back by it (its series starts at the next point; the history keeps each series at its own steps).
+   */
+  readonly slow?: boolean;
   /** Keys of MetricReading.extra, e.g. a solve's iterations (the MetricValues type lists them). */
   readonly extras?: readonly string[];
   /** The GPU implementation (recorded into the shared pass), or why there is none. */
