@@ -118,6 +118,116 @@ describe('Import config', () => {
     expect(msg.text).toMatch(/\(left as they were\)/);
   });
 
+  /** The compared runs the engine shows (the primary left out): method, own parameters, own step size. */
+  function comparedRuns(engine: Engine): unknown[] {
+    return engine.getSnapshot().runs.slice(1).map((r) => ({ method: r.method, params: r.params, stepSize: r.ownStepSize }));
+  }
+
+  it('a 4-run config (the primary and 3 compared runs, each with its parameters and own step size) imports to the same runs', async () => {
+    const { engine, frame } = await manualEngine({ ...DEFAULT_CONFIG, method: 'svgd', params: { bandwidth: 0.4 }, target: { id: 'banana', params: {} }, n: 24 });
+    try {
+      const runs = [
+        { method: 'mmd-flow', params: { kernel: 'imq', bandwidth: 0.7 } },
+        { method: 'langevin', params: { mala: true }, stepSize: 0.05 },
+        { method: 'svgd', params: { kernel: 'imq', bandwidth: 0.5 }, stepSize: 0.01 },
+      ];
+      expect(engine.setRuns(runs)).toBe(true);
+      await frame();
+      const file = exported(engine);
+      expect((JSON.parse(file) as { runs: unknown }).runs).toEqual(runs);
+      const want = runs.map((r) => ({ stepSize: undefined, ...r }));
+      expect(comparedRuns(engine)).toEqual(want);
+
+      // the compared runs changed and the primary too
+      expect(engine.setRuns([{ method: 'langevin', params: {}, stepSize: 0.2 }])).toBe(true);
+      expect(engine.configure({ method: 'mmd-flow', params: {}, n: 16 })).toBe(true);
+      await frame();
+      expect(comparedRuns(engine)).not.toEqual(want);
+
+      const r = readConfigFile(file, specs, engine.getSnapshot().config);
+      expect(r.link.errors).toEqual([]);
+      expect(r.errors).toEqual([]);
+      applyConfigFile(engine, r);
+      await frame();
+      expect(comparedRuns(engine)).toEqual(want);
+      expect(comparable(exported(engine))).toEqual(comparable(file));
+      expect(importMessage('four.json', r)).toEqual({ kind: 'info', text: 'Imported config four.json' });
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('an older file with only compare / compare2 (no runs) still imports both compared runs with their parameters', async () => {
+    const { engine, frame } = await manualEngine({ ...DEFAULT_CONFIG, method: 'langevin', target: { id: 'gaussian', params: {} }, n: 16 });
+    try {
+      const older = JSON.stringify({
+        method: 'svgd',
+        params: { bandwidth: 0.4 },
+        target: { id: 'banana', params: {} },
+        n: 24,
+        seed: 3,
+        stepSize: 0.02,
+        compare: 'mmd-flow',
+        compareParams: { bandwidth: 0.7 },
+        compare2: 'langevin',
+        compare2Params: { mala: true },
+      });
+      const r = readConfigFile(older, specs, engine.getSnapshot().config);
+      expect(r.link.errors).toEqual([]);
+      expect(r.errors).toEqual([]);
+      expect(r.compareParams).toEqual({ bandwidth: 0.7 });
+      expect(r.compare2Params).toEqual({ mala: true });
+      applyConfigFile(engine, r);
+      await frame();
+      expect(engine.getSnapshot().config).toMatchObject({ method: 'svgd', params: { bandwidth: 0.4 }, target: { id: 'banana' }, n: 24, seed: 3, stepSize: 0.02 });
+      // no step size of their own: they follow the primary's
+      expect(comparedRuns(engine)).toEqual([
+        { method: 'mmd-flow', params: { bandwidth: 0.7 }, stepSize: undefined },
+        { method: 'langevin', params: { mala: true }, stepSize: undefined },
+      ]);
+      // and a bad value there is named by its older key
+      const bad = readConfigFile(JSON.stringify({ ...(JSON.parse(older) as object), compare2: 'nope', compareParams: { bandwidth: 'wide' } }), specs, DEFAULT_CONFIG);
+      const msg = importMessage('old.json', bad).text;
+      expect(msg).toMatch(/compareParams\.bandwidth: expected a number, got 'wide'/);
+      expect(msg).toMatch(/compare2: unknown method 'nope'/);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a bad runs entry is named by its file key (runs[i]...); good runs and values are kept, bad values take their defaults', () => {
+    const r = readConfigFile(
+      JSON.stringify({
+        method: 'svgd',
+        target: { id: 'banana', params: {} },
+        runs: [
+          { method: 'mmd-flow', params: { kernel: 'zzz', bandwidth: 0.7 } },
+          { method: 'nope', params: {} },
+          { method: 'svgd', params: { bandwidth: 'wide', kernel: 'imq', zzz: 1 }, stepSize: 0 },
+          { method: 'langevin', params: {} },
+        ],
+      }),
+      specs,
+      DEFAULT_CONFIG,
+    );
+    const msg = importMessage('runs.json', r);
+    expect(msg.kind).toBe('error');
+    expect(msg.text).toMatch(/runs\[0\]\.params\.kernel: expected one of gaussian\|imq\|energy, got 'zzz'/);
+    expect(msg.text).toMatch(/runs\[1\]\.method: unknown method 'nope'/);
+    expect(msg.text).toMatch(/runs\[2\]\.params\.bandwidth: expected a number or median, got 'wide'/);
+    expect(msg.text).toMatch(/runs\[2\]\.params\.zzz: unknown parameter of svgd/);
+    expect(msg.text).toMatch(/runs\[2\]\.stepSize: expected a positive number, got '0'/);
+    expect(msg.text).toMatch(/runs: at most 3 compared runs, got 4/);
+    expect(msg.text).not.toMatch(/cmp/);
+    // what was right is read: run 1 with its good parameter, run 3 with its good one and no own step size
+    expect(r.link.runs).toEqual([{ method: 'mmd-flow', params: { bandwidth: 0.7 } }, undefined, { method: 'svgd', params: { kernel: 'imq' } }]);
+    const read = (runs: unknown): unknown => readConfigFile(JSON.stringify({ method: 'svgd', target: { id: 'banana' }, runs }), specs, DEFAULT_CONFIG);
+    expect(() => read('mmd-flow')).toThrow(/^runs: expected a list of/);
+    expect(() => read([7])).toThrow(/^runs\[0\]: expected \{ "method"/);
+    expect(() => read([{ method: 'mmd-flow' }, { params: {} }])).toThrow(/^runs\[1\]\.method: expected a method id, got nothing/);
+    expect(() => read([{ method: 'mmd-flow', params: [1] }])).toThrow(/^runs\[0\]\.params: expected an object of parameters/);
+  });
+
   it('what a config cannot hold (a cloud of points, initial positions) is said, not made up', () => {
     const r = readConfigFile(
       JSON.stringify({ method: 'mmd-flow', target: { id: 'moons', params: {}, cloud: { points: 300 } }, n: 64, init: { kind: 'positions' } }),
