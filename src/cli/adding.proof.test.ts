@@ -832,6 +832,24 @@ describe('adding a method, a target and a metric is their own files plus one reg
     expect(list.targets.find((t) => t.id === 'toy-ring')?.params.map((q) => q.name)).toEqual(['radius', 'width']);
   });
 
+  it('wgf lists and reports the toy metric', async () => {
+    const l = await node(['bin/wgf.mjs', 'list', '--json']);
+    expect(l.status, `signal: ${String(l.signal)}, stderr: ${l.stderr}`).toBe(0);
+    const list = JSON.parse(l.stdout) as { metrics: { id: string; label: string; appliesTo: string }[] };
+    expect(list.metrics.map((m) => m.id)).toContain('toyMeanNorm');
+    expect(list.metrics.find((m) => m.id === 'toyMeanNorm')).toMatchObject({ label: '|mean|', appliesTo: 'plane, not a landscape' });
+    const p = await node(['bin/wgf.mjs', 'run', '--method', 'toy-drift', '--target', 'toy-ring', '--n', '128', '--steps', '40', '--seed', '3']);
+    expect(p.status, `signal: ${String(p.signal)}, stderr: ${p.stderr}`).toBe(0);
+    const s = JSON.parse(p.stdout.trim().split('\n').pop() ?? '') as { backend: string; metrics: Record<string, number | null> };
+    console.log(`wgf run toy-drift on toy-ring (${s.backend}): metrics ${JSON.stringify(s.metrics)}`);
+    expect(s.backend).toBe('gpu');
+    const v = s.metrics.toyMeanNorm;
+    expect(typeof v === 'number' && Number.isFinite(v), JSON.stringify(s.metrics)).toBe(true);
+    // 128 points on a ring of radius 1.5 around the origin: the norm of their mean is small, well under the radius
+    expect(v ?? NaN).toBeGreaterThanOrEqual(0);
+    expect(v ?? NaN).toBeLessThan(0.5);
+  });
+
   it('wgf run --method toy-drift --target toy-ring (GPU backend) exits 0, writes the .npy and prints one JSON line', async () => {
     const file = join(copy, 'proof', 'f.npy');
     const p = await node(['bin/wgf.mjs', 'run', '--method', 'toy-drift', '--target', 'toy-ring', '--param', 'radius=2', '--param', 'temperature=0.25', '--n', '128', '--steps', '40', '--every', '20', '--seed', '3', '--out', file]);

@@ -14,6 +14,7 @@ import { decodeNpy, encodeNpy } from '../io/npy';
 import { CLI_DEFAULTS, defaultStepSize } from '../engine/defaults';
 import { getMethod, methods } from '../methods/registry';
 import { targets } from '../targets/registry';
+import { metrics } from '../metrics/registry';
 import { main, type RunSummary } from './main';
 
 const dir = mkdtempSync(join(tmpdir(), 'wgf-cli-'));
@@ -42,11 +43,15 @@ describe('wgf run (cpu backend, in process)', () => {
     expect(r.code).toBe(0);
     const s = summaryOf(r.out);
     expect(s).toMatchObject({ backend: 'cpu', method: 'langevin', target: 'gaussian', n: 64, steps: 20, every: 5, frames: 5, out: file });
-    expect(Object.keys(s)).toEqual(['backend', 'adapter', 'method', 'target', 'n', 'steps', 'every', 'frames', 'wallMs', 'msPerStep', 'out', 'final']);
+    expect(Object.keys(s)).toEqual(['backend', 'adapter', 'method', 'target', 'n', 'steps', 'every', 'frames', 'wallMs', 'msPerStep', 'out', 'final', 'metrics']);
     expect(s.final.nonFinite).toBe(0);
     expect(s.final.mean).toHaveLength(2);
     expect(s.final.cov).toHaveLength(3);
     expect(s.msPerStep).toBeGreaterThan(0);
+    // the live metrics that apply (a plane target with a density and exact samples): KSD, energy, MMD^2, on the final positions
+    expect(Object.keys(s.metrics)).toEqual(metrics.filter((d) => d.appliesTo({ domain: 'plane', sampleOnly: false, hasSamples: true, sampleBased: false, landscape: false })).map((d) => d.id));
+    expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['ksd', 'energy', 'mmd']));
+    for (const v of Object.values(s.metrics)) expect(Number.isFinite(v)).toBe(true);
     const npy = decodeNpy(readFileSync(file));
     expect(npy.shape).toEqual([5, 64, 2]);
     expect(npy.data).toBeInstanceOf(Float32Array);
@@ -211,9 +216,14 @@ describe('wgf arguments', () => {
       for (const p of d.params) expect(r.out).toContain(p.name);
     }
     const j = await wgf('list', '--json');
-    const parsed = JSON.parse(j.out) as { methods: { id: string }[]; targets: { id: string }[] };
+    const parsed = JSON.parse(j.out) as { methods: { id: string }[]; targets: { id: string }[]; metrics: { id: string; label: string; appliesTo: string }[] };
     expect(parsed.methods.map((m) => m.id)).toEqual(methods.map((m) => m.id));
     expect(parsed.targets.map((t) => t.id)).toEqual(targets.map((t) => t.id));
+    // the metrics section: every registered metric, its label and when it applies in words
+    expect(parsed.metrics.map((m) => m.id)).toEqual(metrics.map((m) => m.id));
+    expect(parsed.metrics.find((m) => m.id === 'ksd')).toMatchObject({ label: 'KSD', appliesTo: 'plane, not a landscape, the target has a density' });
+    expect(parsed.metrics.find((m) => m.id === 'l2')?.appliesTo).toBe('torus, not a landscape');
+    for (const m of metrics) expect(r.out).toContain(`  ${m.id.padEnd(10)} ${m.label}`);
   });
 });
 

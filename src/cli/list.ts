@@ -1,5 +1,7 @@
-/** `wgf list [--json]`: every method and target with its parameters (and its default step size rule). */
+/** `wgf list [--json]`: every method and target with its parameters (and its default step size rule), and the live metrics. */
 import { methods } from '../methods/registry';
+import { metrics } from '../metrics/registry';
+import type { MetricDef, MetricFacts } from '../metrics/types';
 import type { ParamSpec } from '../core/params';
 import { targets } from '../targets/registry';
 import { CliError, parseFlags } from './args';
@@ -12,6 +14,52 @@ const FORMULA_OPERATORS = ['+', '-', '*', '/', '^', 'unary -', '( )', 'implicit 
 /** The targets typed as formulas (TargetDef.paramsFor), by registry data: their ids and text parameters. */
 function formulaTargets(): { id: string; texts: string[] }[] {
   return targets.filter((t) => t.paramsFor !== undefined).map((t) => ({ id: t.id, texts: t.params.filter((p) => p.kind === 'json').map((p) => p.name) }));
+}
+
+/** Each fact of MetricFacts, its two values in words. */
+const FACT_WORDS: { key: keyof MetricFacts; values: readonly [MetricFacts[keyof MetricFacts], string][] }[] = [
+  { key: 'domain', values: [['plane', 'plane'], ['torus', 'torus']] },
+  { key: 'landscape', values: [[false, 'not a landscape'], [true, 'an energy landscape']] },
+  { key: 'sampleOnly', values: [[false, 'the target has a density'], [true, 'the target is known by samples only']] },
+  { key: 'hasSamples', values: [[true, 'target samples available'], [false, 'no target samples']] },
+  { key: 'sampleBased', values: [[false, 'a score-based method'], [true, 'a sample-based method']] },
+];
+
+/**
+ * When a metric applies, in words, read off its appliesTo (the one rule metricPlan uses) over every
+ * combination of the facts: the fewest conjunctions of facts that cover exactly the combinations where
+ * it holds (prime implicants, greedy cover), e.g. 'plane, a target (not a landscape), the target has a density'.
+ */
+export function appliesInWords(def: Pick<MetricDef, 'appliesTo'>): string {
+  type Cube = (number | undefined)[];
+  const dims = FACT_WORDS.length;
+  const facts = (pick: readonly number[]): MetricFacts =>
+    Object.fromEntries(FACT_WORDS.map((f, i) => [f.key, f.values[pick[i] ?? 0]?.[0]])) as unknown as MetricFacts;
+  const all: number[][] = [];
+  for (let k = 0; k < 2 ** dims; k++) all.push(Array.from({ length: dims }, (_, i) => (k >> i) & 1));
+  const on = all.filter((p) => def.appliesTo(facts(p)));
+  if (on.length === all.length) return 'every run';
+  if (on.length === 0) return 'no run';
+  const covers = (c: Cube, p: readonly number[]): boolean => c.every((v, i) => v === undefined || v === p[i]);
+  const cubes: Cube[] = [];
+  for (let k = 0; k < 3 ** dims; k++) cubes.push(Array.from({ length: dims }, (_, i) => [0, 1, undefined][Math.floor(k / 3 ** i) % 3]));
+  const implicants = cubes.filter((c) => all.every((p) => !covers(c, p) || on.includes(p)));
+  const free = (c: Cube): number => c.filter((v) => v === undefined).length;
+  const prime = implicants.filter((c) => !implicants.some((d) => d !== c && free(d) > free(c) && c.every((v, i) => d[i] === undefined || d[i] === v)));
+  const chosen: Cube[] = [];
+  let left = on;
+  while (left.length > 0) {
+    const best = prime.reduce((a, b) => (left.filter((p) => covers(b, p)).length > left.filter((p) => covers(a, p)).length ? b : a));
+    chosen.push(best);
+    left = left.filter((p) => !covers(best, p));
+  }
+  const words = chosen.map((c) => c.flatMap((v, i) => (v === undefined ? [] : [FACT_WORDS[i]?.values[v]?.[1] ?? ''])).join(', '));
+  return words.length === 1 ? (words[0] ?? '') : words.map((w) => `(${w})`).join(' or ');
+}
+
+/** The registry's metrics for `wgf list`: id, label, what it measures and when it applies. */
+function metricRows(): { id: string; label: string; description: string; appliesTo: string }[] {
+  return metrics.map((d) => ({ id: d.id, label: d.label, description: d.plot.what, appliesTo: appliesInWords(d) }));
 }
 
 function fmtDefault(spec: ParamSpec): string {
@@ -56,6 +104,11 @@ export function listText(): string {
   section('methods', methods);
   lines.push('');
   section('targets', targets);
+  lines.push('', 'metrics (in wgf run\'s "metrics", on the final positions):');
+  for (const m of metricRows()) {
+    lines.push(`  ${m.id.padEnd(10)} ${m.label}: ${m.description}`);
+    lines.push(`      applies to: ${m.appliesTo}`);
+  }
   lines.push('', 'Set parameters with --param NAME=VALUE (vectors: comma-separated, e.g. --param mean=1,2).');
   const typed = formulaTargets();
   if (typed.length > 0) {
@@ -80,7 +133,7 @@ export function listJson(): string {
     limits: { length: MAX_FORMULA_LENGTH, nesting: MAX_NESTING, params: MAX_PARAMS },
     grammar: FORMULA_GRAMMAR,
   };
-  return `${JSON.stringify({ methods: strip(methods), targets: strip(targets), formula })}\n`;
+  return `${JSON.stringify({ methods: strip(methods), targets: strip(targets), formula, metrics: metricRows() })}\n`;
 }
 
 /** `wgf list [--json]`; returns the exit code. */

@@ -14,6 +14,7 @@ import { pointsFromFile } from '../io/points';
 import { encodeNpySidecar, npySidecarName } from '../io/npySidecar';
 import { formatFromFileName, trajectoryChunks, type TrajectoryFormat } from '../io/trajectory';
 import { methods, getMethod } from '../methods/registry';
+import { metricsWithValues, readMetric } from '../metrics/registry';
 
 /** Registry data for the usage text (no method id is written in the CLI). */
 const SAMPLE_METHODS = methods.filter((m) => m.needs === 'samples').map((m) => m.id);
@@ -85,7 +86,8 @@ Options for run (defaults in brackets):
                         steps after the last frame (S not a multiple of K) still run
 
 Output: {"backend","adapter","method","target","n","steps","every","frames","wallMs",
-"msPerStep","out","final":{"mean","cov","nonFinite", and the method's readouts, e.g. "acceptance"}};
+"msPerStep","out","final":{"mean","cov","nonFinite", and the method's readouts, e.g. "acceptance"},
+"metrics":{the live metrics that apply to the run, on the final positions, e.g. "ksd"; see wgf list}};
 cov = [c11, c12, c22]; wallMs includes
 the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
 Exit codes: 0 ok, 1 runtime failure, 2 bad arguments or input files, 3 non-finite particles,
@@ -322,6 +324,12 @@ export interface RunSummary {
   diverged?: string;
   /** Plus the method's readouts (stats.readouts, metrics.readouts), e.g. acceptance, bandwidth, energy, gradNorm, minEig. */
   final: { mean: [number, number]; cov: [number, number, number]; nonFinite: number } & Record<string, number | number[]>;
+  /**
+   * The registry's metrics that apply to the run (src/metrics/registry.ts, as the page plots them),
+   * measured on the final positions by the backend's implementations (GPU kernels or the float64
+   * twins), by id, with their extras (e.g. sinkhornIterations); null where a value is not finite.
+   */
+  metrics: Record<string, number | null>;
 }
 
 const round = (v: number, digits = 4): number => Number(v.toPrecision(digits));
@@ -430,7 +438,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   try {
     const frameCount = Math.floor(args.steps / args.every) + 1;
     const frames = args.out !== undefined ? new Float32Array(frameCount * n * 2) : undefined;
-    let run: LoopResult & { stats: ParticleStats; metrics: Metrics | undefined; last: Float32Array | undefined };
+    let run: LoopResult & { stats: ParticleStats; metrics: Metrics | undefined; measured: Metrics; last: Float32Array | undefined };
     try {
       run = await guardGpu(backend, async () => {
         try {
@@ -444,7 +452,10 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         const wantsMetrics = getMethod(args.method).readouts?.some((r) => r.when === 'metrics') === true && loop.stepsDone > 0;
         // the final positions as float32 (what the files hold): a float64 value beyond float32's range counts as non-finite
         const last = frames ? undefined : Float32Array.from(await sim.positions());
-        return { ...loop, stats: await sim.stats(), metrics: wantsMetrics ? await sim.metrics() : undefined, last };
+        const stats = await sim.stats();
+        // the live metrics on the final positions (the result's "metrics"); the readouts of final come from it only as before
+        const measured = await sim.metrics();
+        return { ...loop, stats, metrics: wantsMetrics ? measured : undefined, measured, last };
       });
     } catch (e) {
       if (e instanceof GpuRunError) {
@@ -453,7 +464,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       }
       throw e;
     }
-    const { wallMs, stepMs, stats, metrics, stepsDone, framesDone, interrupted } = run;
+    const { wallMs, stepMs, stats, metrics, measured, stepsDone, framesDone, interrupted } = run;
     const stride = n * 2;
     const lastFrame = frames ? frames.subarray((framesDone - 1) * stride, framesDone * stride) : run.last;
     const nonFinite = Math.max(stats.nonFinite, lastFrame ? countNonFinitePoints(lastFrame) : 0);
@@ -524,6 +535,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         ...readoutsOf(stats),
         ...(metrics ? readoutsOf(metrics) : {}),
       },
+      metrics: metricsOf(measured),
     };
     io.out(`${JSON.stringify(summary)}\n`);
     if (interrupted) {
@@ -542,6 +554,20 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
 }
 
+
+/** The registered metrics with a value in `m`, and their extras, rounded like the stats (non-finite: null). */
+function metricsOf(m: Metrics): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  const put = (k: string, v: number): void => void (out[k] = Number.isFinite(v) ? roundStat(v) : null);
+  for (const { def, value } of metricsWithValues(m)) {
+    put(def.id, value);
+    for (const e of def.extras ?? []) {
+      const v = readMetric(m, e);
+      if (v !== undefined) put(e, v);
+    }
+  }
+  return out;
+}
 
 /** A readouts record, its values rounded like the stats (keys as the method declares them). */
 function readoutsOf(x: { readouts?: Record<string, number> }): Record<string, number> {
