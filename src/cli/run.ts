@@ -87,7 +87,7 @@ Options for run (defaults in brackets):
 
 Output: {"backend","adapter","method","target","n","steps","every","frames","wallMs",
 "msPerStep","out","final":{"mean","cov","nonFinite", and the method's readouts, e.g. "acceptance"},
-"metrics":{the live metrics that apply to the run, on the final positions, e.g. "ksd"; see wgf list}};
+"metrics":{the live metrics that apply to the run, by id, on the final positions; see wgf list}};
 cov = [c11, c12, c22]; wallMs includes
 the frame read-backs, msPerStep times the stepping only (each batch waits for the GPU).
 Exit codes: 0 ok, 1 runtime failure, 2 bad arguments or input files, 3 non-finite particles,
