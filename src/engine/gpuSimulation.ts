@@ -81,9 +81,6 @@ export class GpuSimulation implements Simulation {
     device.queue.writeBuffer(this.pos[0], 0, Float32Array.from(run.initial));
     const scores = res.buffer('scores', 16 * n, S);
     const clock = res.buffer('clock', 16, S | CD);
-    const counters = res.buffer('counters', 16, S | CS | CD);
-    const bw = res.buffer('bw', 16, S | CS | CD);
-    device.queue.writeBuffer(bw, 0, new Float32Array([1, 0, 0, 0]));
     const packed = packTargetUniform(this.target.packed);
     this.targetUniform = res.buffer('target', packed.byteLength, GPUBufferUsage.UNIFORM | CD);
     this.targetBG = bindBuffers(device, 'Target', targetLayout(device), [this.targetUniform]);
@@ -96,7 +93,7 @@ export class GpuSimulation implements Simulation {
     }
     this.placement = runsOn(run.method, run.methodParams, 'gpu');
     this.stepper = res.track(run.method.createGpu(
-      { device, pos: this.pos, scores, clock, counters, bw, ...(this.cloud ? { cloud: this.cloud } : {}), ...(this.target.packed.shader ? { targetShader: this.target.packed.shader } : {}) },
+      { device, pos: this.pos, scores, clock, ...(this.cloud ? { cloud: this.cloud } : {}), ...(this.target.packed.shader ? { targetShader: this.target.packed.shader } : {}) },
       { n, stepSize: config.stepSize, seed: config.seed, params: run.methodParams, domain: run.domain, ...(run.cloud ? { cloud: run.cloud } : {}), ...(run.landscape ? { landscape: run.landscape } : {}) },
     ));
     // stats

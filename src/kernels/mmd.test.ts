@@ -289,8 +289,7 @@ describe('mmd-flow on the GPU (method stepper)', () => {
       const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, f32(x0)), emptyBuffer(device, 8 * n)];
       const cloud = { buffer: uploadBuffer(device, f32(y)), m: n };
       const ctx = {
-        device, pos, scores: emptyBuffer(device, 16 * n), clock: emptyBuffer(device, 16),
-        counters: emptyBuffer(device, 16), bw: emptyBuffer(device, 16), cloud,
+        device, pos, scores: emptyBuffer(device, 16 * n), clock: emptyBuffer(device, 16), cloud,
       };
       const stepper = mmdFlow.createGpu(ctx, runOf(n, y, 'energy', ENERGY_SCHEDULE.h1));
       let cur: 0 | 1 = 0;

@@ -74,8 +74,7 @@ async function gpuRun(params: Params, h: number, steps: number): Promise<{ avg: 
     const usage = GPUBufferUsage.STORAGE;
     const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, Float32Array.from(initial()), usage), emptyBuffer(device, 8 * N)];
     const ctx = {
-      device, pos, scores: emptyBuffer(device, 16 * N), clock: emptyBuffer(device, 16), counters: emptyBuffer(device, 16),
-      bw: uploadBuffer(device, new Float32Array([1, 0, 0, 0])),
+      device, pos, scores: emptyBuffer(device, 16 * N), clock: emptyBuffer(device, 16),
     };
     const tu = uploadBuffer(device, new Uint8Array(packTargetUniform(target.packed)), GPUBufferUsage.UNIFORM);
     const tbg = bindBuffers(device, 'test.target', targetLayout(device), [tu]);
@@ -101,7 +100,7 @@ async function gpuRun(params: Params, h: number, steps: number): Promise<{ avg: 
     }
     const p = new Float32Array(await readBuffer(device, st.state, 4))[0] ?? NaN;
     st.destroy();
-    for (const b of [...pos, ctx.scores, ctx.clock, ctx.counters, ctx.bw, tu]) b.destroy();
+    for (const b of [...pos, ctx.scores, ctx.clock, tu]) b.destroy();
     return { avg: avg.map((v) => v / count), p };
   });
 }

@@ -26,7 +26,7 @@ import { gwgStep, type MoveRule } from '../reference/gwgStep';
 import { medianBandwidth } from '../reference/medianBandwidth';
 import { targetEval } from '../reference/targetEval';
 import { readParams } from '../core/params';
-import { bandwidthReadout } from './svgd';
+import { bandwidthReadout, createBandwidthBuffer } from './svgd';
 import type { CpuStepper, GpuMethodContext, GpuStepper, MethodDef, MethodRun } from './types';
 
 /** Smoothing of grad h for p < 2 (src/reference/gwgStep.ts): the inner ascent's curvature stays <= (p-1) / sqrt(eps2)^(2-p). */
@@ -87,17 +87,17 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
   adapt.configure({ n, rate: s.rate, eps2: GWG_EPS2, move: s.move });
   const configure = (): void => step.configure({ n, h, sigma2: s.sigma2, lr: s.lr, eps2: GWG_EPS2, move: s.move });
   configure();
-  if (s.sigma2 !== null) device.queue.writeBuffer(ctx.bw, 0, new Float32Array([s.sigma2, 0, 0, 0]));
+  const bw = createBandwidthBuffer(device, 'gwg.bw', s.sigma2);
   const evalIO = [evalK.bindIO(ctx.pos[0], ctx.scores), evalK.bindIO(ctx.pos[1], ctx.scores)] as const;
-  const medIO = [median.bindIO(ctx.pos[0], ctx.bw), median.bindIO(ctx.pos[1], ctx.bw)] as const;
+  const medIO = [median.bindIO(ctx.pos[0], bw), median.bindIO(ctx.pos[1], bw)] as const;
   const io = (cur: 0 | 1): GPUBindGroup =>
-    step.bindIO({ posIn: ctx.pos[cur], scores: ctx.scores, bw: ctx.bw, state, coef, fw, posOut: ctx.pos[cur === 0 ? 1 : 0] });
+    step.bindIO({ posIn: ctx.pos[cur], scores: ctx.scores, bw, state, coef, fw, posOut: ctx.pos[cur === 0 ? 1 : 0] });
   const stepIO = [io(0), io(1)] as const;
   const adaptIO = adapt.bindIO(fw, state);
   return {
     state,
     coef,
-    readouts: { stats: bandwidthReadout(ctx.bw) },
+    readouts: { stats: bandwidthReadout(bw) },
     encode(pass, cur, target) {
       evalK.encode(pass, evalIO[cur], target, n);
       if (s.sigma2 === null) median.encode(pass, medIO[cur]);
@@ -117,6 +117,7 @@ export function createGwgGpu(ctx: GpuMethodContext, run: MethodRun): GwgGpuStepp
       coef.destroy();
       fw.destroy();
       state.destroy();
+      bw.destroy();
     },
   };
 }

@@ -33,17 +33,18 @@ export const langevin: MethodDef = {
     let h = run.stepSize;
     const configure = (): void => kernel.configure({ n: run.n, h, seed: run.seed, mala });
     configure();
+    // the stepper's own counters = [accepted, proposed] (atomic u32), zeroed after each read (MALA)
+    const counters = ctx.device.createBuffer({ label: 'langevin.counters', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     const io: [GPUBindGroup, GPUBindGroup] = [
-      kernel.bindIO(ctx.pos[0], ctx.clock, ctx.counters),
-      kernel.bindIO(ctx.pos[1], ctx.clock, ctx.counters),
+      kernel.bindIO(ctx.pos[0], ctx.clock, counters),
+      kernel.bindIO(ctx.pos[1], ctx.clock, counters),
     ];
     return {
-      // counters = [accepted, proposed] (atomic u32), zeroed after each read
       ...(mala
         ? {
             readouts: {
               stats: {
-                region: () => ({ buffer: ctx.counters, offset: 0, bytes: 8 }),
+                region: () => ({ buffer: counters, offset: 0, bytes: 8 }),
                 resetOnRead: true,
                 decode(bytes: ArrayBuffer) {
                   const [accepted = 0, proposed = 0] = new Uint32Array(bytes, 0, 2);
@@ -61,7 +62,10 @@ export const langevin: MethodDef = {
         h = next;
         configure();
       },
-      destroy: () => kernel.destroy(),
+      destroy() {
+        kernel.destroy();
+        counters.destroy();
+      },
     };
   },
   createCpu(run) {

@@ -35,7 +35,18 @@ export const BANDWIDTH_READOUT: ReadoutSpec = {
   description: "The kernel bandwidth in use: sigma (rbf) or c (imq); with 'median', sqrt(med^2 / (2 log(N+1))) of this step",
 };
 
-/** The GPU readout of bw[0] = sigma^2 (the bandwidth state shared with medianBandwidth). */
+/**
+ * A stepper's own bandwidth state, array<f32, 4> = [sigma^2, med^2, 0, 0] (medianBandwidth writes it,
+ * the step reads bw[0]): sigma^2 = the fixed value, or 1 until the first median. Each method that
+ * uses it (svgd, gwg) makes its own; its stepper's destroy() frees it.
+ */
+export function createBandwidthBuffer(device: GPUDevice, label: string, sigma2: number | null): GPUBuffer {
+  const bw = device.createBuffer({ label, size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(bw, 0, new Float32Array([sigma2 ?? 1, 0, 0, 0]));
+  return bw;
+}
+
+/** The GPU readout of bw[0] = sigma^2 (the stepper's bandwidth state, see createBandwidthBuffer). */
 export function bandwidthReadout(bw: GPUBuffer): GpuReadout {
   return {
     region: () => ({ buffer: bw, offset: 0, bytes: 4 }),
@@ -179,14 +190,14 @@ export const svgd: MethodDef = {
     median.configure(n);
     const configure = (): void => step.configure({ n, h, sigma2, kernel: cfg.kernel, beta: cfg.beta, periodic: cfg.periodic });
     configure();
-    const medIO = [median.bindIO(ctx.pos[0], ctx.bw), median.bindIO(ctx.pos[1], ctx.bw)] as const;
+    const bw = createBandwidthBuffer(ctx.device, 'svgd.bw', sigma2);
+    const medIO = [median.bindIO(ctx.pos[0], bw), median.bindIO(ctx.pos[1], bw)] as const;
     const stepIO = [
-      step.bindIO(ctx.pos[0], ctx.scores, ctx.bw, ctx.pos[1]),
-      step.bindIO(ctx.pos[1], ctx.scores, ctx.bw, ctx.pos[0]),
+      step.bindIO(ctx.pos[0], ctx.scores, bw, ctx.pos[1]),
+      step.bindIO(ctx.pos[1], ctx.scores, bw, ctx.pos[0]),
     ] as const;
-    if (sigma2 !== null) ctx.device.queue.writeBuffer(ctx.bw, 0, new Float32Array([sigma2, 0, 0, 0]));
     return {
-      readouts: { stats: bandwidthReadout(ctx.bw) },
+      readouts: { stats: bandwidthReadout(bw) },
       encode(pass, cur, target) {
         evalK.encode(pass, evalIO[cur], target, n);
         if (sigma2 === null) median.encode(pass, medIO[cur]);
@@ -201,6 +212,7 @@ export const svgd: MethodDef = {
         evalK.destroy();
         median.destroy();
         step.destroy();
+        bw.destroy();
       },
     };
   },

@@ -34,8 +34,7 @@ async function gpuRun(target: TargetInstance, x0: Float64Array, params: Params, 
   return withValidation(device, async () => {
     const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, Float32Array.from(x0)), emptyBuffer(device, 8 * n)];
     const ctx = {
-      device, pos, scores: emptyBuffer(device, 16 * n), clock: emptyBuffer(device, 16), counters: emptyBuffer(device, 16),
-      bw: uploadBuffer(device, new Float32Array([1, 0, 0, 0])),
+      device, pos, scores: emptyBuffer(device, 16 * n), clock: emptyBuffer(device, 16),
     };
     const tu = uploadBuffer(device, new Uint8Array(packTargetUniform(target.packed)), GPUBufferUsage.UNIFORM);
     const tbg = bindBuffers(device, 'test.target', targetLayout(device), [tu]);

@@ -22,7 +22,11 @@ export interface MethodRun {
   landscape?: PackedLandscape;
 }
 
-/** GPU resources a simulation owns and lends to its method. */
+/**
+ * GPU resources a simulation owns and lends to its method. A buffer only some methods use (MALA's
+ * acceptance counters, the SVGD/GWG bandwidth state) is the method's own: its createGpu makes it, its
+ * stepper's destroy() frees it, and a readout of it declares the region (GpuReadout.region).
+ */
 export interface GpuMethodContext {
   device: GPUDevice;
   /** Ping-pong particle buffers, array<vec2f> of n. */
@@ -31,10 +35,6 @@ export interface GpuMethodContext {
   scores: GPUBuffer;
   /** array<u32>: clock[0] = step counter. */
   clock: GPUBuffer;
-  /** array<atomic<u32>, 2>: accepted, proposed. */
-  counters: GPUBuffer;
-  /** array<f32, 4>: [sigma^2, med^2, ...] kernel bandwidth state. */
-  bw: GPUBuffer;
   /** needs 'samples' only: the target cloud, array<vec2f> with capacity >= m, uploaded by the simulation. */
   cloud?: { buffer: GPUBuffer; m: number };
   /**

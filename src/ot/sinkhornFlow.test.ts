@@ -97,7 +97,7 @@ describe('sinkhorn-flow', () => {
       const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, Float32Array.from(x0)), emptyBuffer(device, 8 * N)];
       const ctx = {
         device, pos, scores: emptyBuffer(device, 16 * N), clock: emptyBuffer(device, 16),
-        counters: emptyBuffer(device, 16), bw: emptyBuffer(device, 16), cloud: { buffer: uploadBuffer(device, Float32Array.from(y)), m: N },
+        cloud: { buffer: uploadBuffer(device, Float32Array.from(y)), m: N },
       };
       const stepper = sinkhornFlow.createGpu(ctx, runOf(y));
       const dummy = device.createBindGroup({ layout: device.createBindGroupLayout({ entries: [] }), entries: [] });
@@ -129,8 +129,7 @@ describe('sinkhorn-flow', () => {
       const pos: [GPUBuffer, GPUBuffer] = [uploadBuffer(device, Float32Array.from(x0)), emptyBuffer(device, 8 * N)];
       const cloud = { buffer: uploadBuffer(device, Float32Array.from(y)), m: N };
       const ctx = {
-        device, pos, scores: emptyBuffer(device, 16 * N), clock: emptyBuffer(device, 16),
-        counters: emptyBuffer(device, 16), bw: emptyBuffer(device, 16), cloud,
+        device, pos, scores: emptyBuffer(device, 16 * N), clock: emptyBuffer(device, 16), cloud,
       };
       const r = runOf(y, mode);
       const stepper = sinkhornFlow.createGpu(ctx, { ...r, params: { ...r.params, debias } });

@@ -319,11 +319,9 @@ describe('formula target on the GPU: Langevin', () => {
       const rng = new Rng(3, 1);
       const init = Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? 3 : -2) + 0.5 * rng.normal());
       const { pts, counts } = await withDevice(async (t) => {
-        const S = GPUBufferUsage.STORAGE, CS = GPUBufferUsage.COPY_SRC, CD = GPUBufferUsage.COPY_DST;
         const pos: [GPUBuffer, GPUBuffer] = [t.upload(init), t.empty(8 * n)];
         const ctx: GpuMethodContext = {
-          device, pos, scores: t.empty(16 * n), clock: t.empty(16), counters: t.empty(16),
-          bw: t.track(device.createBuffer({ size: 16, usage: S | CS | CD })),
+          device, pos, scores: t.empty(16 * n), clock: t.empty(16),
           ...(inst.packed.shader ? { targetShader: inst.packed.shader } : {}),
         };
         const stepper = t.track(langevin.createGpu(ctx, { n, stepSize: h, seed, params: resolveParams(langevin.params, { mala }), domain: 'plane' }));
@@ -341,7 +339,9 @@ describe('formula target on the GPU: Langevin', () => {
           pass.end();
           device.queue.submit([enc.finish()]);
         }
-        return { pts: new Float32Array(await t.read(pos[cur], 8 * n)), counts: new Uint32Array(await t.read(ctx.counters, 8)) };
+        // MALA's [accepted, proposed] live in the stepper's own buffer: its 'stats' readout region (ULA: none)
+        const counts = stepper.readouts?.stats ? new Uint32Array(await t.read(stepper.readouts.stats.region().buffer, 8)) : new Uint32Array(2);
+        return { pts: new Float32Array(await t.read(pos[cur], 8 * n)), counts };
       });
       const m = moments(pts);
       const v = mala ? 1 : 1 / (1 - h / 2);

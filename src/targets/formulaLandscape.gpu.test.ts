@@ -114,7 +114,7 @@ describe('the double well typed as V and W on the GPU follows the built-in doubl
         const buf = (bytes: number): GPUBuffer => device.createBuffer({ size: bytes, usage: S | CS | CD });
         const pos: [GPUBuffer, GPUBuffer] = [buf(8 * n), buf(8 * n)];
         device.queue.writeBuffer(pos[0], 0, init);
-        const ctx: GpuMethodContext = { device, pos, scores: buf(16 * n), clock: buf(16), counters: buf(16), bw: buf(16) };
+        const ctx: GpuMethodContext = { device, pos, scores: buf(16 * n), clock: buf(16) };
         const stepper = method.createGpu(ctx, { n, stepSize: 1, seed: 1, params: resolveParams(method.params, extra), domain: 'plane', landscape: L });
         const stepAsync = stepper.stepAsync?.bind(stepper);
         if (!stepAsync) throw new Error(`${id}: a landscape stepper steps asynchronously`);
@@ -126,7 +126,7 @@ describe('the double well typed as V and W on the GPU follows the built-in doubl
         }
         const x = new Float32Array(await readBuffer(device, pos[cur], 8 * n));
         stepper.destroy();
-        for (const b of [...pos, ctx.scores, ctx.clock, ctx.counters, ctx.bw]) b.destroy();
+        for (const b of [...pos, ctx.scores, ctx.clock]) b.destroy();
         return { x, F };
       });
     const a = await run(formula), b = await run(builtin);
