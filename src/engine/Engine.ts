@@ -193,7 +193,8 @@ export class Engine {
       return;
     }
     this.installBackend(backend);
-    if (this.nFromAdapter && this.config.n === APP_DEFAULTS.n) this.config = { ...this.config, n: adapterDefaultN(backend.info) };
+    // a landscape run takes the N its estimated step cost allows on this adapter (issue 22 item 4)
+    if (this.nFromAdapter && this.config.n === APP_DEFAULTS.n) this.config = { ...this.config, n: adapterDefaultN(backend.info, this.config) };
     if (this.newRun(backend, this.config, 'start')) {
       this.status = 'ready';
       this.buildCompared(false);

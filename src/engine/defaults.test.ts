@@ -17,11 +17,12 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from './backend';
 import type { Domain, RunConfig } from './types';
 import {
-  adapterDefaultN, APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
+  adapterClass, adapterDefaultN, APP_DEFAULTS, appDefaultRun, CLI_DEFAULTS, compareStepSize, defaultN, defaultStepSize, describeFollowed, factsOf, followDefaults, incompatibility, methodsByPriority, niceFloor, runStepSize, targetCurvature, targetParams,
 } from './defaults';
 import { getMethod, methods } from '../methods/registry';
 import { compareConfig } from './compare';
-import { GPU_BUDGET, HOST_BUDGET, landscapeStepCost, MAX_N, MIN_N } from '../methods/landscapeCost';
+import { GPU_BUDGET, HARDWARE_GPU_BUDGET, HOST_BUDGET, landscapeBudget, landscapeStepCost, MAX_N, MIN_N } from '../methods/landscapeCost';
+import { findPreset } from '../state/presets';
 import type { Params } from '../core/params';
 import { ksdFromRows, ksdRows } from '../reference/ksdRows';
 import { Rng } from '../reference/philox';
@@ -287,6 +288,54 @@ describe('issue 22 items 2 and 4: per-(method, target) defaults, the default N o
     expect(adapterDefaultN({ kind: 'gpu', description: 'nvidia hopper H100' })).toBe(4096);
     expect(adapterDefaultN({ kind: 'gpu', description: 'google swiftshader Subzero (software)' })).toBe(1024);
     expect(adapterDefaultN({ kind: 'cpu', description: 'CPU engine (float64)' })).toBe(1024);
+  });
+
+  it('a landscape run\'s default N follows the adapter (issue 22 item 4): its estimated step fits the adapter\'s budget, jko\'s host twin the CPU\'s everywhere', () => {
+    const hw = { kind: 'gpu' as const, description: 'nvidia hopper H100' };
+    const sw = { kind: 'gpu' as const, description: 'google swiftshader Subzero (software)' };
+    const cpu = { kind: 'cpu' as const, description: 'CPU engine (float64)' };
+    const on = (method: string, target = 'double-well') => ({ method, params: {}, target: { id: target, params: {} } });
+    const table = Object.fromEntries(['wgd', 'wgd-perturbed', 'w-newton', 'wsfn', 'jko'].map((m) => [m, [sw, hw, cpu].map((info) => adapterDefaultN(info, on(m)))]));
+    // [software, hardware, CPU engine]
+    expect(table).toEqual({
+      wgd: [512, 4096, 512],
+      'wgd-perturbed': [512, 4096, 512],
+      'w-newton': [64, 2048, 128],
+      wsfn: [64, 2048, 128],
+      jko: [64, 64, 64],
+    });
+    // the software (and unknown-adapter) default is the one followDefaults and the URL state use
+    for (const m of Object.keys(table)) expect(adapterDefaultN(sw, on(m)), m).toBe(defaultN(m, 'double-well'));
+    // each default fits its budget and twice it does not (unless at the cap)
+    for (const [info, cls] of [[sw, 'software'], [hw, 'hardware'], [cpu, 'cpu']] as const) {
+      expect(adapterClass(info)).toBe(cls);
+      for (const m of methods.filter((d) => d.needs === 'landscape')) {
+        for (const t of ['double-well', 'two-layer-net']) {
+          const n = adapterDefaultN(info, on(m.id, t));
+          const backend = info.kind === 'cpu' ? 'cpu' : 'gpu';
+          const c = landscapeStepCost(m, {}, t, n, backend);
+          expect(c.evaluations, `${m.id} on ${t}, ${cls}`).toBeLessThanOrEqual(landscapeBudget(c.where, cls));
+          if (n < MAX_N && n > MIN_N) expect(landscapeStepCost(m, {}, t, 2 * n, backend).evaluations, `${m.id} on ${t}, ${cls}`).toBeGreaterThan(landscapeBudget(c.where, cls));
+        }
+      }
+    }
+    expect(landscapeBudget('host', 'hardware')).toBe(HOST_BUDGET);
+    expect(landscapeBudget('gpu', 'hardware')).toBe(HARDWARE_GPU_BUDGET);
+    // a density run keeps the adapter's N
+    expect(adapterDefaultN(sw, on('svgd', 'banana'))).toBe(1024);
+    expect(adapterDefaultN(hw, on('svgd', 'banana'))).toBe(4096);
+  });
+
+  it('the Saddle escape preset\'s N = 64 is within what the rule allows for each of its three methods, on every adapter', () => {
+    const preset = findPreset('saddle-escape');
+    const q = new URLSearchParams(preset?.hash ?? '');
+    const n = Number(q.get('n'));
+    expect(n).toBe(64);
+    const ids = [q.get('method'), q.get('cmp'), q.get('cmp2')];
+    expect(ids).toEqual(['w-newton', 'wgd', 'wsfn']);
+    for (const info of [{ kind: 'gpu' as const, description: 'swiftshader (software)' }, { kind: 'gpu' as const, description: 'nvidia' }, { kind: 'cpu' as const, description: 'CPU' }]) {
+      for (const id of ids) expect(adapterDefaultN(info, { method: id ?? '', params: {}, target: { id: q.get('target') ?? '', params: {} } }), `${id} on ${info.description}`).toBeGreaterThanOrEqual(n);
+    }
   });
 
   it('a compared run at the primary\'s default step takes its own method\'s default (SVGD 0.2 vs Langevin 0.01 on the banana); a step the user set is shared', () => {

@@ -20,7 +20,7 @@
  * run's default when the method, the target or the domain changes.
  */
 import type { Domain, RunConfig } from './types';
-import { affordableN } from '../methods/landscapeCost';
+import { affordableN, type AdapterClass } from '../methods/landscapeCost';
 import { landscapes, type LandscapeDef } from '../landscapes/presets';
 import { defaultMethods, methods } from '../methods/registry';
 import type { MethodDef, StepSizeRule } from '../methods/types';
@@ -186,10 +186,16 @@ export function compareStepSize(primary: Pick<RunConfig, 'method' | 'target' | '
  * at the N its estimated step cost allows (src/methods/landscapeCost.ts affordableN: w-newton and wsfn 64 on
  * the double well, wgd 512, jko 64 on its host twin), every other method at APP_DEFAULTS.n.
  */
-export function defaultN(methodId: string, targetId: string, params: Params = {}): number {
+export function defaultN(methodId: string, targetId: string, params: Params = {}, adapter?: AdapterClass): number {
   const method = findMethod(methodId);
   if (!method || (method.needs ?? 'score') !== 'landscape') return APP_DEFAULTS.n;
-  return affordableN(method, params, targetId);
+  return affordableN(method, params, targetId, adapter === 'cpu' ? 'cpu' : 'gpu', adapter);
+}
+
+/** The kind of adapter a backend is, for the default N: the CPU engine, a software GPU (its description ends "(software)", src/gpu/device.ts) or a hardware one. */
+export function adapterClass(info: { kind: 'gpu' | 'cpu'; description: string }): AdapterClass {
+  if (info.kind === 'cpu') return 'cpu';
+  return /\(software\)\s*$/.test(info.description) ? 'software' : 'hardware';
 }
 
 /**
@@ -202,10 +208,14 @@ export const SLOW_ADAPTER_N = 1024;
 
 /**
  * The app's default N for a backend: APP_DEFAULTS.n on a hardware GPU, SLOW_ADAPTER_N on a software
- * adapter or the CPU engine. (To be applied where the page starts a run without an `n` of its own.)
+ * adapter or the CPU engine. With `run` a landscape run (issue 22 item 4): the N its estimated step
+ * cost allows on this adapter (defaultN with the adapter: e.g. wsfn on the double well 64 on a software
+ * adapter, 2,048 on a hardware one, 128 on the CPU engine; jko 64 everywhere, its steps on the host).
+ * Applied before the run starts, where the page starts a run without an `n` of its own (Engine.start).
  */
-export function adapterDefaultN(info: { kind: 'gpu' | 'cpu'; description: string }): number {
-  return info.kind === 'cpu' || /\(software\)\s*$/.test(info.description) ? SLOW_ADAPTER_N : APP_DEFAULTS.n;
+export function adapterDefaultN(info: { kind: 'gpu' | 'cpu'; description: string }, run?: Pick<RunConfig, 'method' | 'target' | 'params'>): number {
+  if (run && findMethod(run.method)?.needs === 'landscape') return defaultN(run.method, run.target.id, run.params, adapterClass(info));
+  return adapterClass(info) === 'hardware' ? APP_DEFAULTS.n : SLOW_ADAPTER_N;
 }
 
 /** The default N of a run (its method, target id and method parameters). */

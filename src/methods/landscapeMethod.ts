@@ -18,6 +18,7 @@ import type { PackedLandscape } from '../reference/landscapes';
 import { GpuResources, type Readback } from '../gpu/buffers';
 import { LandscapeGpuStepper, type LandscapeGpuOptions } from '../landscapes/gpuStepper';
 import type { LandscapeCpuStepper, LandscapeReadouts, LandscapeRun } from '../landscapes/stepper';
+import { landscapePasses } from './landscapeCost';
 import { hostTwinSpawn, InThreadHostTwin, WorkerHostTwin, type HostTwin } from './hostTwin';
 
 /**
@@ -254,6 +255,9 @@ export function landscapeMethod(spec: LandscapeMethodSpec): MethodDef {
     // benchmarked by the 'newton' suite (src/bench/newtonBench.ts), not by 'steps' (it runs densities)
     bench: false,
     hostNote: (params) => landscapeHostNote(spec, params),
+    // the step's passes of N^2 pair evaluations (gradient, k Hessian-vector products, line search; jko times
+    // its inner iterations), the count src/engine/work.ts estimates a step with (src/methods/landscapeCost.ts)
+    pairSweeps: (params) => landscapePasses({ id: spec.id, params: spec.params, hostNote: (p) => landscapeHostNote(spec, p) }, params),
     ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
     check(params, _domain, _cloud, n) {
       if (params.solver === 'dense' && n !== undefined && n > DENSE_MAX_N) {
