@@ -66,7 +66,8 @@ export interface EngineOptions {
   cancelFrame?: (id: number) => void;
   /**
    * The link named no N: the first run takes the adapter's default (adapterDefaultN: 1,024 on a
-   * software adapter or the CPU engine, where 4,096 makes a Sinkhorn-flow step take a minute).
+   * software adapter or the CPU engine, where 4,096 makes a Sinkhorn-flow step take a minute; a
+   * landscape method the N its estimated step cost allows there, src/methods/landscapeCost.ts).
    */
   nFromAdapter?: boolean;
 }
