@@ -28,7 +28,7 @@
 import { adapterDefaultN, APP_DEFAULTS } from './defaults';
 import type { Params } from '../core/params';
 import type { TargetInstance } from '../targets/types';
-import { createBackend } from './backend';
+import { createBackend, type BackendOptions } from './backend';
 import type { RunSpec } from './compare';
 import type { Divergence } from './divergence';
 import { resolveRun, resolveTarget } from './config';
@@ -60,7 +60,7 @@ export interface EngineOptions {
   /** navigator.gpu in the browser; undefined forces the CPU fallback. */
   gpu?: GPU | undefined;
   /** Injected for tests; defaults to createBackend. */
-  createBackend?: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
+  createBackend?: (kind: BackendKind, gpu?: GPU, options?: BackendOptions) => Promise<Backend>;
   /** Injected for tests; default window.requestAnimationFrame. */
   requestFrame?: (cb: (t: number) => void) => number;
   cancelFrame?: (id: number) => void;
@@ -91,7 +91,7 @@ export class Engine {
   private playing = true;
   private diverged = false;
   private readonly gpu: GPU | undefined;
-  private readonly makeBackend: (kind: BackendKind, gpu?: GPU) => Promise<Backend>;
+  private readonly makeBackend: (kind: BackendKind, gpu?: GPU, options?: BackendOptions) => Promise<Backend>;
   private readonly loop: FrameLoop;
   private disposed = false;
   private readonly runs: RunList;
@@ -209,7 +209,7 @@ export class Engine {
   private async acquire(kind: BackendKind): Promise<Backend> {
     if (kind === 'gpu') {
       try {
-        const b = await this.makeBackend('gpu', this.gpu);
+        const b = await this.makeBackend('gpu', this.gpu, { live: true });
         this.noticeEvent = undefined;
         return b;
       } catch (e) {
@@ -630,7 +630,7 @@ export class Engine {
     this.runs.detachCompared();
     let backend: Backend;
     try {
-      backend = await this.makeBackend('gpu', this.gpu);
+      backend = await this.makeBackend('gpu', this.gpu, { live: true });
     } catch (e) {
       backend = await this.makeBackend('cpu');
       this.noticeEvent = { type: 'gpu-unavailable', reason: e instanceof Error ? e.message : String(e) };

@@ -59,7 +59,17 @@ async function defaultGpu(): Promise<GPU | undefined> {
   return undefined;
 }
 
-export async function createGpuBackend(gpu?: GPU): Promise<Backend & { device: GPUDevice }> {
+/**
+ * Options of a backend. `live`: the runs are shown as they go (the browser's Engine): the metric
+ * pipelines compile ahead and a run's first metrics read leaves out the slow ones (S_eps), so the
+ * first plot point does not wait for the Sinkhorn loop. The CLI, the benchmarks and the tests leave it
+ * off: every read has every metric that applies.
+ */
+export interface BackendOptions {
+  live?: boolean;
+}
+
+export async function createGpuBackend(gpu?: GPU, options: BackendOptions = {}): Promise<Backend & { device: GPUDevice }> {
   const handle = await acquireDevice(gpu ?? (await defaultGpu()));
   const { device } = handle;
   const info: BackendInfo = { kind: 'gpu', description: handle.description, maxParticles: maxParticlesFor(device) };
@@ -67,12 +77,12 @@ export async function createGpuBackend(gpu?: GPU): Promise<Backend & { device: G
     info,
     device,
     lost: handle.lost,
-    createSimulation: (config: RunConfig): GpuSimulation => new GpuSimulation(info, device, config),
+    createSimulation: (config: RunConfig): GpuSimulation => new GpuSimulation(info, device, config, options.live === true),
     destroy: () => device.destroy(),
   };
 }
 
-export async function createBackend(kind: 'gpu' | 'cpu', gpu?: GPU): Promise<Backend> {
+export async function createBackend(kind: 'gpu' | 'cpu', gpu?: GPU, options: BackendOptions = {}): Promise<Backend> {
   if (kind === 'cpu') return browserWithWorkers() ? createWorkerCpuBackend() : createCpuBackend();
-  return createGpuBackend(gpu);
+  return createGpuBackend(gpu, options);
 }

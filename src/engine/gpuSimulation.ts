@@ -64,7 +64,7 @@ export class GpuSimulation implements Simulation {
   private clock = 0;
   private failure: { error: unknown } | undefined;
 
-  constructor(readonly backend: BackendInfo, device: GPUDevice, config: RunConfig) {
+  constructor(readonly backend: BackendInfo, device: GPUDevice, config: RunConfig, live = false) {
     const run = resolveRun(config, backend.maxParticles);
     // what only the host can evaluate (host functions without WGSL) is refused here, by name
     const noGpu = gpuRefusal(factsOf(run.target), config.target.id);
@@ -104,7 +104,7 @@ export class GpuSimulation implements Simulation {
     this.statsBG = [this.statsK.bindIO(this.pos[0], partials, this.statsResult), this.statsK.bindIO(this.pos[1], partials, this.statsResult)];
     this.statsStaging = res.readback('statsStaging', STATS_BYTES + (this.stepper.readouts?.stats?.region().bytes ?? 0));
     // metrics on any point set: here the current positions
-    this.metricsK = res.track(new GpuMetrics(device, { domain: run.domain, sampleBased: run.method.needs === 'samples', live: true }));
+    this.metricsK = res.track(new GpuMetrics(device, { domain: run.domain, sampleBased: run.method.needs === 'samples', live }));
     this.uploadTarget();
   }
 
